@@ -1,0 +1,46 @@
+import type { ReactNode } from 'react';
+import { NavLinks, type NavItem } from '@/components/layout/nav-links';
+import { OrgSwitcher } from '@/components/layout/org-switcher';
+import { SignOutButton } from '@/components/layout/sign-out-button';
+import { Badge } from '@/components/ui/badge';
+import { membershipsOf } from '@/lib/auth/members';
+import { can } from '@/lib/auth/permissions';
+import { ROLE_LABELS } from '@/lib/auth/roles';
+import { requireMember } from '@/lib/auth/session';
+import { paths } from '@/lib/paths';
+
+export default async function ConsoleLayout({ children, params }: LayoutProps<'/orgs/[orgSlug]'>) {
+  const { orgSlug } = await params;
+  const { user, org, role } = await requireMember(orgSlug, 'organization.read');
+  const orgs = await membershipsOf(user.id);
+  const nav: NavItem[] = [
+    { href: paths.org(org.slug), label: 'Overview' },
+    { href: paths.serviceAccounts(org.slug), label: 'Service accounts' },
+    { href: paths.oemCredentials(org.slug), label: 'OEM credentials' },
+    { href: paths.vehicles(org.slug), label: 'Vehicles' },
+    { href: paths.audit(org.slug), label: 'Audit log' },
+    ...(can(role, 'members.read') ? [{ href: paths.members(org.slug), label: 'Members' }] : []),
+    { href: paths.settings(org.slug), label: 'Settings' },
+  ];
+  return (
+    <div className="flex min-h-screen">
+      <aside className="flex w-64 shrink-0 flex-col border-r border-gray-200 bg-white px-3 py-4">
+        <p className="px-3 pb-4 text-lg font-bold tracking-tight text-brand-700">Latchkey</p>
+        <OrgSwitcher current={org} orgs={orgs} />
+        <nav aria-label="Console" className="mt-4 flex-1">
+          <NavLinks items={nav} />
+        </nav>
+        <div className="border-t border-gray-200 pt-3">
+          <p className="truncate px-3 text-sm font-medium" title={user.email}>
+            {user.name}
+          </p>
+          <p className="truncate px-3 pb-2 text-xs text-gray-500">
+            {user.email} · <Badge tone="blue">{ROLE_LABELS[role]}</Badge>
+          </p>
+          <SignOutButton />
+        </div>
+      </aside>
+      <main className="min-w-0 flex-1 px-8 py-6">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+export const emailField = z
+  .string({ error: 'Enter your email address.' })
+  .trim()
+  .min(1, { error: 'Enter your email address.' })
+  .max(254, { error: 'Email addresses are at most 254 characters.' })
+  .pipe(z.email({ error: 'Enter a valid email address.' }))
+  .transform((email) => email.toLowerCase());
+
+export const newPasswordField = z
+  .string({ error: 'Choose a password.' })
+  .min(12, { error: 'Use at least 12 characters.' })
+  .max(256, { error: 'Use at most 256 characters.' });
+
+export const personNameField = z
+  .string({ error: 'Enter your name.' })
+  .trim()
+  .min(1, { error: 'Enter your name.' })
+  .max(100, { error: 'Use at most 100 characters.' });
+
+/** signInInput is the sign-in form, checked in the browser and again on the server. */
+export const signInInput = z.object({
+  email: emailField,
+  password: z.string({ error: 'Enter your password.' }).min(1, { error: 'Enter your password.' }).max(256, { error: 'Use at most 256 characters.' }),
+});
+export type SignInInput = z.infer<typeof signInInput>;
+
+/** Messages for the error codes the sign-in endpoint returns; anything else is generic. */
+export const SIGN_IN_ERROR_MESSAGES: Record<string, string> = {
+  invalid_credentials: 'Incorrect email or password.',
+  rate_limited: 'Too many sign-in attempts. Wait a few minutes, then try again.',
+  validation_failed: 'Enter your email address and password.',
+  sso_not_provisioned: 'Your single sign-on account is not linked to a Latchkey user. Ask an owner to add you.',
+  no_organization: 'Your account is not a member of any organization. Ask an owner to add you.',
+  SessionRequired: 'Sign in to continue.',
+};
+
+export function signInErrorMessage(code: string): string {
+  return SIGN_IN_ERROR_MESSAGES[code] ?? 'Sign-in failed. Try again.';
+}

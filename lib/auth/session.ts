@@ -1,0 +1,69 @@
+import 'server-only';
+import { getServerSession } from 'next-auth';
+import { headers } from 'next/headers';
+import { notFound, redirect } from 'next/navigation';
+import { db } from '@/lib/db/client';
+import { requestMeta } from '@/lib/http/request-meta';
+import { paths } from '@/lib/paths';
+import { authOptions } from './config';
+import type { OrgContext } from './context';
+import { findMember } from './members';
+import { can, type Permission } from './permissions';
+import type { Role } from './roles';
+
+export type SessionUser = { id: string; email: string; name: string };
+
+/** currentUser reads the next-auth session and confirms the user still exists. */
+export async function currentUser(): Promise<SessionUser | null> {
+  const session = await getServerSession(authOptions());
+  const id = (session?.user as { id?: unknown } | undefined)?.id;
+  if (typeof id !== 'string' || id === '') return null;
+  return db.user.findUnique({ where: { id }, select: { id: true, email: true, name: true } });
+}
+
+/** requireUser returns the signed-in user or redirects to the sign-in page. */
+export async function requireUser(): Promise<SessionUser> {
+  const user = await currentUser();
+  if (!user) redirect(paths.signIn());
+  return user;
+}
+
+export type MemberSession = { user: SessionUser; org: { id: string; slug: string; name: string }; role: Role; ctx: OrgContext };
+
+/**
+ * memberContext resolves the signed-in member of `orgSlug` and checks `permission`. It returns
+ * null when the caller is signed out, not a member, or lacks the permission: callers answer
+ * all three the same way, so another organization looks exactly like a missing one.
+ */
+export async function memberContext(orgSlug: string, permission?: Permission): Promise<MemberSession | null> {
+  const user = await currentUser();
+  if (!user) return null;
+  const member = await findMember(user.id, orgSlug);
+  if (!member) return null;
+  if (permission && !can(member.role, permission)) return null;
+  const meta = requestMeta(await headers());
+  return {
+    user,
+    org: member.org,
+    role: member.role,
+    ctx: {
+      orgId: member.org.id,
+      orgSlug: member.org.slug,
+      role: member.role,
+      actor: { type: 'MEMBER', id: user.id, label: user.email },
+      ...meta,
+    },
+  };
+}
+
+/**
+ * requireMember is for pages: signed out → sign-in page; not a member, or a role without the
+ * page's permission → 404 (the page does not exist for them).
+ */
+export async function requireMember(orgSlug: string, permission?: Permission): Promise<MemberSession> {
+  const user = await currentUser();
+  if (!user) redirect(paths.signIn());
+  const session = await memberContext(orgSlug, permission);
+  if (!session) notFound();
+  return session;
+}

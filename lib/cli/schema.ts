@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { emailField, newPasswordField, personNameField } from '@/lib/auth/schema';
+import { ROLES } from '@/lib/auth/roles';
+import { organizationNameField, organizationSlugField } from '@/lib/organizations/schema';
+
+export const cliOrgCreate = z.strictObject({ name: organizationNameField, slug: organizationSlugField.optional() });
+export const cliUserCreate = z.strictObject({
+  email: emailField,
+  name: personNameField,
+  password: newPasswordField,
+  org: organizationSlugField.optional(),
+  role: z.enum(ROLES, { error: `role must be one of ${ROLES.join(', ')}` }).optional(),
+});
+export const cliMemberAdd = z.strictObject({
+  org: organizationSlugField,
+  email: emailField,
+  role: z.enum(ROLES, { error: `role must be one of ${ROLES.join(', ')}` }),
+});

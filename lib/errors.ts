@@ -1,0 +1,67 @@
+/** Stable, documented error codes and the HTTP status each one maps to. */
+export const ERROR_STATUS = {
+  invalid_request: 400,
+  validation_failed: 400,
+  invalid_json: 400,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  name_taken: 409,
+  email_taken: 409,
+  setup_complete: 409,
+  oem_credential_in_use: 409,
+  rate_limited: 429,
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+export type FieldErrors = Record<string, string[]>;
+
+/**
+ * AppError is the one error type domain code throws for expected failures. `detail` is safe to
+ * show to the caller; `cause` is for logs only and never leaves the server.
+ */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly detail: string;
+  readonly fields?: FieldErrors;
+  readonly retryAfterSeconds?: number;
+
+  constructor(
+    code: ErrorCode,
+    detail: string,
+    options: { fields?: FieldErrors; cause?: unknown; retryAfterSeconds?: number } = {},
+  ) {
+    super(detail, { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.detail = detail;
+    this.fields = options.fields;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}
+
+type PrismaLikeError = { code?: unknown; meta?: unknown; name?: unknown };
+
+/**
+ * toAppError maps known database failures to AppErrors in this one place: a unique violation
+ * (P2002) is a conflict, a missing row (P2025) is not_found. Anything else stays unknown.
+ */
+export function toAppError(error: unknown): AppError | undefined {
+  if (error instanceof AppError) return error;
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as PrismaLikeError).code;
+  if (code === 'P2002') return new AppError('conflict', 'A record with these values already exists.', { cause: error });
+  if (code === 'P2025') return new AppError('not_found', 'Not found.', { cause: error });
+  return undefined;
+}

@@ -1,0 +1,37 @@
+import { randomBytes } from 'node:crypto';
+import { databaseUrl, quoteIdent, withClient } from '@/lib/db/admin';
+import { migrate } from '@/lib/db/migrate';
+
+/** newRunId names one test run's databases, so parallel runs never meet. */
+export function newRunId(): string {
+  return `lkt_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+}
+
+/** createTemplate creates and migrates the run's template database. */
+export async function createTemplate(adminUrl: string, runId: string): Promise<string> {
+  const name = `${runId}_tpl`;
+  await withClient(adminUrl, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)}`));
+  await migrate(databaseUrl(adminUrl, name));
+  return name;
+}
+
+/** cloneTemplate creates `name` as a copy of the migrated template (fast: a file copy). */
+export async function cloneTemplate(adminUrl: string, template: string, name: string): Promise<string> {
+  await withClient(adminUrl, async (c) => {
+    try {
+      await c.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`);
+    } catch (error) {
+      // 42P04 duplicate_database: this worker's database exists already; reuse it.
+      if ((error as { code?: string }).code !== '42P04') throw error;
+    }
+  });
+  return databaseUrl(adminUrl, name);
+}
+
+/** dropDatabases drops every database whose name starts with `prefix`. */
+export async function dropDatabases(adminUrl: string, prefix: string): Promise<void> {
+  await withClient(adminUrl, async (c) => {
+    const { rows } = await c.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [prefix]);
+    for (const { datname } of rows) await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(datname)} WITH (FORCE)`);
+  });
+}

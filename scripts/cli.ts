@@ -1,0 +1,74 @@
+// npm run cli -- <noun> <verb> [--flag value …]: administer Latchkey from scripts and tests.
+// Prints JSON on stdout; on failure prints {"error": {code, message, fields}} on stderr, exit 1.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const USAGE = `Usage: npm run cli -- <command> [--flag value …]
+
+Commands:
+  org create  --name NAME [--slug SLUG]
+  org list
+  user create --email EMAIL --name NAME --password PASSWORD [--org SLUG --role OWNER|ADMIN|AUDITOR]
+  user list
+  member add  --org SLUG --email EMAIL --role OWNER|ADMIN|AUDITOR
+
+Uses DATABASE_URL, or the embedded database of a running \`npm start\` when it is unset.`;
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+function parseArgs(argv: string[]): { command: string; flags: Record<string, string> } {
+  const words: string[] = [];
+  const flags: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg.startsWith('--')) {
+      const [key, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+      const value = inline ?? argv[i + 1];
+      if (inline === undefined) i++;
+      if (value === undefined) throw new Error(`--${key} needs a value`);
+      flags[key] = value;
+    } else words.push(arg);
+  }
+  return { command: words.join(' '), flags };
+}
+
+if (!process.env.DATABASE_URL) {
+  const secretsFile = path.join(root, '.data', 'secrets.json');
+  if (existsSync(secretsFile)) {
+    const { postgresPassword } = JSON.parse(readFileSync(secretsFile, 'utf8')) as { postgresPassword: string };
+    process.env.DATABASE_URL = `postgresql://postgres:${encodeURIComponent(postgresPassword)}@127.0.0.1:${process.env.LATCHKEY_PG_PORT ?? 54329}/latchkey`;
+  }
+}
+process.env.NEXTAUTH_SECRET ??= 'cli-does-not-sign-sessions-but-env-requires-a-value';
+
+let exitCode = 0;
+try {
+  const { command, flags } = parseArgs(process.argv.slice(2));
+  if (!command || command === 'help' || 'help' in flags) {
+    console.log(USAGE);
+  } else {
+    const { COMMANDS } = await import('../lib/cli/commands');
+    const { isAppError } = await import('../lib/errors');
+    const run = COMMANDS[command];
+    if (!run) {
+      console.error(JSON.stringify({ error: { code: 'invalid_request', message: `Unknown command "${command}".` } }));
+      console.error(USAGE);
+      exitCode = 2;
+    } else {
+      try {
+        console.log(JSON.stringify(await run(flags), null, 2));
+      } catch (error) {
+        if (!isAppError(error)) throw error;
+        console.error(JSON.stringify({ error: { code: error.code, message: error.detail, fields: error.fields } }, null, 2));
+        exitCode = 1;
+      }
+    }
+    const { db } = await import('../lib/db/client');
+    await db.$disconnect();
+  }
+} catch (error) {
+  console.error(JSON.stringify({ error: { code: 'internal', message: error instanceof Error ? error.message : String(error) } }));
+  exitCode = 1;
+}
+process.exit(exitCode);

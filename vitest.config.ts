@@ -1,0 +1,43 @@
+import path from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+const root = import.meta.dirname;
+const resolve = {
+  alias: {
+    '@': root,
+    // `server-only` throws outside a React Server Components bundle; tests are server code.
+    'server-only': path.join(root, 'lib/testing/empty-module.ts'),
+  },
+};
+
+export default defineConfig({
+  resolve,
+  test: {
+    reporters: process.env.VITEST_JSON_OUTPUT ? ['default', ['json', { outputFile: process.env.VITEST_JSON_OUTPUT }]] : ['default'],
+    projects: [
+      {
+        resolve,
+        test: {
+          name: 'unit',
+          include: ['lib/**/*.test.ts', 'components/**/*.test.ts', 'scripts/**/*.test.ts'],
+          exclude: ['**/*.int.test.ts', 'node_modules/**'],
+          environment: 'node',
+        },
+      },
+      {
+        resolve,
+        test: {
+          name: 'integration',
+          include: ['lib/**/*.int.test.ts', 'app/**/*.int.test.ts', 'scripts/**/*.int.test.ts'],
+          environment: 'node',
+          globalSetup: ['lib/testing/global-setup.ts'],
+          setupFiles: ['lib/testing/worker-setup.ts'],
+          pool: 'forks',
+          maxWorkers: 2,
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
