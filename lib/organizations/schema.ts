@@ -3,6 +3,7 @@ import { z } from 'zod';
 export const organizationNameField = z
   .string({ error: 'Enter an organization name.' })
   .trim()
+  .min(1, { error: 'Enter an organization name.', abort: true })
   .min(2, { error: 'Use at least 2 characters.' })
   .max(100, { error: 'Use at most 100 characters.' });
 

@@ -1,27 +1,24 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useActionState, useEffect } from 'react';
+import { useEffect } from 'react';
+import { useFormAction } from '@/components/forms/use-form-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
-import type { ActionResult } from '@/lib/actions/define-action';
 import { paths } from '@/lib/paths';
 import { completeSetupAction } from './actions';
 
-type SetupResult = ActionResult<{ email: string; orgSlug: string }>;
-
 export function SetupForm() {
   const router = useRouter();
-  const [state, action, pending] = useActionState<SetupResult | null, FormData>(completeSetupAction, null);
-  const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
+  const { state, onSubmit, pending, fieldErrors: errors } = useFormAction(completeSetupAction);
 
   useEffect(() => {
     if (state?.ok) router.push(`${paths.signIn()}?setup=done&email=${encodeURIComponent(state.data.email)}`);
   }, [state, router]);
 
   return (
-    <form action={action} className="space-y-4" noValidate>
+    <form onSubmit={onSubmit} className="space-y-4" noValidate>
       {state && !state.ok && !state.fieldErrors ? <Alert>{state.message}</Alert> : null}
       <Field name="organizationName" label="Organization name" autoComplete="organization" required errors={errors.organizationName} />
       <Field name="name" label="Your name" autoComplete="name" required errors={errors.name} />

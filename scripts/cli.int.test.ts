@@ -1,0 +1,61 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { db } from '@/lib/db/client';
+
+const exec = promisify(execFile);
+const root = path.resolve(import.meta.dirname, '..');
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(path.join(root, 'node_modules/.bin/tsx'), ['--conditions=react-server', 'scripts/cli.ts', ...args], {
+      cwd: root,
+      env: { ...process.env, LOG_LEVEL: 'silent' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('npm run cli', () => {
+  it('creates an organization and a user with a role, and prints them as JSON', async () => {
+    const slug = `cli-${randomBytes(3).toString('hex')}`;
+    const org = await cli('org', 'create', '--name', 'CLI Org', '--slug', slug);
+    expect(org.code).toBe(0);
+    expect(JSON.parse(org.stdout)).toMatchObject({ slug, name: 'CLI Org', id: expect.stringMatching(/^org_/) });
+
+    const email = `${slug}@example.test`;
+    const user = await cli('user', 'create', '--email', email, '--name', 'Cli User', '--password', 'cli password 12345', '--org', slug, '--role', 'AUDITOR');
+    expect(user.code).toBe(0);
+    const created = JSON.parse(user.stdout) as { id: string; email: string };
+    expect(created).toMatchObject({ email, memberships: [{ org: slug, role: 'AUDITOR' }] });
+    expect(user.stdout).not.toContain('cli password 12345');
+
+    const membership = await db.membership.findFirstOrThrow({ where: { userId: created.id } });
+    expect(membership.role).toBe('AUDITOR');
+    const listed = JSON.parse((await cli('user', 'list')).stdout) as Array<{ email: string }>;
+    expect(listed.map((u) => u.email)).toContain(email);
+  });
+
+  it('refuses bad input with a stable code and no stack trace', async () => {
+    const bad = await cli('user', 'create', '--email', 'nope', '--name', 'X', '--password', 'short', '--org', 'x', '--role', 'KING');
+    expect(bad.code).toBe(1);
+    const body = JSON.parse(bad.stderr) as { error: { code: string; fields: Record<string, string[]> } };
+    expect(body.error.code).toBe('validation_failed');
+    expect(Object.keys(body.error.fields).sort()).toEqual(['email', 'org', 'password', 'role']);
+    expect(bad.stderr).not.toMatch(/at .*\.ts:\d+/);
+
+    const slug = `dup-${randomBytes(3).toString('hex')}`;
+    expect((await cli('org', 'create', '--name', 'Dup', '--slug', slug)).code).toBe(0);
+    const dup = await cli('org', 'create', '--name', 'Dup again', '--slug', slug);
+    expect(dup.code).toBe(1);
+    expect(JSON.parse(dup.stderr)).toMatchObject({ error: { code: 'name_taken' } });
+
+    const unknown = await cli('frobnicate');
+    expect(unknown.code).toBe(2);
+  });
+});
