@@ -12,7 +12,7 @@ const reports = mkdtempSync(path.join(tmpdir(), 'latchkey-test-'));
 
 type Counts = { passed: number; failed: number; skipped: number };
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+function run(command: string, args: string[], env: Record<string, string>): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: 'inherit' });
     child.on('exit', (code) => resolve(code ?? 1));
