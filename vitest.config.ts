@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
@@ -22,6 +23,12 @@ export default defineConfig({
           include: ['lib/**/*.test.ts', 'components/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', 'node_modules/**'],
           environment: 'node',
+          // Unit tests touch no database; these only satisfy lib/env.ts.
+          env: {
+            DATABASE_URL: 'postgresql://unit-tests@127.0.0.1:1/none',
+            NEXTAUTH_SECRET: 'unit-tests-secret-unit-tests-secret-unit',
+            LATCHKEY_MASTER_KEYS: `1:${randomBytes(32).toString('base64')}`,
+          },
         },
       },
       {

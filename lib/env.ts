@@ -10,6 +10,18 @@ const envSchema = z.object({
   NEXTAUTH_SECRET: z.string().min(32, { error: 'NEXTAUTH_SECRET must be at least 32 characters' }),
   NEXTAUTH_URL: z.url().default('http://localhost:3000'),
   REDIS_URL: z.url().optional(),
+  // Versioned 256-bit master keys, newest first: "2:<base64>,1:<base64>". They encrypt OEM
+  // secrets and signing keys at rest and key the hashes of client secrets; older versions stay
+  // listed until everything written under them has been re-encrypted.
+  LATCHKEY_MASTER_KEYS: z
+    .string({ error: 'LATCHKEY_MASTER_KEYS is missing: set it to "1:<base64 of 32 random bytes>" (openssl rand -base64 32)' })
+    .regex(/^\d+:[A-Za-z0-9+/_-]{43}=?(,\d+:[A-Za-z0-9+/_-]{43}=?)*$/, {
+      error: 'LATCHKEY_MASTER_KEYS must look like "2:<base64 key>,1:<base64 key>" with 32-byte keys, newest first',
+    }),
+  // Proxies whose X-Forwarded-For is believed (comma-separated IPs or CIDRs); none by default.
+  LATCHKEY_TRUSTED_PROXIES: z.string().default(''),
+  // The public base URL of the token service (issuer of access tokens, audience of assertions).
+  LATCHKEY_ISSUER: z.url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OIDC_ISSUER: z.url().optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),
@@ -48,4 +60,9 @@ export function logLevel(): z.infer<typeof logLevelSchema> {
   const fallback = process.env.NODE_ENV === 'test' ? 'silent' : 'info';
   const result = logLevelSchema.safeParse(process.env.LOG_LEVEL ?? fallback);
   return result.success ? result.data : 'info';
+}
+
+/** resetEnvCache makes the next env() call parse process.env again (tests change it). */
+export function resetEnvCache(): void {
+  parsed = undefined;
 }

@@ -3,17 +3,32 @@ export const ERROR_STATUS = {
   invalid_request: 400,
   validation_failed: 400,
   invalid_json: 400,
+  immutable_field: 400,
+  invalid_key: 400,
+  invalid_vin: 400,
+  organization_required: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
+  invalid_token: 401,
   forbidden: 403,
+  insufficient_scope: 403,
+  csrf_rejected: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   name_taken: 409,
   email_taken: 409,
   setup_complete: 409,
+  invalid_state: 409,
+  limit_exceeded: 409,
   oem_credential_in_use: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
   rate_limited: 429,
   internal: 500,
+  // issue-3 codes
+  // issue-4 codes
+  // issue-5 codes
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -10,4 +10,12 @@ export const paths = {
   audit: (orgSlug: string) => `/orgs/${encodeURIComponent(orgSlug)}/audit`,
   members: (orgSlug: string) => `/orgs/${encodeURIComponent(orgSlug)}/members`,
   settings: (orgSlug: string) => `/orgs/${encodeURIComponent(orgSlug)}/settings`,
+  newServiceAccount: (orgSlug: string) => `/orgs/${encodeURIComponent(orgSlug)}/service-accounts/new`,
+  serviceAccount: (orgSlug: string, accountId: string) => `/orgs/${encodeURIComponent(orgSlug)}/service-accounts/${encodeURIComponent(accountId)}`,
+  serviceAccountSecrets: (orgSlug: string, accountId: string) => `/orgs/${encodeURIComponent(orgSlug)}/service-accounts/${encodeURIComponent(accountId)}/secrets`,
+  serviceAccountKeys: (orgSlug: string, accountId: string) => `/orgs/${encodeURIComponent(orgSlug)}/service-accounts/${encodeURIComponent(accountId)}/keys`,
+  serviceAccountTokens: (orgSlug: string, accountId: string) => `/orgs/${encodeURIComponent(orgSlug)}/service-accounts/${encodeURIComponent(accountId)}/tokens`,
+  oemCredential: (orgSlug: string, credentialId: string) => `/orgs/${encodeURIComponent(orgSlug)}/oem-credentials/${encodeURIComponent(credentialId)}`,
+  vehicle: (orgSlug: string, vehicleId: string) => `/orgs/${encodeURIComponent(orgSlug)}/vehicles/${encodeURIComponent(vehicleId)}`,
+  apiReference: () => '/docs/api',
 } as const;

@@ -1,5 +1,6 @@
 // npm run cli -- <noun> <verb> [--flag value …]: administer Latchkey from scripts and tests.
 // Prints JSON on stdout; on failure prints {"error": {code, message, fields}} on stderr, exit 1.
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,7 +41,9 @@ if (!process.env.DATABASE_URL) {
     process.env.DATABASE_URL = `postgresql://postgres:${encodeURIComponent(postgresPassword)}@127.0.0.1:${process.env.LATCHKEY_PG_PORT ?? 54329}/latchkey`;
   }
 }
-process.env.NEXTAUTH_SECRET ??= 'cli-does-not-sign-sessions-but-env-requires-a-value';
+// The CLI neither signs sessions nor touches encrypted data; lib/env.ts still wants values.
+process.env.NEXTAUTH_SECRET ??= randomBytes(32).toString('base64url');
+process.env.LATCHKEY_MASTER_KEYS ??= `1:${randomBytes(32).toString('base64')}`;
 
 let exitCode = 0;
 try {

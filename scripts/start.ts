@@ -18,14 +18,19 @@ const port = Number(process.env.PORT ?? 3000);
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const nextBin = path.join(root, 'node_modules', '.bin', 'next');
 
-type LocalSecrets = { nextauthSecret: string; postgresPassword: string };
+type LocalSecrets = { nextauthSecret: string; postgresPassword: string; masterKeys?: string };
 
 /** Secrets for a local install, made once and kept in .data/ (mode 600), never in the repo. */
 function localSecrets(): LocalSecrets {
   const file = path.join(dataDir, 'secrets.json');
   mkdirSync(dataDir, { recursive: true, mode: 0o755 });
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as LocalSecrets;
-  const secrets = { nextauthSecret: randomBytes(32).toString('base64url'), postgresPassword: randomBytes(18).toString('base64url') };
+  const existing = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as LocalSecrets) : undefined;
+  if (existing?.masterKeys) return existing;
+  const secrets = {
+    nextauthSecret: existing?.nextauthSecret ?? randomBytes(32).toString('base64url'),
+    postgresPassword: existing?.postgresPassword ?? randomBytes(18).toString('base64url'),
+    masterKeys: `1:${randomBytes(32).toString('base64')}`,
+  };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }
@@ -79,7 +84,10 @@ process.on('SIGTERM', () => void stop(0));
 try {
   const secrets = localSecrets();
   const env = { ...process.env, PORT: String(port), NODE_ENV: dev ? 'development' : 'production' } as NodeJS.ProcessEnv;
+  const missing = ['NEXTAUTH_SECRET', 'LATCHKEY_MASTER_KEYS'].filter((name) => !env[name]);
+  if (missing.length && env.DATABASE_URL) console.warn(`${missing.join(' and ')} not set: using the local values in .data/secrets.json. Set them in the environment for production.`);
   env.NEXTAUTH_SECRET ??= secrets.nextauthSecret;
+  env.LATCHKEY_MASTER_KEYS ??= secrets.masterKeys;
   env.NEXTAUTH_URL ??= `http://localhost:${port}`;
 
   if (!env.DATABASE_URL) {

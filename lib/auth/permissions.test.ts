@@ -24,3 +24,15 @@ describe('permissions', () => {
     for (const roles of Object.values(PERMISSIONS)) for (const role of roles) expect(ROLES).toContain(role);
   });
 });
+
+describe('management scopes', () => {
+  it('grant only the permissions they name', async () => {
+    const { scopesGrant, MANAGEMENT_SCOPE_PERMISSIONS } = await import('./permissions');
+    const { MANAGEMENT_SCOPES } = await import('@/lib/scopes/catalog');
+    expect(Object.keys(MANAGEMENT_SCOPE_PERMISSIONS).sort()).toEqual(MANAGEMENT_SCOPES.map((s) => s.name).sort());
+    expect(scopesGrant(['manage:service_accounts'], 'service_accounts.write')).toBe(true);
+    expect(scopesGrant(['read:service_accounts'], 'service_accounts.write')).toBe(false);
+    expect(scopesGrant(['TILE', 'constructor'], 'audit.read')).toBe(false);
+    expect(scopesGrant([], 'audit.read')).toBe(false);
+  });
+});

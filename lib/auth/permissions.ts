@@ -28,3 +28,24 @@ export type Permission = keyof typeof PERMISSIONS;
 export function can(role: Role, permission: Permission): boolean {
   return (PERMISSIONS[permission] as readonly Role[]).includes(role);
 }
+
+/**
+ * MANAGEMENT_SCOPES maps the management scopes an `isAdmin` service account's access token may
+ * carry to the permissions above, so the API checks tokens and members with the same table.
+ */
+export const MANAGEMENT_SCOPE_PERMISSIONS = {
+  'manage:service_accounts': ['service_accounts.read', 'service_accounts.write', 'organization.read'],
+  'read:service_accounts': ['service_accounts.read', 'organization.read'],
+  'manage:oem_credentials': ['oem_credentials.read', 'oem_credentials.write', 'vehicles.read'],
+  'manage:vehicles': ['vehicles.read', 'vehicles.write', 'oem_credentials.read'],
+  'read:audit': ['audit.read', 'audit.export', 'audit.verify'],
+} as const satisfies Record<string, readonly Permission[]>;
+
+/** scopesGrant tells whether any of a token's scopes grants `permission`. */
+export function scopesGrant(scopes: readonly string[], permission: Permission): boolean {
+  return scopes.some((scope) =>
+    Object.hasOwn(MANAGEMENT_SCOPE_PERMISSIONS, scope)
+      ? (MANAGEMENT_SCOPE_PERMISSIONS[scope as keyof typeof MANAGEMENT_SCOPE_PERMISSIONS] as readonly Permission[]).includes(permission)
+      : false,
+  );
+}

@@ -25,3 +25,16 @@ export async function createTestMember(orgId: string, role: Role) {
     return user;
   });
 }
+
+/** memberCtx is the OrgContext a member of `org` with `role` acts under, as domain functions take it. */
+export function memberCtx(org: { id: string; slug: string }, user: { id: string; email: string }, role: Role): import('@/lib/auth/context').OrgContext {
+  return {
+    orgId: org.id,
+    orgSlug: org.slug,
+    role,
+    actor: { type: 'MEMBER', id: user.id, label: user.email },
+    requestId: `test-${uniqueSuffix()}`,
+    ip: '127.0.0.1',
+    userAgent: 'vitest',
+  };
+}

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { cloneTemplate } from './databases';
 
@@ -10,3 +11,4 @@ if (process.env.LATCHKEY_TEST_DB !== name) {
   process.env.LATCHKEY_TEST_DB = name;
 }
 process.env.NEXTAUTH_SECRET ??= 'integration-tests-secret-integration-tests-secret';
+process.env.LATCHKEY_MASTER_KEYS ??= `1:${randomBytes(32).toString('base64')}`;
