@@ -1,0 +1,100 @@
+import 'server-only';
+import type { OrgContext } from '@/lib/auth/context';
+import { recordAuditEvent } from '@/lib/audit/record-audit-event';
+import { db, type Tx } from '@/lib/db/client';
+import { AppError } from '@/lib/errors';
+import { assertCanWrite, assertNotRevoked, lockAccount } from '@/lib/service-accounts/lock-account';
+import { MAX_ENABLED_KEY_PAIRS, MAX_ENABLED_SECRETS, MAX_ENABLED_TOKEN_PAIRS } from '@/lib/service-accounts/schema';
+
+export type CredentialKind = 'client_secret' | 'key_pair' | 'client_token_pair';
+
+export const CREDENTIAL_LABEL: Record<CredentialKind, string> = { client_secret: 'Client secret', key_pair: 'Key pair', client_token_pair: 'Client token pair' };
+const LIMIT: Record<CredentialKind, number> = { client_secret: MAX_ENABLED_SECRETS, key_pair: MAX_ENABLED_KEY_PAIRS, client_token_pair: MAX_ENABLED_TOKEN_PAIRS };
+
+type Where = { id?: string; serviceAccountId: string; organizationId: string; status?: 'ENABLED' | 'DISABLED' };
+type Row = { id: string; status: 'ENABLED' | 'DISABLED' };
+
+/** credentialTable gives the same three operations over the three credential tables. */
+export function credentialTable(tx: Tx, kind: CredentialKind) {
+  const select = { id: true, status: true } as const;
+  switch (kind) {
+    case 'client_secret':
+      return {
+        find: (where: Where): Promise<Row | null> => tx.clientSecret.findFirst({ where, select }),
+        count: (where: Where) => tx.clientSecret.count({ where }),
+        setStatus: (id: string, orgId: string, status: Row['status']) => tx.clientSecret.update({ where: { id, organizationId: orgId }, data: { status }, select }),
+        remove: (id: string, orgId: string) => tx.clientSecret.delete({ where: { id, organizationId: orgId }, select }),
+      };
+    case 'key_pair':
+      return {
+        find: (where: Where): Promise<Row | null> => tx.keyPair.findFirst({ where, select }),
+        count: (where: Where) => tx.keyPair.count({ where }),
+        setStatus: (id: string, orgId: string, status: Row['status']) => tx.keyPair.update({ where: { id, organizationId: orgId }, data: { status }, select }),
+        remove: (id: string, orgId: string) => tx.keyPair.delete({ where: { id, organizationId: orgId }, select }),
+      };
+    case 'client_token_pair':
+      return {
+        find: (where: Where): Promise<Row | null> => tx.clientTokenPair.findFirst({ where, select }),
+        count: (where: Where) => tx.clientTokenPair.count({ where }),
+        setStatus: (id: string, orgId: string, status: Row['status']) => tx.clientTokenPair.update({ where: { id, organizationId: orgId }, data: { status }, select }),
+        remove: (id: string, orgId: string) => tx.clientTokenPair.delete({ where: { id, organizationId: orgId }, select }),
+      };
+  }
+}
+
+/**
+ * setCredentialStatus enables or disables one credential of an account of the caller's
+ * organization. A credential of another account or organization is not_found; a revoked
+ * account's credentials stay disabled (invalid_state); enabling respects the per-account limit
+ * (limit_exceeded). Setting the current status again changes nothing and records nothing.
+ * Audited `<kind>.enabled` / `<kind>.disabled` in the same transaction.
+ */
+export async function setCredentialStatus(ctx: OrgContext, kind: CredentialKind, accountId: string, credentialId: string, status: 'ENABLED' | 'DISABLED'): Promise<{ id: string; status: 'ENABLED' | 'DISABLED' }> {
+  assertCanWrite(ctx);
+  return db.$transaction(async (tx) => {
+    const account = await lockAccount(tx, ctx, accountId);
+    assertNotRevoked(account);
+    const table = credentialTable(tx, kind);
+    const where = { serviceAccountId: accountId, organizationId: ctx.orgId };
+    const row = await table.find({ ...where, id: credentialId });
+    if (!row) throw new AppError('not_found', `${CREDENTIAL_LABEL[kind]} not found.`);
+    if (row.status === status) return row;
+    if (status === 'ENABLED' && (await table.count({ ...where, status: 'ENABLED' })) >= LIMIT[kind]) {
+      throw new AppError('limit_exceeded', `An account may have at most ${LIMIT[kind]} enabled ${CREDENTIAL_LABEL[kind].toLowerCase()}s: disable or delete one first.`);
+    }
+    const updated = await table.setStatus(credentialId, ctx.orgId, status);
+    await recordAuditEvent(tx, {
+      organizationId: ctx.orgId,
+      actor: ctx.actor,
+      action: `${kind}.${status === 'ENABLED' ? 'enabled' : 'disabled'}`,
+      target: { type: kind, id: credentialId },
+      meta: ctx,
+      details: { serviceAccountId: accountId, serviceAccountName: account.name },
+    });
+    return updated;
+  });
+}
+
+/**
+ * deleteCredential deletes one credential of an account of the caller's organization (allowed
+ * for a revoked account too: the credentials are dead already). not_found outside the account
+ * or organization. Audited `<kind>.deleted` in the same transaction.
+ */
+export async function deleteCredential(ctx: OrgContext, kind: CredentialKind, accountId: string, credentialId: string): Promise<void> {
+  assertCanWrite(ctx);
+  await db.$transaction(async (tx) => {
+    const account = await lockAccount(tx, ctx, accountId);
+    const table = credentialTable(tx, kind);
+    const row = await table.find({ serviceAccountId: accountId, organizationId: ctx.orgId, id: credentialId });
+    if (!row) throw new AppError('not_found', `${CREDENTIAL_LABEL[kind]} not found.`);
+    await table.remove(credentialId, ctx.orgId);
+    await recordAuditEvent(tx, {
+      organizationId: ctx.orgId,
+      actor: ctx.actor,
+      action: `${kind}.deleted`,
+      target: { type: kind, id: credentialId },
+      meta: ctx,
+      details: { serviceAccountId: accountId, serviceAccountName: account.name, statusAtDeletion: row.status },
+    });
+  });
+}

@@ -1,0 +1,38 @@
+import 'server-only';
+import type { OrgContext } from '@/lib/auth/context';
+import type { Tx } from '@/lib/db/client';
+import { can } from '@/lib/auth/permissions';
+import { AppError } from '@/lib/errors';
+
+export type LockedAccount = { id: string; name: string; status: 'ACTIVE' | 'SUSPENDED' | 'REVOKED'; platform: 'SERVER' | 'WEB' | 'ANDROID' | 'IOS' | 'DESKTOP' };
+
+/**
+ * lockAccount reads a service account of the caller's organization FOR UPDATE, so concurrent
+ * changes to it (status changes, the enabled-credential limits) run one after the other.
+ * Throws not_found for an unknown id or another organization's account: 404 rather than 403,
+ * so another organization's account looks exactly like a missing one.
+ */
+export async function lockAccount(tx: Tx, ctx: OrgContext, accountId: string): Promise<LockedAccount> {
+  const rows = await tx.$queryRaw<LockedAccount[]>`
+    SELECT id, name, status::text AS status, platform::text AS platform
+    FROM service_accounts
+    WHERE id = ${accountId} AND organization_id = ${ctx.orgId}
+    FOR UPDATE`;
+  const row = rows[0];
+  if (!row) throw new AppError('not_found', 'Service account not found.');
+  return row;
+}
+
+/** assertNotRevoked refuses changes to a revoked account: revocation is terminal. */
+export function assertNotRevoked(account: LockedAccount): void {
+  if (account.status === 'REVOKED') throw new AppError('invalid_state', 'This service account is revoked: it cannot change any more.');
+}
+
+/**
+ * assertCanWrite re-checks, inside the domain, the permission that defineAction and apiRoute
+ * already checked: a future caller that forgets the wrapper still cannot let an AUDITOR write.
+ * It reads the same role table (lib/auth/permissions.ts).
+ */
+export function assertCanWrite(ctx: OrgContext): void {
+  if (!can(ctx.role, 'service_accounts.write')) throw new AppError('forbidden', 'Your role does not allow changes to service accounts.');
+}
