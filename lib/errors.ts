@@ -29,6 +29,8 @@ export const ERROR_STATUS = {
   // issue-3 codes
   // issue-4 codes
   // issue-5 codes
+  brand_mismatch: 400,
+  vin_taken: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

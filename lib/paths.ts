@@ -8,6 +8,7 @@ export const paths = {
   oemCredentials: (orgSlug: string) => `/orgs/${encodeURIComponent(orgSlug)}/oem-credentials`,
   vehicles: (orgSlug: string) => `/orgs/${encodeURIComponent(orgSlug)}/vehicles`,
   audit: (orgSlug: string) => `/orgs/${encodeURIComponent(orgSlug)}/audit`,
+  auditExport: (orgSlug: string) => `/orgs/${encodeURIComponent(orgSlug)}/audit/export`,
   members: (orgSlug: string) => `/orgs/${encodeURIComponent(orgSlug)}/members`,
   settings: (orgSlug: string) => `/orgs/${encodeURIComponent(orgSlug)}/settings`,
   newServiceAccount: (orgSlug: string) => `/orgs/${encodeURIComponent(orgSlug)}/service-accounts/new`,

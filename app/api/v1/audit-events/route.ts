@@ -1,0 +1,9 @@
+import { auditListQuery } from '@/lib/audit/filters';
+import { listAuditEvents } from '@/lib/audit/queries';
+import { apiRoute } from '@/lib/http/api-route';
+
+// GET /api/v1/audit-events: one keyset page of the organization's audit events, newest first
+export const GET = apiRoute({ permission: 'audit.read', query: auditListQuery }, async (ctx, { query }) => {
+  const { cursor, limit, ...filters } = query;
+  return Response.json(await listAuditEvents(ctx, filters, { cursor, limit }));
+});

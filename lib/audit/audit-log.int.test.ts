@@ -1,0 +1,204 @@
+import { describe, expect, it } from 'vitest';
+import { db } from '@/lib/db/client';
+import { createTestOrg, createTestMember, memberCtx } from '@/lib/testing/factories';
+import { appendTestEvents } from '@/lib/testing/audit-fixtures';
+import { parseCsv } from '@/lib/testing/audit-csv';
+import { TOKEN_ISSUED, TOKEN_REFUSED } from './actions';
+import { exportAuditEvents } from './export-audit-events';
+import { auditListQuery, decodeCursor } from './filters';
+import { listAuditEvents, tokenActivity } from './queries';
+import { recordAuditEvent } from './record-audit-event';
+import { checkAuditChain, verifyAuditChain } from './verify-audit-chain';
+
+async function auditorCtx() {
+  const org = await createTestOrg();
+  const user = await createTestMember(org.id, 'AUDITOR');
+  return memberCtx(org, user, 'AUDITOR');
+}
+
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
+  return new Response(stream).text();
+}
+
+/** tamper runs SQL as the superuser with the append-only trigger bypassed, in one transaction. */
+async function tamper(sql: string, ...values: unknown[]) {
+  await db.$transaction(async (tx) => {
+    await tx.$executeRawUnsafe('SET LOCAL session_replication_role = replica');
+    await tx.$executeRawUnsafe(sql, ...values);
+  });
+}
+
+describe('audit chain verification', () => {
+  it('finds an intact chain intact, across batches', async () => {
+    const ctx = await auditorCtx();
+    const before = await db.auditEvent.count({ where: { organizationId: ctx.orgId } }); // organization.created, member.added
+    await appendTestEvents(ctx.orgId, Array.from({ length: 30 }, (_, i) => ({ occurredAt: new Date(Date.UTC(2026, 0, 1, 0, i)) })));
+    const result = await checkAuditChain(ctx.orgId, 7);
+    expect(result).toEqual({ intact: true, checked: before + 30, last_seq: String(before + 30), first_broken_link: null });
+    const recorded = await verifyAuditChain(ctx);
+    expect(recorded.intact).toBe(true);
+    expect(await db.auditEvent.count({ where: { organizationId: ctx.orgId, action: 'audit.verified' } })).toBe(1);
+    expect((await checkAuditChain(ctx.orgId)).checked).toBe(before + 31);
+  });
+
+  it('names the first broken link after a superuser alters a row', async () => {
+    const ctx = await auditorCtx();
+    await appendTestEvents(ctx.orgId, Array.from({ length: 20 }, (_, i) => ({ occurredAt: new Date(Date.UTC(2026, 0, 1, 0, i)), action: 'test.original' })));
+    // The trigger refuses an ordinary UPDATE.
+    await expect(db.$executeRaw`UPDATE audit_events SET action = 'x' WHERE organization_id = ${ctx.orgId} AND seq = 12`).rejects.toThrow(/append-only/);
+    await tamper(`UPDATE audit_events SET actor_label = 'someone-else' WHERE organization_id = $1 AND seq = 12`, ctx.orgId);
+    const result = await checkAuditChain(ctx.orgId, 5);
+    expect(result).toMatchObject({ intact: false, checked: 11, first_broken_link: { seq: '12', reason: 'hash_mismatch' } });
+    const recorded = await verifyAuditChain(ctx);
+    expect(recorded.first_broken_link).toEqual({ seq: '12', reason: 'hash_mismatch' });
+    const event = await db.auditEvent.findFirstOrThrow({ where: { organizationId: ctx.orgId, action: 'audit.verified' } });
+    expect(event.outcome).toBe('FAILURE');
+  });
+
+  it('names a deleted row as a sequence gap', async () => {
+    const ctx = await auditorCtx();
+    await appendTestEvents(ctx.orgId, Array.from({ length: 10 }, (_, i) => ({ occurredAt: new Date(Date.UTC(2026, 0, 1, 0, i)) })));
+    await tamper(`DELETE FROM audit_events WHERE organization_id = $1 AND seq = 6`, ctx.orgId);
+    expect((await checkAuditChain(ctx.orgId, 4)).first_broken_link).toEqual({ seq: '6', reason: 'sequence_gap' });
+  });
+
+  it('is not fooled by re-hashing a row: the next link breaks', async () => {
+    const ctx = await auditorCtx();
+    await appendTestEvents(ctx.orgId, Array.from({ length: 5 }, (_, i) => ({ occurredAt: new Date(Date.UTC(2026, 0, 1, 0, i)) })));
+    const row = await db.auditEvent.findFirstOrThrow({ where: { organizationId: ctx.orgId, seq: 3 } });
+    const { hashAuditEvent } = await import('./hash-chain');
+    const forged = { ...row, outcome: 'FAILURE' as const };
+    await tamper(`UPDATE audit_events SET outcome = 'FAILURE', hash = $2 WHERE organization_id = $1 AND seq = 3`, ctx.orgId, hashAuditEvent(forged));
+    expect((await checkAuditChain(ctx.orgId)).first_broken_link).toEqual({ seq: '4', reason: 'prev_hash_mismatch' });
+  });
+
+  it('checks only the caller’s organization', async () => {
+    const ctx = await auditorCtx();
+    const other = await auditorCtx();
+    await tamper(`UPDATE audit_events SET action = 'x' WHERE organization_id = $1 AND seq = 1`, other.orgId);
+    expect((await checkAuditChain(ctx.orgId)).intact).toBe(true);
+    expect((await checkAuditChain(other.orgId)).intact).toBe(false);
+  });
+});
+
+describe('audit listing', () => {
+  it('pages with a keyset cursor without duplicates or gaps, even with equal timestamps', async () => {
+    const ctx = await auditorCtx();
+    const t = (minute: number) => new Date(Date.UTC(2026, 2, 1, 12, minute));
+    // 25 events over 5 distinct instants: 5 share each timestamp.
+    await appendTestEvents(ctx.orgId, Array.from({ length: 25 }, (_, i) => ({ occurredAt: t(Math.floor(i / 5)), action: 'test.paged', targetId: `t${i}` })));
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const query = auditListQuery.parse({ action: 'test.paged', limit: '4', ...(cursor ? { cursor } : {}) });
+      const page = await listAuditEvents(ctx, { action: query.action }, { cursor: query.cursor, limit: query.limit });
+      seen.push(...page.data.map((e) => e.target_id ?? ''));
+      cursor = page.next_cursor;
+      pages += 1;
+    } while (cursor && pages < 20);
+    expect(pages).toBe(7);
+    expect(seen).toHaveLength(25);
+    expect(new Set(seen).size).toBe(25);
+    // Newest first; within one instant, highest id first.
+    expect(seen.slice(0, 5)).toEqual(['t24', 't23', 't22', 't21', 't20']);
+  });
+
+  it('an event appended between pages does not shift the older pages', async () => {
+    const ctx = await auditorCtx();
+    await appendTestEvents(ctx.orgId, Array.from({ length: 6 }, (_, i) => ({ occurredAt: new Date(Date.UTC(2026, 2, 1, 12, i)), action: 'test.shift', targetId: `s${i}` })));
+    const first = await listAuditEvents(ctx, { action: 'test.shift' }, { limit: 3 });
+    await appendTestEvents(ctx.orgId, [{ occurredAt: new Date(Date.UTC(2026, 2, 1, 13)), action: 'test.shift', targetId: 'late' }]);
+    const second = await listAuditEvents(ctx, { action: 'test.shift' }, { limit: 3, cursor: decodeCursor(first.next_cursor ?? '') ?? undefined });
+    expect([...first.data, ...second.data].map((e) => e.target_id)).toEqual(['s5', 's4', 's3', 's2', 's1', 's0']);
+  });
+
+  it('applies every filter, and never shows another organization', async () => {
+    const ctx = await auditorCtx();
+    const other = await auditorCtx();
+    const alice = { type: 'MEMBER', id: 'usr_01JCX9Q3M5ZB8W2D6N4R7T1V0Y', label: 'alice@example.test' } as const;
+    const bot = { type: 'SERVICE_ACCOUNT', id: 'sa_01JCX9Q3M5ZB8W2D6N4R7T1V0Z', label: 'billing-bot' } as const;
+    await appendTestEvents(ctx.orgId, [
+      { occurredAt: new Date('2026-04-01T10:00Z'), actor: alice, action: 'vehicle.added', targetId: 'veh_1' },
+      { occurredAt: new Date('2026-04-02T10:00Z'), actor: bot, action: TOKEN_ISSUED, targetId: 'sa_x' },
+      { occurredAt: new Date('2026-04-03T10:00Z'), actor: bot, action: TOKEN_REFUSED, targetId: 'sa_x', outcome: 'FAILURE' },
+      { occurredAt: new Date('2026-04-04T10:00Z'), actor: alice, action: 'vehicle.removed', targetId: 'veh_1' },
+    ]);
+    await appendTestEvents(other.orgId, [{ occurredAt: new Date('2026-04-02T11:00Z'), actor: alice, action: 'vehicle.added', targetId: 'veh_1' }]);
+    const actions = async (raw: Record<string, string>) => {
+      const { cursor: _c, limit: _l, ...filters } = auditListQuery.parse(raw);
+      return (await listAuditEvents(ctx, filters)).data.map((e) => e.action);
+    };
+    expect(await actions({ actor: 'alice@example.test' })).toEqual(['vehicle.removed', 'vehicle.added']);
+    expect(await actions({ actor: bot.id })).toEqual([TOKEN_REFUSED, TOKEN_ISSUED]);
+    expect(await actions({ action: 'vehicle.added' })).toEqual(['vehicle.added']);
+    expect(await actions({ target: 'sa_x', outcome: 'FAILURE' })).toEqual([TOKEN_REFUSED]);
+    expect(await actions({ from: '2026-04-02', to: '2026-04-04T00:00' })).toEqual([TOKEN_REFUSED, TOKEN_ISSUED]);
+    expect(await actions({ from: '2026-04-02T10:00:00.000Z', to: '2026-04-02T10:00:00.001Z' })).toEqual([TOKEN_ISSUED]);
+    expect(auditListQuery.safeParse({ from: '2026-05-01', to: '2026-04-01' }).success).toBe(false);
+    expect(auditListQuery.safeParse({ from: 'yesterday' }).success).toBe(false);
+    expect(auditListQuery.safeParse({ cursor: 'bogus' }).success).toBe(false);
+    expect(auditListQuery.safeParse({ outcome: 'MAYBE' }).success).toBe(false);
+    expect(auditListQuery.safeParse({ sort: 'asc' }).success).toBe(false);
+  });
+
+  it('counts token issuance and refusals per bucket', async () => {
+    const ctx = await auditorCtx();
+    const at = (h: number, m = 0) => new Date(Date.UTC(2026, 5, 1, h, m));
+    await appendTestEvents(ctx.orgId, [
+      { occurredAt: at(9, 5), action: TOKEN_ISSUED },
+      { occurredAt: at(9, 55), action: TOKEN_ISSUED },
+      { occurredAt: at(9, 30), action: TOKEN_REFUSED, outcome: 'FAILURE', details: { grant_type: 'client_credentials', client_id: 'kid_x', reason: 'invalid_client' } },
+      { occurredAt: at(11, 0), action: TOKEN_REFUSED, outcome: 'FAILURE' },
+      { occurredAt: at(11, 1), action: 'vehicle.added' },
+    ]);
+    const hourly = await tokenActivity(ctx, { from: at(8), to: at(12) });
+    expect(hourly.bucket).toBe('hour');
+    expect(hourly.points.map((p) => [p.t.slice(11, 13), p.issued, p.refused])).toEqual([
+      ['08', 0, 0],
+      ['09', 2, 1],
+      ['10', 0, 0],
+      ['11', 0, 1],
+    ]);
+    const daily = await tokenActivity(ctx, { from: new Date(Date.UTC(2026, 4, 28)), to: new Date(Date.UTC(2026, 5, 3)) });
+    expect(daily.bucket).toBe('day');
+    expect(daily.points.find((p) => p.t.startsWith('2026-06-01'))).toMatchObject({ issued: 2, refused: 2 });
+    // The real writer: an event recorded now shows up in the default window.
+    await db.$transaction((tx) => recordAuditEvent(tx, { organizationId: ctx.orgId, actor: { type: 'SYSTEM', id: null, label: 'token service' }, action: TOKEN_ISSUED }));
+    const recent = await tokenActivity(ctx);
+    expect(recent.points.reduce((n, p) => n + p.issued, 0)).toBe(1);
+  });
+});
+
+describe('audit export', () => {
+  it('streams CSV and NDJSON of the filtered events, and records the export', async () => {
+    const ctx = await auditorCtx();
+    await appendTestEvents(
+      ctx.orgId,
+      Array.from({ length: 4500 }, (_, i) => ({
+        occurredAt: new Date(Date.UTC(2026, 6, 1, 0, 0, i)),
+        action: i % 3 === 0 ? TOKEN_REFUSED : TOKEN_ISSUED,
+        details: { n: i, note: 'comma, "quote"\nnewline' },
+      })),
+    );
+    const refused = { action: TOKEN_REFUSED } as const;
+
+    const ndjson = await readAll(await exportAuditEvents(ctx, refused, 'ndjson'));
+    const lines = ndjson.trimEnd().split('\n').map((l) => JSON.parse(l) as { action: string; seq: string; details: { n: number; note: string } });
+    expect(lines).toHaveLength(1500);
+    expect(lines.every((l) => l.action === TOKEN_REFUSED)).toBe(true);
+    expect(new Set(lines.map((l) => l.seq)).size).toBe(1500);
+    expect(lines[0]?.details).toEqual({ n: 4497, note: 'comma, "quote"\nnewline' });
+
+    const csv = await readAll(await exportAuditEvents(ctx, { ...refused, from: new Date(Date.UTC(2026, 6, 1, 0, 0, 4000)) }, 'csv'));
+    const records = parseCsv(csv);
+    expect(records).toHaveLength(166); // 4002, 4005, … 4497
+    expect(Object.keys(records[0] ?? {})).toEqual(expect.arrayContaining(['seq', 'occurred_at', 'actor_label', 'action', 'outcome', 'details', 'prev_hash', 'hash']));
+    expect(JSON.parse(records[0]?.details ?? '{}')).toEqual({ n: 4497, note: 'comma, "quote"\nnewline' });
+
+    const empty = await readAll(await exportAuditEvents(ctx, { action: 'nothing.matches' }, 'csv'));
+    expect(empty.trim().split('\n')).toHaveLength(1);
+    expect(await db.auditEvent.count({ where: { organizationId: ctx.orgId, action: 'audit.exported' } })).toBe(3);
+    expect((await checkAuditChain(ctx.orgId)).intact).toBe(true);
+  });
+});

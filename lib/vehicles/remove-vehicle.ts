@@ -1,0 +1,22 @@
+import 'server-only';
+import { recordAuditEvent } from '@/lib/audit/record-audit-event';
+import type { OrgContext } from '@/lib/auth/context';
+import { db } from '@/lib/db/client';
+import { AppError } from '@/lib/errors';
+
+/** removeVehicle deletes a vehicle of the caller's organization (others: not_found). Audited as vehicle.removed. */
+export async function removeVehicle(ctx: OrgContext, id: string): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const vehicle = await tx.vehicle.findFirst({ where: { id, organizationId: ctx.orgId }, select: { vin: true, brand: true } });
+    if (!vehicle) throw new AppError('not_found', 'No such vehicle.');
+    await tx.vehicle.deleteMany({ where: { id, organizationId: ctx.orgId } });
+    await recordAuditEvent(tx, {
+      organizationId: ctx.orgId,
+      actor: ctx.actor,
+      action: 'vehicle.removed',
+      target: { type: 'vehicle', id },
+      meta: ctx,
+      details: { vin: vehicle.vin, brand: vehicle.brand },
+    });
+  });
+}
