@@ -16,7 +16,7 @@ import { deleteCredential, setCredentialStatus } from './set-credential-status';
 
 const DAY = 86_400_000;
 const codeOf = async (p: Promise<unknown>) => p.then(() => 'resolved', (e: { code?: string }) => e.code ?? String(e));
-const fieldsOf = async (p: Promise<unknown>) => p.then(() => ({}), (e: { fields?: Record<string, string[]> }) => e.fields ?? {});
+const fieldsOf = async (p: Promise<unknown>): Promise<Record<string, string[]>> => p.then(() => ({}), (e: { fields?: Record<string, string[]> }) => e.fields ?? {});
 
 describe('client secrets', () => {
   it('issues a well-formed secret once, stores only its keyed hash, defaults to 2 years, audits without the secret', async () => {

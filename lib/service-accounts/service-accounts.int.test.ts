@@ -10,7 +10,7 @@ import { reactivateServiceAccount, revokeServiceAccount, suspendServiceAccount }
 import { updateServiceAccount } from './update-service-account';
 
 const codeOf = async (p: Promise<unknown>) => p.then(() => 'resolved', (e: { code?: string }) => e.code ?? String(e));
-const fieldsOf = async (p: Promise<unknown>) => p.then(() => ({}), (e: { fields?: Record<string, string[]> }) => e.fields ?? {});
+const fieldsOf = async (p: Promise<unknown>): Promise<Record<string, string[]>> => p.then(() => ({}), (e: { fields?: Record<string, string[]> }) => e.fields ?? {});
 
 describe('createServiceAccount', () => {
   it('creates an account with scopes, role bindings, lifetime and allow-list, audited in the same transaction', async () => {

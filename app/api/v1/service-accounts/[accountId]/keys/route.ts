@@ -1,0 +1,14 @@
+import { createKeyPair } from '@/lib/credentials/create-key-pair';
+import { apiRoute } from '@/lib/http/api-route';
+import { listKeyPairs } from '@/lib/service-accounts/queries';
+import { accountParams, createKeyPairInput } from '@/lib/service-accounts/schema';
+
+// GET /api/v1/service-accounts/{accountId}/keys: the account's key pairs (public keys only)
+export const GET = apiRoute({ permission: 'service_accounts.read', params: accountParams }, async (ctx, { params }) =>
+  Response.json({ items: await listKeyPairs(ctx, params.accountId) }),
+);
+
+// POST /api/v1/service-accounts/{accountId}/keys: generate an ES256 key pair, or upload a public key
+export const POST = apiRoute({ permission: 'service_accounts.write', params: accountParams, body: createKeyPairInput }, async (ctx, { params, body }) =>
+  Response.json(await createKeyPair(ctx, params.accountId, body), { status: 201 }),
+);

@@ -1,0 +1,14 @@
+import { createClientSecret } from '@/lib/credentials/create-client-secret';
+import { apiRoute } from '@/lib/http/api-route';
+import { listClientSecrets } from '@/lib/service-accounts/queries';
+import { accountParams, createClientSecretInput } from '@/lib/service-accounts/schema';
+
+// GET /api/v1/service-accounts/{accountId}/secrets: the account's client secrets (never the secrets)
+export const GET = apiRoute({ permission: 'service_accounts.read', params: accountParams }, async (ctx, { params }) =>
+  Response.json({ items: await listClientSecrets(ctx, params.accountId) }),
+);
+
+// POST /api/v1/service-accounts/{accountId}/secrets: issue a client secret (returned this once)
+export const POST = apiRoute({ permission: 'service_accounts.write', params: accountParams, body: createClientSecretInput }, async (ctx, { params, body }) =>
+  Response.json(await createClientSecret(ctx, params.accountId, body), { status: 201 }),
+);
