@@ -30,6 +30,9 @@ const envSchema = z.object({
   SIGN_IN_MAX_FAILURES_PER_EMAIL: z.coerce.number().int().positive().default(5),
   SIGN_IN_MAX_ATTEMPTS_PER_IP: z.coerce.number().int().positive().default(30),
   SIGN_IN_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
+  // Token service rate limits (issue 4): requests per minute per client id and per client IP.
+  TOKEN_RATE_LIMIT_PER_CLIENT: z.coerce.number().int().positive().default(600),
+  TOKEN_RATE_LIMIT_PER_IP: z.coerce.number().int().positive().default(3000),
 });
 
 export type Env = z.infer<typeof envSchema>;

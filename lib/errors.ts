@@ -10,6 +10,8 @@ export const ERROR_STATUS = {
   unauthenticated: 401,
   invalid_credentials: 401,
   invalid_token: 401,
+  totp_required: 401,
+  invalid_totp: 401,
   forbidden: 403,
   insufficient_scope: 403,
   csrf_rejected: 403,
@@ -28,6 +30,13 @@ export const ERROR_STATUS = {
   internal: 500,
   // issue-3 codes
   // issue-4 codes
+  invalid_client: 401,
+  invalid_grant: 400,
+  unauthorized_client: 400,
+  unsupported_grant_type: 400,
+  invalid_scope: 400,
+  invalid_target: 400,
+  temporarily_unavailable: 503,
   // issue-5 codes
   brand_mismatch: 400,
   vin_taken: 409,

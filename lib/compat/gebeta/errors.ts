@@ -1,0 +1,20 @@
+import 'server-only';
+import { toOAuthError } from '@/lib/oauth/errors';
+
+/**
+ * gebetaError renders an error in Gebeta Maps' shape, `{"error": "<message>", "code": "<CODE>"}`:
+ * FAILED_VALIDATION (400), UNAUTHORIZED (401: wrong tokens or refresh token), FORBIDDEN (403:
+ * account suspended or revoked, address not allowed), TOO_MANY_REQUESTS (429), INTERNAL_ERROR.
+ */
+export function gebetaError(error: unknown, requestId: string): Response {
+  const e = toOAuthError(error, requestId);
+  let status = e.status;
+  let code = 'INTERNAL_ERROR';
+  if (e.error === 'invalid_request') code = 'FAILED_VALIDATION';
+  else if (e.error === 'invalid_client' || e.error === 'invalid_grant') [status, code] = [401, 'UNAUTHORIZED'];
+  else if (e.error === 'unauthorized_client' || e.error === 'invalid_scope') [status, code] = [403, 'FORBIDDEN'];
+  else if (e.error === 'slow_down') code = 'TOO_MANY_REQUESTS';
+  const headers: Record<string, string> = { 'Cache-Control': 'no-store', 'X-Request-Id': requestId };
+  if (e.retryAfter) headers['Retry-After'] = String(e.retryAfter);
+  return Response.json({ error: e.description, code }, { status, headers });
+}

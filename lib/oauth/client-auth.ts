@@ -1,0 +1,135 @@
+import 'server-only';
+import { isWellFormedSecret } from '@/lib/credentials/secret-format';
+import { keyedHashEquals } from '@/lib/crypto/keyed-hash';
+import { ipMatches } from '@/lib/net/cidr';
+import { verifyAssertion } from './assertion';
+import { issuerUrl, tokenUrl } from './issuer';
+import { findClientSecret, findClientTokenPair, type Principal } from './principals';
+import { refuse } from './refusal';
+
+export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+export type ClientAuth = { method: ClientAuthMethod; principal: Principal };
+
+/** What the token service learns about a request as it goes, for its one audit event. */
+export type TokenAttempt = {
+  grantType: string;
+  /** The presented client id / key id, only when it has the shape of one (never a secret). */
+  clientId: string | null;
+  principal: Principal | null;
+};
+
+const CLIENT_ID_SHAPE = /^(kid|kp|ctp)_[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** auditableClientId keeps a presented id for the audit log only if it looks like a key id or a publishable client token. */
+export function auditableClientId(value: string | null | undefined): string | null {
+  if (!value) return null;
+  if (CLIENT_ID_SHAPE.test(value)) return value;
+  if (isWellFormedSecret('clientToken', value)) return value;
+  return null;
+}
+
+function formDecode(value: string): string {
+  return decodeURIComponent(value.replace(/\+/g, ' '));
+}
+
+/** parseBasic reads RFC 6749 §2.3.1 Basic credentials (each part form-urlencoded, then base64). */
+export function parseBasic(authorization: string): { id: string; secret: string } | null {
+  const match = /^Basic\s+([A-Za-z0-9+/]+=*)\s*$/i.exec(authorization);
+  if (!match?.[1]) return null;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return null;
+  try {
+    return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * verifySecretCredential checks an id + secret pair: a client secret (kid_… + lk_sec_…) or a
+ * client token pair (lk_pub_… + lk_srv_…). Malformed values are refused before any database
+ * work (the checksum catches typos and made-up values); the secret is compared with the
+ * stored keyed hash in constant time. Throws invalid_client without saying which part failed.
+ */
+export async function verifySecretCredential(id: string, secret: string, attempt: TokenAttempt): Promise<Principal> {
+  attempt.clientId = auditableClientId(id);
+  const bad = () => refuse('invalid_client', 'bad_credentials', 'Client authentication failed.');
+  let principal: Principal | null = null;
+  if (id.startsWith('kid_')) {
+    if (!CLIENT_ID_SHAPE.test(id) || !isWellFormedSecret('clientSecret', secret)) bad();
+    principal = await findClientSecret(id);
+  } else if (id.startsWith('lk_pub_')) {
+    if (!isWellFormedSecret('clientToken', id) || !isWellFormedSecret('serverToken', secret)) bad();
+    principal = await findClientTokenPair({ clientToken: id });
+    if (principal) attempt.clientId = principal.credentialId;
+  } else {
+    bad();
+  }
+  if (!principal) refuse('invalid_client', 'unknown_client', 'Client authentication failed.');
+  attempt.principal = principal;
+  if (!principal.hash || principal.hashKeyVersion === null || !keyedHashEquals(secret, principal.hash, principal.hashKeyVersion)) bad();
+  assertCredentialUsable(principal, 'invalid_client');
+  return principal;
+}
+
+/** assertCredentialUsable refuses a disabled or expired credential. */
+export function assertCredentialUsable(principal: Principal, code: 'invalid_client' | 'invalid_grant', now = Date.now()): void {
+  if (principal.credentialStatus !== 'ENABLED') refuse(code, 'credential_disabled', 'This credential is disabled.');
+  if (principal.credentialExpiresAt.getTime() <= now) refuse(code, 'credential_expired', 'This credential has expired.');
+}
+
+/**
+ * assertAccountUsable refuses tokens to a suspended or revoked account and to a caller outside
+ * the account's IP allow-list. The address is the real client address (lib/http/client-ip.ts:
+ * X-Forwarded-For is believed only from configured proxies); an unknown address never passes
+ * a non-empty allow-list.
+ */
+export function assertAccountUsable(principal: Principal, ip: string | null, code: 'unauthorized_client' | 'invalid_grant'): void {
+  const { account } = principal;
+  if (account.status === 'SUSPENDED') refuse(code, 'account_suspended', 'This service account is suspended.');
+  if (account.status !== 'ACTIVE') refuse(code, 'account_revoked', 'This service account is revoked.');
+  if (account.ipAllowList.length > 0 && (!ip || !ipMatches(ip, account.ipAllowList))) {
+    refuse(code, 'ip_not_allowed', 'This service account may not obtain tokens from this address.');
+  }
+}
+
+/**
+ * authenticateClient reads the client's credentials from the request, in exactly one of the
+ * three supported ways (RFC 6749 §2.3: a request using two is invalid_request):
+ * client_secret_basic, client_secret_post, private_key_jwt (RFC 7523 §2.2, assertion signed by
+ * one of the account's key pairs, `aud` the issuer or the token endpoint). Returns null when
+ * the request carries no client credentials at all; throws invalid_client when they are wrong.
+ */
+export async function authenticateClient(authorization: string | null, form: URLSearchParams, attempt: TokenAttempt): Promise<ClientAuth | null> {
+  const basic = authorization && /^Basic\s/i.test(authorization) ? parseBasic(authorization) : null;
+  if (authorization && /^Basic\s/i.test(authorization) && !basic) refuse('invalid_client', 'malformed_basic', 'The Basic credentials are malformed.');
+  const postSecret = form.get('client_secret');
+  const assertion = form.get('client_assertion');
+  const methods = [basic, postSecret, assertion].filter((m) => m !== null).length;
+  if (methods > 1) refuse('invalid_request', 'multiple_client_auth', 'Use exactly one client authentication method.');
+  const formClientId = form.get('client_id');
+
+  if (basic) {
+    if (formClientId !== null && formClientId !== basic.id) refuse('invalid_request', 'client_id_mismatch', 'client_id does not match the Basic credentials.');
+    return { method: 'client_secret_basic', principal: await verifySecretCredential(basic.id, basic.secret, attempt) };
+  }
+  if (postSecret !== null) {
+    if (!formClientId) refuse('invalid_request', 'client_id_missing', 'client_secret_post needs client_id.');
+    return { method: 'client_secret_post', principal: await verifySecretCredential(formClientId, postSecret, attempt) };
+  }
+  if (assertion !== null) {
+    if (form.get('client_assertion_type') !== CLIENT_ASSERTION_TYPE) {
+      refuse('invalid_request', 'client_assertion_type', `client_assertion_type must be ${CLIENT_ASSERTION_TYPE}.`);
+    }
+    attempt.clientId = auditableClientId(formClientId);
+    const { principal, claims } = await verifyAssertion(assertion, { audiences: [issuerUrl(), tokenUrl()], requireExp: true, errorCode: 'invalid_client' });
+    attempt.clientId = principal.credentialId;
+    attempt.principal = principal;
+    if (formClientId !== null && formClientId !== claims.iss) refuse('invalid_client', 'client_id_mismatch', 'client_id does not match the assertion issuer.');
+    assertCredentialUsable(principal, 'invalid_client');
+    return { method: 'private_key_jwt', principal };
+  }
+  return null;
+}

@@ -1,0 +1,158 @@
+import 'server-only';
+import type { RequestMeta } from '@/lib/audit/actor';
+import { recordAuditEvent } from '@/lib/audit/record-audit-event';
+import { db } from '@/lib/db/client';
+import { requestMeta } from '@/lib/http/request-meta';
+import { findRefreshToken, revokeRefreshFamily } from '@/lib/tokens/refresh-token';
+import { activeAccessToken, revokeAccessToken } from '@/lib/tokens/token-state';
+import { verifyAccessToken } from '@/lib/tokens/access-token';
+import { authenticateClient, type TokenAttempt } from './client-auth';
+import { oauthErrorResponse, oauthJson, readForm } from './errors';
+import { issuerUrl } from './issuer';
+import type { Principal } from './principals';
+import { refuse } from './refusal';
+import { exchangeToken, refuseUnreadable } from './token-service';
+
+/**
+ * handleTokenRequest is POST /api/oauth/token: read the form, run the token service, render the
+ * RFC 6749 answer. A body that cannot be read is refused (and audited) like any other request.
+ */
+export async function handleTokenRequest(request: Request): Promise<Response> {
+  const meta = requestMeta(request.headers);
+  const ctx = { meta, endpoint: '/api/oauth/token' };
+  try {
+    let form: URLSearchParams;
+    try {
+      form = await readForm(request);
+    } catch (error) {
+      return await refuseUnreadable('(none)', ctx, error);
+    }
+    return oauthJson(await exchangeToken(form, request.headers.get('authorization'), ctx), meta.requestId);
+  } catch (error) {
+    return oauthErrorResponse(error, meta.requestId);
+  }
+}
+
+async function callerOf(request: Request, form: URLSearchParams): Promise<Principal> {
+  const attempt: TokenAttempt = { grantType: '', clientId: null, principal: null };
+  const client = await authenticateClient(request.headers.get('authorization'), form, attempt);
+  if (!client) refuse('invalid_client', 'no_client_auth', 'Client authentication is required.');
+  return client.principal;
+}
+
+const INACTIVE = { active: false } as const;
+
+/**
+ * introspect implements RFC 7662 for a caller authenticated like a token client. A token is
+ * active only if it is valid right now under every lifecycle rule (lib/tokens/token-state.ts)
+ * and belongs to the caller's organization: another organization's token answers
+ * {"active": false}, exactly like an unknown one. Refresh tokens (lk_rt_…) are introspected too.
+ */
+export async function introspect(caller: Principal, token: string): Promise<Record<string, unknown>> {
+  if (caller.account.status !== 'ACTIVE') return INACTIVE;
+  if (token.startsWith('lk_rt_')) {
+    const stored = await findRefreshToken(token);
+    if (!stored || stored.organizationId !== caller.account.organizationId || stored.usedAt || stored.revokedAt || stored.expiresAt.getTime() <= Date.now()) return INACTIVE;
+    const owner = await db.serviceAccount.findFirst({ where: { id: stored.serviceAccountId, organizationId: stored.organizationId, status: 'ACTIVE' }, select: { id: true } });
+    if (!owner) return INACTIVE;
+    return { active: true, token_type: 'refresh_token', scope: stored.scope, client_id: stored.clientTokenPairId, sub: stored.serviceAccountId, exp: Math.floor(stored.expiresAt.getTime() / 1000), iss: issuerUrl() };
+  }
+  const active = await activeAccessToken(token);
+  if (!active || active.organizationId !== caller.account.organizationId) return INACTIVE;
+  const c = active.claims;
+  return {
+    active: true,
+    token_type: 'Bearer',
+    scope: active.scopes.join(' '),
+    client_id: c.client_id,
+    sub: c.sub,
+    iss: c.iss,
+    aud: c.aud,
+    exp: c.exp,
+    iat: c.iat,
+    jti: c.jti,
+    ...(c.project_id ? { project_id: c.project_id } : {}),
+    ...(c.environment_id ? { environment_id: c.environment_id } : {}),
+  };
+}
+
+/** handleIntrospection is POST /api/oauth/introspect. */
+export async function handleIntrospection(request: Request): Promise<Response> {
+  const meta = requestMeta(request.headers);
+  try {
+    const form = await readForm(request);
+    const caller = await callerOf(request, form);
+    const token = form.get('token');
+    if (!token) refuse('invalid_request', 'token_missing', 'token is required.');
+    return oauthJson(await introspect(caller, token), meta.requestId);
+  } catch (error) {
+    return oauthErrorResponse(error, meta.requestId);
+  }
+}
+
+/**
+ * revoke implements RFC 7009: an access token (its jti is recorded until it would expire) or a
+ * refresh token (its whole family) of the caller's own service account is revoked and audited.
+ * Unknown, invalid or foreign tokens are ignored: the answer is 200 either way (RFC 7009 §2.2).
+ */
+export async function revoke(caller: Principal, token: string, meta: RequestMeta): Promise<void> {
+  const actor = { type: 'SERVICE_ACCOUNT', id: caller.account.id, label: caller.account.name } as const;
+  const orgId = caller.account.organizationId;
+  if (token.startsWith('lk_rt_')) {
+    const stored = await findRefreshToken(token);
+    if (!stored || stored.serviceAccountId !== caller.account.id) return;
+    await db.$transaction(async (tx) => {
+      const count = await revokeRefreshFamily(tx, stored.familyId);
+      await recordAuditEvent(tx, { organizationId: orgId, actor, action: 'token.revoked', target: { type: 'service_account', id: caller.account.id }, meta, details: { token_type: 'refresh_token', family_id: stored.familyId, revoked: count, client_id: caller.credentialId } });
+    });
+    return;
+  }
+  const claims = await verifyAccessToken(token);
+  if (!claims || claims.sub !== caller.account.id) return;
+  await db.$transaction(async (tx) => {
+    await revokeAccessToken(tx, claims, orgId);
+    await recordAuditEvent(tx, { organizationId: orgId, actor, action: 'token.revoked', target: { type: 'service_account', id: caller.account.id }, meta, details: { token_type: 'access_token', jti: claims.jti, client_id: caller.credentialId } });
+  });
+}
+
+/** handleRevocation is POST /api/oauth/revoke. */
+export async function handleRevocation(request: Request): Promise<Response> {
+  const meta = requestMeta(request.headers);
+  try {
+    const form = await readForm(request);
+    const caller = await callerOf(request, form);
+    const token = form.get('token');
+    if (!token) refuse('invalid_request', 'token_missing', 'token is required.');
+    const hint = form.get('token_type_hint');
+    if (hint !== null && hint !== 'access_token' && hint !== 'refresh_token') {
+      return oauthJson({ error: 'unsupported_token_type', error_description: 'token_type_hint must be access_token or refresh_token.' }, meta.requestId, 400);
+    }
+    await revoke(caller, token, meta);
+    return oauthJson({}, meta.requestId);
+  } catch (error) {
+    return oauthErrorResponse(error, meta.requestId);
+  }
+}
+
+/** authorizationServerMetadata is the RFC 8414 document. */
+export function authorizationServerMetadata(): Record<string, unknown> {
+  const iss = issuerUrl();
+  const authMethods = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
+  return {
+    issuer: iss,
+    token_endpoint: `${iss}/api/oauth/token`,
+    jwks_uri: `${iss}/.well-known/jwks.json`,
+    introspection_endpoint: `${iss}/api/oauth/introspect`,
+    revocation_endpoint: `${iss}/api/oauth/revoke`,
+    grant_types_supported: ['client_credentials', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'refresh_token', 'urn:ietf:params:oauth:grant-type:token-exchange'],
+    response_types_supported: [],
+    token_endpoint_auth_methods_supported: authMethods,
+    token_endpoint_auth_signing_alg_values_supported: ['ES256'],
+    introspection_endpoint_auth_methods_supported: authMethods,
+    introspection_endpoint_auth_signing_alg_values_supported: ['ES256'],
+    revocation_endpoint_auth_methods_supported: authMethods,
+    revocation_endpoint_auth_signing_alg_values_supported: ['ES256'],
+    scopes_supported: [],
+    service_documentation: `${iss}/api/openapi.json`,
+  };
+}

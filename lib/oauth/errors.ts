@@ -1,0 +1,88 @@
+import 'server-only';
+import { AppError, toAppError, type ErrorCode } from '@/lib/errors';
+import { logger } from '@/lib/logger';
+
+/** The RFC 6749 §5.2 (and RFC 8693, RFC 8628) error codes the token service answers with. */
+export type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+  | 'invalid_target'
+  | 'unsupported_token_type'
+  | 'slow_down'
+  | 'temporarily_unavailable'
+  | 'server_error';
+
+const DIRECT: Partial<Record<ErrorCode, OAuthErrorCode>> = {
+  invalid_client: 'invalid_client',
+  invalid_grant: 'invalid_grant',
+  unauthorized_client: 'unauthorized_client',
+  unsupported_grant_type: 'unsupported_grant_type',
+  invalid_scope: 'invalid_scope',
+  invalid_target: 'invalid_target',
+  // Rate limits: RFC 8628's `slow_down` is the registered token-endpoint error meaning "ask
+  // less often"; it comes with 429 and Retry-After.
+  rate_limited: 'slow_down',
+  temporarily_unavailable: 'temporarily_unavailable',
+};
+
+const STATUS: Record<OAuthErrorCode, number> = {
+  invalid_request: 400,
+  invalid_client: 401,
+  invalid_grant: 400,
+  unauthorized_client: 400,
+  unsupported_grant_type: 400,
+  invalid_scope: 400,
+  invalid_target: 400,
+  unsupported_token_type: 400,
+  slow_down: 429,
+  temporarily_unavailable: 503,
+  server_error: 500,
+};
+
+export const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
+
+/** toOAuthError maps any error to its RFC 6749 code and a safe description (unknown errors are logged, never shown). */
+export function toOAuthError(error: unknown, requestId: string): { error: OAuthErrorCode; description: string; status: number; retryAfter?: number } {
+  const app = toAppError(error);
+  if (!app || app.code === 'internal') {
+    logger.error({ err: error, requestId }, 'token service failed');
+    return { error: 'server_error', description: 'Something went wrong on our side.', status: 500 };
+  }
+  const code: OAuthErrorCode = DIRECT[app.code] ?? (app.status >= 500 ? 'server_error' : 'invalid_request');
+  return { error: code, description: app.detail, status: STATUS[code], retryAfter: app.retryAfterSeconds };
+}
+
+/**
+ * oauthErrorResponse renders an error as RFC 6749 §5.2 JSON: `error`, `error_description`,
+ * no-store caching; invalid_client answers 401 with `WWW-Authenticate: Basic` (RFC 6749 says
+ * so when Basic was used; sent always, so clients learn the scheme), slow_down Retry-After.
+ */
+export function oauthErrorResponse(error: unknown, requestId: string): Response {
+  const e = toOAuthError(error, requestId);
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', ...NO_STORE, 'X-Request-Id': requestId };
+  if (e.error === 'invalid_client') headers['WWW-Authenticate'] = 'Basic realm="latchkey", charset="UTF-8"';
+  if (e.retryAfter) headers['Retry-After'] = String(e.retryAfter);
+  return new Response(JSON.stringify({ error: e.error, error_description: e.description }), { status: e.status, headers });
+}
+
+/** oauthJson renders a successful token-service answer (never cached). */
+export function oauthJson(body: unknown, requestId: string, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...NO_STORE, 'X-Request-Id': requestId } });
+}
+
+const MAX_FORM_BYTES = 64 * 1024;
+
+/** readForm reads an application/x-www-form-urlencoded body (RFC 6749 §3.2); anything else is invalid_request. */
+export async function readForm(request: Request): Promise<URLSearchParams> {
+  const type = request.headers.get('content-type') ?? '';
+  if (!/^application\/x-www-form-urlencoded\b/i.test(type)) {
+    throw new AppError('invalid_request', 'Send the parameters as application/x-www-form-urlencoded.');
+  }
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_FORM_BYTES) throw new AppError('invalid_request', 'The request body is too large.');
+  return new URLSearchParams(text);
+}

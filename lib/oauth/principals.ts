@@ -1,0 +1,120 @@
+import 'server-only';
+import { Prisma } from '@/lib/db/generated/client';
+import { db } from '@/lib/db/client';
+
+/** The three kinds of credential that can obtain tokens, and the table each lives in. */
+export type CredentialKind = 'client_secret' | 'key_pair' | 'client_token_pair';
+
+export type Principal = {
+  kind: CredentialKind;
+  /** The credential's public id: kid_… / kp_… / ctp_… (the access token's client_id). */
+  credentialId: string;
+  credentialStatus: 'ENABLED' | 'DISABLED';
+  credentialExpiresAt: Date;
+  /** client_secret: secret hash; client_token_pair: server token hash. */
+  hash: Uint8Array | null;
+  hashKeyVersion: number | null;
+  publicKeyJwk: unknown;
+  account: {
+    id: string;
+    organizationId: string;
+    orgSlug: string;
+    name: string;
+    status: 'ACTIVE' | 'SUSPENDED' | 'REVOKED';
+    isAdmin: boolean;
+    platform: string;
+    tokenLifetimeSeconds: number;
+    ipAllowList: string[];
+    scopes: string[];
+  };
+};
+
+type Row = {
+  credential_id: string;
+  credential_status: 'ENABLED' | 'DISABLED';
+  expires_at: Date;
+  hash: Uint8Array | null;
+  hash_key_version: number | null;
+  public_key_jwk: unknown;
+  sa_id: string;
+  organization_id: string;
+  org_slug: string;
+  sa_name: string;
+  sa_status: 'ACTIVE' | 'SUSPENDED' | 'REVOKED';
+  is_admin: boolean;
+  platform: string;
+  token_lifetime_seconds: number;
+  ip_allow_list: string[];
+  scopes: string[];
+};
+
+// One round trip per token request: the credential, its account, organization and scope names.
+const ACCOUNT_COLUMNS = Prisma.sql`
+  sa.id AS sa_id, sa.organization_id, o.slug AS org_slug, sa.name AS sa_name, sa.status::text AS sa_status,
+  sa.is_admin, sa.platform::text AS platform, sa.token_lifetime_seconds, sa.ip_allow_list,
+  COALESCE((SELECT array_agg(s.name ORDER BY s.name) FROM service_account_scopes sas JOIN scopes s ON s.id = sas.scope_id
+            WHERE sas.service_account_id = sa.id), '{}') AS scopes`;
+
+function toPrincipal(kind: CredentialKind, row: Row | undefined): Principal | null {
+  if (!row) return null;
+  return {
+    kind,
+    credentialId: row.credential_id,
+    credentialStatus: row.credential_status,
+    credentialExpiresAt: row.expires_at,
+    hash: row.hash,
+    hashKeyVersion: row.hash_key_version,
+    publicKeyJwk: row.public_key_jwk,
+    account: {
+      id: row.sa_id,
+      organizationId: row.organization_id,
+      orgSlug: row.org_slug,
+      name: row.sa_name,
+      status: row.sa_status,
+      isAdmin: row.is_admin,
+      platform: row.platform,
+      tokenLifetimeSeconds: row.token_lifetime_seconds,
+      ipAllowList: row.ip_allow_list,
+      scopes: row.scopes,
+    },
+  };
+}
+
+/** findClientSecret loads a client secret by its key id (kid_…) with its account. */
+export async function findClientSecret(id: string): Promise<Principal | null> {
+  const rows = await db.$queryRaw<Row[]>`
+    SELECT c.id AS credential_id, c.status::text AS credential_status, c.expires_at, c.secret_hash AS hash,
+           c.hash_key_version, NULL::jsonb AS public_key_jwk, ${ACCOUNT_COLUMNS}
+    FROM client_secrets c JOIN service_accounts sa ON sa.id = c.service_account_id JOIN organizations o ON o.id = sa.organization_id
+    WHERE c.id = ${id}`;
+  return toPrincipal('client_secret', rows[0]);
+}
+
+/** findKeyPair loads a key pair by its key id (kp_…) with its account. */
+export async function findKeyPair(id: string): Promise<Principal | null> {
+  const rows = await db.$queryRaw<Row[]>`
+    SELECT c.id AS credential_id, c.status::text AS credential_status, c.expires_at, NULL::bytea AS hash,
+           NULL::int AS hash_key_version, c.public_key_jwk, ${ACCOUNT_COLUMNS}
+    FROM key_pairs c JOIN service_accounts sa ON sa.id = c.service_account_id JOIN organizations o ON o.id = sa.organization_id
+    WHERE c.id = ${id}`;
+  return toPrincipal('key_pair', rows[0]);
+}
+
+/** findClientTokenPair loads a client token pair by its publishable client token or its id. */
+export async function findClientTokenPair(by: { clientToken: string } | { id: string }): Promise<Principal | null> {
+  const where = 'clientToken' in by ? Prisma.sql`c.client_token = ${by.clientToken}` : Prisma.sql`c.id = ${by.id}`;
+  const rows = await db.$queryRaw<Row[]>`
+    SELECT c.id AS credential_id, c.status::text AS credential_status, c.expires_at, c.server_token_hash AS hash,
+           c.hash_key_version, NULL::jsonb AS public_key_jwk, ${ACCOUNT_COLUMNS}
+    FROM client_token_pairs c JOIN service_accounts sa ON sa.id = c.service_account_id JOIN organizations o ON o.id = sa.organization_id
+    WHERE ${where}`;
+  return toPrincipal('client_token_pair', rows[0]);
+}
+
+/** findPrincipalByCredentialId dispatches on the id's prefix (the client_id claim of a token). */
+export async function findPrincipalByCredentialId(id: string): Promise<Principal | null> {
+  if (id.startsWith('kid_')) return findClientSecret(id);
+  if (id.startsWith('kp_')) return findKeyPair(id);
+  if (id.startsWith('ctp_')) return findClientTokenPair({ id });
+  return null;
+}

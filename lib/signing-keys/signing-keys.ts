@@ -1,0 +1,180 @@
+import 'server-only';
+import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import { z } from 'zod';
+import { open, seal } from '@/lib/crypto/secret-box';
+import { db } from '@/lib/db/client';
+import { newId } from '@/lib/ids';
+import { logger } from '@/lib/logger';
+
+/**
+ * Latchkey's own ES256 signing keys. At most one key is ACTIVE (it signs); a PENDING key is
+ * published in the JWKS before it signs anything, so that resource servers have it cached by
+ * the time it is promoted; a RETIRED key stays published until `notAfter`, the expiry of the
+ * last token it can have signed. Private keys are sealed (AES-256-GCM) with the context
+ * `signing_key:<kid>`, so a ciphertext moved to another row does not decrypt.
+ *
+ * Keys are cached in memory for CACHE_MS: the token endpoint signs and the introspection
+ * endpoint verifies without touching the database. An unknown kid reloads the cache at most
+ * once per UNKNOWN_KID_RELOAD_MS (another instance may just have created a key).
+ */
+export const CACHE_MS = 60_000;
+const UNKNOWN_KID_RELOAD_MS = 2_000;
+/** An active key signs for this long before a successor is staged. */
+export const ROTATE_AFTER_MS = 30 * 24 * 3600_000;
+/** A staged key is published for this long (well over CACHE_MS and JWKS caches) before it signs. */
+export const PENDING_PUBLISH_MS = 24 * 3600_000;
+/** The longest access token lifetime (service_accounts.token_lifetime_seconds CHECK), plus skew. */
+export const MAX_TOKEN_LIFETIME_MS = 86_400_000 + 5 * 60_000;
+
+export type SigningKeyStatus = 'PENDING' | 'ACTIVE' | 'RETIRED';
+type LoadedKey = { kid: string; status: SigningKeyStatus; publicJwk: JWK; verifyKey: CryptoKey; signKey?: CryptoKey; createdAt: Date; notAfter: Date | null };
+type KeyCache = { loadedAt: number; keys: Map<string, LoadedKey>; active: LoadedKey | undefined };
+
+const publicJwkSchema = z.object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string(), y: z.string() });
+
+const state = globalThis as unknown as { __latchkeySigningKeys?: { cache?: KeyCache; loading?: Promise<KeyCache>; lastUnknownReload: number } };
+const holder = (state.__latchkeySigningKeys ??= { lastUnknownReload: 0 });
+
+function context(kid: string): string {
+  return `signing_key:${kid}`;
+}
+
+async function newKeyMaterial(kid: string) {
+  const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+  const publicJwk = publicJwkSchema.parse(await exportJWK(publicKey));
+  const privateJwk = await exportJWK(privateKey);
+  const { sealed, keyVersion } = seal(JSON.stringify(privateJwk), context(kid));
+  return { publicJwk: { ...publicJwk, kid, alg: 'ES256', use: 'sig' }, privateKeyEnc: sealed, encKeyVersion: keyVersion };
+}
+
+/** createSigningKey stores a new key with the given status (ACTIVE fails if one is active already). */
+export async function createSigningKey(status: 'PENDING' | 'ACTIVE'): Promise<string> {
+  const kid = newId('signingKey');
+  const material = await newKeyMaterial(kid);
+  await db.signingKey.create({
+    data: { id: kid, status, publicKeyJwk: material.publicJwk, privateKeyEnc: new Uint8Array(material.privateKeyEnc), encKeyVersion: material.encKeyVersion, activatedAt: status === 'ACTIVE' ? new Date() : null },
+  });
+  return kid;
+}
+
+/**
+ * promotePendingKey retires the active key (published until its last token expires) and
+ * activates the oldest pending one, in one transaction: the partial unique index on ACTIVE
+ * makes a concurrent promotion by another instance fail instead of leaving two active keys.
+ */
+export async function promotePendingKey(now = new Date()): Promise<string | null> {
+  return db.$transaction(async (tx) => {
+    const pending = await tx.signingKey.findFirst({ where: { status: 'PENDING' }, orderBy: { createdAt: 'asc' } });
+    if (!pending) return null;
+    await tx.signingKey.updateMany({
+      where: { status: 'ACTIVE' },
+      data: { status: 'RETIRED', retiredAt: now, notAfter: new Date(now.getTime() + MAX_TOKEN_LIFETIME_MS) },
+    });
+    await tx.signingKey.update({ where: { id: pending.id }, data: { status: 'ACTIVE', activatedAt: now } });
+    return pending.id;
+  });
+}
+
+/**
+ * rotateSigningKeys is the rotation schedule, run on every cache reload by whichever instance
+ * reloads: stage a successor when the active key is old, promote it once it has been published
+ * long enough, create the very first key on demand. Safe to run concurrently (the unique index
+ * refuses a second active key; the loser just reloads).
+ */
+export async function rotateSigningKeys(now = new Date()): Promise<void> {
+  const keys = await db.signingKey.findMany({ where: { status: { in: ['ACTIVE', 'PENDING'] } }, select: { id: true, status: true, createdAt: true, activatedAt: true } });
+  const active = keys.find((k) => k.status === 'ACTIVE');
+  const pending = keys.filter((k) => k.status === 'PENDING');
+  try {
+    if (!active) {
+      if (pending.length > 0) await promotePendingKey(now);
+      else await createSigningKey('ACTIVE');
+      return;
+    }
+    const activeSince = (active.activatedAt ?? active.createdAt).getTime();
+    if (pending.length === 0 && now.getTime() - activeSince >= ROTATE_AFTER_MS) await createSigningKey('PENDING');
+    const ripe = pending.some((k) => now.getTime() - k.createdAt.getTime() >= PENDING_PUBLISH_MS);
+    if (ripe) await promotePendingKey(now);
+  } catch (error) {
+    // Another instance won the race (unique index on ACTIVE): its key is as good as ours.
+    if ((error as { code?: string }).code !== 'P2002') throw error;
+  }
+}
+
+async function load(): Promise<KeyCache> {
+  await rotateSigningKeys();
+  const now = new Date();
+  const rows = await db.signingKey.findMany({
+    where: { OR: [{ status: { in: ['ACTIVE', 'PENDING'] } }, { status: 'RETIRED', notAfter: { gt: now } }] },
+    orderBy: { createdAt: 'asc' },
+  });
+  const keys = new Map<string, LoadedKey>();
+  let active: LoadedKey | undefined;
+  for (const row of rows) {
+    try {
+      const publicJwk = { ...publicJwkSchema.parse(row.publicKeyJwk), kid: row.id, alg: 'ES256', use: 'sig' };
+      const loaded: LoadedKey = {
+        kid: row.id,
+        status: row.status,
+        publicJwk,
+        verifyKey: (await importJWK(publicJwk, 'ES256')) as CryptoKey,
+        createdAt: row.createdAt,
+        notAfter: row.notAfter,
+      };
+      if (row.status === 'ACTIVE') {
+        const privateJwk = JSON.parse(open(row.privateKeyEnc, context(row.id)).toString('utf8')) as JWK;
+        loaded.signKey = (await importJWK(privateJwk, 'ES256')) as CryptoKey;
+        active = loaded;
+      }
+      keys.set(row.id, loaded);
+    } catch (error) {
+      // A key that cannot be opened (e.g. its master key was removed) must not take the service down.
+      logger.error({ err: error, kid: row.id }, 'signing key could not be loaded');
+    }
+  }
+  return { loadedAt: Date.now(), keys, active };
+}
+
+async function cache(force = false): Promise<KeyCache> {
+  const current = holder.cache;
+  if (!force && current && Date.now() - current.loadedAt < CACHE_MS && current.active) return current;
+  holder.loading ??= load().finally(() => {
+    holder.loading = undefined;
+  });
+  holder.cache = await holder.loading;
+  return holder.cache;
+}
+
+/** activeSigningKey returns the key that signs new tokens (creating the first one on demand). */
+export async function activeSigningKey(): Promise<{ kid: string; key: CryptoKey }> {
+  let c = await cache();
+  if (!c.active?.signKey) c = await cache(true);
+  if (!c.active?.signKey) throw new Error('no usable active signing key');
+  return { kid: c.active.kid, key: c.active.signKey };
+}
+
+/** verificationKey returns the public key for a kid, or null when it is unknown or no longer published. */
+export async function verificationKey(kid: string): Promise<CryptoKey | null> {
+  let c = await cache();
+  let key = c.keys.get(kid);
+  if (!key && Date.now() - holder.lastUnknownReload > UNKNOWN_KID_RELOAD_MS) {
+    holder.lastUnknownReload = Date.now();
+    c = await cache(true);
+    key = c.keys.get(kid);
+  }
+  if (!key || (key.notAfter && key.notAfter.getTime() <= Date.now())) return null;
+  return key.verifyKey;
+}
+
+/** publishedJwks is the JWKS document: active, pending and recently retired public keys. */
+export async function publishedJwks(): Promise<{ keys: JWK[] }> {
+  const c = await cache();
+  const now = Date.now();
+  return { keys: [...c.keys.values()].filter((k) => !k.notAfter || k.notAfter.getTime() > now).map((k) => k.publicJwk) };
+}
+
+/** resetSigningKeyCache forgets cached keys (tests, and after a manual rotation). */
+export function resetSigningKeyCache(): void {
+  holder.cache = undefined;
+  holder.lastUnknownReload = 0;
+}

@@ -1,0 +1,116 @@
+import 'server-only';
+import { randomUUID } from 'node:crypto';
+import { SignJWT, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
+import { z } from 'zod';
+import { issuerUrl } from '@/lib/oauth/issuer';
+import { activeSigningKey, verificationKey } from '@/lib/signing-keys/signing-keys';
+
+/**
+ * Access tokens are RFC 9068 JWTs: header `typ: at+jwt`, `alg: ES256`, `kid`; claims `iss`
+ * (issuerUrl()), `sub` (service account id), `aud`, `exp`, `iat`, `jti` (UUID), `client_id`
+ * (the key id of the credential that obtained it), `scope` (space-separated) and, when
+ * narrowed by token exchange, `project_id` / `environment_id`.
+ *
+ * Audience: `aud` is the issuer URL, i.e. "the APIs of this Latchkey deployment and of the
+ * organization it serves". Latchkey has one resource indicator today; resource servers check
+ * `iss`, `aud` and the signature against /.well-known/jwks.json.
+ */
+export const ACCESS_TOKEN_TYPE = 'at+jwt';
+
+export function accessTokenAudience(): string {
+  return issuerUrl();
+}
+
+export type AccessTokenClaims = {
+  iss: string;
+  sub: string;
+  aud: string;
+  exp: number;
+  iat: number;
+  jti: string;
+  client_id: string;
+  scope: string;
+  project_id?: string;
+  environment_id?: string;
+};
+
+export type MintInput = {
+  serviceAccountId: string;
+  clientId: string;
+  scopes: readonly string[];
+  lifetimeSeconds: number;
+  projectId?: string | null;
+  environmentId?: string | null;
+};
+
+export type MintedToken = { token: string; jti: string; expiresIn: number; expiresAt: Date; scope: string };
+
+/** mintAccessToken signs a new access token with the active signing key. */
+export async function mintAccessToken(input: MintInput, now = Date.now()): Promise<MintedToken> {
+  const { kid, key } = await activeSigningKey();
+  const iat = Math.floor(now / 1000);
+  const exp = iat + input.lifetimeSeconds;
+  const jti = randomUUID();
+  const scope = input.scopes.join(' ');
+  const payload: JWTPayload & Record<string, unknown> = { client_id: input.clientId, scope };
+  if (input.projectId) payload.project_id = input.projectId;
+  if (input.environmentId) payload.environment_id = input.environmentId;
+  const token = await new SignJWT(payload)
+    .setProtectedHeader({ alg: 'ES256', typ: ACCESS_TOKEN_TYPE, kid })
+    .setIssuer(issuerUrl())
+    .setSubject(input.serviceAccountId)
+    .setAudience(accessTokenAudience())
+    .setIssuedAt(iat)
+    .setExpirationTime(exp)
+    .setJti(jti)
+    .sign(key);
+  return { token, jti, expiresIn: input.lifetimeSeconds, expiresAt: new Date(exp * 1000), scope };
+}
+
+const claimsSchema = z.object({
+  iss: z.string(),
+  sub: z.string().min(1),
+  aud: z.union([z.string(), z.array(z.string())]),
+  exp: z.number().int(),
+  iat: z.number().int(),
+  jti: z.string().min(1).max(128),
+  client_id: z.string().min(1).max(200),
+  scope: z.string().max(4000).default(''),
+  project_id: z.string().min(1).max(100).optional(),
+  environment_id: z.string().min(1).max(100).optional(),
+});
+
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/**
+ * verifyAccessToken checks an access token's shape, signature (a published Latchkey key),
+ * `typ`, `iss`, `aud` and expiry, and parses its claims. Null for anything else: callers
+ * answer "inactive" without saying why. Lifecycle state (revocation, account status) is
+ * checked separately (token-state.ts) because it needs the database.
+ */
+export async function verifyAccessToken(token: string): Promise<AccessTokenClaims | null> {
+  if (token.length > 8192 || !JWT_SHAPE.test(token)) return null;
+  try {
+    const header = decodeProtectedHeader(token);
+    if (header.alg !== 'ES256' || typeof header.kid !== 'string') return null;
+    const key = await verificationKey(header.kid);
+    if (!key) return null;
+    const { payload } = await jwtVerify(token, key, {
+      algorithms: ['ES256'],
+      typ: ACCESS_TOKEN_TYPE,
+      issuer: issuerUrl(),
+      audience: accessTokenAudience(),
+      requiredClaims: ['exp', 'iat', 'jti', 'sub'],
+    });
+    const parsed = claimsSchema.safeParse(payload);
+    if (!parsed.success) return null;
+    const aud = Array.isArray(parsed.data.aud) ? (parsed.data.aud[0] ?? '') : parsed.data.aud;
+    return { ...parsed.data, aud };
+  } catch {
+    return null;
+  }
+}
+
+export function scopeList(scope: string): string[] {
+  return scope.split(' ').filter(Boolean);
+}

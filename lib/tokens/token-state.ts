@@ -1,0 +1,58 @@
+import 'server-only';
+import { db } from '@/lib/db/client';
+import type { Tx } from '@/lib/db/client';
+import { scopeList, verifyAccessToken, type AccessTokenClaims } from './access-token';
+
+export type ActiveAccessToken = {
+  claims: AccessTokenClaims;
+  scopes: string[];
+  organizationId: string;
+  orgSlug: string;
+  accountName: string;
+  isAdmin: boolean;
+};
+
+type StateRow = { organization_id: string; org_slug: string; name: string; status: string; is_admin: boolean; revoked: boolean; credential_ok: boolean; held_scopes: string[] };
+
+/**
+ * activeAccessToken returns a token's claims and owner when the token is valid right now:
+ * signature, issuer, audience and expiry (verifyAccessToken), not revoked, its account ACTIVE,
+ * and the credential that obtained it (client_id) still enabled and unexpired. One query.
+ * `scopes` are the token's scopes that the account still holds.
+ * This is what introspection, token exchange and the management API all rely on, so the
+ * lifecycle rules hold the same everywhere.
+ */
+export async function activeAccessToken(token: string): Promise<ActiveAccessToken | null> {
+  const claims = await verifyAccessToken(token);
+  if (!claims) return null;
+  const rows = await db.$queryRaw<StateRow[]>`
+    SELECT sa.organization_id, o.slug AS org_slug, sa.name, sa.status::text AS status, sa.is_admin,
+           EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = ${claims.jti}) AS revoked,
+           COALESCE(
+             (SELECT c.status = 'ENABLED' AND c.expires_at > now() FROM client_secrets c WHERE c.id = ${claims.client_id} AND c.service_account_id = sa.id),
+             (SELECT c.status = 'ENABLED' AND c.expires_at > now() FROM key_pairs c WHERE c.id = ${claims.client_id} AND c.service_account_id = sa.id),
+             (SELECT c.status = 'ENABLED' AND c.expires_at > now() FROM client_token_pairs c WHERE c.id = ${claims.client_id} AND c.service_account_id = sa.id),
+             false) AS credential_ok,
+           COALESCE((SELECT array_agg(s.name) FROM service_account_scopes sas JOIN scopes s ON s.id = sas.scope_id
+                     WHERE sas.service_account_id = sa.id), '{}') AS held_scopes
+    FROM service_accounts sa JOIN organizations o ON o.id = sa.organization_id
+    WHERE sa.id = ${claims.sub}`;
+  const row = rows[0];
+  if (!row || row.status !== 'ACTIVE' || row.revoked || !row.credential_ok) return null;
+  // A scope removed from the account since issuance no longer counts.
+  const scopes = scopeList(claims.scope).filter((s) => row.held_scopes.includes(s));
+  return { claims, scopes, organizationId: row.organization_id, orgSlug: row.org_slug, accountName: row.name, isAdmin: row.is_admin };
+}
+
+/** revokeAccessToken records a token's jti as revoked until the token would expire anyway. */
+export async function revokeAccessToken(tx: Tx, claims: AccessTokenClaims, organizationId: string): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO revoked_tokens (jti, organization_id, service_account_id, expires_at)
+    VALUES (${claims.jti}, ${organizationId}, ${claims.sub}, ${new Date(claims.exp * 1000)})
+    ON CONFLICT (jti) DO NOTHING`;
+}
+
+/** purgeRevokedTokens forgets revocations of tokens that have expired. */
+export async function purgeRevokedTokens(now = new Date()): Promise<number> {
+  return db.$executeRaw`DELETE FROM revoked_tokens WHERE expires_at < ${now}`;
+}
