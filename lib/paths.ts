@@ -11,6 +11,7 @@ export const paths = {
   auditExport: (orgSlug: string) => `/orgs/${encodeURIComponent(orgSlug)}/audit/export`,
   members: (orgSlug: string) => `/orgs/${encodeURIComponent(orgSlug)}/members`,
   settings: (orgSlug: string) => `/orgs/${encodeURIComponent(orgSlug)}/settings`,
+  account: (orgSlug: string) => `/orgs/${encodeURIComponent(orgSlug)}/account`,
   newServiceAccount: (orgSlug: string) => `/orgs/${encodeURIComponent(orgSlug)}/service-accounts/new`,
   serviceAccount: (orgSlug: string, accountId: string) => `/orgs/${encodeURIComponent(orgSlug)}/service-accounts/${encodeURIComponent(accountId)}`,
   serviceAccountSecrets: (orgSlug: string, accountId: string) => `/orgs/${encodeURIComponent(orgSlug)}/service-accounts/${encodeURIComponent(accountId)}/secrets`,

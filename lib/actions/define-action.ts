@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { RequestMeta } from '@/lib/audit/actor';
 import type { OrgContext } from '@/lib/auth/context';
 import { can, type Permission } from '@/lib/auth/permissions';
-import { memberContext } from '@/lib/auth/session';
+import { currentUser, memberContext, type SessionUser } from '@/lib/auth/session';
 import { AppError, toAppError, type ErrorCode, type FieldErrors } from '@/lib/errors';
 import { requestMeta } from '@/lib/http/request-meta';
 import { logger } from '@/lib/logger';
@@ -89,6 +89,25 @@ export function definePublicAction<S extends z.ZodType, T>(
       const parsed = config.input.safeParse(formDataToObject(formData));
       if (!parsed.success) return invalid(parsed.error);
       return { ok: true, data: await handler(meta, parsed.data) };
+    } catch (error) {
+      return failure(error, meta.requestId);
+    }
+  };
+}
+
+/** defineUserAction wraps an action on the signed-in person's own login (second factor). */
+export function defineUserAction<S extends z.ZodType, T>(
+  config: { input: S },
+  handler: (user: SessionUser, input: z.output<S>, meta: RequestMeta) => Promise<T>,
+): ActionFn<T> {
+  return async (_previous, formData) => {
+    const meta = requestMeta(await headers());
+    try {
+      const user = await currentUser();
+      if (!user) throw new AppError('unauthenticated', 'Your session has ended. Sign in again.');
+      const parsed = config.input.safeParse(formDataToObject(formData));
+      if (!parsed.success) return invalid(parsed.error);
+      return { ok: true, data: await handler(user, parsed.data, meta) };
     } catch (error) {
       return failure(error, meta.requestId);
     }

@@ -34,7 +34,11 @@ export function authOptions(): NextAuthOptions {
     CredentialsProvider({
       id: 'credentials',
       name: 'Email and password',
-      credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
+      credentials: {
+        email: { label: 'Email', type: 'email' },
+        password: { label: 'Password', type: 'password' },
+        code: { label: 'Authenticator code', type: 'text' },
+      },
       async authorize(credentials, req) {
         const parsed = signInInput.safeParse(credentials ?? {});
         if (!parsed.success) throw new Error('validation_failed');
@@ -43,7 +47,7 @@ export function authOptions(): NextAuthOptions {
           return { id: user.id, email: user.email, name: user.name };
         } catch (error) {
           // next-auth passes the thrown message to the browser: only stable codes, never details.
-          if (isAppError(error) && (error.code === 'invalid_credentials' || error.code === 'rate_limited')) throw new Error(error.code);
+          if (isAppError(error) && ['invalid_credentials', 'rate_limited', 'totp_required', 'invalid_totp'].includes(error.code)) throw new Error(error.code);
           logger.error({ err: error }, 'sign-in failed unexpectedly');
           throw new Error('internal');
         }

@@ -19,10 +19,18 @@ export const personNameField = z
   .min(1, { error: 'Enter your name.' })
   .max(100, { error: 'Use at most 100 characters.' });
 
+/** totpCodeField is a 6-digit authenticator code; spaces are ignored. */
+export const totpCodeField = z
+  .string()
+  .transform((v) => v.replace(/\s+/g, ''))
+  .pipe(z.string().regex(/^\d{6}$/, { error: 'Enter the 6-digit code from your authenticator app.' }));
+
 /** signInInput is the sign-in form, checked in the browser and again on the server. */
 export const signInInput = z.object({
   email: emailField,
   password: z.string({ error: 'Enter your password.' }).min(1, { error: 'Enter your password.' }).max(256, { error: 'Use at most 256 characters.' }),
+  /** The authenticator code, for members who turned on two-factor authentication. */
+  code: totpCodeField.optional(),
 });
 export type SignInInput = z.infer<typeof signInInput>;
 
@@ -31,6 +39,8 @@ export const SIGN_IN_ERROR_MESSAGES: Record<string, string> = {
   invalid_credentials: 'Incorrect email or password.',
   rate_limited: 'Too many sign-in attempts. Wait a few minutes, then try again.',
   validation_failed: 'Enter your email address and password.',
+  totp_required: 'Enter the 6-digit code from your authenticator app.',
+  invalid_totp: 'That code is not valid. Enter the current code from your authenticator app.',
   sso_not_provisioned: 'Your single sign-on account is not linked to a Latchkey user. Ask an owner to add you.',
   no_organization: 'Your account is not a member of any organization. Ask an owner to add you.',
   SessionRequired: 'Sign in to continue.',

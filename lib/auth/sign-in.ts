@@ -1,13 +1,14 @@
 import 'server-only';
-import { db } from '@/lib/db/client';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { RequestMeta } from '@/lib/audit/actor';
-import { recordAuditEvent } from '@/lib/audit/record-audit-event';
+import { db } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { createLimiter, isRateLimitRejection, retryAfterSeconds } from '@/lib/rate-limit';
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { verifyPassword } from './password';
 import type { SignInInput } from './schema';
+import { consumeTotp } from './two-factor';
+import { recordUserEvent } from './user-audit';
 
 export type SignedInUser = { id: string; email: string; name: string };
 
@@ -33,11 +34,25 @@ function rateLimited(seconds: number): AppError {
   });
 }
 
+async function audit(user: { id: string; email: string } | null, email: string, outcome: 'SUCCESS' | 'FAILURE', meta: RequestMeta, reason?: string) {
+  await db.$transaction((tx) =>
+    recordUserEvent(tx, {
+      user,
+      action: outcome === 'SUCCESS' ? 'member.signed_in' : 'member.sign_in_failed',
+      outcome,
+      meta,
+      details: { ...(user ? {} : { email }), ...(reason ? { reason } : {}) },
+    }),
+  );
+}
+
 /**
- * verifySignIn checks an email and password. Unknown email and wrong password give the same
- * `invalid_credentials` error after the same amount of work. Attempts are limited per IP and
- * failures per email (`rate_limited`); the limits are checked before the password so a
- * blocked attacker learns nothing. Every outcome is audited, without the password.
+ * verifySignIn checks an email, password and (when the member turned it on) an authenticator
+ * code. Unknown email and wrong password give the same `invalid_credentials` error after the
+ * same amount of work. A right password without a code gives `totp_required`; a wrong code
+ * counts as a failure (`invalid_totp`). Attempts are limited per IP and failures per email
+ * (`rate_limited`), checked before the password so a blocked attacker learns nothing. Every
+ * outcome but `totp_required` is audited, never with the password or code.
  */
 export async function verifySignIn(input: SignInInput, meta: RequestMeta): Promise<SignedInUser> {
   const { perEmail, perIp } = signInLimiters();
@@ -52,49 +67,27 @@ export async function verifySignIn(input: SignInInput, meta: RequestMeta): Promi
 
   const user = await db.user.findUnique({
     where: { email: input.email },
-    select: { id: true, email: true, name: true, passwordHash: true, memberships: { select: { organizationId: true } } },
+    select: { id: true, email: true, name: true, passwordHash: true, totpSecretEnc: true, totpEnabledAt: true, totpLastStep: true },
   });
-  const ok = await verifyPassword(input.password, user?.passwordHash);
-  const orgIds = user?.memberships.map((m) => m.organizationId) ?? [];
-
-  if (!user || !ok) {
+  const fail = async (code: 'invalid_credentials' | 'invalid_totp', detail: string) => {
     await perEmail.consume(input.email).catch((error: unknown) => {
       if (!isRateLimitRejection(error)) throw error;
     });
-    await audit(orgIds, user ? { type: 'MEMBER', id: user.id, label: user.email } : null, input.email, 'FAILURE', meta);
-    throw new AppError('invalid_credentials', INVALID);
+    await audit(user, input.email, 'FAILURE', meta, code);
+    return new AppError(code, detail);
+  };
+
+  if (!(await verifyPassword(input.password, user?.passwordHash)) || !user) throw await fail('invalid_credentials', INVALID);
+  if (user.totpEnabledAt && user.totpSecretEnc) {
+    if (!input.code) throw new AppError('totp_required', 'Enter the 6-digit code from your authenticator app.');
+    const ok = await consumeTotp({ id: user.id, totpSecretEnc: user.totpSecretEnc, totpLastStep: user.totpLastStep }, input.code);
+    if (!ok) throw await fail('invalid_totp', 'That code is not valid. Enter the current code from your authenticator app.');
   }
 
   await perEmail.delete(input.email);
   await db.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
-  await audit(orgIds, { type: 'MEMBER', id: user.id, label: user.email }, user.email, 'SUCCESS', meta);
+  await audit(user, user.email, 'SUCCESS', meta);
   return { id: user.id, email: user.email, name: user.name };
-}
-
-async function audit(
-  orgIds: string[],
-  actor: { type: 'MEMBER'; id: string; label: string } | null,
-  email: string,
-  outcome: 'SUCCESS' | 'FAILURE',
-  meta: RequestMeta,
-): Promise<void> {
-  const action = outcome === 'SUCCESS' ? 'member.signed_in' : 'member.sign_in_failed';
-  const who = actor ?? ({ type: 'SYSTEM', id: null, label: 'anonymous' } as const);
-  // An unknown email belongs to no organization: it goes to the instance-level chain.
-  const chains = orgIds.length > 0 ? orgIds : [null];
-  await db.$transaction(async (tx) => {
-    for (const organizationId of chains) {
-      await recordAuditEvent(tx, {
-        organizationId,
-        actor: who,
-        action,
-        target: { type: 'user', id: actor?.id ?? null },
-        outcome,
-        meta,
-        details: actor ? {} : { email },
-      });
-    }
-  });
 }
 
 /** resetSignInLimits forgets all counters; for tests only. */

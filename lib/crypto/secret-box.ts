@@ -14,7 +14,7 @@ function encryptionKey(key: Buffer): Buffer {
  * "oem_credential:<id>") is bound as additional data, so a ciphertext copied to another row
  * does not decrypt. Returns the sealed bytes and the key version used.
  */
-export function seal(plaintext: string | Buffer, context: string): { sealed: Buffer; keyVersion: number } {
+export function seal(plaintext: string | Buffer, context: string): { sealed: Buffer<ArrayBuffer>; keyVersion: number } {
   const { version, key } = currentMasterKey();
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', encryptionKey(key), iv);

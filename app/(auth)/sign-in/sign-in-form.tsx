@@ -17,11 +17,13 @@ export function SignInForm({ initialEmail, setupDone, initialError, sso }: Props
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(initialError ? signInErrorMessage(initialError) : null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[] | undefined>>({});
+  const [needsCode, setNeedsCode] = useState(false);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const parsed = signInInput.safeParse({ email: form.get('email'), password: form.get('password') });
+    const code = form.get('code');
+    const parsed = signInInput.safeParse({ email: form.get('email'), password: form.get('password'), ...(needsCode ? { code } : {}) });
     if (!parsed.success) {
       setFieldErrors(z.flattenError(parsed.error).fieldErrors);
       setError(null);
@@ -32,6 +34,12 @@ export function SignInForm({ initialEmail, setupDone, initialError, sso }: Props
     const result = await signIn('credentials', { ...parsed.data, redirect: false });
     if (!result || result.error) {
       setPending(false);
+      if (result?.error === 'totp_required') {
+        // The password was right; this member also needs their authenticator code.
+        setNeedsCode(true);
+        setError(null);
+        return;
+      }
       setError(signInErrorMessage(result?.error ?? 'internal'));
       return;
     }
@@ -46,6 +54,18 @@ export function SignInForm({ initialEmail, setupDone, initialError, sso }: Props
       <form onSubmit={onSubmit} className="space-y-4" noValidate>
         <Field name="email" label="Email" type="email" autoComplete="username" defaultValue={initialEmail} required errors={fieldErrors.email} />
         <Field name="password" label="Password" type="password" autoComplete="current-password" required errors={fieldErrors.password} />
+        {needsCode ? (
+          <Field
+            name="code"
+            label="Authenticator code"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            autoFocus
+            required
+            hint="Two-factor authentication is on for this account: enter the 6-digit code from your app."
+            errors={fieldErrors.code}
+          />
+        ) : null}
         <Button type="submit" className="w-full" disabled={pending}>
           {pending ? 'Signing in…' : 'Sign in'}
         </Button>

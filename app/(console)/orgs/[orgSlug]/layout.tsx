@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { NavLinks, type NavItem } from '@/components/layout/nav-links';
 import { OrgSwitcher } from '@/components/layout/org-switcher';
@@ -31,9 +32,9 @@ export default async function ConsoleLayout({ children, params }: LayoutProps<'/
           <NavLinks items={nav} />
         </nav>
         <div className="border-t border-gray-200 pt-3">
-          <p className="truncate px-3 text-sm font-medium" title={user.email}>
+          <Link href={paths.account(org.slug)} className="block truncate px-3 text-sm font-medium hover:underline" title={user.email}>
             {user.name}
-          </p>
+          </Link>
           <p className="truncate px-3 pb-2 text-xs text-gray-500">
             {user.email} · <Badge tone="blue">{ROLE_LABELS[role]}</Badge>
           </p>

@@ -1,0 +1,55 @@
+import type { Metadata } from 'next';
+import QRCode from 'qrcode';
+import { PageHeader } from '@/components/layout/page-header';
+import { Badge } from '@/components/ui/badge';
+import { Card } from '@/components/ui/card';
+import { requireMember } from '@/lib/auth/session';
+import { totpStatus } from '@/lib/auth/two-factor';
+import { TotpConfirmForm, TotpDisableForm, TotpStartForm } from './totp-forms';
+
+export const metadata: Metadata = { title: 'Your account' };
+
+export default async function AccountPage({ params }: PageProps<'/orgs/[orgSlug]/account'>) {
+  const { orgSlug } = await params;
+  const { user } = await requireMember(orgSlug);
+  const status = await totpStatus(user.id);
+  const qr = !status.enabled && status.pending ? await QRCode.toString(status.pending.uri, { type: 'svg', margin: 1, width: 192 }) : null;
+  return (
+    <>
+      <PageHeader title="Your account" description={`${user.name} · ${user.email}`} />
+      <Card className="max-w-2xl">
+        <div className="mb-3 flex items-center gap-3">
+          <h2 className="text-sm font-semibold">Two-factor authentication</h2>
+          {status.enabled ? <Badge tone="green">On</Badge> : <Badge>Off</Badge>}
+        </div>
+        {status.enabled ? (
+          <>
+            <p className="mb-4 text-sm text-gray-600">Signing in asks for a code from your authenticator app. To turn it off, enter a current code.</p>
+            <TotpDisableForm />
+          </>
+        ) : status.pending && qr ? (
+          <>
+            <p className="mb-4 text-sm text-gray-600">
+              Scan this code with an authenticator app (or enter the key by hand), then enter the 6-digit code it shows.
+            </p>
+            <div className="mb-4 flex flex-wrap items-center gap-6">
+              <div role="img" aria-label="QR code for your authenticator app" className="rounded bg-white p-2 ring-1 ring-gray-200" dangerouslySetInnerHTML={{ __html: qr }} />
+              <div className="text-sm">
+                <p className="text-gray-600">Key</p>
+                <code className="font-mono break-all" data-testid="totp-secret">
+                  {status.pending.secret}
+                </code>
+              </div>
+            </div>
+            <TotpConfirmForm />
+          </>
+        ) : (
+          <>
+            <p className="mb-4 text-sm text-gray-600">Protect your login with a one-time code from an authenticator app in addition to your password.</p>
+            <TotpStartForm />
+          </>
+        )}
+      </Card>
+    </>
+  );
+}
