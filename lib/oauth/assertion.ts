@@ -25,6 +25,8 @@ export type AssertionOptions = {
   /** The RFC 6749 error for a bad assertion: invalid_grant (grant) or invalid_client (client auth). */
   errorCode: ErrorCode;
   now?: number;
+  /** Called as soon as the key pair is known, so that a refusal is audited in its organization. */
+  onPrincipal?: (principal: Principal) => void;
 };
 
 export type VerifiedAssertion = { principal: Principal; claims: JWTPayload };
@@ -67,6 +69,7 @@ export async function verifyAssertion(assertion: string, options: AssertionOptio
   if (typeof iss !== 'string' || !KEY_ID.test(iss)) refuse(code, 'unknown_key', 'The assertion issuer is not a known key id.');
   const principal = await findKeyPair(iss);
   if (!principal) refuse(code, 'unknown_key', 'The assertion issuer is not a known key id.');
+  options.onPrincipal?.(principal);
 
   const now = options.now ?? Date.now();
   let claims: JWTPayload;

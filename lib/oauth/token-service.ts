@@ -188,7 +188,7 @@ export async function assertionGrant(
   scope: string | null,
   client: Principal | null = null,
 ): Promise<GrantOutcome> {
-  const { principal } = await verifyAssertion(assertion, { ...options, errorCode: 'invalid_grant' });
+  const { principal } = await verifyAssertion(assertion, { ...options, errorCode: 'invalid_grant', onPrincipal: (p) => (attempt.principal = p) });
   attempt.principal = principal;
   attempt.clientId = principal.credentialId;
   if (client && client.account.id !== principal.account.id) refuse('invalid_grant', 'assertion_other_client', 'The assertion belongs to another service account.');

@@ -1,0 +1,464 @@
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { afterEach, describe, expect, it } from 'vitest';
+import { POST as introspectRoute } from '@/app/api/oauth/introspect/route';
+import { POST as revokeRoute } from '@/app/api/oauth/revoke/route';
+import { POST as tokenRoute } from '@/app/api/oauth/token/route';
+import { GET as metadataRoute } from '@/app/.well-known/oauth-authorization-server/route';
+import { GET as jwksRoute } from '@/app/.well-known/jwks.json/route';
+import { TOKEN_ISSUED, TOKEN_REFUSED } from '@/lib/audit/actions';
+import { generateSecret } from '@/lib/credentials/secret-format';
+import { db } from '@/lib/db/client';
+import { resetEnvCache } from '@/lib/env';
+import { issuerUrl, tokenUrl } from '@/lib/oauth/issuer';
+import { resetTokenLimiters } from '@/lib/oauth/token-service';
+import { createTestOrg } from '@/lib/testing/factories';
+import {
+  basic,
+  bindProjectRole,
+  createAccount,
+  createClientSecret,
+  createClientTokenPair,
+  createKeyPair,
+  createProject,
+  formRequest,
+  signAssertion,
+  tokenEvents,
+} from '@/lib/testing/oauth-factories';
+
+const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const ACCESS_TOKEN_URN = 'urn:ietf:params:oauth:token-type:access_token';
+const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+type TokenBody = { access_token: string; token_type: string; expires_in: number; scope: string; refresh_token?: string; issued_token_type?: string };
+type ErrorBody = { error: string; error_description: string };
+
+async function token(params: Record<string, string>, options: Parameters<typeof formRequest>[2] = {}) {
+  const res = await tokenRoute(formRequest('/api/oauth/token', params, options));
+  return { res, body: (await res.json()) as TokenBody & ErrorBody };
+}
+
+async function introspect(caller: { id: string; secret: string }, tokenValue: string) {
+  const res = await introspectRoute(formRequest('/api/oauth/introspect', { token: tokenValue }, { authorization: basic(caller.id, caller.secret) }));
+  return { res, body: (await res.json()) as Record<string, unknown> };
+}
+
+async function setup(options: Parameters<typeof createAccount>[1] = {}) {
+  const org = await createTestOrg();
+  const account = await createAccount(org, options);
+  const secret = await createClientSecret(account);
+  return { org, account, secret };
+}
+
+async function clientCredentials(secret: { id: string; secret: string }, extra: Record<string, string> = {}, options: Parameters<typeof formRequest>[2] = {}) {
+  return token({ grant_type: 'client_credentials', ...extra }, { authorization: basic(secret.id, secret.secret), ...options });
+}
+
+afterEach(() => {
+  delete process.env.TOKEN_RATE_LIMIT_PER_CLIENT;
+  delete process.env.LATCHKEY_TRUSTED_PROXIES;
+  resetEnvCache();
+  resetTokenLimiters();
+});
+
+describe('client_credentials', () => {
+  it('issues an RFC 9068 access token for client_secret_basic, verifiable with the JWKS, audited without secrets', async () => {
+    const { org, account, secret } = await setup({ scopes: ['TILE', 'MATRIX'] });
+    const { res, body } = await clientCredentials(secret);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('pragma')).toBe('no-cache');
+    expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: 'MATRIX TILE' });
+
+    const jwks = createLocalJWKSet((await (await jwksRoute()).json()) as { keys: [] });
+    const { payload, protectedHeader } = await jwtVerify(body.access_token, jwks, { issuer: issuerUrl(), audience: issuerUrl(), typ: 'at+jwt' });
+    expect(protectedHeader).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });
+    expect(protectedHeader.kid).toMatch(/^sk_/);
+    expect(payload).toMatchObject({ sub: account.id, client_id: secret.id, scope: 'MATRIX TILE' });
+    expect(payload.jti).toMatch(/^[0-9a-f-]{36}$/);
+    expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(3600);
+
+    const events = await tokenEvents(org.id);
+    expect(events.map((e) => e.action)).toEqual([TOKEN_ISSUED]);
+    expect(events[0]).toMatchObject({ actorType: 'SERVICE_ACCOUNT', actorId: account.id, outcome: 'SUCCESS', ip: '127.0.0.1' });
+    expect(events[0]?.details).toMatchObject({ grant_type: 'client_credentials', client_id: secret.id, scope: 'MATRIX TILE' });
+    const serialized = JSON.stringify(events.map((e) => e.details));
+    expect(serialized).not.toContain(secret.secret);
+    expect(serialized).not.toContain(body.access_token);
+
+    const stamped = await db.clientSecret.findUniqueOrThrow({ where: { id: secret.id } });
+    expect(stamped.lastUsedAt).not.toBeNull();
+    expect(stamped.lastUsedIp).toBe('127.0.0.1');
+    expect((await db.serviceAccount.findUniqueOrThrow({ where: { id: account.id } })).lastUsedAt).not.toBeNull();
+  });
+
+  it('accepts client_secret_post and narrows to requested scopes, never wider than the account holds', async () => {
+    const { secret } = await setup({ scopes: ['TILE', 'MATRIX'] });
+    const ok = await token({ grant_type: 'client_credentials', client_id: secret.id, client_secret: secret.secret, scope: 'TILE' });
+    expect(ok.res.status).toBe(200);
+    expect(ok.body.scope).toBe('TILE');
+    const wider = await token({ grant_type: 'client_credentials', client_id: secret.id, client_secret: secret.secret, scope: 'TILE GEOCODING' });
+    expect(wider.res.status).toBe(400);
+    expect(wider.body.error).toBe('invalid_scope');
+  });
+
+  it('refuses a wrong secret with 401 invalid_client and WWW-Authenticate, and audits the refusal without the secret', async () => {
+    const { org, secret } = await setup();
+    const wrong = generateSecret('clientSecret');
+    const { res, body } = await token({ grant_type: 'client_credentials' }, { authorization: basic(secret.id, wrong) });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toMatch(/^Basic realm="latchkey"/);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(body.error).toBe('invalid_client');
+    const events = await tokenEvents(org.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ action: TOKEN_REFUSED, outcome: 'FAILURE' });
+    expect(events[0]?.details).toMatchObject({ grant_type: 'client_credentials', client_id: secret.id, error: 'invalid_client', reason: 'bad_credentials' });
+    expect(JSON.stringify(events.map((e) => e.details))).not.toContain(wrong);
+
+    // A well-formed secret of another credential does not work either.
+    const other = await setup();
+    expect((await token({ grant_type: 'client_credentials' }, { authorization: basic(secret.id, other.secret.secret) })).res.status).toBe(401);
+  });
+
+  it('audits an unknown client in the instance chain (no organization)', async () => {
+    const before = (await tokenEvents(null)).length;
+    const { res, body } = await token({ grant_type: 'client_credentials', client_id: 'kid_01JAAAAAAAAAAAAAAAAAAAAAAA', client_secret: 'lk_sec_nope' });
+    expect(res.status).toBe(401);
+    expect(body.error).toBe('invalid_client');
+    const events = await tokenEvents(null);
+    expect(events.length).toBeGreaterThan(before);
+    expect(events.at(-1)).toMatchObject({ action: TOKEN_REFUSED, organizationId: null, actorType: 'SYSTEM' });
+    expect(JSON.stringify(events.at(-1)?.details)).not.toContain('lk_sec_nope');
+  });
+
+  it('answers RFC 6749 errors for bad requests', async () => {
+    const { secret } = await setup();
+    const notForm = await tokenRoute(
+      new Request('http://localhost:3000/api/oauth/token', { method: 'POST', headers: { 'content-type': 'application/json', 'x-latchkey-peer-ip': '127.0.0.1' }, body: '{"grant_type":"client_credentials"}' }),
+    );
+    expect(notForm.status).toBe(400);
+    expect(await notForm.json()).toMatchObject({ error: 'invalid_request' });
+    expect((await token({})).body.error).toBe('invalid_request');
+    expect((await token({ grant_type: 'password' })).body.error).toBe('unsupported_grant_type');
+    expect((await token({ grant_type: 'client_credentials' })).res.status).toBe(401);
+    const twoMethods = await token({ grant_type: 'client_credentials', client_id: secret.id, client_secret: secret.secret }, { authorization: basic(secret.id, secret.secret) });
+    expect(twoMethods.body.error).toBe('invalid_request');
+    const repeated = await tokenRoute(
+      new Request('http://localhost:3000/api/oauth/token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-latchkey-peer-ip': '127.0.0.1', authorization: basic(secret.id, secret.secret) },
+        body: 'grant_type=client_credentials&scope=TILE&scope=MATRIX',
+      }),
+    );
+    expect(await repeated.json()).toMatchObject({ error: 'invalid_request' });
+  });
+
+  it('authenticates with private_key_jwt, once per assertion', async () => {
+    const org = await createTestOrg();
+    const account = await createAccount(org);
+    const key = await createKeyPair(account);
+    const assertion = await signAssertion(key, { aud: issuerUrl() });
+    const params = { grant_type: 'client_credentials', client_id: key.id, client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: assertion };
+    const first = await token(params);
+    expect(first.res.status).toBe(200);
+    const claims = JSON.parse(Buffer.from(first.body.access_token.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
+    expect(claims.client_id).toBe(key.id);
+    const replay = await token(params);
+    expect(replay.res.status).toBe(401);
+    expect(replay.body.error).toBe('invalid_client');
+    expect((await token({ ...params, client_assertion_type: 'urn:nope' })).body.error).toBe('invalid_request');
+  });
+});
+
+describe('jwt-bearer (RFC 7523)', () => {
+  async function keySetup() {
+    const org = await createTestOrg();
+    const account = await createAccount(org, { scopes: ['TILE'] });
+    const key = await createKeyPair(account);
+    return { org, account, key };
+  }
+  const grant = (assertion: string, extra: Record<string, string> = {}) => token({ grant_type: JWT_BEARER, assertion, ...extra });
+
+  it('issues a token for a valid ES256 assertion whose iss is the key id', async () => {
+    const { account, key } = await keySetup();
+    const { res, body } = await grant(await signAssertion(key));
+    expect(res.status).toBe(200);
+    expect(body.scope).toBe('TILE');
+    const claims = JSON.parse(Buffer.from(body.access_token.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
+    expect(claims).toMatchObject({ sub: account.id, client_id: key.id });
+    expect((await db.keyPair.findUniqueOrThrow({ where: { id: key.id } })).lastUsedAt).not.toBeNull();
+  });
+
+  it('refuses assertions that break a rule, each with invalid_grant and a stable reason', async () => {
+    const { org, key } = await keySetup();
+    const now = Math.floor(Date.now() / 1000);
+    const cases: Array<[string, Promise<string>]> = [
+      ['assertion_claim_aud', signAssertion(key, { aud: issuerUrl() })],
+      ['assertion_claim_aud', signAssertion(key, { aud: `${tokenUrl()}/` })],
+      ['assertion_claim_iat', signAssertion(key, { iat: now - 45, exp: now + 60 })],
+      ['assertion_claim_iat', signAssertion(key, { iat: now + 45, exp: now + 120 })],
+      ['assertion_claim_exp', signAssertion(key, { exp: undefined })],
+      ['assertion_claim_exp', signAssertion(key, { exp: now + 3600 })],
+      ['assertion_expired', signAssertion(key, { iat: now - 20, exp: now - 5 })],
+      ['assertion_claim_jti', signAssertion(key, { jti: 'not-a-uuid' })],
+      ['assertion_claim_sub', signAssertion(key, { sub: 'someone-else' })],
+      ['unknown_key', signAssertion(key, { iss: 'kp_01JAAAAAAAAAAAAAAAAAAAAAAA' })],
+    ];
+    for (const [reason, pending] of cases) {
+      const { res, body } = await grant(await pending);
+      expect(res.status, reason).toBe(400);
+      expect(body.error, reason).toBe('invalid_grant');
+    }
+    const reasons = (await tokenEvents(org.id)).map((e) => (e.details as { reason?: string }).reason);
+    expect(reasons).toEqual(expect.arrayContaining(['assertion_claim_aud', 'assertion_claim_iat', 'assertion_claim_exp', 'assertion_expired', 'assertion_claim_jti', 'assertion_claim_sub']));
+
+    // Not ES256: an assertion signed by a different key (signature), and alg none-like headers.
+    const other = await keySetup();
+    const forged = await signAssertion(other.key, { iss: key.id, sub: key.id });
+    expect((await grant(forged)).body.error).toBe('invalid_grant');
+    const [h, p] = (await signAssertion(key)).split('.');
+    const hs256 = `${Buffer.from(JSON.stringify({ alg: 'HS256', kid: key.id })).toString('base64url')}.${p}.${h}`;
+    expect((await grant(hs256)).body.error).toBe('invalid_grant');
+  });
+
+  it('accepts a jti once, even under parallel requests', async () => {
+    const { org, key } = await keySetup();
+    const assertion = await signAssertion(key);
+    const results = await Promise.all(Array.from({ length: 12 }, () => grant(assertion)));
+    const statuses = results.map((r) => r.res.status).sort();
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 400)).toHaveLength(11);
+    const events = await tokenEvents(org.id);
+    expect(events.filter((e) => e.action === TOKEN_ISSUED)).toHaveLength(1);
+    expect(events.filter((e) => (e.details as { reason?: string }).reason === 'jti_replayed')).toHaveLength(11);
+  });
+
+  it('refuses disabled and expired keys and a suspended account', async () => {
+    const { account, key } = await keySetup();
+    const disabled = await createKeyPair(account, { status: 'DISABLED' });
+    expect((await grant(await signAssertion(disabled))).body.error).toBe('invalid_grant');
+    const expired = await createKeyPair(account, { expiresAt: new Date(Date.now() - 1000) });
+    expect((await grant(await signAssertion(expired))).body.error).toBe('invalid_grant');
+    await db.serviceAccount.update({ where: { id: account.id }, data: { status: 'SUSPENDED', suspendedAt: new Date() } });
+    const suspended = await grant(await signAssertion(key));
+    expect(suspended.body).toMatchObject({ error: 'invalid_grant' });
+  });
+});
+
+describe('lifecycle', () => {
+  it('a suspended or revoked account gets no token, and its earlier tokens introspect inactive', async () => {
+    const { org, account, secret } = await setup();
+    const caller = await createClientSecret(await createAccount(org));
+    const issued = (await clientCredentials(secret)).body.access_token;
+    expect((await introspect(caller, issued)).body.active).toBe(true);
+
+    await db.serviceAccount.update({ where: { id: account.id }, data: { status: 'SUSPENDED', suspendedAt: new Date() } });
+    const refused = await clientCredentials(secret);
+    expect(refused.res.status).toBe(400);
+    expect(refused.body.error).toBe('unauthorized_client');
+    expect((await introspect(caller, issued)).body).toEqual({ active: false });
+
+    await db.serviceAccount.update({ where: { id: account.id }, data: { status: 'ACTIVE', suspendedAt: null } });
+    expect((await introspect(caller, issued)).body.active).toBe(true);
+
+    await db.serviceAccount.update({ where: { id: account.id }, data: { status: 'REVOKED', revokedAt: new Date() } });
+    expect((await clientCredentials(secret)).body.error).toBe('unauthorized_client');
+    expect((await introspect(caller, issued)).body).toEqual({ active: false });
+    const reasons = (await tokenEvents(org.id)).map((e) => (e.details as { reason?: string }).reason).filter(Boolean);
+    expect(reasons).toEqual(['account_suspended', 'account_revoked']);
+  });
+
+  it('a disabled or expired credential gets no token, and tokens it obtained introspect inactive', async () => {
+    const { org, secret } = await setup();
+    const caller = await createClientSecret(await createAccount(org));
+    const issued = (await clientCredentials(secret)).body.access_token;
+    await db.clientSecret.update({ where: { id: secret.id }, data: { status: 'DISABLED' } });
+    expect((await clientCredentials(secret)).res.status).toBe(401);
+    expect((await introspect(caller, issued)).body).toEqual({ active: false });
+    await db.clientSecret.update({ where: { id: secret.id }, data: { status: 'ENABLED', expiresAt: new Date(Date.now() - 1000) } });
+    const expired = await clientCredentials(secret);
+    expect(expired.body.error).toBe('invalid_client');
+    expect((await introspect(caller, issued)).body).toEqual({ active: false });
+  });
+
+  it('a revoked access token introspects inactive; revocation needs client authentication and only touches own tokens', async () => {
+    const { org, secret } = await setup();
+    const caller = await createClientSecret(await createAccount(org));
+    const issued = (await clientCredentials(secret)).body.access_token;
+
+    const unauthenticated = await revokeRoute(formRequest('/api/oauth/revoke', { token: issued }));
+    expect(unauthenticated.status).toBe(401);
+    // Another account of the same organization cannot revoke it (200 per RFC 7009, but no effect).
+    expect((await revokeRoute(formRequest('/api/oauth/revoke', { token: issued }, { authorization: basic(caller.id, caller.secret) }))).status).toBe(200);
+    expect((await introspect(caller, issued)).body.active).toBe(true);
+
+    const res = await revokeRoute(formRequest('/api/oauth/revoke', { token: issued, token_type_hint: 'access_token' }, { authorization: basic(secret.id, secret.secret) }));
+    expect(res.status).toBe(200);
+    expect((await introspect(caller, issued)).body).toEqual({ active: false });
+    expect((await tokenEvents(org.id)).some((e) => e.action === 'token.revoked')).toBe(true);
+    expect((await revokeRoute(formRequest('/api/oauth/revoke', { token: 'garbage' }, { authorization: basic(secret.id, secret.secret) }))).status).toBe(200);
+  });
+
+  it('enforces the IP allow-list on the real client address, believing X-Forwarded-For only from trusted proxies', async () => {
+    const { secret } = await setup({ ipAllowList: ['203.0.113.0/24'] });
+    expect((await clientCredentials(secret, {}, { ip: '203.0.113.7' })).res.status).toBe(200);
+    const outside = await clientCredentials(secret, {}, { ip: '198.51.100.1' });
+    expect(outside.body.error).toBe('unauthorized_client');
+    // A spoofed header from an untrusted peer changes nothing.
+    const spoofed = await clientCredentials(secret, {}, { ip: '198.51.100.1', headers: { 'x-forwarded-for': '203.0.113.7' } });
+    expect(spoofed.body.error).toBe('unauthorized_client');
+    // Behind a configured proxy the forwarded client address counts.
+    process.env.LATCHKEY_TRUSTED_PROXIES = '10.0.0.0/8';
+    resetEnvCache();
+    expect((await clientCredentials(secret, {}, { ip: '10.1.2.3', headers: { 'x-forwarded-for': '203.0.113.9' } })).res.status).toBe(200);
+    expect((await clientCredentials(secret, {}, { ip: '10.1.2.3', headers: { 'x-forwarded-for': '198.51.100.1' } })).body.error).toBe('unauthorized_client');
+  });
+
+  it('rate-limits per client with 429 slow_down and Retry-After', async () => {
+    process.env.TOKEN_RATE_LIMIT_PER_CLIENT = '2';
+    resetEnvCache();
+    resetTokenLimiters();
+    const { org, secret } = await setup();
+    expect((await clientCredentials(secret)).res.status).toBe(200);
+    expect((await clientCredentials(secret)).res.status).toBe(200);
+    const limited = await clientCredentials(secret);
+    expect(limited.res.status).toBe(429);
+    expect(limited.body.error).toBe('slow_down');
+    expect(Number(limited.res.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Refused before any lookup (a flood must not cost queries): recorded in the instance chain.
+    expect((await tokenEvents(org.id)).filter((e) => e.action === TOKEN_REFUSED)).toHaveLength(0);
+    expect((await tokenEvents(null)).at(-1)?.details).toMatchObject({ client_id: secret.id, reason: 'rate_limited_client' });
+  });
+});
+
+describe('refresh_token', () => {
+  async function pairSetup() {
+    const org = await createTestOrg();
+    const account = await createAccount(org, { platform: 'WEB', scopes: ['TILE'] });
+    const pair = await createClientTokenPair(account);
+    const first = await token({ grant_type: 'client_credentials', client_id: pair.clientToken, client_secret: pair.serverToken });
+    expect(first.res.status).toBe(200);
+    expect(first.body.refresh_token).toMatch(/^lk_rt_/);
+    return { org, account, pair, refreshToken: first.body.refresh_token ?? '' };
+  }
+
+  it('a client token pair needs both tokens', async () => {
+    const { pair } = await pairSetup();
+    const wrong = await token({ grant_type: 'client_credentials', client_id: pair.clientToken, client_secret: pair.serverToken.replace(/.{6}$/, 'AAAAAA') });
+    expect(wrong.body.error).toBe('invalid_client');
+  });
+
+  it('rotates on every use; a reused refresh token revokes its whole family', async () => {
+    const { org, refreshToken } = await pairSetup();
+    const second = await token({ grant_type: 'refresh_token', refresh_token: refreshToken });
+    expect(second.res.status).toBe(200);
+    expect(second.body.refresh_token).not.toBe(refreshToken);
+    const reuse = await token({ grant_type: 'refresh_token', refresh_token: refreshToken });
+    expect(reuse.body.error).toBe('invalid_grant');
+    // The successor died with its family.
+    const successor = await token({ grant_type: 'refresh_token', refresh_token: second.body.refresh_token ?? '' });
+    expect(successor.body.error).toBe('invalid_grant');
+    const reasons = (await tokenEvents(org.id)).map((e) => (e.details as { reason?: string }).reason).filter(Boolean);
+    expect(reasons).toEqual(['refresh_token_reused', 'refresh_token_revoked']);
+  });
+
+  it('parallel uses of one refresh token: at most one succeeds, and the family ends revoked', async () => {
+    const { refreshToken, account } = await pairSetup();
+    const results = await Promise.all(Array.from({ length: 8 }, () => token({ grant_type: 'refresh_token', refresh_token: refreshToken })));
+    const ok = results.filter((r) => r.res.status === 200);
+    expect(ok.length).toBeLessThanOrEqual(1);
+    expect(results.filter((r) => r.body.error === 'invalid_grant').length).toBeGreaterThanOrEqual(7);
+    const live = await db.refreshToken.count({ where: { serviceAccountId: account.id, revokedAt: null } });
+    expect(live).toBe(0);
+    for (const r of ok) expect((await token({ grant_type: 'refresh_token', refresh_token: r.body.refresh_token ?? '' })).body.error).toBe('invalid_grant');
+  });
+
+  it('refuses refresh for a suspended account and revokes via RFC 7009', async () => {
+    const { account, pair, refreshToken } = await pairSetup();
+    const caller = await createClientSecret(account);
+    expect((await introspect(caller, refreshToken)).body).toMatchObject({ active: true, token_type: 'refresh_token' });
+    expect((await revokeRoute(formRequest('/api/oauth/revoke', { token: refreshToken }, { authorization: basic(caller.id, caller.secret) }))).status).toBe(200);
+    expect((await introspect(caller, refreshToken)).body).toEqual({ active: false });
+    expect((await token({ grant_type: 'refresh_token', refresh_token: refreshToken })).body.error).toBe('invalid_grant');
+    const fresh = await token({ grant_type: 'client_credentials', client_id: pair.clientToken, client_secret: pair.serverToken });
+    await db.serviceAccount.update({ where: { id: account.id }, data: { status: 'SUSPENDED', suspendedAt: new Date() } });
+    expect((await token({ grant_type: 'refresh_token', refresh_token: fresh.body.refresh_token ?? '' })).body.error).toBe('invalid_grant');
+  });
+});
+
+describe('token exchange (RFC 8693)', () => {
+  it('narrows a token to a project, environment and fewer scopes; never widens', async () => {
+    const { org, account, secret } = await setup({ scopes: ['TILE', 'MATRIX'] });
+    const { projectId, environmentId } = await createProject(org, account);
+    const subject = (await clientCredentials(secret)).body.access_token;
+    const exchange = (extra: Record<string, string>, subjectToken = subject) =>
+      token({ grant_type: TOKEN_EXCHANGE, subject_token: subjectToken, subject_token_type: ACCESS_TOKEN_URN, ...extra });
+
+    const narrowed = await exchange({ project_id: projectId, environment_id: environmentId, scope: 'TILE' });
+    expect(narrowed.res.status).toBe(200);
+    expect(narrowed.body).toMatchObject({ issued_token_type: ACCESS_TOKEN_URN, scope: 'TILE', token_type: 'Bearer' });
+    const claims = JSON.parse(Buffer.from(narrowed.body.access_token.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
+    expect(claims).toMatchObject({ sub: account.id, client_id: secret.id, project_id: projectId, environment_id: environmentId, scope: 'TILE' });
+    expect(decodeProtectedHeader(narrowed.body.access_token).typ).toBe('at+jwt');
+
+    expect((await exchange({ scope: 'GEOCODING' })).body.error).toBe('invalid_scope');
+    expect((await exchange({ scope: 'MATRIX' }, narrowed.body.access_token)).body.error).toBe('invalid_scope');
+    const other = await createProject(org, account);
+    expect((await exchange({ project_id: other.projectId }, narrowed.body.access_token)).body.error).toBe('invalid_target');
+    expect((await exchange({ project_id: projectId, environment_id: other.environmentId })).body.error).toBe('invalid_target');
+    expect((await exchange({ subject_token_type: 'urn:ietf:params:oauth:token-type:id_token' })).body.error).toBe('invalid_request');
+    expect((await exchange({}, 'not-a-token')).body.error).toBe('invalid_grant');
+  });
+
+  it('refuses a project the account has no role in, and another organization\'s project', async () => {
+    const { org, secret } = await setup();
+    const unbound = await createProject(org);
+    const foreign = await createProject(await createTestOrg());
+    const subject = (await clientCredentials(secret)).body.access_token;
+    for (const projectId of [unbound.projectId, foreign.projectId]) {
+      const res = await token({ grant_type: TOKEN_EXCHANGE, subject_token: subject, subject_token_type: ACCESS_TOKEN_URN, project_id: projectId });
+      expect(res.body.error).toBe('invalid_target');
+    }
+  });
+
+  it('an organization-wide role reaches every project; a revoked subject token cannot be exchanged', async () => {
+    const { org, account, secret } = await setup();
+    await bindProjectRole(account, null);
+    const { projectId } = await createProject(org);
+    const subject = (await clientCredentials(secret)).body.access_token;
+    const ok = await token({ grant_type: TOKEN_EXCHANGE, subject_token: subject, subject_token_type: ACCESS_TOKEN_URN, project_id: projectId });
+    expect(ok.res.status).toBe(200);
+    await revokeRoute(formRequest('/api/oauth/revoke', { token: subject }, { authorization: basic(secret.id, secret.secret) }));
+    const refused = await token({ grant_type: TOKEN_EXCHANGE, subject_token: subject, subject_token_type: ACCESS_TOKEN_URN, project_id: projectId });
+    expect(refused.body.error).toBe('invalid_grant');
+  });
+});
+
+describe('introspection and metadata', () => {
+  it('needs client authentication and never reveals another organization\'s token', async () => {
+    const { secret } = await setup();
+    const issued = (await clientCredentials(secret)).body.access_token;
+    const anonymous = await introspectRoute(formRequest('/api/oauth/introspect', { token: issued }));
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toMatch(/^Basic/);
+    const stranger = await setup();
+    expect((await introspect(stranger.secret, issued)).body).toEqual({ active: false });
+    const self = await introspect(secret, issued);
+    expect(self.res.headers.get('cache-control')).toBe('no-store');
+    expect(self.body).toMatchObject({ active: true, client_id: secret.id, token_type: 'Bearer', iss: issuerUrl() });
+    expect((await introspect(secret, `${issued.slice(0, -4)}AAAA`)).body).toEqual({ active: false });
+  });
+
+  it('publishes RFC 8414 metadata pointing at the endpoints', async () => {
+    const body = (await (await metadataRoute()).json()) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      issuer: issuerUrl(),
+      token_endpoint: tokenUrl(),
+      jwks_uri: `${issuerUrl()}/.well-known/jwks.json`,
+      introspection_endpoint: `${issuerUrl()}/api/oauth/introspect`,
+      revocation_endpoint: `${issuerUrl()}/api/oauth/revoke`,
+    });
+    expect(body.grant_types_supported).toEqual(expect.arrayContaining(['client_credentials', JWT_BEARER, 'refresh_token', TOKEN_EXCHANGE]));
+  });
+});
