@@ -202,3 +202,20 @@ describe('audit export', () => {
     expect((await checkAuditChain(ctx.orgId)).intact).toBe(true);
   });
 });
+
+describe('seedAuditEvents (npm run seed:audit)', () => {
+  it('appends realistic events after the existing chain, and the chain verifies', async () => {
+    const { withClient } = await import('@/lib/db/admin');
+    const { env } = await import('@/lib/env');
+    const { seedAuditEvents } = await import('./seed-events');
+    const ctx = await auditorCtx();
+    const before = await db.auditEvent.count({ where: { organizationId: ctx.orgId } });
+    const result = await withClient(env().DATABASE_URL, (client) => seedAuditEvents(client, { organizationId: ctx.orgId, count: 2_500, days: 3, batchSize: 1_000 }));
+    expect(result).toEqual({ inserted: 2_500, lastSeq: BigInt(before + 2_500) });
+    expect(await checkAuditChain(ctx.orgId)).toMatchObject({ intact: true, checked: before + 2_500 });
+    expect(await db.auditEvent.count({ where: { organizationId: ctx.orgId, action: TOKEN_REFUSED, outcome: 'FAILURE' } })).toBeGreaterThan(100);
+    // Live writers still append correctly after a seed.
+    await db.$transaction((tx) => recordAuditEvent(tx, { organizationId: ctx.orgId, actor: { type: 'SYSTEM', id: null, label: 'test' }, action: 'test.after_seed' }));
+    expect((await checkAuditChain(ctx.orgId)).intact).toBe(true);
+  });
+});
