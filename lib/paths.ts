@@ -14,6 +14,7 @@ export const paths = {
   account: (orgSlug: string) => `/orgs/${encodeURIComponent(orgSlug)}/account`,
   newServiceAccount: (orgSlug: string) => `/orgs/${encodeURIComponent(orgSlug)}/service-accounts/new`,
   serviceAccount: (orgSlug: string, accountId: string) => `/orgs/${encodeURIComponent(orgSlug)}/service-accounts/${encodeURIComponent(accountId)}`,
+  editServiceAccount: (orgSlug: string, accountId: string) => `/orgs/${encodeURIComponent(orgSlug)}/service-accounts/${encodeURIComponent(accountId)}/edit`,
   serviceAccountSecrets: (orgSlug: string, accountId: string) => `/orgs/${encodeURIComponent(orgSlug)}/service-accounts/${encodeURIComponent(accountId)}/secrets`,
   serviceAccountKeys: (orgSlug: string, accountId: string) => `/orgs/${encodeURIComponent(orgSlug)}/service-accounts/${encodeURIComponent(accountId)}/keys`,
   serviceAccountTokens: (orgSlug: string, accountId: string) => `/orgs/${encodeURIComponent(orgSlug)}/service-accounts/${encodeURIComponent(accountId)}/tokens`,

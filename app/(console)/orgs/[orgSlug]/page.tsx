@@ -1,17 +1,21 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { ExpiringCredentialsCard } from '@/components/credentials/expiring-credentials-card';
 import { PageHeader } from '@/components/layout/page-header';
 import { Card } from '@/components/ui/card';
 import { requireMember } from '@/lib/auth/session';
+import { can } from '@/lib/auth/permissions';
 import { getOverview } from '@/lib/organizations/queries';
 import { paths } from '@/lib/paths';
+import { listExpiringCredentials } from '@/lib/service-accounts/queries';
 
 export const metadata: Metadata = { title: 'Overview' };
 
 export default async function OverviewPage({ params }: PageProps<'/orgs/[orgSlug]'>) {
   const { orgSlug } = await params;
-  const { ctx, org } = await requireMember(orgSlug, 'organization.read');
-  const overview = await getOverview(ctx);
+  const { ctx, org, role } = await requireMember(orgSlug, 'organization.read');
+  const canReadAccounts = can(role, 'service_accounts.read');
+  const [overview, expiring] = await Promise.all([getOverview(ctx), canReadAccounts ? listExpiringCredentials(ctx) : Promise.resolve(null)]);
   const tiles = [
     { label: 'Service accounts', value: overview.serviceAccounts, note: `${overview.activeServiceAccounts} active`, href: paths.serviceAccounts(org.slug) },
     { label: 'OEM credentials', value: overview.oemCredentials, href: paths.oemCredentials(org.slug) },
@@ -34,6 +38,7 @@ export default async function OverviewPage({ params }: PageProps<'/orgs/[orgSlug
           </Card>
         ))}
       </dl>
+      {expiring ? <ExpiringCredentialsCard orgSlug={org.slug} items={expiring} /> : null}
     </>
   );
 }

@@ -1,0 +1,151 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { ClientSecretsPanel } from '@/components/credentials/client-secrets-panel';
+import { formatDateTime } from '@/components/credentials/format';
+import { KeyPairsPanel } from '@/components/credentials/key-pairs-panel';
+import { TokenPairsPanel } from '@/components/credentials/token-pairs-panel';
+import { PageHeader } from '@/components/layout/page-header';
+import { AccountStatusBadge } from '@/components/service-accounts/account-status-badge';
+import { StatusActions } from '@/components/service-accounts/status-actions';
+import { Alert } from '@/components/ui/alert';
+import { Badge } from '@/components/ui/badge';
+import { Card } from '@/components/ui/card';
+import { can } from '@/lib/auth/permissions';
+import { requireMember } from '@/lib/auth/session';
+import { isAppError } from '@/lib/errors';
+import { tokenUrl } from '@/lib/oauth/issuer';
+import { paths } from '@/lib/paths';
+import { getAccountCatalog, getServiceAccount } from '@/lib/service-accounts/queries';
+import { serviceAccountId } from '@/lib/service-accounts/schema';
+import {
+  createClientSecretAction,
+  createKeyPairAction,
+  createTokenPairAction,
+  deleteClientSecretAction,
+  deleteKeyPairAction,
+  deleteTokenPairAction,
+  reactivateServiceAccountAction,
+  revokeServiceAccountAction,
+  rotateClientSecretAction,
+  setClientSecretStatusAction,
+  setKeyPairStatusAction,
+  setTokenPairStatusAction,
+  suspendServiceAccountAction,
+} from '../actions';
+
+export const metadata: Metadata = { title: 'Service account' };
+
+function Row({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="grid grid-cols-3 gap-4 py-2">
+      <dt className="text-sm font-medium text-gray-600">{label}</dt>
+      <dd className="col-span-2 text-sm text-gray-900">{children}</dd>
+    </div>
+  );
+}
+
+export default async function ServiceAccountPage({ params }: PageProps<'/orgs/[orgSlug]/service-accounts/[accountId]'>) {
+  const { orgSlug, accountId } = await params;
+  const { ctx, role } = await requireMember(orgSlug, 'service_accounts.read');
+  if (!serviceAccountId.safeParse(accountId).success) notFound();
+  // Another organization's account answers exactly like a missing one.
+  const account = await getServiceAccount(ctx, accountId).catch((error: unknown) => {
+    if (isAppError(error) && error.code === 'not_found') return null;
+    throw error;
+  });
+  if (!account) notFound();
+  const { maxCredentialLifetimeDays } = await getAccountCatalog(ctx);
+  const revoked = account.status === 'REVOKED';
+  const canWrite = can(role, 'service_accounts.write') && !revoked;
+  const canManage = can(role, 'service_accounts.write');
+
+  return (
+    <>
+      <p className="mb-2 text-sm">
+        <Link href={paths.serviceAccounts(orgSlug)} className="text-brand-700 hover:underline">
+          ← Service accounts
+        </Link>
+      </p>
+      <PageHeader
+        title={account.name}
+        description={
+          <span className="flex flex-wrap items-center gap-2">
+            <AccountStatusBadge status={account.status} /> <Badge>{account.platform}</Badge> {account.isAdmin ? <Badge tone="blue">Admin</Badge> : null}
+            <code className="text-xs text-gray-500">{account.id}</code>
+          </span>
+        }
+        actions={
+          canManage && !revoked ? (
+            <div className="flex flex-wrap items-start gap-2">
+              <Link href={paths.editServiceAccount(orgSlug, account.id)} className="rounded-md bg-white px-2.5 py-1 text-xs font-semibold ring-1 ring-gray-300 hover:bg-gray-50">
+                Edit
+              </Link>
+              <StatusActions
+                orgSlug={orgSlug}
+                account={account}
+                actions={{ suspend: suspendServiceAccountAction, reactivate: reactivateServiceAccountAction, revoke: revokeServiceAccountAction }}
+              />
+            </div>
+          ) : null
+        }
+      />
+      {revoked ? <Alert>This service account was revoked on {formatDateTime(account.revokedAt)}. It and its credentials can no longer be used or changed; the record stays for audit.</Alert> : null}
+      {account.status === 'SUSPENDED' ? <Alert tone="info">Suspended since {formatDateTime(account.suspendedAt)}: no tokens are issued to it, and its tokens do not introspect as active.</Alert> : null}
+
+      <div className="mt-4 space-y-8">
+        <Card>
+          <dl className="divide-y divide-gray-100">
+            <Row label="Description">{account.description || '—'}</Row>
+            <Row label="Scopes">{account.scopes.length ? account.scopes.map((s) => <code key={s} className="mr-2 inline-block text-xs">{s}</code>) : 'None'}</Row>
+            <Row label="Roles">
+              {account.roleBindings.length
+                ? account.roleBindings.map((b) => (
+                    <span key={b.id} className="mr-3 inline-block">
+                      <code className="text-xs">{b.roleName}</code>
+                      {b.projectName ? <span className="text-xs text-gray-600"> on {b.projectName}</span> : null}
+                    </span>
+                  ))
+                : 'None'}
+            </Row>
+            <Row label="Access token lifetime">{account.tokenLifetimeSeconds} seconds</Row>
+            <Row label="IP allow-list">{account.ipAllowList.length ? account.ipAllowList.map((c) => <code key={c} className="mr-2 inline-block text-xs">{c}</code>) : 'Any address'}</Row>
+            <Row label="Created">
+              {formatDateTime(account.createdAt)}
+              {account.createdBy ? ` by ${account.createdBy.label}` : ''}
+            </Row>
+            <Row label="Last used">{formatDateTime(account.lastUsedAt)}</Row>
+          </dl>
+        </Card>
+
+        <ClientSecretsPanel
+          orgSlug={orgSlug}
+          accountId={account.id}
+          accountName={account.name}
+          secrets={account.clientSecrets}
+          canWrite={canWrite}
+          tokenUrl={tokenUrl()}
+          maxDays={maxCredentialLifetimeDays}
+          actions={{ create: createClientSecretAction, rotate: rotateClientSecretAction, setStatus: setClientSecretStatusAction, remove: deleteClientSecretAction }}
+        />
+        <KeyPairsPanel
+          orgSlug={orgSlug}
+          accountId={account.id}
+          keys={account.keyPairs}
+          canWrite={canWrite}
+          maxDays={maxCredentialLifetimeDays}
+          actions={{ create: createKeyPairAction, setStatus: setKeyPairStatusAction, remove: deleteKeyPairAction }}
+        />
+        {account.platform !== 'SERVER' ? (
+          <TokenPairsPanel
+            orgSlug={orgSlug}
+            accountId={account.id}
+            pairs={account.clientTokenPairs}
+            canWrite={canWrite}
+            actions={{ create: createTokenPairAction, setStatus: setTokenPairStatusAction, remove: deleteTokenPairAction }}
+          />
+        ) : null}
+      </div>
+    </>
+  );
+}

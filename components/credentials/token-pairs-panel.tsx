@@ -1,0 +1,110 @@
+'use client';
+
+import { useState } from 'react';
+import { useFormAction } from '@/components/forms/use-form-action';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Field } from '@/components/ui/field';
+import { Table, Td } from '@/components/ui/table';
+import type { CreatedTokenPairDto, TokenPairDto } from '@/lib/service-accounts/schema';
+import { ActionButton } from './action-button';
+import { CredentialStatusBadge } from './credential-status-badge';
+import { formatDateTime } from './format';
+import { SecretRevealDialog } from './secret-reveal-dialog';
+import type { FormAction } from './types';
+
+export type TokenPairActions = { create: FormAction<CreatedTokenPairDto>; setStatus: FormAction<void>; remove: FormAction<void> };
+
+/**
+ * TokenPairsPanel lists a client-platform account's client token + server token pairs; the
+ * server token is shown once after creation.
+ */
+export function TokenPairsPanel({
+  orgSlug,
+  accountId,
+  pairs,
+  canWrite,
+  actions,
+}: {
+  orgSlug: string;
+  accountId: string;
+  pairs: TokenPairDto[];
+  canWrite: boolean;
+  actions: TokenPairActions;
+}) {
+  const [revealed, setRevealed] = useState<{ clientToken: string; serverToken: string; id: string } | null>(null);
+  const create = useFormAction(async (prev: Awaited<ReturnType<typeof actions.create>> | null, fd: FormData) => {
+    const result = await actions.create(prev, fd);
+    if (!result.ok) return result;
+    setRevealed({ clientToken: result.data.tokenPair.clientToken, serverToken: result.data.serverToken, id: result.data.tokenPair.id });
+    return { ok: true as const, data: { ...result.data, serverToken: '' } };
+  });
+  const base = { orgSlug, accountId };
+  return (
+    <section aria-labelledby="token-pairs-heading" className="space-y-3">
+      <h2 id="token-pairs-heading" className="text-lg font-semibold">
+        Client token pairs
+      </h2>
+      <p className="text-sm text-gray-600">The client token may ship in the app; the server token stays on your backend. Only both together mint tokens for the app.</p>
+      {pairs.length === 0 ? (
+        <p className="text-sm text-gray-500">No client token pairs yet.</p>
+      ) : (
+        <Table caption="Client token pairs" columns={['Client token', 'Status', 'Expires', 'Last used', ...(canWrite ? ['Actions'] : [])]}>
+          {pairs.map((p) => (
+            <tr key={p.id}>
+              <Td>
+                <code className="break-all text-xs">{p.clientToken}</code>
+              </Td>
+              <Td>
+                <CredentialStatusBadge status={p.status} expired={p.expired} expiringSoon={p.expiringSoon} />
+              </Td>
+              <Td>{formatDateTime(p.expiresAt)}</Td>
+              <Td>
+                {formatDateTime(p.lastUsedAt)}
+                {p.lastUsedIp ? <span className="block text-xs text-gray-500">from {p.lastUsedIp}</span> : null}
+              </Td>
+              {canWrite ? (
+                <Td>
+                  <div className="flex flex-wrap gap-2">
+                    <ActionButton action={actions.setStatus} fields={{ ...base, pairId: p.id, status: p.status === 'ENABLED' ? 'DISABLED' : 'ENABLED' }} label={p.status === 'ENABLED' ? 'Disable' : 'Enable'} />
+                    <ActionButton action={actions.remove} fields={{ ...base, pairId: p.id }} label="Delete" variant="danger" confirm="Delete this client token pair? Apps using it stop working." />
+                  </div>
+                </Td>
+              ) : null}
+            </tr>
+          ))}
+        </Table>
+      )}
+      {canWrite ? (
+        <form onSubmit={create.onSubmit} aria-label="New client token pair" className="flex flex-wrap items-end gap-3 rounded-lg bg-white p-4 ring-1 ring-gray-200" noValidate>
+          <input type="hidden" name="orgSlug" value={orgSlug} />
+          <input type="hidden" name="accountId" value={accountId} />
+          <Field name="expiresAt" id="pair-expires" label="Token pair expires on (optional)" type="date" errors={create.fieldErrors.expiresAt} className="w-56" />
+          <Button type="submit" disabled={create.pending}>
+            {create.pending ? 'Creating…' : 'Create token pair'}
+          </Button>
+          {create.state && !create.state.ok && !create.state.fieldErrors ? <Alert>{create.state.message}</Alert> : null}
+        </form>
+      ) : null}
+      {revealed ? (
+        <SecretRevealDialog
+          title="Client token pair created"
+          description="The server token is secret: keep it on your backend."
+          items={[
+            { label: 'Client token', value: revealed.clientToken },
+            { label: 'Server token', value: revealed.serverToken },
+          ]}
+          downloads={[
+            {
+              label: 'Download .env',
+              filename: `${revealed.id}.env`,
+              type: 'text/plain',
+              content: `LATCHKEY_CLIENT_TOKEN=${revealed.clientToken}\nLATCHKEY_SERVER_TOKEN=${revealed.serverToken}\n`,
+            },
+          ]}
+          onClose={() => setRevealed(null)}
+        />
+      ) : null}
+    </section>
+  );
+}
