@@ -13,6 +13,7 @@ export const MAX_ASSERTION_LIFETIME_SECONDS = 300;
 
 const KEY_ID = /^kp_[0-9A-HJKMNP-TV-Z]{26}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ANY_JTI = /^[A-Za-z0-9._~:+/=-]{8,128}$/;
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 export type AssertionOptions = {
@@ -25,6 +26,8 @@ export type AssertionOptions = {
   /** The RFC 6749 error for a bad assertion: invalid_grant (grant) or invalid_client (client auth). */
   errorCode: ErrorCode;
   now?: number;
+  /** RFC 7523 grants here need a UUID `jti`; client assertions from OAuth libraries use other random strings. */
+  anyJti?: boolean;
   /** Called as soon as the key pair is known, so that a refusal is audited in its organization. */
   onPrincipal?: (principal: Principal) => void;
 };
@@ -99,7 +102,8 @@ export async function verifyAssertion(assertion: string, options: AssertionOptio
   if (claims.exp !== undefined && claims.exp > nowSeconds + MAX_ASSERTION_LIFETIME_SECONDS) {
     refuse(code, 'assertion_claim_exp', `The assertion "exp" may be at most ${MAX_ASSERTION_LIFETIME_SECONDS} seconds away.`);
   }
-  if (typeof claims.jti !== 'string' || !UUID.test(claims.jti)) refuse(code, 'assertion_claim_jti', 'The assertion "jti" must be a UUID.');
+  const jtiOk = typeof claims.jti === 'string' && (options.anyJti ? ANY_JTI.test(claims.jti) : UUID.test(claims.jti));
+  if (!jtiOk || typeof claims.jti !== 'string') refuse(code, 'assertion_claim_jti', options.anyJti ? 'The assertion "jti" is missing or malformed.' : 'The assertion "jti" must be a UUID.');
 
   // Keep the jti until the assertion could no longer pass the iat/exp checks anyway.
   const keepUntil = new Date(1000 * Math.max(claims.exp ?? 0, claims.iat + IAT_TOLERANCE_SECONDS) + 60_000);

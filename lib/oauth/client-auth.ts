@@ -124,7 +124,7 @@ export async function authenticateClient(authorization: string | null, form: URL
       refuse('invalid_request', 'client_assertion_type', `client_assertion_type must be ${CLIENT_ASSERTION_TYPE}.`);
     }
     attempt.clientId = auditableClientId(formClientId);
-    const { principal, claims } = await verifyAssertion(assertion, { audiences: [issuerUrl(), tokenUrl()], requireExp: true, errorCode: 'invalid_client', onPrincipal: (p) => (attempt.principal = p) });
+    const { principal, claims } = await verifyAssertion(assertion, { audiences: [issuerUrl(), tokenUrl()], requireExp: true, anyJti: true, errorCode: 'invalid_client', onPrincipal: (p) => (attempt.principal = p) });
     attempt.clientId = principal.credentialId;
     attempt.principal = principal;
     if (formClientId !== null && formClientId !== claims.iss) refuse('invalid_client', 'client_id_mismatch', 'client_id does not match the assertion issuer.');

@@ -8,8 +8,9 @@ import { env } from '@/lib/env';
 import { createLimiter, isRateLimitRejection, retryAfterSeconds } from '@/lib/rate-limit';
 import { mintAccessToken, type MintedToken } from '@/lib/tokens/access-token';
 import { consumeRefreshToken, findRefreshToken, issueRefreshToken, revokeRefreshFamily } from '@/lib/tokens/refresh-token';
-import { activeAccessToken } from '@/lib/tokens/token-state';
-import { verifyAssertion, type AssertionOptions } from './assertion';
+import { activeAccessToken, purgeRevokedTokens } from '@/lib/tokens/token-state';
+import { logger } from '@/lib/logger';
+import { purgeUsedAssertions, verifyAssertion, type AssertionOptions } from './assertion';
 import {
   assertAccountUsable,
   assertCredentialUsable,
@@ -75,6 +76,17 @@ async function consume(limiter: ReturnType<typeof createLimiter>, key: string, w
   }
 }
 
+const PURGE_EVERY_MS = 60_000;
+const purgeState = globalThis as unknown as { __latchkeyTokenPurge?: number };
+
+/** purgeExpiredState drops replay guards and revocations that have outlived their tokens (at most once a minute per instance, off the request path). */
+function purgeExpiredState(): void {
+  const now = Date.now();
+  if (now - (purgeState.__latchkeyTokenPurge ?? 0) < PURGE_EVERY_MS) return;
+  purgeState.__latchkeyTokenPurge = now;
+  void Promise.all([purgeUsedAssertions(), purgeRevokedTokens()]).catch((error: unknown) => logger.warn({ err: error }, 'token state purge failed'));
+}
+
 /**
  * runGrant is the frame around every issuance, whichever endpoint asked: rate limits (per IP,
  * then per presented client id), the grant itself, and exactly one audit event, TOKEN_ISSUED or
@@ -89,6 +101,7 @@ export async function runGrant(
 ): Promise<TokenResult> {
   const attempt: TokenAttempt = { grantType, clientId: auditableClientId(presentedClientId), principal: null };
   let outcome: GrantOutcome;
+  purgeExpiredState();
   try {
     const { perClient, perIp } = tokenLimiters();
     if (ctx.meta.ip) await consume(perIp, ctx.meta.ip, 'address');
