@@ -60,9 +60,12 @@ test.describe('openid-client against Latchkey', () => {
     const s = await seed();
     const config = await discover(baseURL ?? '', s.secret.id, oidc.ClientSecretBasic('lk_sec_wrong'));
     const error = await oidc.clientCredentialsGrant(config).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(oidc.ResponseBodyError);
-    expect((error as oidc.ResponseBodyError).error).toBe('invalid_client');
-    expect((error as oidc.ResponseBodyError).status).toBe(401);
+    // A 401 with WWW-Authenticate surfaces as the library's challenge error, carrying the response.
+    expect(error).toBeInstanceOf(oidc.WWWAuthenticateChallengeError);
+    const challenge = error as oidc.WWWAuthenticateChallengeError;
+    expect(challenge.status).toBe(401);
+    expect(challenge.cause[0]?.scheme).toBe('basic');
+    expect(await challenge.response.json()).toMatchObject({ error: 'invalid_client' });
   });
 
   test('private_key_jwt, token exchange to a project, and refresh rotation', async ({ baseURL }) => {

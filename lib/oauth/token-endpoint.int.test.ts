@@ -6,6 +6,7 @@ import { POST as tokenRoute } from '@/app/api/oauth/token/route';
 import { GET as metadataRoute } from '@/app/.well-known/oauth-authorization-server/route';
 import { GET as jwksRoute } from '@/app/.well-known/jwks.json/route';
 import { TOKEN_ISSUED, TOKEN_REFUSED } from '@/lib/audit/actions';
+import { findChainBreak } from '@/lib/audit/hash-chain';
 import { generateSecret } from '@/lib/credentials/secret-format';
 import { db } from '@/lib/db/client';
 import { resetEnvCache } from '@/lib/env';
@@ -232,6 +233,9 @@ describe('jwt-bearer (RFC 7523)', () => {
     const events = await tokenEvents(org.id);
     expect(events.filter((e) => e.action === TOKEN_ISSUED)).toHaveLength(1);
     expect(events.filter((e) => (e.details as { reason?: string }).reason === 'jti_replayed')).toHaveLength(11);
+    // Batched appends keep the organization's hash chain intact.
+    const chain = await db.auditEvent.findMany({ where: { organizationId: org.id }, orderBy: { seq: 'asc' } });
+    expect(findChainBreak(chain)).toBeNull();
   });
 
   it('refuses disabled and expired keys and a suspended account', async () => {

@@ -1,7 +1,7 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
-import { open } from '@/lib/crypto/secret-box';
+import { open, seal } from '@/lib/crypto/secret-box';
 import { issuerUrl } from '@/lib/oauth/issuer';
 import { useFreshDatabase } from '@/lib/testing/db';
 import { mintAccessToken, verifyAccessToken } from '@/lib/tokens/access-token';
@@ -69,6 +69,19 @@ describe('signing keys', () => {
     resetSigningKeyCache();
     expect((await publishedJwks()).keys.map((k) => k.kid)).not.toContain(oldKid);
     expect(await verifyAccessToken(before.token)).toBeNull();
+  });
+
+  it('replaces an active key that the configured master keys cannot open; its tokens keep verifying', async () => {
+    const before = await mint();
+    const oldKid = decodeProtectedHeader(before.token).kid ?? '';
+    // As if the master key version it was sealed under had been removed.
+    await db.signingKey.update({ where: { id: oldKid }, data: { privateKeyEnc: new Uint8Array(seal('{}', 'signing_key:elsewhere').sealed) } });
+    resetSigningKeyCache();
+    const { kid } = await activeSigningKey();
+    expect(kid).not.toBe(oldKid);
+    expect((await db.signingKey.findUniqueOrThrow({ where: { id: oldKid } })).status).toBe('RETIRED');
+    expect((await publishedJwks()).keys.map((k) => k.kid)).toEqual(expect.arrayContaining([oldKid, kid]));
+    expect(await verifyAccessToken(before.token)).not.toBeNull();
   });
 
   it('the database refuses a second ACTIVE key', async () => {

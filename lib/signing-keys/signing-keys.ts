@@ -101,7 +101,43 @@ export async function rotateSigningKeys(now = new Date()): Promise<void> {
   }
 }
 
+/**
+ * replaceUnusableActiveKey retires an ACTIVE key whose private half cannot be opened (its master
+ * key version was removed from LATCHKEY_MASTER_KEYS) and activates a fresh key, so that the
+ * service keeps signing. The retired key's public half stays published, so tokens it signed
+ * keep verifying until they expire.
+ */
+async function replaceUnusableActiveKey(kid: string): Promise<void> {
+  logger.error({ kid }, 'the active signing key cannot be opened with the configured master keys; replacing it');
+  const material = await newKeyMaterial(newId('signingKey'));
+  const now = new Date();
+  try {
+    await db.$transaction(async (tx) => {
+      const retired = await tx.signingKey.updateMany({
+        where: { id: kid, status: 'ACTIVE' },
+        data: { status: 'RETIRED', retiredAt: now, notAfter: new Date(now.getTime() + MAX_TOKEN_LIFETIME_MS) },
+      });
+      if (retired.count !== 1) return;
+      const id = material.publicJwk.kid;
+      await tx.signingKey.create({
+        data: { id, status: 'ACTIVE', publicKeyJwk: material.publicJwk, privateKeyEnc: new Uint8Array(material.privateKeyEnc), encKeyVersion: material.encKeyVersion, activatedAt: now },
+      });
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'P2002') throw error;
+  }
+}
+
 async function load(): Promise<KeyCache> {
+  const first = await loadOnce();
+  if (first.unusableActive) {
+    await replaceUnusableActiveKey(first.unusableActive);
+    return loadOnce();
+  }
+  return first;
+}
+
+async function loadOnce(): Promise<KeyCache & { unusableActive?: string }> {
   await rotateSigningKeys();
   const now = new Date();
   const rows = await db.signingKey.findMany({
@@ -110,6 +146,7 @@ async function load(): Promise<KeyCache> {
   });
   const keys = new Map<string, LoadedKey>();
   let active: LoadedKey | undefined;
+  let unusableActive: string | undefined;
   for (const row of rows) {
     try {
       const publicJwk = { ...publicJwkSchema.parse(row.publicKeyJwk), kid: row.id, alg: 'ES256', use: 'sig' };
@@ -130,9 +167,15 @@ async function load(): Promise<KeyCache> {
     } catch (error) {
       // A key that cannot be opened (e.g. its master key was removed) must not take the service down.
       logger.error({ err: error, kid: row.id }, 'signing key could not be loaded');
+      if (row.status === 'ACTIVE') {
+        unusableActive = row.id;
+        // Its public half still verifies the tokens it signed.
+        const publicJwk = { ...publicJwkSchema.parse(row.publicKeyJwk), kid: row.id, alg: 'ES256', use: 'sig' };
+        keys.set(row.id, { kid: row.id, status: 'RETIRED', publicJwk, verifyKey: (await importJWK(publicJwk, 'ES256')) as CryptoKey, createdAt: row.createdAt, notAfter: null });
+      }
     }
   }
-  return { loadedAt: Date.now(), keys, active };
+  return { loadedAt: Date.now(), keys, active, unusableActive };
 }
 
 async function cache(force = false): Promise<KeyCache> {
