@@ -16,7 +16,7 @@ function api(page: Page, orgSlug: string) {
 async function createAccountInConsole(page: Page, orgSlug: string, name: string) {
   await page.goto(`/orgs/${orgSlug}/service-accounts`);
   await page.getByRole('link', { name: 'New service account' }).click();
-  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByLabel('Platform').selectOption('SERVER');
   await page.getByRole('checkbox', { name: /^TILE/ }).check();
   await page.getByLabel('Access token lifetime (seconds)').fill('900');
@@ -24,7 +24,7 @@ async function createAccountInConsole(page: Page, orgSlug: string, name: string)
   await page.getByRole('button', { name: 'Create service account' }).click();
   await expect(page.getByText('"not-a-cidr" is not an IP address or CIDR block.')).toBeVisible();
   // What was typed is kept; fix the bad line and submit again.
-  await expect(page.getByLabel('Name')).toHaveValue(name);
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue(name);
   await page.getByLabel('IP allow-list').fill('10.0.0.0/8\n2001:db8::/32');
   await page.getByRole('button', { name: 'Create service account' }).click();
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
@@ -113,7 +113,7 @@ test('key pairs: generate (config downloaded once) and upload; a private key upl
   await page.getByLabel('Key name', { exact: true }).fill('ci-key');
   await page.getByRole('button', { name: 'Generate key pair' }).click();
   const dialog = page.getByRole('dialog', { name: 'Key pair generated' });
-  const config = JSON.parse((await dialog.getByLabel('Private key config').textContent()) ?? '{}') as Record<string, string>;
+  const config = JSON.parse((await dialog.getByLabel('Private key config', { exact: true }).textContent()) ?? '{}') as Record<string, string>;
   expect(config).toMatchObject({ type: 'latchkey_service_account_key', service_account_id: account.id, algorithm: 'ES256', token_url: `${ORIGIN}/api/oauth/token` });
   expect(config.private_key).toContain('BEGIN PRIVATE KEY');
   const download = page.waitForEvent('download');
@@ -187,6 +187,7 @@ test('the management API: validation problems, pagination, tenancy and a forged 
 
   // The auditor sees everything and can change nothing.
   await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(/\/sign-in/);
   await signInAs(page, auditor);
   await page.goto(`/orgs/${org.slug}/service-accounts`);
   await expect(page.getByRole('link', { name: 'svc-0' })).toBeVisible();
@@ -233,7 +234,7 @@ test('field errors are shown on the secret form when the expiry exceeds the orga
   const account = (await (await api(page, org.slug).post('/api/v1/service-accounts', { name: 'capped', platform: 'SERVER' })).json()) as { id: string };
   await page.goto(`/orgs/${org.slug}/service-accounts/${account.id}`);
   await page.getByLabel('Secret name').fill('too-long');
-  await page.getByLabel('Expires on (optional)').fill(new Date(Date.now() + 1000 * 86_400_000).toISOString().slice(0, 10));
+  await page.getByLabel('Secret expires on (optional)').fill(new Date(Date.now() + 1000 * 86_400_000).toISOString().slice(0, 10));
   await page.getByRole('button', { name: 'Create secret' }).click();
   await expect(page.getByText(/allows credentials to live at most 730 days/).first()).toBeVisible();
   await expect(page.getByRole('dialog')).toHaveCount(0);

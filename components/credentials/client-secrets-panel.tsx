@@ -109,7 +109,7 @@ export function ClientSecretsPanel({
           <input type="hidden" name="orgSlug" value={orgSlug} />
           <input type="hidden" name="accountId" value={accountId} />
           <Field name="name" id="secret-name" label="Secret name" required placeholder="production" errors={create.fieldErrors.name} className="w-56" />
-          <Field name="expiresAt" id="secret-expires" label="Expires on (optional)" type="date" hint={`Default 2 years; at most ${maxDays} days.`} errors={create.fieldErrors.expiresAt} className="w-56" />
+          <Field name="expiresAt" id="secret-expires" label="Secret expires on (optional)" type="date" hint={`Default 2 years; at most ${maxDays} days.`} errors={create.fieldErrors.expiresAt} className="w-56" />
           <Button type="submit" disabled={create.pending}>
             {create.pending ? 'Creating…' : 'Create secret'}
           </Button>

@@ -103,7 +103,7 @@ export function KeyPairsPanel({
             <input type="hidden" name="orgSlug" value={orgSlug} />
             <input type="hidden" name="accountId" value={accountId} />
             <Field name="name" id="generate-key-name" label="Key name" required errors={generate.fieldErrors.name} />
-            <Field name="expiresAt" id="generate-key-expires" label="Expires on (optional)" type="date" hint={`Default 2 years; at most ${maxDays} days.`} errors={generate.fieldErrors.expiresAt} />
+            <Field name="expiresAt" id="generate-key-expires" label="Key expires on (optional)" type="date" hint={`Default 2 years; at most ${maxDays} days.`} errors={generate.fieldErrors.expiresAt} />
             {generate.state && !generate.state.ok && !generate.state.fieldErrors ? <Alert>{generate.state.message}</Alert> : null}
             <Button type="submit" disabled={generate.pending}>
               {generate.pending ? 'Generating…' : 'Generate key pair'}

@@ -22,7 +22,7 @@ const PLATFORM_LABELS: Record<(typeof PLATFORMS)[number], string> = { SERVER: 'S
 
 function ErrorText({ id, errors }: { id: string; errors?: string[] }) {
   return (
-    <p id={id} aria-live="polite" className="text-xs text-red-600">
+    <p id={id} aria-live="polite" className="min-h-4 text-xs text-red-600">
       {errors?.join(' ')}
     </p>
   );
