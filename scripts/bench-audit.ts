@@ -45,7 +45,7 @@ try {
     await client.query('VACUUM ANALYZE audit_events');
   });
 
-  const { listAuditEvents, tokenActivity } = await import('../lib/audit/queries');
+  const { knownActions, listAuditEvents, tokenActivity } = await import('../lib/audit/queries');
   const { checkAuditChain } = await import('../lib/audit/verify-audit-chain');
   const { exportAuditEvents } = await import('../lib/audit/export-audit-events');
   const { decodeCursor } = await import('../lib/audit/filters');
@@ -72,6 +72,7 @@ try {
   );
   const refused = await listAuditEvents(ctx, { action: 'token.refused' });
   await time('filtered page 2: action = token.refused (cursor)', () => listAuditEvents(ctx, { action: 'token.refused' }, { cursor: decodeCursor(refused.next_cursor ?? '') ?? undefined }));
+  await time('distinct actions (filter suggestions, loose index scan)', () => knownActions(ctx));
   await time('chart: token activity, last 7 days (daily)', () => tokenActivity(ctx));
   await time('chart: token activity, 90 days (daily)', () => tokenActivity(ctx, { from: new Date(Date.now() - 90 * 86_400_000) }), 3);
 

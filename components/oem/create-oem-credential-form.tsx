@@ -7,7 +7,7 @@ import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import type { ActionResult } from '@/lib/actions/define-action';
 import { BRAND_LABELS, CREDENTIAL_BRANDS } from '@/lib/oem/brands';
-import { LabelledSelect } from './brand-select';
+import { LabelledSelect } from './labelled-select';
 
 type Created = { id: string; name: string };
 

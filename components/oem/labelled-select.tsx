@@ -1,6 +1,6 @@
 import { cn } from '@/components/ui/cn';
 
-/** BrandSelect is a labelled select whose errors are tied to it like Field's. */
+/** LabelledSelect is a labelled select whose errors are tied to it like Field's (brand and credential pickers). */
 export function LabelledSelect({
   name,
   label,

@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState, useTransition } from 'react';
 import { useFormAction } from '@/components/forms/use-form-action';
-import { LabelledSelect } from '@/components/oem/brand-select';
+import { LabelledSelect } from '@/components/oem/labelled-select';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';

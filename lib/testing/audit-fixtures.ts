@@ -18,6 +18,8 @@ export type SeedEvent = {
  */
 export async function appendTestEvents(organizationId: string, events: SeedEvent[]): Promise<void> {
   await db.$transaction(async (tx) => {
+    // The same lock recordAuditEvent takes, so a concurrent writer cannot fork the chain.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(7240001, hashtext(${organizationId}))`;
     const last = await tx.auditEvent.findFirst({ where: { organizationId }, orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
     let seq = last?.seq ?? 0n;
     let prevHash = last?.hash ?? GENESIS_HASH;
@@ -46,5 +48,5 @@ export async function appendTestEvents(organizationId: string, events: SeedEvent
       return { ...event, hash };
     });
     await tx.auditEvent.createMany({ data: rows });
-  });
+  }, { timeout: 60_000 });
 }
