@@ -3,6 +3,7 @@ import { decodeJwt, decodeProtectedHeader, importJWK, jwtVerify, type CryptoKey,
 import { z } from 'zod';
 import { db } from '@/lib/db/client';
 import type { ErrorCode } from '@/lib/errors';
+import { hotQuery } from './hot-db';
 import { findKeyPair, type Principal } from './principals';
 import { refuse, TokenRefusal } from './refusal';
 
@@ -107,10 +108,11 @@ export async function verifyAssertion(assertion: string, options: AssertionOptio
 
   // Keep the jti until the assertion could no longer pass the iat/exp checks anyway.
   const keepUntil = new Date(1000 * Math.max(claims.exp ?? 0, claims.iat + IAT_TOLERANCE_SECONDS) + 60_000);
-  const inserted = await db.$executeRaw`
-    INSERT INTO used_assertions (issuer, jti, expires_at) VALUES (${iss}, ${claims.jti}, ${keepUntil})
-    ON CONFLICT (issuer, jti) DO NOTHING`;
-  if (inserted !== 1) refuse(code, 'jti_replayed', 'This assertion has been used already: every assertion needs a fresh "jti".');
+  const { rowCount } = await hotQuery(
+    'INSERT INTO used_assertions (issuer, jti, expires_at) VALUES ($1, $2, $3) ON CONFLICT (issuer, jti) DO NOTHING',
+    [iss, claims.jti, keepUntil],
+  );
+  if (rowCount !== 1) refuse(code, 'jti_replayed', 'This assertion has been used already: every assertion needs a fresh "jti".');
   return { principal, claims };
 }
 

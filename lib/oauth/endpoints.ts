@@ -6,12 +6,12 @@ import { requestMeta } from '@/lib/http/request-meta';
 import { findRefreshToken, revokeRefreshFamily } from '@/lib/tokens/refresh-token';
 import { activeAccessToken, revokeAccessToken } from '@/lib/tokens/token-state';
 import { verifyAccessToken } from '@/lib/tokens/access-token';
-import { authenticateClient, type TokenAttempt } from './client-auth';
+import { auditableClientId, authenticateClient, parseBasic, type TokenAttempt } from './client-auth';
 import { oauthErrorResponse, oauthJson, readForm } from './errors';
 import { issuerUrl } from './issuer';
 import type { Principal } from './principals';
 import { refuse } from './refusal';
-import { exchangeToken, refuseUnreadable } from './token-service';
+import { exchangeToken, limitCaller, refuseUnreadable } from './token-service';
 
 /**
  * handleTokenRequest is POST /api/oauth/token: read the form, run the token service, render the
@@ -33,8 +33,11 @@ export async function handleTokenRequest(request: Request): Promise<Response> {
   }
 }
 
-async function callerOf(request: Request, form: URLSearchParams): Promise<Principal> {
+async function callerOf(request: Request, form: URLSearchParams, ip: string | null): Promise<Principal> {
   const attempt: TokenAttempt = { grantType: '', clientId: null, principal: null };
+  const authorization = request.headers.get('authorization');
+  const presented = authorization && /^Basic\s/i.test(authorization) ? (parseBasic(authorization)?.id ?? null) : form.get('client_id');
+  await limitCaller(ip, auditableClientId(presented));
   const client = await authenticateClient(request.headers.get('authorization'), form, attempt);
   if (!client) refuse('invalid_client', 'no_client_auth', 'Client authentication is required.');
   return client.principal;
@@ -81,7 +84,7 @@ export async function handleIntrospection(request: Request): Promise<Response> {
   const meta = requestMeta(request.headers);
   try {
     const form = await readForm(request);
-    const caller = await callerOf(request, form);
+    const caller = await callerOf(request, form, meta.ip);
     const token = form.get('token');
     if (!token) refuse('invalid_request', 'token_missing', 'token is required.');
     return oauthJson(await introspect(caller, token), meta.requestId);
@@ -120,7 +123,7 @@ export async function handleRevocation(request: Request): Promise<Response> {
   const meta = requestMeta(request.headers);
   try {
     const form = await readForm(request);
-    const caller = await callerOf(request, form);
+    const caller = await callerOf(request, form, meta.ip);
     const token = form.get('token');
     if (!token) refuse('invalid_request', 'token_missing', 'token is required.');
     const hint = form.get('token_type_hint');

@@ -1,6 +1,5 @@
 import 'server-only';
-import { Prisma } from '@/lib/db/generated/client';
-import { db } from '@/lib/db/client';
+import { hotQuery } from './hot-db';
 
 /** The three kinds of credential that can obtain tokens, and the table each lives in. */
 export type CredentialKind = 'client_secret' | 'key_pair' | 'client_token_pair';
@@ -49,7 +48,7 @@ type Row = {
 };
 
 // One round trip per token request: the credential, its account, organization and scope names.
-const ACCOUNT_COLUMNS = Prisma.sql`
+const ACCOUNT_COLUMNS = `
   sa.id AS sa_id, sa.organization_id, o.slug AS org_slug, sa.name AS sa_name, sa.status::text AS sa_status,
   sa.is_admin, sa.platform::text AS platform, sa.token_lifetime_seconds, sa.ip_allow_list,
   COALESCE((SELECT array_agg(s.name ORDER BY s.name) FROM service_account_scopes sas JOIN scopes s ON s.id = sas.scope_id
@@ -80,34 +79,29 @@ function toPrincipal(kind: CredentialKind, row: Row | undefined): Principal | nu
   };
 }
 
+const FROM = (table: string) => `FROM ${table} c JOIN service_accounts sa ON sa.id = c.service_account_id JOIN organizations o ON o.id = sa.organization_id`;
+const SECRET_SQL = `SELECT c.id AS credential_id, c.status::text AS credential_status, c.expires_at, c.secret_hash AS hash,
+  c.hash_key_version, NULL::jsonb AS public_key_jwk, ${ACCOUNT_COLUMNS} ${FROM('client_secrets')} WHERE c.id = $1`;
+const KEY_PAIR_SQL = `SELECT c.id AS credential_id, c.status::text AS credential_status, c.expires_at, NULL::bytea AS hash,
+  NULL::int AS hash_key_version, c.public_key_jwk, ${ACCOUNT_COLUMNS} ${FROM('key_pairs')} WHERE c.id = $1`;
+const PAIR_SQL = (column: 'client_token' | 'id') => `SELECT c.id AS credential_id, c.status::text AS credential_status, c.expires_at,
+  c.server_token_hash AS hash, c.hash_key_version, NULL::jsonb AS public_key_jwk, ${ACCOUNT_COLUMNS} ${FROM('client_token_pairs')} WHERE c.${column} = $1`;
+const PAIR_BY_TOKEN_SQL = PAIR_SQL('client_token');
+const PAIR_BY_ID_SQL = PAIR_SQL('id');
+
 /** findClientSecret loads a client secret by its key id (kid_…) with its account. */
 export async function findClientSecret(id: string): Promise<Principal | null> {
-  const rows = await db.$queryRaw<Row[]>`
-    SELECT c.id AS credential_id, c.status::text AS credential_status, c.expires_at, c.secret_hash AS hash,
-           c.hash_key_version, NULL::jsonb AS public_key_jwk, ${ACCOUNT_COLUMNS}
-    FROM client_secrets c JOIN service_accounts sa ON sa.id = c.service_account_id JOIN organizations o ON o.id = sa.organization_id
-    WHERE c.id = ${id}`;
-  return toPrincipal('client_secret', rows[0]);
+  return toPrincipal('client_secret', (await hotQuery<Row>(SECRET_SQL, [id])).rows[0]);
 }
 
 /** findKeyPair loads a key pair by its key id (kp_…) with its account. */
 export async function findKeyPair(id: string): Promise<Principal | null> {
-  const rows = await db.$queryRaw<Row[]>`
-    SELECT c.id AS credential_id, c.status::text AS credential_status, c.expires_at, NULL::bytea AS hash,
-           NULL::int AS hash_key_version, c.public_key_jwk, ${ACCOUNT_COLUMNS}
-    FROM key_pairs c JOIN service_accounts sa ON sa.id = c.service_account_id JOIN organizations o ON o.id = sa.organization_id
-    WHERE c.id = ${id}`;
-  return toPrincipal('key_pair', rows[0]);
+  return toPrincipal('key_pair', (await hotQuery<Row>(KEY_PAIR_SQL, [id])).rows[0]);
 }
 
 /** findClientTokenPair loads a client token pair by its publishable client token or its id. */
 export async function findClientTokenPair(by: { clientToken: string } | { id: string }): Promise<Principal | null> {
-  const where = 'clientToken' in by ? Prisma.sql`c.client_token = ${by.clientToken}` : Prisma.sql`c.id = ${by.id}`;
-  const rows = await db.$queryRaw<Row[]>`
-    SELECT c.id AS credential_id, c.status::text AS credential_status, c.expires_at, c.server_token_hash AS hash,
-           c.hash_key_version, NULL::jsonb AS public_key_jwk, ${ACCOUNT_COLUMNS}
-    FROM client_token_pairs c JOIN service_accounts sa ON sa.id = c.service_account_id JOIN organizations o ON o.id = sa.organization_id
-    WHERE ${where}`;
+  const rows = 'clientToken' in by ? (await hotQuery<Row>(PAIR_BY_TOKEN_SQL, [by.clientToken])).rows : (await hotQuery<Row>(PAIR_BY_ID_SQL, [by.id])).rows;
   return toPrincipal('client_token_pair', rows[0]);
 }
 

@@ -7,6 +7,7 @@ import { GET as metadataRoute } from '@/app/.well-known/oauth-authorization-serv
 import { GET as jwksRoute } from '@/app/.well-known/jwks.json/route';
 import { TOKEN_ISSUED, TOKEN_REFUSED } from '@/lib/audit/actions';
 import { findChainBreak } from '@/lib/audit/hash-chain';
+import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { generateSecret } from '@/lib/credentials/secret-format';
 import { db } from '@/lib/db/client';
 import { resetEnvCache } from '@/lib/env';
@@ -247,6 +248,22 @@ describe('jwt-bearer (RFC 7523)', () => {
     await db.serviceAccount.update({ where: { id: account.id }, data: { status: 'SUSPENDED', suspendedAt: new Date() } });
     const suspended = await grant(await signAssertion(key));
     expect(suspended.body).toMatchObject({ error: 'invalid_grant' });
+  });
+});
+
+describe('audit', () => {
+  it('token events batched by the token service and events written by other code interleave into one intact chain', async () => {
+    const { org, secret } = await setup();
+    await Promise.all([
+      ...Array.from({ length: 15 }, () => clientCredentials(secret)),
+      ...Array.from({ length: 5 }, (_, i) =>
+        db.$transaction((tx) => recordAuditEvent(tx, { organizationId: org.id, actor: { type: 'SYSTEM', id: null, label: 'test' }, action: 'test.interleaved', details: { i } })),
+      ),
+    ]);
+    const chain = await db.auditEvent.findMany({ where: { organizationId: org.id }, orderBy: { seq: 'asc' } });
+    expect(chain.filter((e) => e.action === TOKEN_ISSUED)).toHaveLength(15);
+    expect(chain.filter((e) => e.action === 'test.interleaved')).toHaveLength(5);
+    expect(findChainBreak(chain)).toBeNull();
   });
 });
 

@@ -87,6 +87,13 @@ function purgeExpiredState(): void {
   void Promise.all([purgeUsedAssertions(), purgeRevokedTokens()]).catch((error: unknown) => logger.warn({ err: error }, 'token state purge failed'));
 }
 
+/** limitCaller applies the token service's per-IP and per-client limits (also used by introspection and revocation). */
+export async function limitCaller(ip: string | null, clientId: string | null): Promise<void> {
+  const { perClient, perIp } = tokenLimiters();
+  if (ip) await consume(perIp, ip, 'address');
+  if (clientId) await consume(perClient, clientId, 'client');
+}
+
 /**
  * runGrant is the frame around every issuance, whichever endpoint asked: rate limits (per IP,
  * then per presented client id), the grant itself, and exactly one audit event, TOKEN_ISSUED or
@@ -103,9 +110,7 @@ export async function runGrant(
   let outcome: GrantOutcome;
   purgeExpiredState();
   try {
-    const { perClient, perIp } = tokenLimiters();
-    if (ctx.meta.ip) await consume(perIp, ctx.meta.ip, 'address');
-    if (attempt.clientId) await consume(perClient, attempt.clientId, 'client');
+    await limitCaller(ctx.meta.ip, attempt.clientId);
     outcome = await grant(attempt);
   } catch (error) {
     if (!(error instanceof TokenRefusal && error.audited)) {

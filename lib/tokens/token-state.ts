@@ -1,6 +1,7 @@
 import 'server-only';
 import { db } from '@/lib/db/client';
 import type { Tx } from '@/lib/db/client';
+import { hotQuery } from '@/lib/oauth/hot-db';
 import { scopeList, verifyAccessToken, type AccessTokenClaims } from './access-token';
 
 export type ActiveAccessToken = {
@@ -14,6 +15,19 @@ export type ActiveAccessToken = {
 
 type StateRow = { organization_id: string; org_slug: string; name: string; status: string; is_admin: boolean; revoked: boolean; credential_ok: boolean; held_scopes: string[] };
 
+const STATE_SQL = `
+  SELECT sa.organization_id, o.slug AS org_slug, sa.name, sa.status::text AS status, sa.is_admin,
+         EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = $1) AS revoked,
+         COALESCE(
+           (SELECT c.status = 'ENABLED' AND c.expires_at > now() FROM client_secrets c WHERE c.id = $2 AND c.service_account_id = sa.id),
+           (SELECT c.status = 'ENABLED' AND c.expires_at > now() FROM key_pairs c WHERE c.id = $2 AND c.service_account_id = sa.id),
+           (SELECT c.status = 'ENABLED' AND c.expires_at > now() FROM client_token_pairs c WHERE c.id = $2 AND c.service_account_id = sa.id),
+           false) AS credential_ok,
+         COALESCE((SELECT array_agg(s.name) FROM service_account_scopes sas JOIN scopes s ON s.id = sas.scope_id
+                   WHERE sas.service_account_id = sa.id), '{}') AS held_scopes
+  FROM service_accounts sa JOIN organizations o ON o.id = sa.organization_id
+  WHERE sa.id = $3`;
+
 /**
  * activeAccessToken returns a token's claims and owner when the token is valid right now:
  * signature, issuer, audience and expiry (verifyAccessToken), not revoked, its account ACTIVE,
@@ -25,18 +39,7 @@ type StateRow = { organization_id: string; org_slug: string; name: string; statu
 export async function activeAccessToken(token: string): Promise<ActiveAccessToken | null> {
   const claims = await verifyAccessToken(token);
   if (!claims) return null;
-  const rows = await db.$queryRaw<StateRow[]>`
-    SELECT sa.organization_id, o.slug AS org_slug, sa.name, sa.status::text AS status, sa.is_admin,
-           EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = ${claims.jti}) AS revoked,
-           COALESCE(
-             (SELECT c.status = 'ENABLED' AND c.expires_at > now() FROM client_secrets c WHERE c.id = ${claims.client_id} AND c.service_account_id = sa.id),
-             (SELECT c.status = 'ENABLED' AND c.expires_at > now() FROM key_pairs c WHERE c.id = ${claims.client_id} AND c.service_account_id = sa.id),
-             (SELECT c.status = 'ENABLED' AND c.expires_at > now() FROM client_token_pairs c WHERE c.id = ${claims.client_id} AND c.service_account_id = sa.id),
-             false) AS credential_ok,
-           COALESCE((SELECT array_agg(s.name) FROM service_account_scopes sas JOIN scopes s ON s.id = sas.scope_id
-                     WHERE sas.service_account_id = sa.id), '{}') AS held_scopes
-    FROM service_accounts sa JOIN organizations o ON o.id = sa.organization_id
-    WHERE sa.id = ${claims.sub}`;
+  const rows = (await hotQuery<StateRow>(STATE_SQL, [claims.jti, claims.client_id, claims.sub])).rows;
   const row = rows[0];
   if (!row || row.status !== 'ACTIVE' || row.revoked || !row.credential_ok) return null;
   // A scope removed from the account since issuance no longer counts.
