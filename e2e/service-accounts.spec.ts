@@ -39,6 +39,15 @@ test('an admin creates an account, issues a secret seen once, rotates it, suspen
   await expect(page.getByText('10.0.0.0/8')).toBeVisible();
   await expect(page.getByText('900 seconds')).toBeVisible();
 
+  // Edit: the form comes back filled in; the change shows on the detail page.
+  await page.getByRole('link', { name: 'Edit' }).click();
+  await expect(page.getByLabel('IP allow-list')).toHaveValue('10.0.0.0/8\n2001:db8::/32');
+  await page.getByLabel('Description').fill('Charges customers nightly');
+  await page.getByRole('checkbox', { name: /^MATRIX/ }).check();
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByText('Charges customers nightly')).toBeVisible();
+  await expect(page.getByText('MATRIX', { exact: true })).toBeVisible();
+
   // Issue a secret: shown once in the dialog, with Basic usage and downloads.
   await page.getByLabel('Secret name').fill('production');
   await page.getByRole('button', { name: 'Create secret' }).click();
@@ -239,4 +248,46 @@ test('field errors are shown on the secret form when the expiry exceeds the orga
   await expect(page.getByText(/allows credentials to live at most 730 days/).first()).toBeVisible();
   await expect(page.getByRole('dialog')).toHaveCount(0);
   await expect(formAlert(page)).toHaveCount(0);
+});
+
+test('an isAdmin account manages service accounts with a bearer token from its client secret', async ({ page, request, seed }) => {
+  const org = await seed.org();
+  const owner = await seed.member(org, 'OWNER');
+  await signInAs(page, owner);
+  const session = api(page, org.slug);
+
+  async function accountWithSecret(name: string, body: Record<string, unknown>) {
+    const account = (await (await session.post('/api/v1/service-accounts', { name, platform: 'SERVER', ...body })).json()) as { id: string };
+    const created = (await (await session.post(`/api/v1/service-accounts/${account.id}/secrets`, { name: 'main' })).json()) as { clientSecret: { id: string }; secret: string };
+    const token = await request.post('/api/oauth/token', {
+      form: { grant_type: 'client_credentials' },
+      headers: { Authorization: `Basic ${Buffer.from(`${created.clientSecret.id}:${created.secret}`).toString('base64')}` },
+    });
+    expect(token.status()).toBe(200);
+    return { id: account.id, bearer: { Authorization: `Bearer ${((await token.json()) as { access_token: string }).access_token}` } };
+  }
+
+  const manager = await accountWithSecret('automation', { isAdmin: true, scopes: ['manage:service_accounts'] });
+  const listed = await request.get('/api/v1/service-accounts', { headers: manager.bearer });
+  expect(listed.status()).toBe(200);
+  expect(((await listed.json()) as { items: Array<{ name: string }> }).items.map((i) => i.name)).toContain('automation');
+  // Bearer calls need no Origin header: CSRF only concerns cookies.
+  const made = await request.post('/api/v1/service-accounts', { headers: manager.bearer, data: { name: 'made-by-bot', platform: 'WEB' } });
+  expect(made.status()).toBe(201);
+
+  const reader = await accountWithSecret('reader', { isAdmin: true, scopes: ['read:service_accounts'] });
+  expect((await request.get('/api/v1/service-accounts', { headers: reader.bearer })).status()).toBe(200);
+  const denied = await request.post('/api/v1/service-accounts', { headers: reader.bearer, data: { name: 'nope', platform: 'WEB' } });
+  expect(denied.status()).toBe(403);
+  expect(((await denied.json()) as { code: string }).code).toBe('insufficient_scope');
+
+  const plain = await accountWithSecret('plain', { scopes: ['TILE'] });
+  expect((await request.get('/api/v1/service-accounts', { headers: plain.bearer })).status()).toBe(401);
+  const anonymous = await request.get('/api/v1/service-accounts');
+  expect(anonymous.status()).toBe(401);
+  expect(anonymous.headers()['www-authenticate']).toContain('Bearer');
+
+  // Suspending the account stops its token at once (the token service reads the status set here).
+  expect((await session.post(`/api/v1/service-accounts/${manager.id}/suspend`)).status()).toBe(200);
+  expect((await request.get('/api/v1/service-accounts', { headers: manager.bearer })).status()).toBe(401);
 });
