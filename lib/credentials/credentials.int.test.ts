@@ -229,3 +229,45 @@ describe('expiry warnings', () => {
     expect(detail.clientSecrets.find((s) => s.name === 'later')?.expiringSoon).toBe(false);
   });
 });
+
+describe('limits under concurrency and refusals for every credential kind', () => {
+  it('twelve parallel secret creations yield exactly ten enabled secrets', async () => {
+    const { adminCtx } = await orgWithRoles();
+    const account = await createTestServiceAccount(adminCtx);
+    const results = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => createClientSecret(adminCtx, account.id, { name: `p${i}` })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(10);
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(rejected.map((r) => (r.reason as { code: string }).code)).toEqual(['limit_exceeded', 'limit_exceeded']);
+    expect(await db.clientSecret.count({ where: { serviceAccountId: account.id, status: 'ENABLED' } })).toBe(10);
+  });
+
+  it('key pairs and token pairs: AUDITOR forbidden, other organizations not_found, revoked account invalid_state', async () => {
+    const { adminCtx, auditorCtx } = await orgWithRoles();
+    const theirs = await orgWithRoles();
+    const account = await createTestServiceAccount(adminCtx, { platform: 'DESKTOP' });
+    const { keyPair } = await createKeyPair(adminCtx, account.id, { name: 'k' });
+    const { tokenPair } = await createTokenPair(adminCtx, account.id, {});
+    for (const [kind, id] of [
+      ['key_pair', keyPair.id],
+      ['client_token_pair', tokenPair.id],
+    ] as const) {
+      expect(await codeOf(setCredentialStatus(auditorCtx, kind, account.id, id, 'DISABLED'))).toBe('forbidden');
+      expect(await codeOf(deleteCredential(auditorCtx, kind, account.id, id))).toBe('forbidden');
+      expect(await codeOf(setCredentialStatus(theirs.adminCtx, kind, account.id, id, 'DISABLED'))).toBe('not_found');
+      expect(await codeOf(deleteCredential(theirs.adminCtx, kind, account.id, id))).toBe('not_found');
+    }
+    expect(await codeOf(createTokenPair(theirs.adminCtx, account.id, {}))).toBe('not_found');
+    expect(await codeOf(listTokenPairs(theirs.adminCtx, account.id))).toBe('not_found');
+    expect(await codeOf(listKeyPairs(theirs.adminCtx, account.id))).toBe('not_found');
+
+    const { revokeServiceAccount } = await import('@/lib/service-accounts/set-service-account-status');
+    await revokeServiceAccount(adminCtx, account.id, account.name);
+    expect(await codeOf(setCredentialStatus(adminCtx, 'key_pair', account.id, keyPair.id, 'ENABLED'))).toBe('invalid_state');
+    expect(await codeOf(setCredentialStatus(adminCtx, 'client_token_pair', account.id, tokenPair.id, 'ENABLED'))).toBe('invalid_state');
+    expect(await codeOf(createKeyPair(adminCtx, account.id, { name: 'late' }))).toBe('invalid_state');
+    expect(await codeOf(createTokenPair(adminCtx, account.id, {}))).toBe('invalid_state');
+    // Deleting a dead credential of a revoked account is allowed (and audited).
+    await deleteCredential(adminCtx, 'key_pair', account.id, keyPair.id);
+    expect(await listKeyPairs(adminCtx, account.id)).toEqual([]);
+  });
+});
