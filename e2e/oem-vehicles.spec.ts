@@ -56,7 +56,7 @@ test('an admin adds an OEM credential and a vehicle; the secret is never shown; 
   const add = page.getByRole('form', { name: 'Add vehicle' });
   await add.getByLabel('VIN').fill('WDD2O50461F123456');
   await add.getByRole('button', { name: 'Add vehicle' }).click();
-  await expect(add.getByText('I, O or Q')).toBeVisible();
+  await expect(add.getByText('A VIN never contains the letters I, O or Q.')).toBeVisible();
   await add.getByLabel('VIN').fill(myVin.toLowerCase());
   await add.getByRole('button', { name: 'Look up' }).click();
   const lookup = page.getByRole('status', { name: 'VIN lookup' });
