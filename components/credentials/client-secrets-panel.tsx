@@ -59,7 +59,7 @@ export function ClientSecretsPanel({
   const base = { orgSlug, accountId };
 
   return (
-    <section aria-labelledby="secrets-heading" className="space-y-3">
+    <section id="secrets" aria-labelledby="secrets-heading" className="scroll-mt-4 space-y-3">
       <h2 id="secrets-heading" className="text-lg font-semibold">
         Client secrets
       </h2>

@@ -52,7 +52,7 @@ export function KeyPairsPanel({
   const base = { orgSlug, accountId };
 
   return (
-    <section aria-labelledby="keys-heading" className="space-y-3">
+    <section id="keys" aria-labelledby="keys-heading" className="scroll-mt-4 space-y-3">
       <h2 id="keys-heading" className="text-lg font-semibold">
         Key pairs
       </h2>

@@ -41,7 +41,7 @@ export function TokenPairsPanel({
   });
   const base = { orgSlug, accountId };
   return (
-    <section aria-labelledby="token-pairs-heading" className="space-y-3">
+    <section id="token-pairs" aria-labelledby="token-pairs-heading" className="scroll-mt-4 space-y-3">
       <h2 id="token-pairs-heading" className="text-lg font-semibold">
         Client token pairs
       </h2>

@@ -93,6 +93,19 @@ export default async function ServiceAccountPage({ params }: PageProps<'/orgs/[o
       {revoked ? <Alert>This service account was revoked on {formatDateTime(account.revokedAt)}. It and its credentials can no longer be used or changed; the record stays for audit.</Alert> : null}
       {account.status === 'SUSPENDED' ? <Alert tone="info">Suspended since {formatDateTime(account.suspendedAt)}: no tokens are issued to it, and its tokens do not introspect as active.</Alert> : null}
 
+      <nav aria-label="Sections" className="mt-4 flex gap-4 text-sm">
+        <a href="#secrets" className="text-brand-700 hover:underline">
+          Client secrets ({account.clientSecrets.length})
+        </a>
+        <a href="#keys" className="text-brand-700 hover:underline">
+          Key pairs ({account.keyPairs.length})
+        </a>
+        {account.platform !== 'SERVER' ? (
+          <a href="#token-pairs" className="text-brand-700 hover:underline">
+            Client token pairs ({account.clientTokenPairs.length})
+          </a>
+        ) : null}
+      </nav>
       <div className="mt-4 space-y-8">
         <Card>
           <dl className="divide-y divide-gray-100">
