@@ -37,6 +37,7 @@ if (process.argv.includes('--oidc-provider')) {
         response_types: [],
         redirect_uris: [],
         token_endpoint_auth_method: 'client_secret_basic',
+        id_token_signed_response_alg: 'ES256',
         scope: 'TILE MATRIX',
       },
     ],
@@ -150,6 +151,13 @@ try {
 
   type Row = { system: string; endpoint: string; rps: number; p50: number; p99: number; failures: number };
   const rows: Row[] = [];
+  // Reference: each server's cheapest route (static metadata, no database), i.e. the framework's own ceiling here.
+  for (const [name, url] of [['Latchkey', `${latchkeyUrl}/.well-known/oauth-authorization-server`], ['oidc-provider', `http://localhost:${OIDC_PORT}/.well-known/openid-configuration`]] as const) {
+    const options = { url, method: 'GET', headers: {}, body: '', connections };
+    await autocannon({ ...options, duration: 2 });
+    const result = await autocannon({ ...options, duration });
+    rows.push({ system: name, endpoint: 'metadata*', rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failures: result.non2xx + result.errors + result.timeouts });
+  }
   for (const endpoint of ['token', 'introspect'] as const) {
     for (const [name, system] of Object.entries(systems)) {
       const body = endpoint === 'token' ? 'grant_type=client_credentials' : `token=${encodeURIComponent(await tokenFor(system))}`;
@@ -165,7 +173,7 @@ try {
   for (const r of rows) {
     console.log(`${r.endpoint.padEnd(12)}${r.system.padEnd(16)}${r.rps.toFixed(0).padStart(10)}${r.p50.toFixed(1).padStart(9)}${r.p99.toFixed(1).padStart(9)}${String(r.failures).padStart(13)}`);
   }
-  console.log('');
+  console.log('* metadata: GET of each server\'s static metadata document, a reference for the HTTP stack\'s own ceiling on this machine.\n');
   let ok = true;
   for (const endpoint of ['token', 'introspect']) {
     const ours = rows.find((r) => r.endpoint === endpoint && r.system === 'Latchkey');
