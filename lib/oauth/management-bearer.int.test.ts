@@ -5,7 +5,7 @@ import { db } from '@/lib/db/client';
 import { PEER_IP_HEADER } from '@/lib/http/client-ip';
 import { apiRoute } from '@/lib/http/api-route';
 import { createTestOrg } from '@/lib/testing/factories';
-import { basic, createAccount, createClientSecret, formRequest } from '@/lib/testing/oauth-factories';
+import { basic, createAccount, createClientSecret, createProject, formRequest } from '@/lib/testing/oauth-factories';
 
 // A throwaway /api/v1-style route: it answers with the context apiRoute resolved.
 const whoAmI = apiRoute({ permission: 'service_accounts.read' }, async (ctx) => Response.json({ orgId: ctx.orgId, orgSlug: ctx.orgSlug, actor: ctx.actor }));
@@ -67,6 +67,22 @@ describe('management bearer tokens on /api/v1', () => {
     expect((await call(whoAmI, fourth.token)).status).toBe(200);
     await db.serviceAccount.update({ where: { id: fourth.account.id }, data: { isAdmin: false } });
     expect((await call(whoAmI, fourth.token)).status).toBe(401);
+  });
+
+  it('a token narrowed to a project by token exchange cannot manage the organization', async () => {
+    const { org, account, token } = await adminToken();
+    const { projectId } = await createProject(org, account);
+    const res = await tokenRoute(
+      formRequest('/api/oauth/token', {
+        grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+        subject_token: token,
+        subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+        project_id: projectId,
+      }),
+    );
+    const narrowed = ((await res.json()) as { access_token: string }).access_token;
+    expect((await call(whoAmI, narrowed)).status).toBe(401);
+    expect((await call(whoAmI, token)).status).toBe(200);
   });
 
   it('a scope removed from the account stops counting on tokens already issued', async () => {

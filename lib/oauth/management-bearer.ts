@@ -22,6 +22,8 @@ export type BearerCaller = {
 export async function authenticateManagementBearer(token: string, _meta: RequestMeta): Promise<BearerCaller | null> {
   const active = await activeAccessToken(token);
   if (!active || !active.isAdmin) return null;
+  // A token narrowed to a project (token exchange) must not manage the whole organization.
+  if (active.claims.project_id || active.claims.environment_id) return null;
   return {
     orgId: active.organizationId,
     orgSlug: active.orgSlug,
