@@ -15,7 +15,7 @@ const scratch = `latchkey_bench_${randomBytes(4).toString('hex')}`;
 const url = databaseUrl(adminUrl, scratch);
 
 async function time<T>(label: string, fn: () => Promise<T>, runs = 7): Promise<T> {
-  let result: T | undefined;
+  let result: T | undefined = await fn(); // warm-up: connection and plan caches
   const ms: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
