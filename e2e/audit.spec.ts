@@ -37,7 +37,7 @@ async function tamperAsSuperuser(orgId: string, seq: number) {
   }
 }
 
-test('an auditor filters the log, pages, exports CSV and NDJSON, and verifies the chain', async ({ page, seed }) => {
+test('an auditor filters the log, pages, exports CSV and NDJSON, and verifies the chain', async ({ page, seed, baseURL }) => {
   const org = await seed.org();
   const auditor = await seed.member(org, 'AUDITOR');
   await seedAudit(org.slug, 1_500);
@@ -97,6 +97,18 @@ test('an auditor filters the log, pages, exports CSV and NDJSON, and verifies th
   await tamperAsSuperuser(org.id, 700);
   await page.getByRole('button', { name: 'Verify chain' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'Chain broken at event #700' })).toBeVisible();
+
+  // The management API says the same, and streams the same export.
+  const headers = { 'Latchkey-Organization': org.slug, Origin: baseURL ?? '' };
+  const verify = await page.request.post('/api/v1/audit-events/verify', { headers });
+  expect(verify.status()).toBe(200);
+  expect(await verify.json()).toMatchObject({ intact: false, checked: 699, first_broken_link: { seq: '700', reason: 'hash_mismatch' } });
+  const apiExport = await page.request.get('/api/v1/audit-events/export?format=ndjson&action=token.refused&outcome=FAILURE', { headers });
+  expect(apiExport.headers()['content-type']).toContain('application/x-ndjson');
+  expect((await apiExport.text()).trimEnd().split('\n')).toHaveLength(lines.length);
+  const badExport = await page.request.get('/api/v1/audit-events/export?format=xml', { headers });
+  expect(badExport.status()).toBe(400);
+  expect(await badExport.json()).toMatchObject({ code: 'validation_failed' });
 });
 
 test('invalid filters are explained, and another organization’s log is not found', async ({ page, seed }) => {
