@@ -4,7 +4,8 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 import type { TokenActivity } from '@/lib/audit/dto';
 
 function label(t: string, bucket: TokenActivity['bucket']): string {
-  return bucket === 'hour' ? `${t.slice(5, 10)} ${t.slice(11, 16)}` : t.slice(0, 10);
+  if (bucket === 'hour') return `${t.slice(5, 10)} ${t.slice(11, 16)}`;
+  return bucket === 'week' ? `wk ${t.slice(0, 10)}` : t.slice(0, 10);
 }
 
 /** TokenActivityChart shows tokens issued and refused per hour or day (UTC). */

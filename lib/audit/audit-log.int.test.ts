@@ -163,6 +163,13 @@ describe('audit listing', () => {
     const daily = await tokenActivity(ctx, { from: new Date(Date.UTC(2026, 4, 28)), to: new Date(Date.UTC(2026, 5, 3)) });
     expect(daily.bucket).toBe('day');
     expect(daily.points.find((p) => p.t.startsWith('2026-06-01'))).toMatchObject({ issued: 2, refused: 2 });
+    const weekly = await tokenActivity(ctx, { from: new Date(Date.UTC(2025, 0, 1)), to: new Date(Date.UTC(2026, 6, 1)) });
+    expect(weekly.bucket).toBe('week');
+    // 2026-06-01 is a Monday: its week starts that day.
+    expect(weekly.points.find((p) => p.t.startsWith('2026-06-01'))).toMatchObject({ issued: 2, refused: 2 });
+    expect(weekly.points.every((p) => new Date(p.t).getUTCDay() === 1)).toBe(true);
+    const ancient = await tokenActivity(ctx, { from: new Date('0001-01-01T00:00Z'), to: new Date(Date.UTC(2026, 6, 1)) });
+    expect(ancient.points.length).toBeLessThanOrEqual(524);
     // The real writer: an event recorded now shows up in the default window.
     await db.$transaction((tx) => recordAuditEvent(tx, { organizationId: ctx.orgId, actor: { type: 'SYSTEM', id: null, label: 'token service' }, action: TOKEN_ISSUED }));
     const recent = await tokenActivity(ctx);

@@ -43,7 +43,7 @@ export type ChainVerification = z.output<typeof chainVerification>;
 
 export const tokenActivity = z
   .object({
-    bucket: z.enum(['hour', 'day']),
+    bucket: z.enum(['hour', 'day', 'week']),
     from: z.string(),
     to: z.string(),
     points: z.array(z.object({ t: z.string(), issued: z.number().int(), refused: z.number().int() })),

@@ -53,8 +53,8 @@ export const paths: ZodOpenApiPathsObject = {
   '/api/v1/audit-events/token-activity': {
     get: {
       operationId: 'getTokenActivity',
-      summary: 'Tokens issued and refused per hour (ranges up to 3 days) or per day',
-      description: 'Scope: read:audit. Defaults to the last 7 days.',
+      summary: 'Tokens issued and refused per hour (ranges up to 3 days), day (up to 400 days) or week',
+      description: 'Scope: read:audit. Defaults to the last 7 days; ranges longer than 10 years are cut to the last 10.',
       tags,
       requestParams: { query: z.object({ from: auditFilterShape.from, to: auditFilterShape.to }) },
       responses: { '200': json(tokenActivity, 'Counts per bucket (UTC), zeros included.'), ...problemResponses },

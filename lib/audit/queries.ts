@@ -117,26 +117,38 @@ export async function knownActions(ctx: OrgContext): Promise<string[]> {
 }
 
 const DAY_MS = 86_400_000;
+const MAX_CHART_DAYS = 3_660;
+
+/** bucketStart floors a time to the start of its UTC hour, day or ISO week (Monday). */
+function bucketStart(t: number, bucket: TokenActivity['bucket']): number {
+  if (bucket === 'hour') return Math.floor(t / 3_600_000) * 3_600_000;
+  const day = Math.floor(t / DAY_MS) * DAY_MS;
+  if (bucket === 'day') return day;
+  return day - ((new Date(day).getUTCDay() + 6) % 7) * DAY_MS;
+}
 
 /**
- * tokenActivity counts token.issued and token.refused events per hour (ranges up to 3 days) or
- * per day, from `from` (default: 7 days before `to`) to `to` (default: now). Empty buckets are
- * included as zeros so the chart's time axis is even.
+ * tokenActivity counts token.issued and token.refused events per hour (ranges up to 3 days),
+ * day (up to 400 days) or week, from `from` (default: 7 days before `to`) to `to` (default:
+ * now); ranges longer than 10 years are cut to the last 10. Empty buckets are included as
+ * zeros so the chart's time axis is even.
  */
 export async function tokenActivity(ctx: OrgContext, range: { from?: Date; to?: Date } = {}): Promise<TokenActivity> {
   const to = range.to ?? new Date();
-  const from = range.from ?? new Date(to.getTime() - 7 * DAY_MS);
-  const bucket = to.getTime() - from.getTime() <= 3 * DAY_MS ? 'hour' : 'day';
+  const earliest = new Date(to.getTime() - MAX_CHART_DAYS * DAY_MS);
+  const requested = range.from ?? new Date(to.getTime() - 7 * DAY_MS);
+  const from = requested < earliest ? earliest : requested;
+  const span = to.getTime() - from.getTime();
+  const bucket: TokenActivity['bucket'] = span <= 3 * DAY_MS ? 'hour' : span <= 400 * DAY_MS ? 'day' : 'week';
   const rows = await db.$queryRaw<Array<{ t: Date; action: string; n: bigint }>>`
     SELECT date_trunc(${bucket}, occurred_at, 'UTC') AS t, action, count(*) AS n
     FROM audit_events
     WHERE organization_id = ${ctx.orgId} AND action IN (${TOKEN_ISSUED}, ${TOKEN_REFUSED})
       AND occurred_at >= ${from} AND occurred_at < ${to}
     GROUP BY 1, 2`;
-  const step = bucket === 'hour' ? 3_600_000 : DAY_MS;
-  const start = Math.floor(from.getTime() / step) * step;
+  const step = bucket === 'hour' ? 3_600_000 : bucket === 'day' ? DAY_MS : 7 * DAY_MS;
   const points = new Map<number, { t: string; issued: number; refused: number }>();
-  for (let t = start; t < to.getTime(); t += step) points.set(t, { t: new Date(t).toISOString(), issued: 0, refused: 0 });
+  for (let t = bucketStart(from.getTime(), bucket); t < to.getTime(); t += step) points.set(t, { t: new Date(t).toISOString(), issued: 0, refused: 0 });
   for (const row of rows) {
     const point = points.get(row.t.getTime());
     if (!point) continue;
