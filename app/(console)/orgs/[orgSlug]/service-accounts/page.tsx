@@ -29,7 +29,15 @@ export default async function ServiceAccountsPage({ params, searchParams }: Page
     <>
       <PageHeader
         title="Service accounts"
-        description="Service accounts are the identities your backends, pipelines and apps use to get access tokens."
+        description={
+          <>
+            Service accounts are the identities your backends, pipelines and apps use to get access tokens. Everything here is also in the{' '}
+            <Link href={paths.apiReference()} className="text-brand-700 hover:underline">
+              management API
+            </Link>
+            .
+          </>
+        }
         actions={
           can(role, 'service_accounts.write') ? (
             <Link href={paths.newServiceAccount(orgSlug)} className="rounded-md bg-brand-600 px-3.5 py-2 text-sm font-semibold text-white hover:bg-brand-700">
