@@ -1,6 +1,8 @@
 // Appends realistic, correctly chained audit events to an organization, fast:
 //   npm run seed:audit -- --org <slug> [--count 1000000] [--days 90]
 // Reads DATABASE_URL. The chain still verifies afterwards; live writers may keep writing.
+// The events are back-dated over the last --days days (so charts and time filters have history),
+// so in a fresh organization their seq numbers follow the real events that came before them.
 import { parseArgs } from 'node:util';
 import { seedAuditEvents } from '../lib/audit/seed-events';
 import { withClient } from '../lib/db/admin';
