@@ -2,18 +2,22 @@ import type { Metadata } from 'next';
 import { PageHeader } from '@/components/layout/page-header';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
+import { can } from '@/lib/auth/permissions';
 import { requireMember } from '@/lib/auth/session';
 import { getOrganizationSettings } from '@/lib/organizations/queries';
+import { listProjects } from '@/lib/projects/queries';
+import { AddEnvironmentForm, CreateProjectForm } from './project-forms';
 
 export const metadata: Metadata = { title: 'Settings' };
 
 export default async function SettingsPage({ params }: PageProps<'/orgs/[orgSlug]/settings'>) {
   const { orgSlug } = await params;
-  const { ctx } = await requireMember(orgSlug, 'organization.read');
-  const settings = await getOrganizationSettings(ctx);
+  const { ctx, role } = await requireMember(orgSlug, 'organization.read');
+  const [settings, projects] = await Promise.all([getOrganizationSettings(ctx), listProjects(ctx)]);
+  const canWrite = can(role, 'organization.write');
   return (
     <>
-      <PageHeader title="Settings" description="Organization details and the scope catalog." />
+      <PageHeader title="Settings" description="Organization details, projects and the scope catalog." />
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>
           <h2 className="mb-3 text-sm font-semibold">Organization</h2>
@@ -27,6 +31,26 @@ export default async function SettingsPage({ params }: PageProps<'/orgs/[orgSlug
             <dt className="text-gray-600">Created</dt>
             <dd className="tabular-nums">{settings.createdAt.slice(0, 10)}</dd>
           </dl>
+        </Card>
+        <Card className="lg:row-span-2">
+          <h2 className="mb-3 text-sm font-semibold">Projects and environments</h2>
+          <p className="mb-4 text-xs text-gray-500">Tokens can be narrowed to one project and environment; project roles bind to one project.</p>
+          {projects.length === 0 ? <p className="mb-4 text-sm text-gray-600">No projects yet.</p> : null}
+          <ul className="mb-6 space-y-4" aria-label="Projects">
+            {projects.map((p) => (
+              <li key={p.id} className="rounded-md p-3 ring-1 ring-gray-200">
+                <p className="text-sm font-medium">{p.name}</p>
+                {p.description ? <p className="text-xs text-gray-500">{p.description}</p> : null}
+                <p className="mt-2 flex flex-wrap gap-1.5" aria-label={`Environments of ${p.name}`}>
+                  {p.environments.map((e) => (
+                    <Badge key={e.id}>{e.name}</Badge>
+                  ))}
+                </p>
+                {canWrite ? <AddEnvironmentForm orgSlug={settings.slug} projectId={p.id} projectName={p.name} /> : null}
+              </li>
+            ))}
+          </ul>
+          {canWrite ? <CreateProjectForm orgSlug={settings.slug} /> : null}
         </Card>
         <Card>
           <h2 className="mb-3 text-sm font-semibold">Scope catalog</h2>

@@ -1,0 +1,8 @@
+import { apiRoute } from '@/lib/http/api-route';
+import { createEnvironment } from '@/lib/projects/create-project';
+import { createEnvironmentInput, projectParams } from '@/lib/projects/schema';
+
+// POST /api/v1/projects/{projectId}/environments: add an environment to a project
+export const POST = apiRoute({ permission: 'organization.write', params: projectParams, body: createEnvironmentInput }, async (ctx, { params, body }) =>
+  Response.json(await createEnvironment(ctx, params.projectId, body), { status: 201 }),
+);
