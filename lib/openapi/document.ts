@@ -1,6 +1,7 @@
 import { createDocument } from 'zod-openapi';
 import { paths as auditPaths } from '@/lib/audit/openapi';
 import { paths as oemPaths } from '@/lib/oem/openapi';
+import { paths as organizationPaths } from '@/lib/organizations/openapi';
 import { paths as projectPaths } from '@/lib/projects/openapi';
 import { paths as serviceAccountPaths } from '@/lib/service-accounts/openapi';
 import { paths as vehiclePaths } from '@/lib/vehicles/openapi';
@@ -28,7 +29,7 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
         session: { type: 'apiKey', in: 'cookie', name: 'next-auth.session-token', description: 'Console session' },
       },
     },
-    paths: { ...serviceAccountPaths, ...projectPaths, ...oemPaths, ...vehiclePaths, ...auditPaths },
+    paths: { ...organizationPaths, ...serviceAccountPaths, ...projectPaths, ...oemPaths, ...vehiclePaths, ...auditPaths },
   });
   return cached;
 }

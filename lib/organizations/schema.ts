@@ -30,3 +30,22 @@ export function slugify(name: string): string {
     .replace(/-+$/g, '');
   return slug.length >= 2 ? slug : `org-${slug || 'new'}`;
 }
+
+export const updateOrganizationInput = z
+  .strictObject({
+    name: organizationNameField.optional(),
+    maxCredentialLifetimeDays: z.coerce
+      .number({ error: 'Enter a number of days.' })
+      .int({ error: 'Enter a whole number of days.' })
+      .min(1, { error: 'At least 1 day.' })
+      .max(3650, { error: 'At most 3650 days (10 years).' })
+      .optional(),
+  })
+  .refine((v) => v.name !== undefined || v.maxCredentialLifetimeDays !== undefined, { error: 'Nothing to change.' })
+  .meta({ id: 'UpdateOrganizationInput' });
+export type UpdateOrganizationInput = z.infer<typeof updateOrganizationInput>;
+
+export const organizationDto = z
+  .object({ id: z.string(), slug: z.string(), name: z.string(), maxCredentialLifetimeDays: z.number().int(), createdAt: z.string() })
+  .meta({ id: 'Organization' });
+export type OrganizationSettingsDto = z.infer<typeof organizationDto>;

@@ -4,6 +4,8 @@ import { revalidatePath } from 'next/cache';
 import { defineAction } from '@/lib/actions/define-action';
 import { createEnvironment, createProject } from '@/lib/projects/create-project';
 import { createEnvironmentForm, createProjectForm } from '@/lib/projects/schema';
+import { updateOrganizationInput } from '@/lib/organizations/schema';
+import { updateOrganization } from '@/lib/organizations/update-organization';
 import { paths } from '@/lib/paths';
 
 // Create a project (with its environments) in the organization.
@@ -18,4 +20,11 @@ export const createEnvironmentAction = defineAction({ input: createEnvironmentFo
   const env = await createEnvironment(ctx, projectId, { name });
   revalidatePath(paths.settings(ctx.orgSlug));
   return { id: env.id, name: env.name };
+});
+
+// Rename the organization or change the maximum credential lifetime.
+export const updateOrganizationAction = defineAction({ input: updateOrganizationInput, permission: 'organization.write' }, async (ctx, input) => {
+  const org = await updateOrganization(ctx, input);
+  revalidatePath(paths.settings(ctx.orgSlug), 'layout');
+  return { name: org.name };
 });

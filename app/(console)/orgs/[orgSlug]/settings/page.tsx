@@ -6,6 +6,7 @@ import { can } from '@/lib/auth/permissions';
 import { requireMember } from '@/lib/auth/session';
 import { getOrganizationSettings } from '@/lib/organizations/queries';
 import { listProjects } from '@/lib/projects/queries';
+import { OrganizationForm } from './organization-form';
 import { AddEnvironmentForm, CreateProjectForm } from './project-forms';
 
 export const metadata: Metadata = { title: 'Settings' };
@@ -21,6 +22,11 @@ export default async function SettingsPage({ params }: PageProps<'/orgs/[orgSlug
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>
           <h2 className="mb-3 text-sm font-semibold">Organization</h2>
+          {canWrite ? (
+            <div className="mb-4">
+              <OrganizationForm orgSlug={settings.slug} name={settings.name} maxCredentialLifetimeDays={settings.maxCredentialLifetimeDays} />
+            </div>
+          ) : null}
           <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2 text-sm">
             <dt className="text-gray-600">Name</dt>
             <dd>{settings.name}</dd>

@@ -18,8 +18,8 @@ export function CreateProjectForm({ orgSlug }: { orgSlug: string }) {
       <input type="hidden" name="orgSlug" value={orgSlug} />
       {state && !state.ok && !state.fieldErrors ? <Alert>{state.message}</Alert> : null}
       {state?.ok ? <Alert tone="success">Project “{state.data.name}” created.</Alert> : null}
-      <Field name="name" label="Project name" required errors={fieldErrors.name} />
-      <Field name="description" label="Description" errors={fieldErrors.description} />
+      <Field name="name" id="project-name" label="Project name" required errors={fieldErrors.name} />
+      <Field name="description" id="project-description" label="Description" errors={fieldErrors.description} />
       <Field
         name="environments"
         label="Environments"

@@ -30,3 +30,19 @@ test('an admin creates a project and adds an environment; an auditor only sees t
   await expect(page.getByLabel('Environments of Fleet app').getByText('qa')).toBeVisible();
   await expect(page.getByRole('form', { name: 'New project' })).toHaveCount(0);
 });
+
+test('an owner lowers the maximum credential lifetime; bad values get a field error', async ({ page, seed }) => {
+  const org = await seed.org();
+  const owner = await seed.member(org, 'OWNER');
+  await signInAs(page, owner);
+  await page.goto(`/orgs/${org.slug}/settings`);
+  const form = page.getByRole('form', { name: 'Organization settings' });
+  await form.getByLabel('Maximum credential lifetime (days)').fill('0');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(form.getByText('At least 1 day.')).toBeVisible();
+  await form.getByLabel('Maximum credential lifetime (days)').fill('90');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(form.getByRole('status')).toHaveText('Saved.');
+  await page.reload();
+  await expect(page.getByRole('form', { name: 'Organization settings' }).getByLabel('Maximum credential lifetime (days)')).toHaveValue('90');
+});

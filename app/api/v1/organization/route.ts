@@ -1,0 +1,14 @@
+import { db } from '@/lib/db/client';
+import { apiRoute } from '@/lib/http/api-route';
+import { toOrganizationDto, updateOrganization } from '@/lib/organizations/update-organization';
+import { updateOrganizationInput } from '@/lib/organizations/schema';
+
+// GET /api/v1/organization: the caller's organization and its settings
+export const GET = apiRoute({ permission: 'organization.read' }, async (ctx) =>
+  Response.json(toOrganizationDto(await db.organization.findUniqueOrThrow({ where: { id: ctx.orgId } }))),
+);
+
+// PATCH /api/v1/organization: rename it or set the maximum credential lifetime
+export const PATCH = apiRoute({ permission: 'organization.write', body: updateOrganizationInput }, async (ctx, { body }) =>
+  Response.json(await updateOrganization(ctx, body)),
+);
