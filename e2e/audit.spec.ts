@@ -115,6 +115,9 @@ test('invalid filters are explained, and another organization’s log is not fou
   const org = await seed.org();
   const other = await seed.org();
   const auditor = await seed.member(org, 'AUDITOR');
+  // Signed out: no session, no token.
+  expect((await page.request.get('/api/v1/audit-events', { headers: { 'Latchkey-Organization': org.slug } })).status()).toBe(401);
+  expect((await page.request.get(`/orgs/${org.slug}/audit/export?format=csv`)).status()).toBe(404);
   await signInAs(page, auditor);
   await page.goto(`/orgs/${org.slug}/audit?from=yesterday&outcome=MAYBE`);
   await expect(page.getByText('Some filters are invalid')).toBeVisible();
