@@ -4,7 +4,7 @@ import { problemResponses } from '@/lib/openapi/problem-schema';
 import { addVehicleInput, vehicleDto, vinLookupDto, vinLookupQuery } from './schema';
 
 const json = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { 'application/json': { schema } } });
-const idPath = z.object({ id: z.string().meta({ description: 'Vehicle id (veh_…).' }) });
+const idPath = z.object({ id: z.string().meta({ description: 'Vehicle id (veh_…) or VIN.' }) });
 const problem = problemResponses['400'].content['application/problem+json'].schema;
 const tags = ['Vehicles'];
 

@@ -3,7 +3,7 @@ import type { OrgContext } from '@/lib/auth/context';
 import { db } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
 import type { OemBrand } from '@/lib/oem/brands';
-import type { VehicleDto } from './schema';
+import type { VehicleDto, VehicleKey } from './schema';
 
 export const vehicleSelect = {
   id: true,
@@ -31,9 +31,10 @@ export async function listVehicles(ctx: OrgContext): Promise<VehicleDto[]> {
   return rows.map(toVehicleDto);
 }
 
-/** getVehicle returns one vehicle of the caller's organization; any other id is not_found. */
-export async function getVehicle(ctx: OrgContext, id: string): Promise<VehicleDto> {
-  const row = await db.vehicle.findFirst({ where: { id, organizationId: ctx.orgId }, select: vehicleSelect });
+/** getVehicle returns one vehicle of the caller's organization, by id or VIN; any other is not_found. */
+export async function getVehicle(ctx: OrgContext, key: string | VehicleKey): Promise<VehicleDto> {
+  const where = typeof key === 'string' ? { id: key } : key;
+  const row = await db.vehicle.findFirst({ where: { ...where, organizationId: ctx.orgId }, select: vehicleSelect });
   if (!row) throw new AppError('not_found', 'No such vehicle.');
   return toVehicleDto(row);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { OEM_BRANDS, brandSchema } from '@/lib/oem/brands';
-import { checkVin, normalizeVin } from './vin';
+import { VIN_PATTERN, checkVin, normalizeVin } from './vin';
 
 /** A VIN as typed by a person: normalized (upper case, no spaces or dashes), then checked. */
 export const vinSchema = z
@@ -29,6 +29,20 @@ export const addVehicleInput = z
 export type AddVehicleInput = z.output<typeof addVehicleInput>;
 
 export const vehicleRef = z.object({ id: z.string().regex(/^veh_[0-9A-HJKMNP-TV-Z]{26}$/, { error: 'Not a vehicle id.' }) });
+
+/** A vehicle named in a URL: its id (veh_…) or its VIN. */
+export const vehicleKey = z
+  .string()
+  .trim()
+  .transform((value, refinement) => {
+    if (/^veh_[0-9A-HJKMNP-TV-Z]{26}$/.test(value)) return { id: value };
+    const vin = normalizeVin(value);
+    if (VIN_PATTERN.test(vin)) return { vin };
+    refinement.addIssue({ code: 'custom', message: 'Name the vehicle by its id (veh_…) or its VIN.' });
+    return z.NEVER;
+  })
+  .meta({ description: 'Vehicle id (veh_…) or VIN.' });
+export type VehicleKey = z.output<typeof vehicleKey>;
 
 /** GET /api/v1/vehicles/lookup?vin=… : the VIN is checked by the lookup itself, so any string goes. */
 export const vinLookupQuery = z.strictObject({ vin: z.string().max(64, { error: 'Too long for a VIN.' }) });

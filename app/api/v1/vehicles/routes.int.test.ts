@@ -32,7 +32,10 @@ describe('/api/v1/vehicles route handlers (bearer)', () => {
     expect((await problemOf(again)).code).toBe('vin_taken');
     expect(((await (await callRoute(list, token, 'GET', '/api/v1/vehicles')).json()) as { data: Array<{ vin: string }> }).data.map((v) => v.vin)).toEqual([vin]);
     expect((await callRoute(getOne, token, 'GET', '', { vehicleId: vehicle.id })).status).toBe(200);
-    expect((await callRoute(remove, token, 'DELETE', '', { vehicleId: vehicle.id })).status).toBe(204);
+    // By VIN too (any case), e.g. DELETE /api/v1/vehicles/<VIN>.
+    expect(await (await callRoute(getOne, token, 'GET', '', { vehicleId: vin.toLowerCase() })).json()).toMatchObject({ id: vehicle.id });
+    expect((await callRoute(getOne, token, 'GET', '', { vehicleId: 'nonsense' })).status).toBe(400);
+    expect((await callRoute(remove, token, 'DELETE', '', { vehicleId: vin })).status).toBe(204);
     expect((await callRoute(getOne, token, 'GET', '', { vehicleId: vehicle.id })).status).toBe(404);
   });
 
