@@ -1,9 +1,17 @@
 // The Latchkey HTTP server: Next.js behind a plain Node server that records each connection's
 // real peer address (see lib/http/client-ip.ts) before Next sees the request.
 // Run by `npm start` and by the end-to-end tests; reads DATABASE_URL, PORT, HOSTNAME.
-import { createServer } from 'node:http';
+//
+// Fast path (production only): the token service's routes (POST /api/oauth/token, /introspect,
+// /revoke; GET /.well-known/jwks.json and /oauth-authorization-server) are answered here by the
+// same lib functions the Next route handlers call (lib/oauth/node-mount.ts), skipping the
+// Next.js request pipeline, which costs more than the token service itself. `next dev`
+// (--dev) keeps everything in Next, so edits reload; LATCHKEY_FAST_PATH=off does the same in
+// production (used by `npm run bench -- --via-next` to compare).
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { register } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import next from 'next';
 import { PEER_IP_HEADER } from '../lib/http/client-ip';
 
@@ -11,20 +19,53 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dev = process.argv.includes('--dev');
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOSTNAME_BIND ?? '0.0.0.0';
+const fastPath = !dev && process.env.LATCHKEY_FAST_PATH !== 'off';
 
 const app = next({ dev, dir: root, port, hostname: 'localhost' });
 const handle = app.getRequestHandler();
 await app.prepare();
 
-const server = createServer((req, res) => {
+type NodeMount = typeof import('../lib/oauth/node-mount');
+let mount: NodeMount | undefined;
+let extraHeaders: Record<string, string> = {};
+if (fastPath) {
+  // The lib modules `import 'server-only'`, whose default export throws: that package resolves to
+  // its empty module only under the `react-server` export condition, which Next's bundler sets
+  // for server code. This process runs under tsx without it, and running the whole process with
+  // --conditions=react-server is not an option: it would also switch react, react-dom and Next's
+  // own imports to their server-component builds. So this resolve hook adds the condition for
+  // the `server-only` specifier alone (everything in this process is server code anyway), and it
+  // is registered before the fast-path modules are imported, after Next has loaded.
+  const hook = `export async function resolve(specifier, context, nextResolve) {
+    if (specifier === 'server-only') return nextResolve(specifier, { ...context, conditions: [...context.conditions, 'react-server'] });
+    return nextResolve(specifier, context);
+  }`;
+  register(`data:text/javascript,${encodeURIComponent(hook)}`, pathToFileURL(`${root}/`));
+  mount = (await import('../lib/oauth/node-mount')) as NodeMount;
+  // The headers next.config.mjs adds to every response, so that both mounts answer alike. Only
+  // the catch-all source is supported: a rule that could cover a fast-path route stops the start
+  // rather than be silently skipped; rules for other paths are Next's alone.
+  const config = (await import(pathToFileURL(path.join(root, 'next.config.mjs')).href)) as { default: { headers?: () => Promise<Array<{ source: string; headers: Array<{ key: string; value: string }> }>> } };
+  for (const rule of (await config.default.headers?.()) ?? []) {
+    if (rule.source !== '/:path*') {
+      if (/^\/(:|\(|api|\.well-known)/.test(rule.source)) throw new Error(`scripts/server.ts: the fast path cannot apply the next.config.mjs headers rule for ${rule.source}`);
+      continue;
+    }
+    for (const { key, value } of rule.headers) extraHeaders = { ...extraHeaders, [key]: value };
+  }
+}
+
+function nextListener(req: IncomingMessage, res: ServerResponse) {
   // Overwrite whatever a client sent under this name: only the socket tells the truth.
   req.headers[PEER_IP_HEADER] = req.socket.remoteAddress ?? '';
   void handle(req, res);
-});
+}
+
+const server = createServer(mount ? mount.oauthListener(nextListener, extraHeaders) : nextListener);
 server.keepAliveTimeout = 65_000;
 
 server.listen(port, hostname, () => {
-  console.log(`Latchkey is listening on http://localhost:${port}${dev ? ' (development)' : ''}`);
+  console.log(`Latchkey is listening on http://localhost:${port}${dev ? ' (development)' : ''}${fastPath ? '' : ' (token service fast path off)'}`);
 });
 
 let closing = false;

@@ -7,17 +7,20 @@ import { findRefreshToken, revokeRefreshFamily } from '@/lib/tokens/refresh-toke
 import { activeAccessToken, revokeAccessToken } from '@/lib/tokens/token-state';
 import { verifyAccessToken } from '@/lib/tokens/access-token';
 import { auditableClientId, authenticateClient, parseBasic, type TokenAttempt } from './client-auth';
-import { oauthErrorResponse, oauthJson, readForm } from './errors';
+import { publishedJwks } from '@/lib/signing-keys/signing-keys';
+import { oauthErrorReply, oauthReply, readForm, toResponse, type OAuthReply, type OAuthRequest } from './errors';
 import { issuerUrl } from './issuer';
 import type { Principal } from './principals';
 import { refuse } from './refusal';
 import { exchangeToken, limitCaller, refuseUnreadable } from './token-service';
 
 /**
- * handleTokenRequest is POST /api/oauth/token: read the form, run the token service, render the
+ * tokenEndpoint is POST /api/oauth/token: read the form, run the token service, render the
  * RFC 6749 answer. A body that cannot be read is refused (and audited) like any other request.
+ * Both mounts call it: the Next.js route (handleTokenRequest) and the production server's
+ * fast path (lib/oauth/node-mount.ts).
  */
-export async function handleTokenRequest(request: Request): Promise<Response> {
+export async function tokenEndpoint(request: OAuthRequest): Promise<OAuthReply> {
   const meta = requestMeta(request.headers);
   const ctx = { meta, endpoint: '/api/oauth/token' };
   try {
@@ -27,13 +30,17 @@ export async function handleTokenRequest(request: Request): Promise<Response> {
     } catch (error) {
       return await refuseUnreadable('(none)', ctx, error);
     }
-    return oauthJson(await exchangeToken(form, request.headers.get('authorization'), ctx), meta.requestId);
+    return oauthReply(await exchangeToken(form, request.headers.get('authorization'), ctx), meta.requestId);
   } catch (error) {
-    return oauthErrorResponse(error, meta.requestId);
+    return oauthErrorReply(error, meta.requestId);
   }
 }
 
-async function callerOf(request: Request, form: URLSearchParams, ip: string | null): Promise<Principal> {
+export async function handleTokenRequest(request: Request): Promise<Response> {
+  return toResponse(await tokenEndpoint(request));
+}
+
+async function callerOf(request: OAuthRequest, form: URLSearchParams, ip: string | null): Promise<Principal> {
   const attempt: TokenAttempt = { grantType: '', clientId: null, principal: null };
   const authorization = request.headers.get('authorization');
   const presented = authorization && /^Basic\s/i.test(authorization) ? (parseBasic(authorization)?.id ?? null) : form.get('client_id');
@@ -79,18 +86,22 @@ export async function introspect(caller: Principal, token: string): Promise<Reco
   };
 }
 
-/** handleIntrospection is POST /api/oauth/introspect. */
-export async function handleIntrospection(request: Request): Promise<Response> {
+/** introspectionEndpoint is POST /api/oauth/introspect (both mounts). */
+export async function introspectionEndpoint(request: OAuthRequest): Promise<OAuthReply> {
   const meta = requestMeta(request.headers);
   try {
     const form = await readForm(request);
     const caller = await callerOf(request, form, meta.ip);
     const token = form.get('token');
     if (!token) refuse('invalid_request', 'token_missing', 'token is required.');
-    return oauthJson(await introspect(caller, token), meta.requestId);
+    return oauthReply(await introspect(caller, token), meta.requestId);
   } catch (error) {
-    return oauthErrorResponse(error, meta.requestId);
+    return oauthErrorReply(error, meta.requestId);
   }
+}
+
+export async function handleIntrospection(request: Request): Promise<Response> {
+  return toResponse(await introspectionEndpoint(request));
 }
 
 /**
@@ -118,8 +129,8 @@ export async function revoke(caller: Principal, token: string, meta: RequestMeta
   });
 }
 
-/** handleRevocation is POST /api/oauth/revoke. */
-export async function handleRevocation(request: Request): Promise<Response> {
+/** revocationEndpoint is POST /api/oauth/revoke (both mounts). */
+export async function revocationEndpoint(request: OAuthRequest): Promise<OAuthReply> {
   const meta = requestMeta(request.headers);
   try {
     const form = await readForm(request);
@@ -128,13 +139,17 @@ export async function handleRevocation(request: Request): Promise<Response> {
     if (!token) refuse('invalid_request', 'token_missing', 'token is required.');
     const hint = form.get('token_type_hint');
     if (hint !== null && hint !== 'access_token' && hint !== 'refresh_token') {
-      return oauthJson({ error: 'unsupported_token_type', error_description: 'token_type_hint must be access_token or refresh_token.' }, meta.requestId, 400);
+      return oauthReply({ error: 'unsupported_token_type', error_description: 'token_type_hint must be access_token or refresh_token.' }, meta.requestId, 400);
     }
     await revoke(caller, token, meta);
-    return oauthJson({}, meta.requestId);
+    return oauthReply({}, meta.requestId);
   } catch (error) {
-    return oauthErrorResponse(error, meta.requestId);
+    return oauthErrorReply(error, meta.requestId);
   }
+}
+
+export async function handleRevocation(request: Request): Promise<Response> {
+  return toResponse(await revocationEndpoint(request));
 }
 
 /** authorizationServerMetadata is the RFC 8414 document. */
@@ -158,4 +173,16 @@ export function authorizationServerMetadata(): Record<string, unknown> {
     scopes_supported: [],
     service_documentation: `${iss}/api/openapi.json`,
   };
+}
+
+const PUBLIC_CACHE = 'public, max-age=300';
+
+/** metadataReply is GET /.well-known/oauth-authorization-server (both mounts). */
+export function metadataReply(): OAuthReply {
+  return { status: 200, headers: { 'Content-Type': 'application/json', 'Cache-Control': PUBLIC_CACHE }, body: JSON.stringify(authorizationServerMetadata()) };
+}
+
+/** jwksReply is GET /.well-known/jwks.json (both mounts): the published public signing keys. */
+export async function jwksReply(): Promise<OAuthReply> {
+  return { status: 200, headers: { 'Content-Type': 'application/json', 'Cache-Control': PUBLIC_CACHE }, body: JSON.stringify(await publishedJwks()) };
 }

@@ -57,32 +57,56 @@ export function toOAuthError(error: unknown, requestId: string): { error: OAuthE
 }
 
 /**
- * oauthErrorResponse renders an error as RFC 6749 §5.2 JSON: `error`, `error_description`,
+ * What the token endpoints need of an HTTP request and give back, whichever server received it:
+ * the Next.js route handlers (a WHATWG Request fits OAuthRequest as is) and the production
+ * server's fast path (scripts/server.ts via lib/oauth/node-mount.ts), so that both mounts run
+ * one implementation. `text()` rejects with invalid_request when the body is over the limit.
+ */
+export type OAuthRequest = { headers: { get(name: string): string | null }; text(): Promise<string> };
+export type OAuthReply = { status: number; headers: Record<string, string>; body: string };
+
+/** toResponse turns a reply into a WHATWG Response (the Next.js mount). */
+export function toResponse(reply: OAuthReply): Response {
+  return new Response(reply.body, { status: reply.status, headers: reply.headers });
+}
+
+/**
+ * oauthErrorReply renders an error as RFC 6749 §5.2 JSON: `error`, `error_description`,
  * no-store caching; invalid_client answers 401 with `WWW-Authenticate: Basic` (RFC 6749 says
  * so when Basic was used; sent always, so clients learn the scheme), slow_down Retry-After.
  */
-export function oauthErrorResponse(error: unknown, requestId: string): Response {
+export function oauthErrorReply(error: unknown, requestId: string): OAuthReply {
   const e = toOAuthError(error, requestId);
   const headers: Record<string, string> = { 'Content-Type': 'application/json', ...NO_STORE, 'X-Request-Id': requestId };
   if (e.error === 'invalid_client') headers['WWW-Authenticate'] = 'Basic realm="latchkey", charset="UTF-8"';
   if (e.retryAfter) headers['Retry-After'] = String(e.retryAfter);
-  return new Response(JSON.stringify({ error: e.error, error_description: e.description }), { status: e.status, headers });
+  return { status: e.status, headers, body: JSON.stringify({ error: e.error, error_description: e.description }) };
 }
 
-/** oauthJson renders a successful token-service answer (never cached). */
-export function oauthJson(body: unknown, requestId: string, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...NO_STORE, 'X-Request-Id': requestId } });
+/** oauthErrorResponse is oauthErrorReply as a Response. */
+export function oauthErrorResponse(error: unknown, requestId: string): Response {
+  return toResponse(oauthErrorReply(error, requestId));
 }
 
-const MAX_FORM_BYTES = 64 * 1024;
+/** oauthReply renders a successful token-service answer (never cached). */
+export function oauthReply(body: unknown, requestId: string, status = 200): OAuthReply {
+  return { status, headers: { 'Content-Type': 'application/json', ...NO_STORE, 'X-Request-Id': requestId }, body: JSON.stringify(body) };
+}
+
+/** The largest form body the token endpoints read (both mounts). */
+export const MAX_FORM_BYTES = 64 * 1024;
+
+export function bodyTooLarge(): AppError {
+  return new AppError('invalid_request', 'The request body is too large.');
+}
 
 /** readForm reads an application/x-www-form-urlencoded body (RFC 6749 §3.2); anything else is invalid_request. */
-export async function readForm(request: Request): Promise<URLSearchParams> {
+export async function readForm(request: OAuthRequest): Promise<URLSearchParams> {
   const type = request.headers.get('content-type') ?? '';
   if (!/^application\/x-www-form-urlencoded\b/i.test(type)) {
     throw new AppError('invalid_request', 'Send the parameters as application/x-www-form-urlencoded.');
   }
   const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_FORM_BYTES) throw new AppError('invalid_request', 'The request body is too large.');
+  if (Buffer.byteLength(text) > MAX_FORM_BYTES) throw bodyTooLarge();
   return new URLSearchParams(text);
 }

@@ -1,8 +1,10 @@
-import { publishedJwks } from '@/lib/signing-keys/signing-keys';
+import { jwksReply } from '@/lib/oauth/endpoints';
+import { toResponse } from '@/lib/oauth/errors';
 
 export const dynamic = 'force-dynamic';
 
 // GET /.well-known/jwks.json: the public signing keys (active, pending and recently retired)
+// (the production server answers it on its fast path with the same function: lib/oauth/node-mount.ts)
 export async function GET() {
-  return Response.json(await publishedJwks(), { headers: { 'Cache-Control': 'public, max-age=300' } });
+  return toResponse(await jwksReply());
 }
