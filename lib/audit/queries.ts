@@ -53,7 +53,7 @@ const ACTOR_ID = /^(usr|sa)_[0-9A-HJKMNP-TV-Z]{26}$/;
 /**
  * auditWhere builds the WHERE clause of every auditor query. The organization comes from the
  * context, never from the filters. Each filter matches one column so that one of the
- * (organization_id, <column>, occurred_at DESC, id DESC) indexes serves it (migration 0005).
+ * (organization_id, <column>, occurred_at DESC, id DESC) indexes serves it (migration 0003).
  */
 function auditWhere(ctx: OrgContext, filters: AuditFilters, after?: AuditCursor): Prisma.Sql {
   const parts: Prisma.Sql[] = [Prisma.sql`organization_id = ${ctx.orgId}`];

@@ -1,5 +1,6 @@
 import { createDocument } from 'zod-openapi';
 import { paths as auditPaths } from '@/lib/audit/openapi';
+import { paths as memberPaths } from '@/lib/members/openapi';
 import { paths as oemPaths } from '@/lib/oem/openapi';
 import { paths as organizationPaths } from '@/lib/organizations/openapi';
 import { paths as projectPaths } from '@/lib/projects/openapi';
@@ -29,7 +30,7 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
         session: { type: 'apiKey', in: 'cookie', name: 'next-auth.session-token', description: 'Console session' },
       },
     },
-    paths: { ...organizationPaths, ...serviceAccountPaths, ...projectPaths, ...oemPaths, ...vehiclePaths, ...auditPaths },
+    paths: { ...organizationPaths, ...memberPaths, ...serviceAccountPaths, ...projectPaths, ...oemPaths, ...vehiclePaths, ...auditPaths },
   });
   return cached;
 }

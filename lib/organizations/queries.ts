@@ -1,6 +1,5 @@
 import 'server-only';
 import type { OrgContext } from '@/lib/auth/context';
-import type { Role } from '@/lib/auth/roles';
 import { db } from '@/lib/db/client';
 
 /** getOverview counts what the organization holds, for the console's first page. */
@@ -15,18 +14,6 @@ export async function getOverview(ctx: OrgContext) {
     db.project.count({ where }),
   ]);
   return { serviceAccounts, activeServiceAccounts, oemCredentials, vehicles, scopes, projects };
-}
-
-export type MemberDto = { userId: string; email: string; name: string; role: Role; since: string };
-
-/** listMembers lists the organization's members, owners first. */
-export async function listMembers(ctx: OrgContext): Promise<MemberDto[]> {
-  const rows = await db.membership.findMany({
-    where: { organizationId: ctx.orgId },
-    select: { role: true, createdAt: true, user: { select: { id: true, email: true, name: true } } },
-    orderBy: [{ role: 'asc' }, { createdAt: 'asc' }],
-  });
-  return rows.map((r) => ({ userId: r.user.id, email: r.user.email, name: r.user.name, role: r.role, since: r.createdAt.toISOString() }));
 }
 
 /** getOrganizationSettings returns the organization's editable settings. */
