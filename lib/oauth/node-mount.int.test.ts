@@ -7,6 +7,7 @@ import { GET as metadataRoute } from '@/app/.well-known/oauth-authorization-serv
 import { POST as tokenRoute } from '@/app/api/oauth/token/route';
 import { TOKEN_ISSUED, TOKEN_REFUSED } from '@/lib/audit/actions';
 import { findChainBreak } from '@/lib/audit/hash-chain';
+import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { db } from '@/lib/db/client';
 import { resetEnvCache } from '@/lib/env';
 import { issuerUrl } from '@/lib/oauth/issuer';
@@ -155,6 +156,18 @@ describe('token service fast path', () => {
       expect(stamped).toMatchObject({ lastUsedAt: expect.any(Date), lastUsedIp: '127.0.0.1' });
       expect((await db.serviceAccount.findUniqueOrThrow({ where: { id: account.id } })).lastUsedAt).toEqual(expect.any(Date));
     }
+  });
+
+  it('chains after an event another writer appended since the last batch (its predicted chain head is stale)', async () => {
+    const { org, secret } = await setup();
+    const issue = () => post('/api/oauth/token', 'grant_type=client_credentials', { authorization: basic(secret.id, secret.secret) });
+    expect((await issue()).status).toBe(200);
+    await db.$transaction((tx) => recordAuditEvent(tx, { organizationId: org.id, actor: { type: 'SYSTEM', id: null, label: 'test' }, action: 'test.between', details: {} }));
+    expect((await issue()).status).toBe(200);
+    expect((await issue()).status).toBe(200);
+    const chain = await db.auditEvent.findMany({ where: { organizationId: org.id }, orderBy: { seq: 'asc' } });
+    expect(chain.map((e) => e.action).slice(-4)).toEqual([TOKEN_ISSUED, 'test.between', TOKEN_ISSUED, TOKEN_ISSUED]);
+    expect(findChainBreak(chain)).toBeNull();
   });
 
   it('introspects and revokes, and serves the well-known documents the Next routes serve', async () => {
