@@ -21,6 +21,10 @@ const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOSTNAME_BIND ?? '0.0.0.0';
 const fastPath = !dev && process.env.LATCHKEY_FAST_PATH !== 'off';
 
+// A server without its master keys (or with malformed ones) stops here with a clear message,
+// rather than failing at the first secret it has to seal or open.
+(await import('../lib/env-check')).assertStartupEnv();
+
 const app = next({ dev, dir: root, port, hostname: 'localhost' });
 const handle = app.getRequestHandler();
 await app.prepare();
