@@ -85,3 +85,14 @@ test("another organization's pages look exactly like missing ones", async ({ pag
   expect(missing?.status()).toBe(404);
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
 });
+
+test('the sidebar marks only the current section', async ({ page, seed }) => {
+  const org = await seed.org();
+  const admin = await seed.member(org, 'ADMIN');
+  await signInAs(page, admin);
+  const nav = page.getByRole('navigation', { name: 'Console' });
+  await expect(nav.getByRole('link', { name: 'Overview' })).toHaveAttribute('aria-current', 'page');
+  await nav.getByRole('link', { name: 'Audit log' }).click();
+  await expect(nav.getByRole('link', { name: 'Audit log' })).toHaveAttribute('aria-current', 'page');
+  await expect(nav.getByRole('link', { name: 'Overview' })).not.toHaveAttribute('aria-current', 'page');
+});

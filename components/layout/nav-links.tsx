@@ -4,7 +4,8 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { cn } from '@/components/ui/cn';
 
-export type NavItem = { href: string; label: string };
+/** `exact`: active only on its own path (the overview, whose path prefixes every other page). */
+export type NavItem = { href: string; label: string; exact?: boolean };
 
 /** NavLinks is the sidebar's client leaf: it only needs the path to highlight the current page. */
 export function NavLinks({ items }: { items: NavItem[] }) {
@@ -12,7 +13,7 @@ export function NavLinks({ items }: { items: NavItem[] }) {
   return (
     <ul className="space-y-1">
       {items.map((item) => {
-        const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
+        const active = pathname === item.href || (!item.exact && pathname.startsWith(`${item.href}/`));
         return (
           <li key={item.href}>
             <Link

@@ -15,7 +15,7 @@ export default async function ConsoleLayout({ children, params }: LayoutProps<'/
   const { user, org, role } = await requireMember(orgSlug, 'organization.read');
   const orgs = await membershipsOf(user.id);
   const nav: NavItem[] = [
-    { href: paths.org(org.slug), label: 'Overview' },
+    { href: paths.org(org.slug), label: 'Overview', exact: true },
     { href: paths.serviceAccounts(org.slug), label: 'Service accounts' },
     { href: paths.oemCredentials(org.slug), label: 'OEM credentials' },
     { href: paths.vehicles(org.slug), label: 'Vehicles' },
