@@ -39,7 +39,8 @@ export async function createKeyPair(ctx: OrgContext, accountId: string, input: C
       assertNotRevoked(account);
       const enabled = await tx.keyPair.count({ where: { serviceAccountId: accountId, organizationId: ctx.orgId, status: 'ENABLED' } });
       if (enabled >= MAX_ENABLED_KEY_PAIRS) throw new AppError('limit_exceeded', `An account may have at most ${MAX_ENABLED_KEY_PAIRS} enabled key pairs: disable or delete one first.`);
-      if (await tx.keyPair.findUnique({ where: { thumbprint }, select: { id: true } })) throw duplicate();
+      // Unique per organization only: a global check would tell anyone that another tenant registered this key.
+      if (await tx.keyPair.findUnique({ where: { organizationId_thumbprint: { organizationId: ctx.orgId, thumbprint } }, select: { id: true } })) throw duplicate();
       const expiresAt = await credentialExpiry(tx, ctx.orgId, input.expiresAt);
       const row = await tx.keyPair.create({
         data: {

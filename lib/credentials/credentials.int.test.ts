@@ -164,6 +164,9 @@ describe('key pairs', () => {
     expect(keyPair.origin).toBe('UPLOADED');
     expect((await auditEventsOf(org.id)).at(-1)?.action).toBe('key_pair.uploaded');
     expect(await codeOf(createKeyPair(adminCtx, account.id, { name: 'again', publicKey: pair.publicKey.export({ format: 'jwk' }) as Record<string, unknown> }))).toBe('conflict');
+    // Another organization may register the same public key: its answer must not reveal ours.
+    const theirAccount = await createTestServiceAccount(theirs.adminCtx);
+    expect((await createKeyPair(theirs.adminCtx, theirAccount.id, { name: 'same key', publicKey: pem })).keyPair.origin).toBe('UPLOADED');
     expect(await codeOf(createKeyPair(adminCtx, account.id, { name: 'private', publicKey: pair.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() }))).toBe('invalid_key');
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'pem', type: 'spki' }).toString();
     expect(await fieldsOf(createKeyPair(adminCtx, account.id, { name: 'rsa', publicKey: rsa }))).toHaveProperty('publicKey');

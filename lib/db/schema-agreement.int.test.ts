@@ -253,7 +253,7 @@ describe('schema.prisma and the migrated database', () => {
       },
     });
     expect(keyPairCreated).toMatchObject({ algorithm: 'ES256', status: 'ENABLED', publicKeyJwk: jwk });
-    expect(await db.keyPair.findUnique({ where: { thumbprint: `thumb-${tag}` } })).toEqual(keyPairCreated);
+    expect(await db.keyPair.findUnique({ where: { organizationId_thumbprint: { organizationId: keyPairCreated.organizationId, thumbprint: `thumb-${tag}` } } })).toEqual(keyPairCreated);
     const keyPair = await db.keyPair.update({
       where: { id: keyPairCreated.id },
       data: { status: 'DISABLED', name: 'ci (old)', lastUsedAt: new Date(), lastUsedIp: '2001:db8::1' },
