@@ -3,9 +3,8 @@ import type pg from 'pg';
 import { ulid } from 'ulid';
 import { TOKEN_ISSUED, TOKEN_REFUSED } from './actions';
 import { GENESIS_HASH, hashAuditEvent, type ChainedEvent } from './hash-chain';
+import { AUDIT_LOCK_NAMESPACE } from './record-audit-event';
 
-/** Namespace of recordAuditEvent's advisory lock: seeding takes the same lock per batch. */
-const AUDIT_LOCK_NAMESPACE = 7_240_001;
 
 type Actor = { type: 'MEMBER' | 'SERVICE_ACCOUNT' | 'SYSTEM'; id: string | null; label: string };
 

@@ -1,6 +1,6 @@
 import 'server-only';
-import { GENESIS_HASH, hashAuditEvent } from '@/lib/audit/hash-chain';
-import type { AuditEventInput } from '@/lib/audit/record-audit-event';
+import { GENESIS_HASH } from '@/lib/audit/hash-chain';
+import { AUDIT_LOCK_NAMESPACE, auditChainKey, chainAuditEvent, type AuditEventInput } from '@/lib/audit/record-audit-event';
 import { pipelinedPool, statementName } from './hot-db';
 import type { CredentialKind } from './principals';
 
@@ -15,7 +15,6 @@ type ChainHead = { seq: bigint; hash: string };
 const state = globalThis as unknown as { __latchkeyUsageLog?: { queue: Item[]; running: boolean; heads?: Map<string, ChainHead> } };
 const log = (state.__latchkeyUsageLog ??= { queue: [], running: false });
 const heads = (log.heads ??= new Map<string, ChainHead>());
-const chainKey = (organizationId: string | null) => organizationId ?? '(instance)';
 
 const TABLES: Record<CredentialKind, string> = { client_secret: 'client_secrets', key_pair: 'key_pairs', client_token_pair: 'client_token_pairs' };
 
@@ -50,8 +49,6 @@ async function drain(): Promise<void> {
   }
 }
 
-// Must equal lib/audit/record-audit-event.ts: appends to one chain are serialized by this lock.
-const AUDIT_LOCK_NAMESPACE = 7_240_001;
 
 const LOCK_SQL = 'SELECT pg_advisory_xact_lock($1::int, hashtext($2))';
 const LAST_SQL = 'SELECT seq::text AS last_seq, hash FROM audit_events WHERE organization_id = $1 ORDER BY audit_events.seq DESC LIMIT 1';
@@ -120,7 +117,7 @@ async function writeBatch(batch: Item[]): Promise<void> {
   const uses = new Map<string, CredentialUse>();
   for (const { use } of batch) if (use) uses.set(`${use.kind}:${use.credentialId}`, use);
 
-  const predicted = [...chains.keys()].map((organizationId) => heads.get(chainKey(organizationId)));
+  const predicted = [...chains.keys()].map((organizationId) => heads.get(auditChainKey(organizationId)));
   if (predicted.every((h) => h !== undefined) && (await attempt(chains, predicted as ChainHead[], uses, events.length))) return;
   await attempt(chains, null, uses, events.length);
 }
@@ -135,7 +132,7 @@ async function attempt(chains: Chains, known: ChainHead[] | null, uses: Map<stri
   try {
     const opening = [client.query('BEGIN')];
     const reads = [...chains.keys()].map((organizationId) => {
-      opening.push(client.query({ name: statementName(LOCK_SQL), text: LOCK_SQL, values: [AUDIT_LOCK_NAMESPACE, chainKey(organizationId)] }));
+      opening.push(client.query({ name: statementName(LOCK_SQL), text: LOCK_SQL, values: [AUDIT_LOCK_NAMESPACE, auditChainKey(organizationId)] }));
       if (known) return null;
       const text = organizationId === null ? LAST_INSTANCE_SQL : LAST_SQL;
       return client.query<Head>({ name: statementName(text), text, values: organizationId === null ? [] : [organizationId] });
@@ -164,25 +161,8 @@ async function attempt(chains: Chains, known: ChainHead[] | null, uses: Map<stri
       let prevHash = head.hash;
       for (const input of list) {
         seq += 1n;
-        const event = {
-          organizationId,
-          seq,
-          occurredAt: new Date(),
-          actorType: input.actor.type,
-          actorId: input.actor.id,
-          actorLabel: input.actor.label,
-          action: input.action,
-          targetType: input.target?.type ?? null,
-          targetId: input.target?.id ?? null,
-          outcome: input.outcome ?? 'SUCCESS',
-          ip: input.meta?.ip ?? null,
-          userAgent: input.meta?.userAgent?.slice(0, 512) ?? null,
-          requestId: input.meta?.requestId ?? null,
-          // A JSON round trip keeps exactly what the database will store, so the hash matches it.
-          details: JSON.parse(JSON.stringify(input.details ?? {})) as unknown,
-          prevHash,
-        };
-        const hash = hashAuditEvent(event);
+        const event = chainAuditEvent({ ...input, organizationId }, { seq, prevHash });
+        const hash = event.hash;
         const row = [organizationId, seq.toString(), event.occurredAt, event.actorType, event.actorId, event.actorLabel, event.action, event.targetType, event.targetId, event.outcome, event.ip, event.userAgent, event.requestId, JSON.stringify(event.details), prevHash, hash];
         row.forEach((value, c) => columns[c]?.push(value));
         prevHash = hash;
@@ -210,7 +190,7 @@ async function attempt(chains: Chains, known: ChainHead[] | null, uses: Map<stri
     if (failed) throw failed.reason;
     const [written, committed] = [await write, await commit];
     if (committed.command !== 'COMMIT') throw new Error('audit batch was not committed');
-    const keys = [...chains.keys()].map(chainKey);
+    const keys = [...chains.keys()].map(auditChainKey);
     if (!written.rows[0]?.ok) {
       if (!known) throw new Error('audit chain changed under its lock');
       for (const key of keys) heads.delete(key);
@@ -221,7 +201,7 @@ async function attempt(chains: Chains, known: ChainHead[] | null, uses: Map<stri
     return true;
   } catch (error) {
     broken = error;
-    for (const organizationId of chains.keys()) heads.delete(chainKey(organizationId));
+    for (const organizationId of chains.keys()) heads.delete(auditChainKey(organizationId));
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
