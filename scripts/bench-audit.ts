@@ -7,9 +7,16 @@ import { seedAuditEvents } from '../lib/audit/seed-events';
 import { databaseUrl, quoteIdent, withClient } from '../lib/db/admin';
 import { migrate } from '../lib/db/migrate';
 import { env, resetEnvCache } from '../lib/env';
+import { testServer } from '../lib/testing/pg-server';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '1000000' }, keep: { type: 'boolean', default: false } }, strict: true });
 const count = Number(values.count);
+// Without DATABASE_URL, use the same server the tests use (local PostgreSQL, else embedded).
+// The bench signs no session and seals nothing: throwaway values satisfy lib/env.ts.
+const server = process.env.DATABASE_URL ? undefined : await testServer();
+if (server) process.env.DATABASE_URL = server.adminUrl;
+process.env.NEXTAUTH_SECRET ??= randomBytes(32).toString('base64url');
+process.env.LATCHKEY_MASTER_KEYS ??= `1:${randomBytes(32).toString('base64')}`;
 const adminUrl = env().DATABASE_URL;
 const scratch = `latchkey_bench_${randomBytes(4).toString('hex')}`;
 const url = databaseUrl(adminUrl, scratch);
@@ -97,4 +104,5 @@ try {
   if (!values.keep) {
     await withClient(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(scratch)} WITH (FORCE)`));
   } else console.log(`Kept database ${scratch}.`);
+  await server?.embedded?.stop();
 }
