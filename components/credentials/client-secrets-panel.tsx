@@ -9,6 +9,7 @@ import { Table, Td } from '@/components/ui/table';
 import type { ClientSecretDto, CreatedClientSecretDto, RotatedClientSecretDto } from '@/lib/service-accounts/schema';
 import { ROTATION_GRACE_HOURS } from '@/lib/service-accounts/schema';
 import { ActionButton } from './action-button';
+import { LastUsed } from './last-used';
 import { CredentialStatusBadge } from './credential-status-badge';
 import { formatDateTime } from './format';
 import { SecretRevealDialog } from './secret-reveal-dialog';
@@ -84,8 +85,7 @@ export function ClientSecretsPanel({
               </Td>
               <Td>{formatDateTime(s.expiresAt)}</Td>
               <Td>
-                {formatDateTime(s.lastUsedAt)}
-                {s.lastUsedIp ? <span className="block text-xs text-gray-500">from {s.lastUsedIp}</span> : null}
+                <LastUsed at={s.lastUsedAt} ip={s.lastUsedIp} />
               </Td>
               {canWrite ? (
                 <Td>

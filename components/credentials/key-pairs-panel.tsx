@@ -9,6 +9,7 @@ import { Field } from '@/components/ui/field';
 import { Table, Td } from '@/components/ui/table';
 import type { CreatedKeyPairDto, KeyConfigDto, KeyPairDto } from '@/lib/service-accounts/schema';
 import { ActionButton } from './action-button';
+import { LastUsed } from './last-used';
 import { CredentialStatusBadge } from './credential-status-badge';
 import { formatDateTime } from './format';
 import { SecretRevealDialog } from './secret-reveal-dialog';
@@ -80,8 +81,7 @@ export function KeyPairsPanel({
               </Td>
               <Td>{formatDateTime(k.expiresAt)}</Td>
               <Td>
-                {formatDateTime(k.lastUsedAt)}
-                {k.lastUsedIp ? <span className="block text-xs text-gray-500">from {k.lastUsedIp}</span> : null}
+                <LastUsed at={k.lastUsedAt} ip={k.lastUsedIp} />
               </Td>
               {canWrite ? (
                 <Td>

@@ -8,6 +8,7 @@ import { Field } from '@/components/ui/field';
 import { Table, Td } from '@/components/ui/table';
 import type { CreatedTokenPairDto, TokenPairDto } from '@/lib/service-accounts/schema';
 import { ActionButton } from './action-button';
+import { LastUsed } from './last-used';
 import { CredentialStatusBadge } from './credential-status-badge';
 import { formatDateTime } from './format';
 import { SecretRevealDialog } from './secret-reveal-dialog';
@@ -60,8 +61,7 @@ export function TokenPairsPanel({
               </Td>
               <Td>{formatDateTime(p.expiresAt)}</Td>
               <Td>
-                {formatDateTime(p.lastUsedAt)}
-                {p.lastUsedIp ? <span className="block text-xs text-gray-500">from {p.lastUsedIp}</span> : null}
+                <LastUsed at={p.lastUsedAt} ip={p.lastUsedIp} />
               </Td>
               {canWrite ? (
                 <Td>
