@@ -8,11 +8,15 @@ import { db } from '@/lib/db/client';
 const exec = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..');
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function cli(...args: string[]) {
+  return cliWith({}, ...args);
+}
+
+async function cliWith(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await exec(path.join(root, 'node_modules/.bin/tsx'), ['--conditions=react-server', 'scripts/cli.ts', ...args], {
       cwd: root,
-      env: { ...process.env, LOG_LEVEL: 'silent' },
+      env: { ...process.env, LOG_LEVEL: 'silent', ...env },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -57,5 +61,14 @@ describe('npm run cli', () => {
 
     const unknown = await cli('frobnicate');
     expect(unknown.code).toBe(2);
+    const typo = await cli('org', 'create', '--nme', 'Typo');
+    expect(typo.code).toBe(2);
+    expect(JSON.parse(typo.stderr.split('\n')[0] ?? '')).toMatchObject({ error: { code: 'invalid_request' } });
+  });
+
+  it('says plainly when the database cannot be reached', async () => {
+    const down = await cliWith({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/none' }, 'org', 'list');
+    expect(down.code).toBe(1);
+    expect(JSON.parse(down.stderr)).toEqual({ error: { code: 'database_unreachable', message: expect.stringContaining('npm start') } });
   });
 });

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const USAGE = `Usage: npm run cli -- <command> [--flag value …]
 
@@ -18,20 +19,19 @@ Uses DATABASE_URL, or the embedded database of a running \`npm start\` when it i
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-function parseArgs(argv: string[]): { command: string; flags: Record<string, string> } {
-  const words: string[] = [];
+const FLAGS = ['name', 'slug', 'email', 'password', 'org', 'role'] as const;
+
+/** readArgs splits `noun verb --flag value …` with node's own parser (unknown flags are errors). */
+function readArgs(argv: string[]): { command: string; flags: Record<string, string> } {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { ...Object.fromEntries(FLAGS.map((f) => [f, { type: 'string' as const }])), help: { type: 'boolean' } },
+  });
   const flags: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg.startsWith('--')) {
-      const [key, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-      const value = inline ?? argv[i + 1];
-      if (inline === undefined) i++;
-      if (value === undefined) throw new Error(`--${key} needs a value`);
-      flags[key] = value;
-    } else words.push(arg);
-  }
-  return { command: words.join(' '), flags };
+  for (const [key, value] of Object.entries(values)) if (typeof value === 'string') flags[key] = value;
+  if (values.help) flags.help = 'true';
+  return { command: positionals.join(' '), flags };
 }
 
 if (!process.env.DATABASE_URL) {
@@ -47,7 +47,7 @@ process.env.LATCHKEY_MASTER_KEYS ??= `1:${randomBytes(32).toString('base64')}`;
 
 let exitCode = 0;
 try {
-  const { command, flags } = parseArgs(process.argv.slice(2));
+  const { command, flags } = readArgs(process.argv.slice(2));
   if (!command || command === 'help' || 'help' in flags) {
     console.log(USAGE);
   } else {
@@ -71,7 +71,20 @@ try {
     await db.$disconnect();
   }
 } catch (error) {
-  console.error(JSON.stringify({ error: { code: 'internal', message: error instanceof Error ? error.message : String(error) } }));
-  exitCode = 1;
+  const message = error instanceof Error ? error.message : String(error);
+  // Say what is wrong in one line, never a stack or a query excerpt.
+  const unreachable = /Can't reach database server|ECONNREFUSED/.test(message);
+  const parseError = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+  console.error(
+    JSON.stringify({
+      error: unreachable
+        ? { code: 'database_unreachable', message: 'Cannot reach the database: run `npm start` first, or set DATABASE_URL.' }
+        : parseError
+          ? { code: 'invalid_request', message: message.split('\n')[0] }
+          : { code: 'internal', message: message.split('\n').find((line) => line.trim()) ?? 'unexpected error' },
+    }),
+  );
+  if (parseError) console.error(USAGE);
+  exitCode = parseError ? 2 : 1;
 }
 process.exit(exitCode);
