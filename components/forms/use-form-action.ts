@@ -1,19 +1,29 @@
 'use client';
 
-import { startTransition, useActionState, type FormEvent } from 'react';
+import { startTransition, useActionState, useEffect, useRef, type FormEvent } from 'react';
 import type { ActionResult } from '@/lib/actions/define-action';
 
 /**
  * useFormAction runs a server action from a form's submit event. Unlike `<form action>`, it
  * does not reset the form afterwards, so a user who gets a field error keeps what they typed.
+ * With `resetOnSuccess`, attach the returned `formRef` and the form is cleared after a success
+ * (create forms, and forms holding a secret that must not linger in the page).
  */
-export function useFormAction<T>(action: (previous: ActionResult<T> | null, formData: FormData) => Promise<ActionResult<T>>) {
+export function useFormAction<T>(
+  action: (previous: ActionResult<T> | null, formData: FormData) => Promise<ActionResult<T>>,
+  options: { resetOnSuccess?: boolean } = {},
+) {
   const [state, dispatch, pending] = useActionState<ActionResult<T> | null, FormData>(action, null);
+  const formRef = useRef<HTMLFormElement>(null);
+  const resetOnSuccess = options.resetOnSuccess ?? false;
+  useEffect(() => {
+    if (resetOnSuccess && state?.ok) formRef.current?.reset();
+  }, [state, resetOnSuccess]);
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const formData = new FormData(event.currentTarget);
     startTransition(() => dispatch(formData));
   }
   const fieldErrors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
-  return { state, onSubmit, pending, fieldErrors };
+  return { state, onSubmit, pending, fieldErrors, formRef };
 }

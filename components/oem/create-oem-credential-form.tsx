@@ -1,6 +1,5 @@
 'use client';
 
-import { useEffect, useRef } from 'react';
 import { useFormAction } from '@/components/forms/use-form-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -16,13 +15,9 @@ type Created = { id: string; name: string };
  * and is never shown again: on success the form is cleared, the secret field included.
  */
 export function CreateOemCredentialForm({ orgSlug, action }: { orgSlug: string; action: (p: ActionResult<Created> | null, f: FormData) => Promise<ActionResult<Created>> }) {
-  const { state, onSubmit, pending, fieldErrors } = useFormAction(action);
-  const form = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    if (state?.ok) form.current?.reset();
-  }, [state]);
+  const { state, onSubmit, pending, fieldErrors, formRef } = useFormAction(action, { resetOnSuccess: true });
   return (
-    <form ref={form} onSubmit={onSubmit} className="space-y-4" noValidate aria-label="Add OEM credential">
+    <form ref={formRef} onSubmit={onSubmit} className="space-y-4" noValidate aria-label="Add OEM credential">
       <input type="hidden" name="orgSlug" value={orgSlug} />
       {state?.ok ? (
         <Alert tone="success">

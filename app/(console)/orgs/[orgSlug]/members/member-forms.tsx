@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useFormAction } from '@/components/forms/use-form-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -26,13 +26,9 @@ function RoleSelect({ id, defaultValue, label }: { id: string; defaultValue?: Ro
 }
 
 export function AddMemberForm({ orgSlug }: { orgSlug: string }) {
-  const { state, onSubmit, pending, fieldErrors } = useFormAction(addMemberAction);
-  const form = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    if (state?.ok) form.current?.reset();
-  }, [state]);
+  const { state, onSubmit, pending, fieldErrors, formRef } = useFormAction(addMemberAction, { resetOnSuccess: true });
   return (
-    <form ref={form} onSubmit={onSubmit} className="grid gap-3 sm:grid-cols-2" noValidate aria-label="Add a member">
+    <form ref={formRef} onSubmit={onSubmit} className="grid gap-3 sm:grid-cols-2" noValidate aria-label="Add a member">
       <input type="hidden" name="orgSlug" value={orgSlug} />
       <div className="sm:col-span-2">
         {state && !state.ok ? <Alert>{state.message}</Alert> : null}

@@ -1,6 +1,5 @@
 'use client';
 
-import { useEffect, useRef } from 'react';
 import { useFormAction } from '@/components/forms/use-form-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -8,13 +7,9 @@ import { Field } from '@/components/ui/field';
 import { createEnvironmentAction, createProjectAction } from './actions';
 
 export function CreateProjectForm({ orgSlug }: { orgSlug: string }) {
-  const { state, onSubmit, pending, fieldErrors } = useFormAction(createProjectAction);
-  const form = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    if (state?.ok) form.current?.reset();
-  }, [state]);
+  const { state, onSubmit, pending, fieldErrors, formRef } = useFormAction(createProjectAction, { resetOnSuccess: true });
   return (
-    <form ref={form} onSubmit={onSubmit} className="space-y-3" noValidate aria-label="New project">
+    <form ref={formRef} onSubmit={onSubmit} className="space-y-3" noValidate aria-label="New project">
       <input type="hidden" name="orgSlug" value={orgSlug} />
       {state && !state.ok && !state.fieldErrors ? <Alert>{state.message}</Alert> : null}
       {state?.ok ? <Alert tone="success">Project “{state.data.name}” created.</Alert> : null}
@@ -35,13 +30,9 @@ export function CreateProjectForm({ orgSlug }: { orgSlug: string }) {
 }
 
 export function AddEnvironmentForm({ orgSlug, projectId, projectName }: { orgSlug: string; projectId: string; projectName: string }) {
-  const { state, onSubmit, pending, fieldErrors } = useFormAction(createEnvironmentAction);
-  const form = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    if (state?.ok) form.current?.reset();
-  }, [state]);
+  const { state, onSubmit, pending, fieldErrors, formRef } = useFormAction(createEnvironmentAction, { resetOnSuccess: true });
   return (
-    <form ref={form} onSubmit={onSubmit} className="mt-2 flex items-start gap-2" noValidate aria-label={`Add an environment to ${projectName}`}>
+    <form ref={formRef} onSubmit={onSubmit} className="mt-2 flex items-start gap-2" noValidate aria-label={`Add an environment to ${projectName}`}>
       <input type="hidden" name="orgSlug" value={orgSlug} />
       <input type="hidden" name="projectId" value={projectId} />
       <Field name="name" id={`env-${projectId}`} label={`New environment in ${projectName}`} className="flex-1" errors={fieldErrors.name ?? (state && !state.ok && !state.fieldErrors ? [state.message] : undefined)} />
