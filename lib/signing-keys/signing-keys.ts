@@ -1,4 +1,5 @@
 import 'server-only';
+import { createPrivateKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { z } from 'zod';
 import { open, seal } from '@/lib/crypto/secret-box';
@@ -27,7 +28,7 @@ export const PENDING_PUBLISH_MS = 24 * 3600_000;
 export const MAX_TOKEN_LIFETIME_MS = 86_400_000 + 5 * 60_000;
 
 export type SigningKeyStatus = 'PENDING' | 'ACTIVE' | 'RETIRED';
-type LoadedKey = { kid: string; status: SigningKeyStatus; publicJwk: JWK; verifyKey: CryptoKey; signKey?: CryptoKey; createdAt: Date; notAfter: Date | null };
+type LoadedKey = { kid: string; status: SigningKeyStatus; publicJwk: JWK; verifyKey: CryptoKey; signKey?: KeyObject; createdAt: Date; notAfter: Date | null };
 type KeyCache = { loadedAt: number; keys: Map<string, LoadedKey>; active: LoadedKey | undefined };
 
 const publicJwkSchema = z.object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string(), y: z.string() });
@@ -160,7 +161,7 @@ async function loadOnce(): Promise<KeyCache & { unusableActive?: string }> {
       };
       if (row.status === 'ACTIVE') {
         const privateJwk = JSON.parse(open(row.privateKeyEnc, context(row.id)).toString('utf8')) as JWK;
-        loaded.signKey = (await importJWK(privateJwk, 'ES256')) as CryptoKey;
+        loaded.signKey = createPrivateKey({ key: privateJwk as JsonWebKey, format: 'jwk' });
         active = loaded;
       }
       keys.set(row.id, loaded);
@@ -189,7 +190,7 @@ async function cache(force = false): Promise<KeyCache> {
 }
 
 /** activeSigningKey returns the key that signs new tokens (creating the first one on demand). */
-export async function activeSigningKey(): Promise<{ kid: string; key: CryptoKey }> {
+export async function activeSigningKey(): Promise<{ kid: string; key: KeyObject }> {
   let c = await cache();
   if (!c.active?.signKey) c = await cache(true);
   if (!c.active?.signKey) throw new Error('no usable active signing key');

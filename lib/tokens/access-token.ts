@@ -1,9 +1,10 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import { SignJWT, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
+import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { z } from 'zod';
 import { issuerUrl } from '@/lib/oauth/issuer';
 import { activeSigningKey, verificationKey } from '@/lib/signing-keys/signing-keys';
+import { signEs256 } from './jws';
 
 /**
  * Access tokens are RFC 9068 JWTs: header `typ: at+jwt`, `alg: ES256`, `kid`; claims `iss`
@@ -45,25 +46,18 @@ export type MintInput = {
 
 export type MintedToken = { token: string; jti: string; expiresIn: number; expiresAt: Date; scope: string };
 
-/** mintAccessToken signs a new access token with the active signing key. */
+/** mintAccessToken signs a new access token with the active signing key (lib/tokens/jws.ts). */
 export async function mintAccessToken(input: MintInput, now = Date.now()): Promise<MintedToken> {
   const { kid, key } = await activeSigningKey();
   const iat = Math.floor(now / 1000);
   const exp = iat + input.lifetimeSeconds;
   const jti = randomUUID();
   const scope = input.scopes.join(' ');
-  const payload: JWTPayload & Record<string, unknown> = { client_id: input.clientId, scope };
+  // RFC 9068 §2.2: the registered claims, then client_id, scope and the narrowing.
+  const payload: Record<string, unknown> = { iss: issuerUrl(), sub: input.serviceAccountId, aud: accessTokenAudience(), exp, iat, jti, client_id: input.clientId, scope };
   if (input.projectId) payload.project_id = input.projectId;
   if (input.environmentId) payload.environment_id = input.environmentId;
-  const token = await new SignJWT(payload)
-    .setProtectedHeader({ alg: 'ES256', typ: ACCESS_TOKEN_TYPE, kid })
-    .setIssuer(issuerUrl())
-    .setSubject(input.serviceAccountId)
-    .setAudience(accessTokenAudience())
-    .setIssuedAt(iat)
-    .setExpirationTime(exp)
-    .setJti(jti)
-    .sign(key);
+  const token = signEs256({ typ: ACCESS_TOKEN_TYPE, kid }, payload, key);
   return { token, jti, expiresIn: input.lifetimeSeconds, expiresAt: new Date(exp * 1000), scope };
 }
 
