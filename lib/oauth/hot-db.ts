@@ -8,34 +8,25 @@ import { env } from '@/lib/env';
  * talks to PostgreSQL through node-postgres directly: these few fixed statements are the
  * requests the service exists for, and a plain pool costs a fraction of the ORM's per-query
  * overhead (see `npm run bench`). Everything else uses the Prisma client (lib/db/client.ts).
- * The pools follow DATABASE_URL and live on globalThis, so that hot reloads, and the two mounts
+ * The pool follows DATABASE_URL and live on globalThis, so that hot reloads, and the two mounts
  * of the token service in the production server (the Next.js bundle and the fast path of
- * scripts/server.ts, separate module instances), share them.
+ * scripts/server.ts, separate module instances), share it.
  */
-type Pools = { url: string; pool: pg.Pool; pipelined: pg.Pool };
+type Pools = { url: string; pool: pg.Pool };
 const cache = globalThis as unknown as { __latchkeyHotPool?: Pools };
 
 function pools(): Pools {
   const url = env().DATABASE_URL;
-  if (cache.__latchkeyHotPool?.url !== url || !cache.__latchkeyHotPool.pipelined) {
+  if (cache.__latchkeyHotPool?.url !== url) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
-    // The audit group commit (usage-log.ts) sends each batch's statements without waiting for
-    // each answer (node-postgres pipeline mode): two round trips per batch instead of seven.
-    // One writer runs at a time per process, so two connections are plenty.
-    const pipelined = new pg.Pool({ connectionString: url, max: 2, pipeline: true } as pg.PoolConfig);
-    for (const p of [pool, pipelined]) p.on('error', () => undefined); // an idle client's error is reported on its next use
-    cache.__latchkeyHotPool = { url, pool, pipelined };
+    pool.on('error', () => undefined); // an idle client's error is reported on its next use
+    cache.__latchkeyHotPool = { url, pool };
   }
   return cache.__latchkeyHotPool;
 }
 
 export function hotPool(): pg.Pool {
   return pools().pool;
-}
-
-/** pipelinedPool is the pool of pipeline-mode connections (the audit group commit only). */
-export function pipelinedPool(): pg.Pool {
-  return pools().pipelined;
 }
 
 const names = new Map<string, string>();
