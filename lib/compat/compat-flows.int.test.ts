@@ -5,6 +5,7 @@ import { POST as gebetaRefreshRoute } from '@/app/compat/gebeta/api/v1/external/
 import { POST as highMobilityRoute } from '@/app/compat/high-mobility/v1/auth_tokens/route';
 import { POST as restApiRoute } from '@/app/compat/restapi/System/UserAccount/route';
 import { POST as unityRoute } from '@/app/compat/unity/v1/token-exchange/route';
+import { gebetaError } from '@/lib/compat/gebeta/errors';
 import { TOKEN_ISSUED, TOKEN_REFUSED } from '@/lib/audit/actions';
 import { db } from '@/lib/db/client';
 import { PEER_IP_HEADER } from '@/lib/http/client-ip';
@@ -35,35 +36,66 @@ describe('High Mobility: POST /compat/high-mobility/v1/auth_tokens', () => {
     return { org, key, assertion: await signAssertion(key, { aud: HM_AUD, sub: undefined, exp: undefined, iat: now, jti: randomUUID(), ver: 2, ...claims }) };
   }
 
-  it('exchanges a JSON or form assertion for an auth_token; the jti is accepted once', async () => {
+  it('exchanges a JSON or form assertion for 201 {auth_token, valid_from, valid_until}; the jti is accepted once', async () => {
     const { org, key, assertion } = await hmAssertion();
     const res = await highMobilityRoute(jsonRequest('/compat/high-mobility/v1/auth_tokens', { assertion }));
     expect(res.status).toBe(201);
     expect(res.headers.get('cache-control')).toBe('no-store');
-    const body = (await res.json()) as { auth_token: string; expires_in: number };
-    expect(body.expires_in).toBe(3600);
-    expect((await verifyAccessToken(body.auth_token))?.client_id).toBe(key.id);
+    const body = (await res.json()) as { auth_token: string; valid_from: string; valid_until: string };
+    // High Mobility's ServiceAccountTokenResponse: exactly these three, the dates in ISO 8601.
+    expect(Object.keys(body).sort()).toEqual(['auth_token', 'valid_from', 'valid_until']);
+    const claims = await verifyAccessToken(body.auth_token);
+    expect(claims?.client_id).toBe(key.id);
+    expect(body.valid_from).toBe(new Date((claims?.iat ?? 0) * 1000).toISOString());
+    expect(body.valid_until).toBe(new Date((claims?.exp ?? 0) * 1000).toISOString());
+    expect(Date.parse(body.valid_until) - Date.parse(body.valid_from)).toBe(3600_000);
 
     const replay = await highMobilityRoute(formRequest('/compat/high-mobility/v1/auth_tokens', { assertion }));
     expect(replay.status).toBe(401);
-    const err = (await replay.json()) as { errors: Array<{ title: string; detail: string }> };
-    expect(err.errors[0]?.detail).toMatch(/used already/);
+    const err = (await replay.json()) as { errors: Array<{ title: string; source: string; detail: string }> };
+    expect(err.errors[0]).toMatchObject({ title: 'Not authorized', source: 'Authorization', detail: expect.stringMatching(/used already/) });
 
     const events = await tokenEvents(org.id);
     expect(events.map((e) => e.action)).toEqual([TOKEN_ISSUED, TOKEN_REFUSED]);
     expect(events[0]?.details).toMatchObject({ grant_type: 'high_mobility:assertion', endpoint: '/compat/high-mobility/v1/auth_tokens' });
   });
 
-  it('answers errors in High Mobility\'s shape: missing assertion, missing ver, wrong audience, stale iat', async () => {
-    const missing = await highMobilityRoute(jsonRequest('/compat/high-mobility/v1/auth_tokens', {}));
-    expect(missing.status).toBe(400);
-    expect(await missing.json()).toMatchObject({ errors: [{ title: 'Invalid request' }] });
+  it('accepts a form-encoded assertion (the HMKit Fleet SDK posts a form)', async () => {
+    const { assertion } = await hmAssertion();
+    const res = await highMobilityRoute(formRequest('/compat/high-mobility/v1/auth_tokens', { assertion }));
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({ auth_token: expect.any(String), valid_until: expect.any(String) });
+  });
+
+  it("answers High Mobility's documented errors: 401 Not authorized for a missing or bad assertion, 422 for an unreadable body", async () => {
+    const notAuthorized = { errors: [{ title: 'Not authorized', source: 'Authorization', detail: expect.any(String) }] };
+    for (const body of [{}, { assertion: '' }, { assertion: 42 }]) {
+      const missing = await highMobilityRoute(jsonRequest('/compat/high-mobility/v1/auth_tokens', body));
+      expect(missing.status).toBe(401);
+      expect(await missing.json()).toMatchObject({ errors: [{ title: 'Not authorized', source: 'Authorization', detail: expect.stringContaining('Missing or invalid assertion') }] });
+    }
     for (const claims of [{ ver: undefined }, { aud: 'https://example.test' }, { iat: Math.floor(Date.now() / 1000) - 31 }]) {
       const { assertion } = await hmAssertion(claims);
       const res = await highMobilityRoute(jsonRequest('/compat/high-mobility/v1/auth_tokens', { assertion }));
       expect(res.status).toBe(401);
-      expect(((await res.json()) as { errors: unknown[] }).errors).toHaveLength(1);
+      const json = (await res.json()) as { errors: unknown[] };
+      expect(json).toMatchObject(notAuthorized);
+      expect(json.errors).toHaveLength(1);
     }
+    const garbage = await highMobilityRoute(
+      new Request('http://localhost:3000/compat/high-mobility/v1/auth_tokens', { method: 'POST', headers: { 'content-type': 'application/json', [PEER_IP_HEADER]: '127.0.0.1' }, body: '{"assertion":' }),
+    );
+    expect(garbage.status).toBe(422);
+    expect(await garbage.json()).toMatchObject({ errors: [{ title: 'Invalid request', detail: expect.any(String) }] });
+  });
+
+  it('audits a missing assertion as a refusal', async () => {
+    const res = await highMobilityRoute(jsonRequest('/compat/high-mobility/v1/auth_tokens', { assertion: null }));
+    expect(res.status).toBe(401);
+    const requestId = res.headers.get('x-request-id') ?? '';
+    const refused = await db.auditEvent.findMany({ where: { requestId } });
+    expect(refused.map((e) => e.action)).toEqual([TOKEN_REFUSED]);
+    expect(refused[0]?.details).toMatchObject({ grant_type: 'high_mobility:assertion', endpoint: '/compat/high-mobility/v1/auth_tokens', reason: 'assertion_missing' });
   });
 });
 
@@ -99,14 +131,32 @@ describe('Unity: POST /compat/unity/v1/token-exchange', () => {
     const noProject = await unityRoute(unityRequest('', basic(secret.id, secret.secret)));
     expect(noProject.status).toBe(400);
     expect(noProject.headers.get('content-type')).toBe('application/problem+json');
-    expect(await noProject.json()).toMatchObject({ status: 400, title: 'Bad Request' });
+    // Unity's error attributes: `code` is Unity's numeric error code (55 InvalidRequest), `details` an array.
+    expect(await noProject.json()).toMatchObject({ type: 'problems/basic', status: 400, title: 'Bad Request', code: 55, detail: expect.any(String), details: [] });
     const badAuth = await unityRoute(unityRequest(`?projectId=${projectId}`, basic(secret.id, 'lk_sec_wrong')));
     expect(badAuth.status).toBe(401);
-    expect(await badAuth.json()).toMatchObject({ status: 401, title: 'Unauthorized' });
+    const badAuthBody = (await badAuth.json()) as Record<string, unknown>;
+    expect(badAuthBody).toMatchObject({ status: 401, title: 'Unauthorized', code: 51, details: [] });
+    expect(badAuthBody.requestId).toBe(badAuth.headers.get('x-request-id'));
+    expect(JSON.stringify(badAuthBody)).not.toContain('lk_sec_wrong');
     const noAuth = await unityRoute(unityRequest(`?projectId=${projectId}`));
     expect(noAuth.status).toBe(401);
+    expect(await noAuth.json()).toMatchObject({ code: 51 });
     const unbound = await unityRoute(unityRequest(`?projectId=${projectId}`, basic(secret.id, secret.secret)));
     expect(unbound.status).toBe(403);
+    expect(await unbound.json()).toMatchObject({ status: 403, title: 'Forbidden', code: 53 });
+  });
+
+  it('accepts the SDK body {"scopes": []} as "all scopes"', async () => {
+    const org = await createTestOrg();
+    const account = await createAccount(org, { scopes: ['TILE', 'MATRIX'] });
+    const secret = await createClientSecret(account);
+    const { projectId } = await createProject(org, account);
+    const res = await unityRoute(unityRequest(`?projectId=${projectId}`, basic(secret.id, secret.secret), { scopes: [] }));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { accessToken: string };
+    expect(Object.keys(body)).toEqual(['accessToken']);
+    expect(await verifyAccessToken(body.accessToken)).toMatchObject({ project_id: projectId, scope: 'MATRIX TILE' });
   });
 });
 
@@ -146,6 +196,22 @@ describe('Gebeta Maps: /compat/gebeta/api/v1/external/{auth,refresh}', () => {
     const suspended = await gebetaAuthRoute(jsonRequest('/compat/gebeta/api/v1/external/auth', { client_token: pair.clientToken, server_token: pair.serverToken }));
     expect(suspended.status).toBe(403);
     expect(await suspended.json()).toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  it('refuses a refresh request without refresh_token as FAILED_VALIDATION, and an unknown one as 401', async () => {
+    const missing = await gebetaRefreshRoute(jsonRequest('/compat/gebeta/api/v1/external/refresh', {}));
+    expect(missing.status).toBe(400);
+    expect(await missing.json()).toEqual({ error: expect.stringContaining('refresh_token'), code: 'FAILED_VALIDATION' });
+    const unknown = await gebetaRefreshRoute(jsonRequest('/compat/gebeta/api/v1/external/refresh', { refresh_token: 'lk_rt_not-a-token' }));
+    expect(unknown.status).toBe(401);
+    expect(await unknown.json()).toMatchObject({ error: expect.any(String), code: 'UNAUTHORIZED' });
+  });
+
+  it("renders an unexpected failure as Gebeta's documented 500 body, without internals", async () => {
+    const res = gebetaError(new Error('connection to 10.0.0.5 refused, password=hunter2'), 'req-test');
+    expect(res.status).toBe(500);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body).toEqual({ error: 'Internal server error', code: 'INTERNAL_ERROR' });
   });
 });
 

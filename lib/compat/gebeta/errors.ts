@@ -2,9 +2,11 @@ import 'server-only';
 import { toOAuthError } from '@/lib/oauth/errors';
 
 /**
- * gebetaError renders an error in Gebeta Maps' shape, `{"error": "<message>", "code": "<CODE>"}`:
- * FAILED_VALIDATION (400), UNAUTHORIZED (401: wrong tokens or refresh token), FORBIDDEN (403:
- * account suspended or revoked, address not allowed), TOO_MANY_REQUESTS (429), INTERNAL_ERROR.
+ * gebetaError renders an error in Gebeta Maps' shape (docs.gebeta.app/authentication, "Error
+ * Responses"), `{"error": "<message>", "code": "<CODE>"}`: FAILED_VALIDATION (400, documented),
+ * UNAUTHORIZED (401: wrong tokens or refresh token; Gebeta documents 401 with `error` only),
+ * FORBIDDEN (403: account suspended or revoked, address not allowed), TOO_MANY_REQUESTS (429),
+ * INTERNAL_ERROR (5xx, with Gebeta's documented message "Internal server error").
  */
 export function gebetaError(error: unknown, requestId: string): Response {
   const e = toOAuthError(error, requestId);
@@ -16,5 +18,6 @@ export function gebetaError(error: unknown, requestId: string): Response {
   else if (e.error === 'slow_down') code = 'TOO_MANY_REQUESTS';
   const headers: Record<string, string> = { 'Cache-Control': 'no-store', 'X-Request-Id': requestId };
   if (e.retryAfter) headers['Retry-After'] = String(e.retryAfter);
-  return Response.json({ error: e.description, code }, { status, headers });
+  const message = e.error === 'server_error' ? 'Internal server error' : e.description;
+  return Response.json({ error: message, code }, { status, headers });
 }

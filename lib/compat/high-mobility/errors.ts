@@ -1,24 +1,39 @@
 import 'server-only';
 import { toOAuthError } from '@/lib/oauth/errors';
 
-const TITLES: Record<string, string> = {
-  invalid_request: 'Invalid request',
-  invalid_grant: 'Invalid assertion',
-  invalid_client: 'Unauthorized',
-  invalid_scope: 'Invalid scope',
-  slow_down: 'Too many requests',
-  server_error: 'Internal server error',
-};
-
 /**
- * highMobilityError renders an error in High Mobility's shape,
- * `{"errors": [{"title": …, "source": …, "detail": …}]}`: 400 for a bad request, 401 for an
- * assertion that does not authenticate, 429 and 5xx as the token service decides.
+ * highMobilityError renders an error in High Mobility's shape (their OpenAPI spec
+ * `hm-service-account-token-v1.yml`, POST /v1/auth_tokens):
+ * `{"errors": [{"title", "source", "detail"}]}`. An assertion that does not authenticate
+ * (missing, malformed, wrong signature or claims, replayed, account not usable) is 401 with
+ * title "Not authorized" and source "Authorization", as documented; a request that cannot be
+ * read at all is 422, the spec's other client error. 429 and 5xx (not in the spec) keep the shape.
  */
 export function highMobilityError(error: unknown, requestId: string): Response {
   const e = toOAuthError(error, requestId);
-  const status = e.error === 'invalid_grant' || e.error === 'unauthorized_client' ? 401 : e.status;
+  let status = e.status;
+  let title: string;
+  let source: string | undefined;
+  switch (e.error) {
+    case 'invalid_grant':
+    case 'invalid_client':
+    case 'unauthorized_client':
+    case 'invalid_scope':
+      [status, title, source] = [401, 'Not authorized', 'Authorization'];
+      break;
+    case 'invalid_request':
+      [status, title, source] = [422, 'Invalid request', 'body'];
+      break;
+    case 'slow_down':
+      title = 'Too many requests';
+      break;
+    case 'temporarily_unavailable':
+      title = 'Service unavailable';
+      break;
+    default:
+      title = 'Internal server error';
+  }
   const headers: Record<string, string> = { 'Cache-Control': 'no-store', 'X-Request-Id': requestId };
   if (e.retryAfter) headers['Retry-After'] = String(e.retryAfter);
-  return Response.json({ errors: [{ title: TITLES[e.error] ?? 'Unauthorized', source: 'assertion', detail: e.description }] }, { status, headers });
+  return Response.json({ errors: [{ title, ...(source ? { source } : {}), detail: e.description }] }, { status, headers });
 }

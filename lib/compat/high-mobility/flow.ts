@@ -1,9 +1,10 @@
 import 'server-only';
+import { decodeJwt } from 'jose';
 import { z } from 'zod';
 import { requestMeta } from '@/lib/http/request-meta';
 import { issuerUrl } from '@/lib/oauth/issuer';
-import { assertionGrant, refuseUnreadable, runGrant } from '@/lib/oauth/token-service';
-import { decodeJwt } from 'jose';
+import { refuse } from '@/lib/oauth/refusal';
+import { assertionGrant, refuseUnreadable, runGrant, type TokenResult } from '@/lib/oauth/token-service';
 import { readCompatBody } from '../body';
 import { highMobilityError } from './errors';
 
@@ -16,7 +17,9 @@ export function highMobilityAudiences(): string[] {
   return [`${issuerUrl()}${HIGH_MOBILITY_PREFIX}`, `${issuerUrl()}${ENDPOINT}`];
 }
 
-const bodySchema = z.object({ assertion: z.string({ error: 'assertion is required' }).min(1, { error: 'assertion is required' }).max(8192) });
+// Any JSON object or form is readable; a missing or non-string `assertion` is High Mobility's
+// documented 401 "Missing or invalid assertion", decided (and audited) inside the grant.
+const bodySchema = z.object({ assertion: z.unknown().optional() });
 
 function issuerOf(assertion: string): string | null {
   try {
@@ -27,23 +30,41 @@ function issuerOf(assertion: string): string | null {
   }
 }
 
+/** validity is the token's lifetime as High Mobility states it: ISO 8601 `valid_from` / `valid_until`. */
+function validity(result: TokenResult): { valid_from: string; valid_until: string } {
+  const now = Math.floor(Date.now() / 1000);
+  let from = now;
+  let until = now + result.expires_in;
+  try {
+    const claims = decodeJwt(result.access_token);
+    if (typeof claims.iat === 'number') from = claims.iat;
+    if (typeof claims.exp === 'number') until = claims.exp;
+  } catch {
+    // Our own token always decodes; the fallback above is only a guard.
+  }
+  return { valid_from: new Date(from * 1000).toISOString(), valid_until: new Date(until * 1000).toISOString() };
+}
+
 /**
  * highMobilityAuthToken serves POST /compat/high-mobility/v1/auth_tokens: `{"assertion": JWT}`
  * (JSON or form), an ES256 JWT signed with a key pair whose claims are `iss` (the key id),
- * `aud`, `iat` (30 s tolerance), `jti` (once) and `ver`. Answers `{"auth_token", "expires_in"}`
- * or High Mobility's `{"errors": [{title, detail}]}`. The assertion rules, lifecycle checks,
- * replay guard and audit are the shared token service's.
+ * `aud`, `iat` (30 s tolerance), `jti` (once) and `ver`. Answers 201
+ * `{"auth_token", "valid_from", "valid_until"}` (High Mobility's ServiceAccountTokenResponse) or
+ * their `{"errors": [{title, source, detail}]}`. The assertion rules, lifecycle checks, replay
+ * guard and audit are the shared token service's.
  */
 export async function highMobilityAuthToken(request: Request): Promise<Response> {
   const meta = requestMeta(request.headers);
   const ctx = { meta, endpoint: ENDPOINT };
   try {
-    const { assertion } = await readCompatBody(request, bodySchema).catch((error: unknown) => refuseUnreadable(GRANT_TYPE, ctx, error));
-    const result = await runGrant(GRANT_TYPE, ctx, issuerOf(assertion), async (attempt) => {
+    const body = await readCompatBody(request, bodySchema).catch((error: unknown) => refuseUnreadable(GRANT_TYPE, ctx, error));
+    const assertion = typeof body.assertion === 'string' ? body.assertion.trim() : '';
+    const result = await runGrant(GRANT_TYPE, ctx, assertion ? issuerOf(assertion) : null, async (attempt) => {
+      if (!assertion) refuse('invalid_grant', 'assertion_missing', 'Missing or invalid assertion. It must be a JWT signed with the service account key.');
       return assertionGrant(assertion, { audiences: highMobilityAudiences(), requireExp: false, requiredClaims: ['ver'] }, attempt, ctx, null);
     });
     return Response.json(
-      { auth_token: result.access_token, token_type: result.token_type, expires_in: result.expires_in, scope: result.scope },
+      { auth_token: result.access_token, ...validity(result) },
       { status: 201, headers: { 'Cache-Control': 'no-store', 'X-Request-Id': meta.requestId } },
     );
   } catch (error) {

@@ -2,9 +2,10 @@ import 'server-only';
 import { toOAuthError } from '@/lib/oauth/errors';
 
 /**
- * restApiError renders an error the way RestAPI.com's System endpoints do: a JSON object with
- * the HTTP `status` and a `message` (400 invalid input, 401 wrong clientId/clientSecret,
- * 403 account not allowed, 429, 5xx).
+ * restApiError renders an error as a JSON object with the HTTP `status` and a `message` (400
+ * invalid input, 401 wrong clientId/clientSecret, 403 account not allowed, 429, 5xx).
+ * RestAPI.com's public docs show no error response for System/UserAccount, so this shape is
+ * Latchkey's own choice, not a documented one.
  */
 export function restApiError(error: unknown, requestId: string): Response {
   const e = toOAuthError(error, requestId);

@@ -14,7 +14,8 @@ const bodySchema = z.object({
 
 /**
  * restApiUserAccount serves POST /compat/restapi/System/UserAccount: `{clientId, clientSecret}`
- * (a client secret's key id and secret) → `{"token": …}`. Same checks and audit as
+ * (a client secret's key id and secret) → `{"token": …}`, as docs.restapi.com's service
+ * accounts page shows (`const { token } = await response.json()`). Same checks and audit as
  * client_credentials with client_secret_post.
  */
 export async function restApiUserAccount(request: Request): Promise<Response> {
