@@ -1,5 +1,5 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { db } from '@/lib/db/client';
 import { open, seal } from '@/lib/crypto/secret-box';
 import { issuerUrl } from '@/lib/oauth/issuer';
@@ -17,6 +17,7 @@ import {
 
 useFreshDatabase();
 beforeEach(() => resetSigningKeyCache());
+afterEach(() => vi.useRealTimers());
 
 const mint = () => mintAccessToken({ serviceAccountId: 'sa_test', clientId: 'kid_test', scopes: ['TILE'], lifetimeSeconds: 600 });
 
@@ -82,6 +83,19 @@ describe('signing keys', () => {
     expect((await db.signingKey.findUniqueOrThrow({ where: { id: oldKid } })).status).toBe('RETIRED');
     expect((await publishedJwks()).keys.map((k) => k.kid)).toEqual(expect.arrayContaining([oldKid, kid]));
     expect(await verifyAccessToken(before.token)).not.toBeNull();
+  });
+
+  it('a token verified once (and remembered) stops verifying when it expires, and a tampered copy never verifies', async () => {
+    const { token } = await mint();
+    expect(await verifyAccessToken(token)).not.toBeNull();
+    expect(await verifyAccessToken(token)).not.toBeNull();
+    const [h, p, s] = token.split('.');
+    const claims = JSON.parse(Buffer.from(p ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+    const forged = `${h}.${Buffer.from(JSON.stringify({ ...claims, scope: 'TILE MATRIX' })).toString('base64url')}.${s}`;
+    expect(await verifyAccessToken(forged)).toBeNull();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 601_000);
+    expect(await verifyAccessToken(token)).toBeNull();
   });
 
   it('the database refuses a second ACTIVE key', async () => {

@@ -1,6 +1,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { issuerUrl } from '@/lib/oauth/issuer';
 import { activeSigningKey, verificationKey } from '@/lib/signing-keys/signing-keys';
@@ -77,6 +78,15 @@ const claimsSchema = z.object({
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /**
+ * Tokens whose signature and claims passed, by their exact text, until they expire: a resource
+ * server introspects the same token on every call it serves, and an ECDSA verification costs
+ * more than the rest of an introspection. Only tokens Latchkey signed can get in (forgeries
+ * fail verification), the cache is bounded, and expiry and the key's publication are checked
+ * again on every hit. Lifecycle state (revocation, account, credential) is never cached.
+ */
+const verified = new LRUCache<string, { claims: AccessTokenClaims; kid: string }>({ max: 20_000 });
+
+/**
  * verifyAccessToken checks an access token's shape, signature (a published Latchkey key),
  * `typ`, `iss`, `aud` and expiry, and parses its claims. Null for anything else: callers
  * answer "inactive" without saying why. Lifecycle state (revocation, account status) is
@@ -84,6 +94,12 @@ const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
  */
 export async function verifyAccessToken(token: string): Promise<AccessTokenClaims | null> {
   if (token.length > 8192 || !JWT_SHAPE.test(token)) return null;
+  const hit = verified.get(token);
+  if (hit) {
+    if (hit.claims.exp > Math.floor(Date.now() / 1000) && (await verificationKey(hit.kid))) return hit.claims;
+    verified.delete(token);
+    return null;
+  }
   try {
     const header = decodeProtectedHeader(token);
     if (header.alg !== 'ES256' || typeof header.kid !== 'string') return null;
@@ -99,7 +115,9 @@ export async function verifyAccessToken(token: string): Promise<AccessTokenClaim
     const parsed = claimsSchema.safeParse(payload);
     if (!parsed.success) return null;
     const aud = Array.isArray(parsed.data.aud) ? (parsed.data.aud[0] ?? '') : parsed.data.aud;
-    return { ...parsed.data, aud };
+    const claims = { ...parsed.data, aud };
+    verified.set(token, { claims, kid: header.kid });
+    return claims;
   } catch {
     return null;
   }
