@@ -17,6 +17,8 @@ export type TokenAttempt = {
   /** The presented client id / key id, only when it has the shape of one (never a secret). */
   clientId: string | null;
   principal: Principal | null;
+  /** Whether a cached copy of a client secret may decide (client_credentials only; runGrant sets it). */
+  cache?: boolean;
 };
 
 const CLIENT_ID_SHAPE = /^(kid|kp|ctp)_[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -59,7 +61,7 @@ export async function verifySecretCredential(id: string, secret: string, attempt
   let principal: Principal | null = null;
   if (id.startsWith('kid_')) {
     if (!CLIENT_ID_SHAPE.test(id) || !isWellFormedSecret('clientSecret', secret)) bad();
-    principal = await findClientSecret(id);
+    principal = await findClientSecret(id, { cached: attempt.cache === true });
   } else if (id.startsWith('lk_pub_')) {
     if (!isWellFormedSecret('clientToken', id) || !isWellFormedSecret('serverToken', secret)) bad();
     principal = await findClientTokenPair({ clientToken: id });

@@ -1,4 +1,5 @@
 import 'server-only';
+import { LRUCache } from 'lru-cache';
 import { hotQuery } from './hot-db';
 
 /** The three kinds of credential that can obtain tokens, and the table each lives in. */
@@ -14,6 +15,10 @@ export type Principal = {
   hash: Uint8Array | null;
   hashKeyVersion: number | null;
   publicKeyJwk: unknown;
+  /** Client secrets: latchkey_client_secret_fingerprint of what this copy was read from. */
+  fingerprint: string | null;
+  /** True when this copy came from the cache, i.e. may be outdated (see findClientSecret). */
+  fromCache: boolean;
   account: {
     id: string;
     organizationId: string;
@@ -35,6 +40,7 @@ type Row = {
   hash: Uint8Array | null;
   hash_key_version: number | null;
   public_key_jwk: unknown;
+  fingerprint: string | null;
   sa_id: string;
   organization_id: string;
   org_slug: string;
@@ -64,6 +70,8 @@ function toPrincipal(kind: CredentialKind, row: Row | undefined): Principal | nu
     hash: row.hash,
     hashKeyVersion: row.hash_key_version,
     publicKeyJwk: row.public_key_jwk,
+    fingerprint: row.fingerprint,
+    fromCache: false,
     account: {
       id: row.sa_id,
       organizationId: row.organization_id,
@@ -80,18 +88,44 @@ function toPrincipal(kind: CredentialKind, row: Row | undefined): Principal | nu
 }
 
 const FROM = (table: string) => `FROM ${table} c JOIN service_accounts sa ON sa.id = c.service_account_id JOIN organizations o ON o.id = sa.organization_id`;
-const SECRET_SQL = `SELECT c.id AS credential_id, c.status::text AS credential_status, c.expires_at, c.secret_hash AS hash,
-  c.hash_key_version, NULL::jsonb AS public_key_jwk, ${ACCOUNT_COLUMNS} ${FROM('client_secrets')} WHERE c.id = $1`;
+// Client secrets come from a view (migration 0005) that also computes their fingerprint, so
+// that the audit batch can tell whether a cached copy still holds (see findClientSecret).
+const SECRET_SQL = `SELECT p.*, NULL::jsonb AS public_key_jwk FROM latchkey_client_secret_principals p WHERE p.credential_id = $1`;
 const KEY_PAIR_SQL = `SELECT c.id AS credential_id, c.status::text AS credential_status, c.expires_at, NULL::bytea AS hash,
-  NULL::int AS hash_key_version, c.public_key_jwk, ${ACCOUNT_COLUMNS} ${FROM('key_pairs')} WHERE c.id = $1`;
+  NULL::int AS hash_key_version, c.public_key_jwk, NULL::text AS fingerprint, ${ACCOUNT_COLUMNS} ${FROM('key_pairs')} WHERE c.id = $1`;
 const PAIR_SQL = (column: 'client_token' | 'id') => `SELECT c.id AS credential_id, c.status::text AS credential_status, c.expires_at,
-  c.server_token_hash AS hash, c.hash_key_version, NULL::jsonb AS public_key_jwk, ${ACCOUNT_COLUMNS} ${FROM('client_token_pairs')} WHERE c.${column} = $1`;
+  c.server_token_hash AS hash, c.hash_key_version, NULL::jsonb AS public_key_jwk, NULL::text AS fingerprint, ${ACCOUNT_COLUMNS} ${FROM('client_token_pairs')} WHERE c.${column} = $1`;
 const PAIR_BY_TOKEN_SQL = PAIR_SQL('client_token');
 const PAIR_BY_ID_SQL = PAIR_SQL('id');
 
-/** findClientSecret loads a client secret by its key id (kid_…) with its account. */
-export async function findClientSecret(id: string): Promise<Principal | null> {
-  return toPrincipal('client_secret', (await hotQuery<Row>(SECRET_SQL, [id])).rows[0]);
+/**
+ * Client secrets as last read, by key id, for the client_credentials grant: the hottest path
+ * of the service, where one read per request costs as much as the rest of the request. A copy
+ * is only ever a basis for a decision that the database confirms: the issuance's audit batch
+ * commits only if the secret's fingerprint is unchanged (usage-log.ts), and a refusal is decided
+ * again on fresh data (token-service.ts runGrant). Entries also expire after CACHE_TTL_MS.
+ */
+const CACHE_TTL_MS = 60_000;
+const cachedSecrets = new LRUCache<string, Principal>({ max: 10_000, ttl: CACHE_TTL_MS });
+
+/**
+ * findClientSecret loads a client secret by its key id (kid_…) with its account; with
+ * `cached`, a copy read earlier will do (its `fromCache` is true).
+ */
+export async function findClientSecret(id: string, options: { cached?: boolean } = {}): Promise<Principal | null> {
+  if (options.cached) {
+    const hit = cachedSecrets.get(id);
+    if (hit) return hit;
+  }
+  const principal = toPrincipal('client_secret', (await hotQuery<Row>(SECRET_SQL, [id])).rows[0]);
+  if (principal) cachedSecrets.set(id, { ...principal, fromCache: true });
+  else cachedSecrets.delete(id);
+  return principal;
+}
+
+/** forgetClientSecret drops the cached copy of a client secret (it was found outdated). */
+export function forgetClientSecret(id: string): void {
+  cachedSecrets.delete(id);
 }
 
 /** findKeyPair loads a key pair by its key id (kp_…) with its account. */

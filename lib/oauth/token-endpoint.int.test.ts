@@ -290,6 +290,46 @@ describe('lifecycle', () => {
     expect(reasons).toEqual(['account_suspended', 'account_revoked']);
   });
 
+  it('decides on fresh data whatever it read before: a removed scope, a shrunk allow-list, a reactivation', async () => {
+    const { org, account, secret } = await setup({ scopes: ['TILE', 'MATRIX'] });
+    expect((await clientCredentials(secret)).body.scope).toBe('MATRIX TILE');
+    const matrix = await db.scope.findFirstOrThrow({ where: { organizationId: org.id, name: 'MATRIX' } });
+    await db.serviceAccountScope.delete({ where: { serviceAccountId_scopeId: { serviceAccountId: account.id, scopeId: matrix.id } } });
+    expect((await clientCredentials(secret)).body.scope).toBe('TILE');
+    expect((await clientCredentials(secret, { scope: 'MATRIX' })).body.error).toBe('invalid_scope');
+
+    await db.serviceAccount.update({ where: { id: account.id }, data: { ipAllowList: ['10.9.9.0/24'] } });
+    const outside = await clientCredentials(secret);
+    expect(outside.body.error).toBe('unauthorized_client');
+
+    await db.serviceAccount.update({ where: { id: account.id }, data: { ipAllowList: [], status: 'SUSPENDED', suspendedAt: new Date() } });
+    expect((await clientCredentials(secret)).body.error).toBe('unauthorized_client');
+    await db.serviceAccount.update({ where: { id: account.id }, data: { status: 'ACTIVE', suspendedAt: null } });
+    expect((await clientCredentials(secret)).res.status).toBe(200);
+
+    // One event per request, each telling what was finally decided.
+    const events = await tokenEvents(org.id);
+    expect(events.map((e) => [e.action, (e.details as { reason?: string }).reason ?? null])).toEqual([
+      [TOKEN_ISSUED, null],
+      [TOKEN_ISSUED, null],
+      [TOKEN_REFUSED, 'scope_not_held'],
+      [TOKEN_REFUSED, 'ip_not_allowed'],
+      [TOKEN_REFUSED, 'account_suspended'],
+      [TOKEN_ISSUED, null],
+    ]);
+  });
+
+  it('never issues to a secret disabled while requests are in flight', async () => {
+    const { org, secret } = await setup();
+    expect((await clientCredentials(secret)).res.status).toBe(200);
+    await db.clientSecret.update({ where: { id: secret.id }, data: { status: 'DISABLED' } });
+    const answers = await Promise.all(Array.from({ length: 8 }, () => clientCredentials(secret)));
+    expect(answers.map((a) => a.res.status)).toEqual(Array(8).fill(401));
+    const events = await tokenEvents(org.id);
+    expect(events.filter((e) => e.action === TOKEN_ISSUED)).toHaveLength(1);
+    expect(events.filter((e) => e.action === TOKEN_REFUSED)).toHaveLength(8);
+  });
+
   it('a disabled or expired credential gets no token, and tokens it obtained introspect inactive', async () => {
     const { org, secret } = await setup();
     const caller = await createClientSecret(await createAccount(org));

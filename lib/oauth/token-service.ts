@@ -21,10 +21,10 @@ import {
 } from './client-auth';
 import { tokenUrl } from './issuer';
 import { resolveNarrowing, type Narrowing } from './narrowing';
-import { findClientTokenPair, findPrincipalByCredentialId, type Principal } from './principals';
+import { findClientTokenPair, findPrincipalByCredentialId, forgetClientSecret, type Principal } from './principals';
 import { refuse, refusalReason, TokenRefusal } from './refusal';
 import { issuedEvent, refusedEvent, type IssuedDetails } from './token-audit';
-import { recordTokenEvent } from './usage-log';
+import { recordTokenEvent, StaleCredential, type CredentialUse } from './usage-log';
 
 export const GRANT = {
   clientCredentials: 'client_credentials',
@@ -94,25 +94,53 @@ export async function limitCaller(ip: string | null, clientId: string | null): P
   if (clientId) await consume(perClient, clientId, 'client');
 }
 
+/** Thrown when a decision made on a cached copy must be made again on fresh data. */
+class DecideAgain extends Error {}
+
 /**
  * runGrant is the frame around every issuance, whichever endpoint asked: rate limits (per IP,
  * then per presented client id), the grant itself, and exactly one audit event, TOKEN_ISSUED or
  * TOKEN_REFUSED with a stable reason, committed before the answer leaves (so no token exists
  * that the log does not know), and the credential's last use. Never logs a secret or a token.
+ *
+ * A `cacheable` grant (client_credentials) may be decided on a cached copy of its client secret
+ * (principals.ts findClientSecret). That copy never has the last word: the audit batch commits
+ * the issuance only if the secret and its account are unchanged, and a refusal is not recorded
+ * before the same request was decided again on fresh data. Either way the grant then runs once
+ * more, without the cache.
  */
 export async function runGrant(
   grantType: string,
   ctx: TokenCallContext,
   presentedClientId: string | null,
   grant: (attempt: TokenAttempt) => Promise<GrantOutcome>,
+  options: { cacheable?: boolean } = {},
 ): Promise<TokenResult> {
-  const attempt: TokenAttempt = { grantType, clientId: auditableClientId(presentedClientId), principal: null };
-  let outcome: GrantOutcome;
+  const clientId = auditableClientId(presentedClientId);
   purgeExpiredState();
   try {
-    await limitCaller(ctx.meta.ip, attempt.clientId);
+    await limitCaller(ctx.meta.ip, clientId);
+  } catch (error) {
+    await recordTokenEvent(refusedEvent({ grantType, clientId, principal: null }, ctx.meta, ctx.endpoint, error instanceof AppError ? error.code : 'server_error', refusalReason(error)));
+    throw error;
+  }
+  if (options.cacheable) {
+    try {
+      return await decide(grantType, ctx, clientId, grant, true);
+    } catch (error) {
+      if (!(error instanceof DecideAgain)) throw error;
+    }
+  }
+  return decide(grantType, ctx, clientId, grant, false);
+}
+
+async function decide(grantType: string, ctx: TokenCallContext, clientId: string | null, grant: (attempt: TokenAttempt) => Promise<GrantOutcome>, cache: boolean): Promise<TokenResult> {
+  const attempt: TokenAttempt = { grantType, clientId, principal: null, cache };
+  let outcome: GrantOutcome;
+  try {
     outcome = await grant(attempt);
   } catch (error) {
+    if (attempt.principal?.fromCache && error instanceof TokenRefusal) throw new DecideAgain();
     if (!(error instanceof TokenRefusal && error.audited)) {
       const code = error instanceof AppError ? error.code : 'server_error';
       await recordTokenEvent(refusedEvent(attempt, ctx.meta, ctx.endpoint, code, refusalReason(error)));
@@ -120,9 +148,16 @@ export async function runGrant(
     throw error;
   }
   const { principal } = outcome;
-  const use = { kind: principal.kind, credentialId: principal.credentialId, serviceAccountId: principal.account.id, ip: ctx.meta.ip, at: new Date() };
-  // An audited outcome has its event in the log already (same transaction as its refresh token).
-  await recordTokenEvent(outcome.audited ? null : issuedEvent(attempt, ctx.meta, ctx.endpoint, outcome.details), use);
+  const use: CredentialUse = { kind: principal.kind, credentialId: principal.credentialId, serviceAccountId: principal.account.id, ip: ctx.meta.ip, at: new Date() };
+  if (principal.fromCache && principal.fingerprint) use.fingerprint = principal.fingerprint;
+  try {
+    // An audited outcome has its event in the log already (same transaction as its refresh token).
+    await recordTokenEvent(outcome.audited ? null : issuedEvent(attempt, ctx.meta, ctx.endpoint, outcome.details), use);
+  } catch (error) {
+    if (!(error instanceof StaleCredential)) throw error;
+    forgetClientSecret(principal.credentialId);
+    throw new DecideAgain();
+  }
   return outcome.result;
 }
 
@@ -320,6 +355,7 @@ function presentedClientId(form: URLSearchParams, authorization: string | null):
  */
 export async function exchangeToken(form: URLSearchParams, authorization: string | null, ctx: TokenCallContext): Promise<TokenResult> {
   const grantType = form.get('grant_type') ?? '';
+  const cacheable = grantType === GRANT.clientCredentials;
   return runGrant(grantType || '(none)', ctx, presentedClientId(form, authorization), async (attempt) => {
     const keys = [...form.keys()];
     if (new Set(keys).size !== keys.length) refuse('invalid_request', 'repeated_parameter', 'A parameter was sent more than once.');
@@ -345,6 +381,6 @@ export async function exchangeToken(form: URLSearchParams, authorization: string
       default:
         return tokenExchangeGrant(form, attempt, ctx, client?.principal ?? null);
     }
-  });
+  }, { cacheable });
 }
 

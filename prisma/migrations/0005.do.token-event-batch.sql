@@ -8,9 +8,33 @@
 -- each chain's actual last link: each statement of a VOLATILE function sees every commit made
 -- before it started, so these reads see every append that finished before the lock was ours.
 -- If any chain moved on (another instance or a console action appended), it writes nothing
--- and answers ok = false with the actual last links, for the caller to chain again. Otherwise
--- it appends the events and stamps the last use of the credentials and accounts. The locks
--- are held to the end of the caller's (implicit) transaction.
+-- and answers ok = false with the actual last links, for the caller to chain again. If a client
+-- secret's fingerprint (guard_secret_ids / guard_fingerprints, for issuances decided on a
+-- cached copy) changed, it writes nothing and answers ok = false with the positions of those
+-- guards in stale_guards. Otherwise it appends the events and stamps the last use of the
+-- credentials and accounts. The locks are held to the end of the caller's (implicit)
+-- transaction.
+-- A client secret as the token service decides on it (lib/oauth/principals.ts reads it from
+-- here), with a fingerprint: everything an issuance depends on (the secret's hash, status and
+-- expiry; its account's status, allow-list, lifetime, flags and scopes; the organization's
+-- slug), hashed. The token service may decide on a copy it read earlier; the batch below then
+-- commits the issuance only if the fingerprint is still the same, so a suspension, a disabled
+-- secret or a removed scope is never outrun by a cached copy. Last-use stamps are not part of it.
+CREATE VIEW "latchkey_client_secret_principals" AS
+SELECT c.id AS credential_id, c.status::text AS credential_status, c.expires_at, c.secret_hash AS hash, c.hash_key_version,
+       sa.id AS sa_id, sa.organization_id, o.slug AS org_slug, sa.name AS sa_name, sa.status::text AS sa_status, sa.is_admin,
+       sa.platform::text AS platform, sa.token_lifetime_seconds, sa.ip_allow_list, sc.scopes,
+       md5(ROW(c.status, extract(epoch FROM c.expires_at), encode(c.secret_hash, 'hex'), c.hash_key_version, c.service_account_id,
+               sa.organization_id, o.slug, sa.name, sa.status, sa.is_admin, sa.platform, sa.token_lifetime_seconds, sa.ip_allow_list,
+               sc.scopes)::text) AS fingerprint
+FROM client_secrets c
+JOIN service_accounts sa ON sa.id = c.service_account_id
+JOIN organizations o ON o.id = sa.organization_id
+CROSS JOIN LATERAL (
+  SELECT COALESCE(array_agg(s.name ORDER BY s.name), '{}') AS scopes
+  FROM service_account_scopes sas JOIN scopes s ON s.id = sas.scope_id
+  WHERE sas.service_account_id = sa.id) sc;
+
 CREATE FUNCTION "latchkey_append_token_events"(
   lock_namespace INT,
   chain_keys TEXT[],
@@ -25,7 +49,8 @@ CREATE FUNCTION "latchkey_append_token_events"(
   key_pair_ids TEXT[], key_pair_at TIMESTAMPTZ[], key_pair_ip TEXT[],
   pair_ids TEXT[], pair_at TIMESTAMPTZ[], pair_ip TEXT[],
   account_ids TEXT[], account_at TIMESTAMPTZ[],
-  OUT ok BOOLEAN, OUT head_seqs BIGINT[], OUT head_hashes TEXT[])
+  guard_secret_ids TEXT[], guard_fingerprints TEXT[],
+  OUT ok BOOLEAN, OUT head_seqs BIGINT[], OUT head_hashes TEXT[], OUT stale_guards INT[])
   LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
   chains INT := coalesce(array_length(chain_keys, 1), 0);
@@ -39,6 +64,7 @@ BEGIN
     PERFORM pg_advisory_xact_lock(lock_namespace, hashtext(chain_keys[i]));
   END LOOP;
   ok := true;
+  stale_guards := '{}';
   head_seqs := '{}';
   head_hashes := '{}';
   FOR i IN 1 .. chains LOOP
@@ -58,6 +84,14 @@ BEGIN
     END IF;
   END LOOP;
   IF NOT ok THEN
+    RETURN;
+  END IF;
+  SELECT coalesce(array_agg(g.i::int ORDER BY g.i), '{}') INTO stale_guards
+    FROM unnest(guard_secret_ids, guard_fingerprints) WITH ORDINALITY AS g(id, fingerprint, i)
+    LEFT JOIN latchkey_client_secret_principals p ON p.credential_id = g.id
+    WHERE p.fingerprint IS DISTINCT FROM g.fingerprint;
+  IF cardinality(stale_guards) > 0 THEN
+    ok := false;
     RETURN;
   END IF;
 

@@ -39,7 +39,7 @@ export async function unityTokenExchange(request: Request): Promise<Response> {
       if (!basic) throw new AppError('invalid_client', 'Send the service account key id and secret as HTTP Basic credentials.');
       const principal = await verifySecretCredential(basic.id, basic.secret, attempt);
       return clientCredentialsGrant(principal, attempt, ctx, input.scopes ? input.scopes.join(' ') : null, { projectId: input.projectId, environmentId: input.environmentId ?? null });
-    });
+    }, { cacheable: true });
     return Response.json({ accessToken: result.access_token }, { headers: { 'Cache-Control': 'no-store', 'X-Request-Id': meta.requestId } });
   } catch (error) {
     return unityError(error, meta.requestId);
