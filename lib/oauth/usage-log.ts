@@ -1,7 +1,7 @@
 import 'server-only';
 import { GENESIS_HASH } from '@/lib/audit/hash-chain';
 import { AUDIT_LOCK_NAMESPACE, auditChainKey, chainAuditEvent, type AuditEventInput } from '@/lib/audit/record-audit-event';
-import { hotQuery } from './hot-db';
+import { hotPool, hotQuery, statementName } from './hot-db';
 import type { CredentialKind } from './principals';
 
 /** A credential use to stamp on the credential and its account (last used at / from). */
@@ -18,49 +18,63 @@ export type CredentialUse = {
 type Item = { event: AuditEventInput | null; use?: CredentialUse; resolve: () => void; reject: (error: unknown) => void };
 
 const MAX_BATCH = 256;
-/** A chain's last link as this process last committed it (a prediction, verified on use). */
+/** A chain's last link as this writer last committed it (a prediction, verified on use). */
 type ChainHead = { seq: bigint; hash: string };
-const state = globalThis as unknown as { __latchkeyUsageLog?: { queue: Item[]; running: boolean; heads?: Map<string, ChainHead> } };
-const log = (state.__latchkeyUsageLog ??= { queue: [], running: false });
-const heads = (log.heads ??= new Map<string, ChainHead>());
+type Heads = Map<string, ChainHead>;
 
 /** The order in which the function takes each kind's last uses. */
 const TABLES: Record<CredentialKind, true> = { client_secret: true, key_pair: true, client_token_pair: true };
 
+export type TokenEventLog = { record(event: AuditEventInput | null, use?: CredentialUse): Promise<void> };
+
 /**
- * recordTokenEvent appends a token audit event (and stamps the credential's last use) and
- * resolves once both are committed: the token endpoint hands out no token whose issuance is
- * not in the audit log. Events arriving while a batch commits are written together in the next
- * transaction ("group commit"), so the hot path pays one transaction per batch, not per
- * request, and the per-organization chain lock is taken once per batch and organization.
+ * createTokenEventLog makes a group-commit writer: it appends token audit events (and stamps
+ * credentials' last use) and resolves each once it is committed: the token endpoint hands out
+ * no token whose issuance is not in the audit log. Events arriving while a batch commits are
+ * written together in the next one ("group commit"), so the hot path pays one statement per
+ * batch, not per request. A process has one (recordTokenEvent); several processes (instances)
+ * append to the same chains side by side.
  */
-export function recordTokenEvent(event: AuditEventInput | null, use?: CredentialUse): Promise<void> {
-  return new Promise((resolve, reject) => {
-    log.queue.push({ event, use, resolve, reject });
-    if (!log.running) void drain();
-  });
-}
-
-async function drain(): Promise<void> {
-  log.running = true;
-  try {
-    while (log.queue.length > 0) {
-      const batch = log.queue.splice(0, MAX_BATCH);
-      try {
-        const stale = await writeBatch(batch);
-        for (const item of batch) {
-          if (stale.has(item)) item.reject(new StaleCredential());
-          else item.resolve();
+export function createTokenEventLog(): TokenEventLog {
+  const queue: Item[] = [];
+  const heads: Heads = new Map();
+  let running = false;
+  async function drain(): Promise<void> {
+    running = true;
+    try {
+      while (queue.length > 0) {
+        const batch = queue.splice(0, MAX_BATCH);
+        try {
+          const stale = await writeBatch(batch, heads);
+          for (const item of batch) {
+            if (stale.has(item)) item.reject(new StaleCredential());
+            else item.resolve();
+          }
+        } catch (error) {
+          for (const item of batch) item.reject(error);
         }
-      } catch (error) {
-        for (const item of batch) item.reject(error);
       }
+    } finally {
+      running = false;
     }
-  } finally {
-    log.running = false;
   }
+  return {
+    record(event, use) {
+      return new Promise((resolve, reject) => {
+        queue.push({ event, use, resolve, reject });
+        if (!running) void drain();
+      });
+    },
+  };
 }
 
+const state = globalThis as unknown as { __latchkeyTokenEventLog?: TokenEventLog };
+
+/** recordTokenEvent appends through this process's writer (see createTokenEventLog). */
+export function recordTokenEvent(event: AuditEventInput | null, use?: CredentialUse): Promise<void> {
+  state.__latchkeyTokenEventLog ??= createTokenEventLog();
+  return state.__latchkeyTokenEventLog.record(event, use);
+}
 
 /**
  * One statement writes a whole batch: latchkey_append_token_events (migration 0005) takes the
@@ -73,8 +87,6 @@ const APPEND_SQL = `SELECT ok, head_seqs::text[] AS head_seqs, head_hashes, stal
   $1, $2, $3, $4, $5,
   $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
   $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34)`;
-/** How often a batch is chained again when other writers keep appending to its chains. */
-const MAX_ATTEMPTS = 5;
 
 type Chains = Map<string | null, AuditEventInput[]>;
 type Answer = { ok: boolean; head_seqs: string[]; head_hashes: string[]; stale_guards: number[] };
@@ -94,50 +106,94 @@ function guardKey(use: CredentialUse | undefined): string | null {
   return use?.fingerprint ? `${use.credentialId} ${use.fingerprint}` : null;
 }
 
+/** A batch as the function's arguments, chained onto `chainHeads` (null: only ask for the last links). */
+function appendArguments(batch: Item[], chains: Chains, chainHeads: ChainHead[] | null) {
+  const keys = [...chains.keys()].map(auditChainKey);
+  const { columns, last } = chainHeads ? chainEvents(chains, chainHeads) : { columns: EMPTY_EVENTS, last: [] };
+  const guards = [...new Set(batch.map((item) => guardKey(item.use)).filter((g) => g !== null))];
+  const expected = chainHeads ? chainHeads.map((h) => h.hash) : keys.map(() => '');
+  const values = [AUDIT_LOCK_NAMESPACE, keys, [...chains.keys()], expected, GENESIS_HASH, ...columns, ...useColumns(batch), guards.map((g) => g.split(' ')[0]), guards.map((g) => g.split(' ')[1])];
+  return { keys, last, guards, values };
+}
+
+function headsOf(answer: Answer): ChainHead[] {
+  return answer.head_seqs.map((seq, k) => ({ seq: BigInt(seq), hash: answer.head_hashes[k] ?? GENESIS_HASH }));
+}
+
 /**
- * writeBatch commits a batch: usually in one round trip, chained onto the last links this
- * process committed; when another writer appended in between (another instance, a console
- * action), or on this process's first batch, the answer brings the actual last links and the
- * batch is chained again. Items whose guarded credential changed are left out (and returned)
- * and the rest is sent again. A failed statement writes nothing, and the whole batch is rejected.
+ * writeBatch commits a batch and returns the items left out because their guarded credential
+ * changed (they are not written).
+ *
+ * Usually in one round trip: one statement, in its own transaction, chained onto the last links
+ * this process committed. When that prediction is stale (another instance or a console action
+ * appended, or this is the process's first batch), or a guard failed, the batch is written in a
+ * transaction that keeps the chains' locks from the moment it reads their last links to its
+ * COMMIT, so that no other writer can move them in between: it always gets through. A failed
+ * statement writes nothing, and the whole batch is rejected.
  */
-async function writeBatch(items: Item[]): Promise<Set<Item>> {
-  const stale = new Set<Item>();
-  let batch = items;
-  let chains = chainsOf(batch);
-  let keys = [...chains.keys()].map(auditChainKey);
-  let predicted = keys.map((key) => heads.get(key) ?? null);
+async function writeBatch(items: Item[], heads: Heads): Promise<Set<Item>> {
+  const chains = chainsOf(items);
+  const keys = [...chains.keys()].map(auditChainKey);
+  const predicted = keys.map((key) => heads.get(key));
   try {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS + 1; attempt++) {
-      // A chain without a prediction is asked for its last link first (nothing is written).
-      const known = predicted.every((h) => h !== null) ? (predicted as ChainHead[]) : null;
-      const { columns, last } = known ? chainEvents(chains, known) : { columns: EMPTY_EVENTS, last: [] };
-      const guards = [...new Set(batch.map((item) => guardKey(item.use)).filter((g) => g !== null))];
-      const guardColumns = [guards.map((g) => g.split(' ')[0]), guards.map((g) => g.split(' ')[1])];
-      const values = [AUDIT_LOCK_NAMESPACE, keys, [...chains.keys()], predicted.map((h) => h?.hash ?? ''), GENESIS_HASH, ...columns, ...useColumns(batch), ...guardColumns];
-      const answer = (await hotQuery<Answer>(APPEND_SQL, values)).rows[0];
-      if (!answer) throw new Error('audit batch got no answer');
-      if (answer.ok && known) {
-        keys.forEach((key, k) => heads.set(key, last[k] as ChainHead));
-        return stale;
+    if (predicted.every((h) => h !== undefined)) {
+      const first = appendArguments(items, chains, predicted as ChainHead[]);
+      const answer = (await hotQuery<Answer>(APPEND_SQL, first.values)).rows[0];
+      if (answer?.ok) {
+        first.keys.forEach((key, k) => heads.set(key, first.last[k] as ChainHead));
+        return new Set();
       }
-      if (answer.stale_guards.length > 0) {
-        // The chains were as predicted, but some issuances were decided on outdated copies.
-        const outdated = new Set(answer.stale_guards.map((i) => guards[i - 1]));
-        for (const item of batch) if (outdated.has(guardKey(item.use) ?? '')) stale.add(item);
-        batch = batch.filter((item) => !stale.has(item));
-        if (batch.length === 0) return stale;
-        chains = chainsOf(batch);
-        keys = [...chains.keys()].map(auditChainKey);
-        predicted = keys.map((key) => heads.get(key) ?? null);
-        continue;
-      }
-      predicted = answer.head_seqs.map((seq, k) => ({ seq: BigInt(seq), hash: answer.head_hashes[k] ?? GENESIS_HASH }));
     }
-    throw new Error('audit chains kept moving; batch not written');
+    return await writeUnderLock(items, heads);
   } catch (error) {
     for (const key of keys) heads.delete(key);
     throw error;
+  }
+}
+
+async function writeUnderLock(items: Item[], heads: Heads): Promise<Set<Item>> {
+  const stale = new Set<Item>();
+  const client = await hotPool().connect();
+  let broken: unknown;
+  try {
+    await client.query('BEGIN');
+    let batch = items;
+    let chains = chainsOf(batch);
+    // Nothing is written by this call; it takes the locks (held to COMMIT) and reads the last links.
+    const current = new Map<string | null, ChainHead>();
+    if (chains.size > 0) {
+      const probe = (await client.query<Answer>({ name: statementName(APPEND_SQL), text: APPEND_SQL, values: appendArguments(batch, chains, null).values })).rows[0];
+      if (!probe) throw new Error('audit batch got no answer');
+      const last = headsOf(probe);
+      [...chains.keys()].forEach((org, k) => current.set(org, last[k] as ChainHead));
+    }
+    // Each pass either commits or leaves out at least one outdated item, so this ends.
+    for (;;) {
+      if (batch.length === 0) {
+        await client.query('COMMIT');
+        return stale;
+      }
+      const chainHeads = [...chains.keys()].map((org) => current.get(org) as ChainHead);
+      const args = appendArguments(batch, chains, chainHeads);
+      const answer = (await client.query<Answer>({ name: statementName(APPEND_SQL), text: APPEND_SQL, values: args.values })).rows[0];
+      if (!answer) throw new Error('audit batch got no answer');
+      if (answer.ok) {
+        await client.query('COMMIT');
+        args.keys.forEach((key, k) => heads.set(key, args.last[k] as ChainHead));
+        return stale;
+      }
+      if (answer.stale_guards.length === 0) throw new Error('audit chain changed under its lock');
+      const outdated = new Set(answer.stale_guards.map((i) => args.guards[i - 1]));
+      for (const item of batch) if (outdated.has(guardKey(item.use) ?? '')) stale.add(item);
+      batch = batch.filter((item) => !stale.has(item));
+      chains = chainsOf(batch);
+    }
+  } catch (error) {
+    broken = error;
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release(broken instanceof Error ? broken : undefined);
   }
 }
 

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { findChainBreak } from '@/lib/audit/hash-chain';
+import { db } from '@/lib/db/client';
+import { createTestOrg } from '@/lib/testing/factories';
+import { createAccount, createClientSecret } from '@/lib/testing/oauth-factories';
+import { createTokenEventLog } from './usage-log';
+
+const event = (organizationId: string | null, writer: string, i: number) => ({
+  organizationId,
+  actor: { type: 'SYSTEM' as const, id: null, label: writer },
+  action: 'test.batched',
+  details: { writer, i },
+});
+
+describe('token event log (group commit)', () => {
+  it('two writers (two instances) appending to the same chains never fail and leave every chain intact', async () => {
+    const [a, b] = [createTokenEventLog(), createTokenEventLog()];
+    const orgs = [await createTestOrg(), await createTestOrg()];
+    const writes: Promise<void>[] = [];
+    for (let i = 0; i < 60; i++) {
+      for (const [name, log] of [['a', a], ['b', b]] as const) {
+        writes.push(log.record(event(orgs[i % 2]?.id ?? null, name, i)));
+        if (i % 10 === 0) writes.push(log.record(event(null, name, i)));
+      }
+      // Rounds of various sizes, each racing the other writer's on the same chains, so that
+      // each writer's prediction of the chains' last links is regularly outdated.
+      if (i % 3 === 2) await Promise.allSettled(writes.slice(-4));
+    }
+    const settled = await Promise.allSettled(writes);
+    expect(settled.filter((s) => s.status === 'rejected')).toEqual([]);
+    for (const org of orgs) {
+      const chain = await db.auditEvent.findMany({ where: { organizationId: org.id }, orderBy: { seq: 'asc' } });
+      expect(chain.filter((e) => e.action === 'test.batched')).toHaveLength(60);
+      expect(findChainBreak(chain)).toBeNull();
+    }
+    const instance = await db.auditEvent.findMany({ where: { organizationId: null }, orderBy: { seq: 'asc' } });
+    expect(instance.filter((e) => e.action === 'test.batched')).toHaveLength(12);
+    expect(findChainBreak(instance)).toBeNull();
+  });
+
+  it("stamps a credential's last use, only ever forward, with or without an event", async () => {
+    const org = await createTestOrg();
+    const account = await createAccount(org);
+    const secret = await createClientSecret(account);
+    const log = createTokenEventLog();
+    const later = new Date('2030-01-02T00:00:00Z');
+    const earlier = new Date('2030-01-01T00:00:00Z');
+    await log.record(null, { kind: 'client_secret', credentialId: secret.id, serviceAccountId: account.id, ip: '203.0.113.7', at: later });
+    await log.record(event(org.id, 'x', 1), { kind: 'client_secret', credentialId: secret.id, serviceAccountId: account.id, ip: '198.51.100.1', at: earlier });
+    const row = await db.clientSecret.findUniqueOrThrow({ where: { id: secret.id } });
+    expect(row.lastUsedAt).toEqual(later);
+    expect(row.lastUsedIp).toBe('203.0.113.7');
+    expect((await db.serviceAccount.findUniqueOrThrow({ where: { id: account.id } })).lastUsedAt).toEqual(later);
+  });
+});
