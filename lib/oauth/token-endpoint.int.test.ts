@@ -406,7 +406,7 @@ describe('refresh_token', () => {
     const first = await token({ grant_type: 'client_credentials', client_id: pair.clientToken, client_secret: pair.serverToken });
     expect(first.res.status).toBe(200);
     expect(first.body.refresh_token).toMatch(/^lk_rt_/);
-    return { org, account, pair, refreshToken: first.body.refresh_token ?? '' };
+    return { org, account, pair, refreshToken: first.body.refresh_token ?? '', accessToken: first.body.access_token };
   }
 
   it('a client token pair needs both tokens', async () => {
@@ -415,13 +415,18 @@ describe('refresh_token', () => {
     expect(wrong.body.error).toBe('invalid_client');
   });
 
-  it('rotates on every use; a reused refresh token revokes its whole family', async () => {
-    const { org, refreshToken } = await pairSetup();
+  it('rotates on every use; a reused refresh token revokes its whole family, and the access tokens issued with it', async () => {
+    const { org, account, refreshToken, accessToken } = await pairSetup();
+    const caller = await createClientSecret(account);
     const second = await token({ grant_type: 'refresh_token', refresh_token: refreshToken });
     expect(second.res.status).toBe(200);
     expect(second.body.refresh_token).not.toBe(refreshToken);
+    const other = await pairSetup(); // another family is not touched
+    for (const t of [accessToken, second.body.access_token]) expect((await introspect(caller, t)).body.active).toBe(true);
     const reuse = await token({ grant_type: 'refresh_token', refresh_token: refreshToken });
     expect(reuse.body.error).toBe('invalid_grant');
+    for (const t of [accessToken, second.body.access_token]) expect((await introspect(caller, t)).body).toEqual({ active: false });
+    expect((await introspect(await createClientSecret(other.account), other.accessToken)).body.active).toBe(true);
     // The successor died with its family.
     const successor = await token({ grant_type: 'refresh_token', refresh_token: second.body.refresh_token ?? '' });
     expect(successor.body.error).toBe('invalid_grant');
@@ -441,11 +446,13 @@ describe('refresh_token', () => {
   });
 
   it('refuses refresh for a suspended account and revokes via RFC 7009', async () => {
-    const { account, pair, refreshToken } = await pairSetup();
+    const { account, pair, refreshToken, accessToken } = await pairSetup();
     const caller = await createClientSecret(account);
     expect((await introspect(caller, refreshToken)).body).toMatchObject({ active: true, token_type: 'refresh_token' });
+    expect((await introspect(caller, accessToken)).body.active).toBe(true);
     expect((await revokeRoute(formRequest('/api/oauth/revoke', { token: refreshToken }, { authorization: basic(caller.id, caller.secret) }))).status).toBe(200);
     expect((await introspect(caller, refreshToken)).body).toEqual({ active: false });
+    expect((await introspect(caller, accessToken)).body).toEqual({ active: false });
     expect((await token({ grant_type: 'refresh_token', refresh_token: refreshToken })).body.error).toBe('invalid_grant');
     const fresh = await token({ grant_type: 'client_credentials', client_id: pair.clientToken, client_secret: pair.serverToken });
     await db.serviceAccount.update({ where: { id: account.id }, data: { status: 'SUSPENDED', suspendedAt: new Date() } });

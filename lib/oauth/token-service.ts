@@ -217,7 +217,7 @@ export async function issueFor(principal: Principal, attempt: TokenAttempt, ctx:
   if (principal.kind !== 'client_token_pair') return { principal, result: tokenResult(minted), details: details(minted, narrowing) };
   const d = details(minted, narrowing, true);
   const refreshToken = await db.$transaction(async (tx) => {
-    const token = await issueRefreshToken(tx, principal, { scopes, ...narrowing });
+    const token = await issueRefreshToken(tx, principal, { scopes, ...narrowing }, { jti: minted.jti, expiresAt: minted.expiresAt });
     await recordAuditEvent(tx, issuedEvent(attempt, ctx.meta, ctx.endpoint, d));
     return token;
   });
@@ -277,7 +277,7 @@ export async function refreshGrant(presented: string, attempt: TokenAttempt, ctx
   try {
     const refreshToken = await db.$transaction(async (tx) => {
       await consumeRefreshToken(tx, stored);
-      const token = await issueRefreshToken(tx, principal, { scopes: original, ...narrowing }, { familyId: stored.familyId, parentId: stored.id });
+      const token = await issueRefreshToken(tx, principal, { scopes: original, ...narrowing }, { jti: minted.jti, expiresAt: minted.expiresAt }, { familyId: stored.familyId, parentId: stored.id });
       await recordAuditEvent(tx, issuedEvent(attempt, ctx.meta, ctx.endpoint, d));
       return token;
     });

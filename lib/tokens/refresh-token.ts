@@ -11,14 +11,19 @@ export const REFRESH_TOKEN_LIFETIME_SECONDS = 30 * 86_400;
 
 export type RefreshGrant = { scopes: string[]; projectId: string | null; environmentId: string | null };
 
+/** The access token handed out together with a refresh token (revoked with its family). */
+export type CompanionAccessToken = { jti: string; expiresAt: Date };
+
 /**
  * issueRefreshToken stores a new refresh token (only its keyed hash) for a client token pair,
- * starting a family or continuing one (rotation), inside the caller's transaction.
+ * starting a family or continuing one (rotation), inside the caller's transaction, with the
+ * access token issued together with it.
  */
 export async function issueRefreshToken(
   tx: Tx,
   principal: Principal,
   grant: RefreshGrant,
+  access: CompanionAccessToken,
   chain?: { familyId: string; parentId: string },
   now = new Date(),
 ): Promise<string> {
@@ -37,6 +42,8 @@ export async function issueRefreshToken(
       projectId: grant.projectId,
       environmentId: grant.environmentId,
       expiresAt: new Date(now.getTime() + REFRESH_TOKEN_LIFETIME_SECONDS * 1000),
+      accessJti: access.jti,
+      accessExpiresAt: access.expiresAt,
     },
   });
   return token;
@@ -78,7 +85,16 @@ export async function consumeRefreshToken(tx: Tx, stored: StoredRefreshToken, no
   if (updated !== 1) refuse('invalid_grant', 'refresh_token_reused', 'This refresh token has been used already; its whole family is now revoked.');
 }
 
-/** revokeRefreshFamily revokes every token of a family (reuse detection, RFC 7009 revocation). */
+/**
+ * revokeRefreshFamily revokes every token of a family (reuse detection, RFC 7009 revocation)
+ * and the access tokens issued with them that have not expired yet (RFC 7009 §2.1). Returns
+ * how many refresh tokens it revoked.
+ */
 export async function revokeRefreshFamily(tx: Tx, familyId: string, now = new Date()): Promise<number> {
+  await tx.$executeRaw`
+    INSERT INTO revoked_tokens (jti, organization_id, service_account_id, expires_at)
+    SELECT access_jti, organization_id, service_account_id, access_expires_at FROM refresh_tokens
+    WHERE family_id = ${familyId} AND access_jti IS NOT NULL AND access_expires_at > ${now}
+    ON CONFLICT (jti) DO NOTHING`;
   return tx.$executeRaw`UPDATE refresh_tokens SET revoked_at = ${now} WHERE family_id = ${familyId} AND revoked_at IS NULL`;
 }
