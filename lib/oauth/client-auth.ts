@@ -19,6 +19,8 @@ export type TokenAttempt = {
   principal: Principal | null;
   /** Whether a cached copy of a client secret may decide (client_credentials only; runGrant sets it). */
   cache?: boolean;
+  /** Reads a client secret instead of findClientSecret (introspection reads it with the token's state). */
+  readSecret?: (id: string) => Promise<Principal | null>;
 };
 
 const CLIENT_ID_SHAPE = /^(kid|kp|ctp)_[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -61,7 +63,7 @@ export async function verifySecretCredential(id: string, secret: string, attempt
   let principal: Principal | null = null;
   if (id.startsWith('kid_')) {
     if (!CLIENT_ID_SHAPE.test(id) || !isWellFormedSecret('clientSecret', secret)) bad();
-    principal = await findClientSecret(id, { cached: attempt.cache === true });
+    principal = attempt.readSecret ? await attempt.readSecret(id) : await findClientSecret(id, { cached: attempt.cache === true });
   } else if (id.startsWith('lk_pub_')) {
     if (!isWellFormedSecret('clientToken', id) || !isWellFormedSecret('serverToken', secret)) bad();
     principal = await findClientTokenPair({ clientToken: id });

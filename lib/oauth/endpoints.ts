@@ -4,13 +4,13 @@ import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { db } from '@/lib/db/client';
 import { requestMeta } from '@/lib/http/request-meta';
 import { findRefreshToken, revokeRefreshFamily } from '@/lib/tokens/refresh-token';
-import { activeAccessToken, revokeAccessToken } from '@/lib/tokens/token-state';
+import { activeAccessToken, readCallerAndTokenState, revokeAccessToken, type TokenState } from '@/lib/tokens/token-state';
 import { verifyAccessToken } from '@/lib/tokens/access-token';
 import { auditableClientId, authenticateClient, parseBasic, type TokenAttempt } from './client-auth';
 import { publishedJwks } from '@/lib/signing-keys/signing-keys';
 import { oauthErrorReply, oauthReply, readForm, toResponse, type OAuthReply, type OAuthRequest } from './errors';
 import { issuerUrl } from './issuer';
-import type { Principal } from './principals';
+import { findClientSecret, type Principal } from './principals';
 import { refuse } from './refusal';
 import { exchangeToken, limitCaller, refuseUnreadable } from './token-service';
 
@@ -40,8 +40,8 @@ export async function handleTokenRequest(request: Request): Promise<Response> {
   return toResponse(await tokenEndpoint(request));
 }
 
-async function callerOf(request: OAuthRequest, form: URLSearchParams, ip: string | null): Promise<Principal> {
-  const attempt: TokenAttempt = { grantType: '', clientId: null, principal: null };
+async function callerOf(request: OAuthRequest, form: URLSearchParams, ip: string | null, readSecret?: TokenAttempt['readSecret']): Promise<Principal> {
+  const attempt: TokenAttempt = { grantType: '', clientId: null, principal: null, readSecret };
   const authorization = request.headers.get('authorization');
   const presented = authorization && /^Basic\s/i.test(authorization) ? (parseBasic(authorization)?.id ?? null) : form.get('client_id');
   await limitCaller(ip, auditableClientId(presented));
@@ -58,7 +58,7 @@ const INACTIVE = { active: false } as const;
  * and belongs to the caller's organization: another organization's token answers
  * {"active": false}, exactly like an unknown one. Refresh tokens (lk_rt_…) are introspected too.
  */
-export async function introspect(caller: Principal, token: string): Promise<Record<string, unknown>> {
+export async function introspect(caller: Principal, token: string, known?: TokenState): Promise<Record<string, unknown>> {
   if (caller.account.status !== 'ACTIVE') return INACTIVE;
   if (token.startsWith('lk_rt_')) {
     const stored = await findRefreshToken(token);
@@ -67,7 +67,7 @@ export async function introspect(caller: Principal, token: string): Promise<Reco
     if (!owner) return INACTIVE;
     return { active: true, token_type: 'refresh_token', scope: stored.scope, client_id: stored.clientTokenPairId, sub: stored.serviceAccountId, exp: Math.floor(stored.expiresAt.getTime() / 1000), iss: issuerUrl() };
   }
-  const active = await activeAccessToken(token);
+  const active = await activeAccessToken(token, known);
   if (!active || active.organizationId !== caller.account.organizationId) return INACTIVE;
   const c = active.claims;
   return {
@@ -91,10 +91,27 @@ export async function introspectionEndpoint(request: OAuthRequest): Promise<OAut
   const meta = requestMeta(request.headers);
   try {
     const form = await readForm(request);
-    const caller = await callerOf(request, form, meta.ip);
     const token = form.get('token');
+    // A caller with a client secret asking about an access token: once the caller's limits and
+    // credentials' shape have passed, the token's signature is checked (in memory), and the
+    // caller and the token's state are read in one round trip.
+    let known: TokenState | undefined;
+    const readSecret =
+      token && !token.startsWith('lk_rt_')
+        ? async (id: string) => {
+            const claims = await verifyAccessToken(token);
+            if (!claims) {
+              known = { claims: null, row: null };
+              return findClientSecret(id);
+            }
+            const read = await readCallerAndTokenState(id, claims);
+            known = read.state;
+            return read.principal;
+          }
+        : undefined;
+    const caller = await callerOf(request, form, meta.ip, readSecret);
     if (!token) refuse('invalid_request', 'token_missing', 'token is required.');
-    return oauthReply(await introspect(caller, token), meta.requestId);
+    return oauthReply(await introspect(caller, token, known), meta.requestId);
   } catch (error) {
     return oauthErrorReply(error, meta.requestId);
   }

@@ -123,6 +123,18 @@ export async function findClientSecret(id: string, options: { cached?: boolean }
   return principal;
 }
 
+/**
+ * findClientSecretAlong loads a client secret (fresh, as findClientSecret does) together with
+ * one more row, computed by `lateral` (an SQL subquery over parameters $2…, joined LATERAL to
+ * the secret), in one round trip: the introspection endpoint reads its caller and the token's
+ * state together. `lateral` must be a fixed text (it becomes a prepared statement).
+ */
+export async function findClientSecretAlong<T>(id: string, lateral: string, values: unknown[]): Promise<{ principal: Principal | null; along: T | null }> {
+  const text = `SELECT p.*, NULL::jsonb AS public_key_jwk, to_jsonb(x) AS along FROM latchkey_client_secret_principals p LEFT JOIN LATERAL (${lateral}) x ON true WHERE p.credential_id = $1`;
+  const row = (await hotQuery<Row & { along: T | null }>(text, [id, ...values])).rows[0];
+  return { principal: toPrincipal('client_secret', row), along: row?.along ?? null };
+}
+
 /** forgetClientSecret drops the cached copy of a client secret (it was found outdated). */
 export function forgetClientSecret(id: string): void {
   cachedSecrets.delete(id);

@@ -521,6 +521,12 @@ describe('introspection and metadata', () => {
     expect(self.res.headers.get('cache-control')).toBe('no-store');
     expect(self.body).toMatchObject({ active: true, client_id: secret.id, token_type: 'Bearer', iss: issuerUrl() });
     expect((await introspect(secret, `${issued.slice(0, -4)}AAAA`)).body).toEqual({ active: false });
+    // The caller is authenticated whatever the token: a wrong or disabled secret is 401.
+    expect((await introspect({ id: secret.id, secret: generateSecret('clientSecret') }, issued)).res.status).toBe(401);
+    const post = await introspectRoute(formRequest('/api/oauth/introspect', { token: issued, client_id: secret.id, client_secret: secret.secret }));
+    expect(((await post.json()) as { active: boolean }).active).toBe(true);
+    await db.clientSecret.update({ where: { id: secret.id }, data: { status: 'DISABLED' } });
+    expect((await introspect(secret, issued)).res.status).toBe(401);
   });
 
   it('publishes RFC 8414 metadata pointing at the endpoints', async () => {

@@ -2,6 +2,7 @@ import 'server-only';
 import { db } from '@/lib/db/client';
 import type { Tx } from '@/lib/db/client';
 import { hotQuery } from '@/lib/oauth/hot-db';
+import { findClientSecretAlong, type Principal } from '@/lib/oauth/principals';
 import { scopeList, verifyAccessToken, type AccessTokenClaims } from './access-token';
 
 export type ActiveAccessToken = {
@@ -15,36 +16,52 @@ export type ActiveAccessToken = {
 
 type StateRow = { organization_id: string; org_slug: string; name: string; status: string; is_admin: boolean; revoked: boolean; credential_ok: boolean; held_scopes: string[] };
 
-const STATE_SQL = `
+/** The lifecycle state of a token (jti, client_id, sub are the parameters' positions). */
+const stateSql = (jti: string, clientId: string, sub: string) => `
   SELECT sa.organization_id, o.slug AS org_slug, sa.name, sa.status::text AS status, sa.is_admin,
-         EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = $1) AS revoked,
+         EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = ${jti}) AS revoked,
          COALESCE(
-           (SELECT c.status = 'ENABLED' AND c.expires_at > now() FROM client_secrets c WHERE c.id = $2 AND c.service_account_id = sa.id),
-           (SELECT c.status = 'ENABLED' AND c.expires_at > now() FROM key_pairs c WHERE c.id = $2 AND c.service_account_id = sa.id),
-           (SELECT c.status = 'ENABLED' AND c.expires_at > now() FROM client_token_pairs c WHERE c.id = $2 AND c.service_account_id = sa.id),
+           (SELECT c.status = 'ENABLED' AND c.expires_at > now() FROM client_secrets c WHERE c.id = ${clientId} AND c.service_account_id = sa.id),
+           (SELECT c.status = 'ENABLED' AND c.expires_at > now() FROM key_pairs c WHERE c.id = ${clientId} AND c.service_account_id = sa.id),
+           (SELECT c.status = 'ENABLED' AND c.expires_at > now() FROM client_token_pairs c WHERE c.id = ${clientId} AND c.service_account_id = sa.id),
            false) AS credential_ok,
          COALESCE((SELECT array_agg(s.name) FROM service_account_scopes sas JOIN scopes s ON s.id = sas.scope_id
                    WHERE sas.service_account_id = sa.id), '{}') AS held_scopes
   FROM service_accounts sa JOIN organizations o ON o.id = sa.organization_id
-  WHERE sa.id = $3`;
+  WHERE sa.id = ${sub}`;
+const STATE_SQL = stateSql('$1', '$2', '$3');
+/** The same, as findClientSecretAlong's subquery (its parameters come after the secret's id). */
+const STATE_ALONG_SQL = stateSql('$2', '$3', '$4');
+
+/** What is known of a token: its verified claims (null: it did not verify) and its lifecycle state as read (null: its account is gone). */
+export type TokenState = { claims: AccessTokenClaims | null; row: StateRow | null };
 
 /**
  * activeAccessToken returns a token's claims and owner when the token is valid right now:
  * signature, issuer, audience and expiry (verifyAccessToken), not revoked, its account ACTIVE,
- * and the credential that obtained it (client_id) still enabled and unexpired. One query.
+ * and the credential that obtained it (client_id) still enabled and unexpired. One query, or
+ * none when `known` is the state read together with something else (readCallerAndTokenState).
  * `scopes` are the token's scopes that the account still holds.
  * This is what introspection, token exchange and the management API all rely on, so the
  * lifecycle rules hold the same everywhere.
  */
-export async function activeAccessToken(token: string): Promise<ActiveAccessToken | null> {
-  const claims = await verifyAccessToken(token);
+export async function activeAccessToken(token: string, known?: TokenState): Promise<ActiveAccessToken | null> {
+  const claims = known ? known.claims : await verifyAccessToken(token);
   if (!claims) return null;
-  const rows = (await hotQuery<StateRow>(STATE_SQL, [claims.jti, claims.client_id, claims.sub])).rows;
-  const row = rows[0];
+  const row = known ? known.row : (await hotQuery<StateRow>(STATE_SQL, [claims.jti, claims.client_id, claims.sub])).rows[0];
   if (!row || row.status !== 'ACTIVE' || row.revoked || !row.credential_ok) return null;
   // A scope removed from the account since issuance no longer counts.
   const scopes = scopeList(claims.scope).filter((s) => row.held_scopes.includes(s));
   return { claims, scopes, organizationId: row.organization_id, orgSlug: row.org_slug, accountName: row.name, isAdmin: row.is_admin };
+}
+
+/**
+ * readCallerAndTokenState reads a client secret (a caller authenticating with it) and the state
+ * of an access token whose claims are verified, in one round trip.
+ */
+export async function readCallerAndTokenState(secretId: string, claims: AccessTokenClaims): Promise<{ principal: Principal | null; state: TokenState }> {
+  const { principal, along } = await findClientSecretAlong<StateRow>(secretId, STATE_ALONG_SQL, [claims.jti, claims.client_id, claims.sub]);
+  return { principal, state: { claims, row: along } };
 }
 
 /** revokeAccessToken records a token's jti as revoked until the token would expire anyway. */
