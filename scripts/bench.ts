@@ -19,10 +19,12 @@
 // baseline, and an extra reference row for the token endpoint.
 //
 // Fairness notes: all servers are single Node processes on the same machine as the load
-// generator (and as PostgreSQL). Latchkey does more per request than either: it checks the
-// credential and the account in PostgreSQL on every request (so a suspension or a disabled key
-// takes effect on the very next request), applies per-IP and per-client rate limits, and
-// commits an audit event (hash-chained) plus the credential's last use before answering.
+// generator (and as PostgreSQL). Latchkey does more per request than either: it applies per-IP
+// and per-client rate limits, commits an audit event (hash-chained, in a group commit) plus the
+// credential's last use before answering, and confirms in that same statement that the client
+// secret and its account are unchanged (so a suspension or a disabled key takes effect on the
+// very next request); its introspection reads the caller and the token's lifecycle state from
+// PostgreSQL on every request, where oidc-provider's reads its in-memory store.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
