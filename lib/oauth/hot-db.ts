@@ -12,7 +12,7 @@ import { env } from '@/lib/env';
  * of the token service in the production server (the Next.js bundle and the fast path of
  * scripts/server.ts, separate module instances), share it.
  */
-type Pools = { url: string; pool: pg.Pool };
+type Pools = { url: string; pool: pg.Pool; pipelined?: Promise<pg.Client> };
 const cache = globalThis as unknown as { __latchkeyHotPool?: Pools };
 
 function pools(): Pools {
@@ -27,6 +27,28 @@ function pools(): Pools {
 
 export function hotPool(): pg.Pool {
   return pools().pool;
+}
+
+/**
+ * pipelinedClient is one connection in node-postgres' pipeline mode: each statement is sent at
+ * once, without waiting for the answers to those before it, and the server runs them in the
+ * order sent. The audit group commit (usage-log.ts) sends its next batch on it while the
+ * previous one commits. A connection that fails is replaced on the next call.
+ */
+export function pipelinedClient(): Promise<pg.Client> {
+  const holder = pools();
+  if (!holder.pipelined) {
+    const client = new pg.Client({ connectionString: holder.url, pipeline: true } as pg.ClientConfig);
+    const ready = client.connect().then(() => client);
+    const forget = () => {
+      if (holder.pipelined === ready) holder.pipelined = undefined;
+    };
+    client.on('error', forget);
+    client.on('end', forget);
+    ready.catch(forget);
+    holder.pipelined = ready;
+  }
+  return holder.pipelined;
 }
 
 const names = new Map<string, string>();

@@ -38,6 +38,22 @@ describe('token event log (group commit)', () => {
     expect(findChainBreak(instance)).toBeNull();
   });
 
+  it('a batch that fails takes nothing with it: the batch sent behind it is written all the same', async () => {
+    const org = await createTestOrg();
+    const log = createTokenEventLog();
+    await log.record(event(org.id, 'w', 0)); // the writer now predicts the chain's last link
+    // The database refuses the first batch (no such outcome); the second is already on its way,
+    // chained onto the first one's tail.
+    const bad = log.record({ ...event(org.id, 'w', 1), outcome: 'NOT_AN_OUTCOME' as 'SUCCESS' });
+    const good = [log.record(event(org.id, 'w', 2)), log.record(event(org.id, 'w', 3))];
+    await expect(bad).rejects.toThrow();
+    await Promise.all(good);
+    await log.record(event(org.id, 'w', 4));
+    const chain = await db.auditEvent.findMany({ where: { organizationId: org.id }, orderBy: { seq: 'asc' } });
+    expect(chain.filter((e) => e.action === 'test.batched').map((e) => (e.details as { i: number }).i).sort()).toEqual([0, 2, 3, 4]);
+    expect(findChainBreak(chain)).toBeNull();
+  });
+
   it("stamps a credential's last use, only ever forward, with or without an event", async () => {
     const org = await createTestOrg();
     const account = await createAccount(org);

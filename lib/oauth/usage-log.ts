@@ -1,7 +1,7 @@
 import 'server-only';
 import { GENESIS_HASH } from '@/lib/audit/hash-chain';
 import { AUDIT_LOCK_NAMESPACE, auditChainKey, chainAuditEvent, type AuditEventInput } from '@/lib/audit/record-audit-event';
-import { hotPool, hotQuery, statementName } from './hot-db';
+import { hotPool, pipelinedClient, statementName } from './hot-db';
 import type { CredentialKind } from './principals';
 
 /** A credential use to stamp on the credential and its account (last used at / from). */
@@ -18,6 +18,8 @@ export type CredentialUse = {
 type Item = { event: AuditEventInput | null; use?: CredentialUse; resolve: () => void; reject: (error: unknown) => void };
 
 const MAX_BATCH = 256;
+/** Batches on their way at once: the next is sent while the one before it commits. */
+const IN_FLIGHT = 2;
 /** A chain's last link as this writer last committed it (a prediction, verified on use). */
 type ChainHead = { seq: bigint; hash: string };
 type Heads = Map<string, ChainHead>;
@@ -32,37 +34,41 @@ export type TokenEventLog = { record(event: AuditEventInput | null, use?: Creden
  * credentials' last use) and resolves each once it is committed: the token endpoint hands out
  * no token whose issuance is not in the audit log. Events arriving while a batch commits are
  * written together in the next one ("group commit"), so the hot path pays one statement per
- * batch, not per request. A process has one (recordTokenEvent); several processes (instances)
- * append to the same chains side by side.
+ * batch, not per request; and the next batch is sent while the one before it commits (two at
+ * most, on one pipelined connection, so they run in order). A process has one
+ * (recordTokenEvent); several processes (instances) append to the same chains side by side.
  */
 export function createTokenEventLog(): TokenEventLog {
   const queue: Item[] = [];
   const heads: Heads = new Map();
-  let running = false;
-  async function drain(): Promise<void> {
-    running = true;
-    try {
-      while (queue.length > 0) {
-        const batch = queue.splice(0, MAX_BATCH);
-        try {
-          const stale = await writeBatch(batch, heads);
-          for (const item of batch) {
-            if (stale.has(item)) item.reject(new StaleCredential());
-            else item.resolve();
-          }
-        } catch (error) {
-          for (const item of batch) item.reject(error);
-        }
-      }
-    } finally {
-      running = false;
+  let inFlight = 0;
+  function drain(): void {
+    while (inFlight < IN_FLIGHT && queue.length > 0) {
+      const batch = queue.splice(0, MAX_BATCH);
+      inFlight++;
+      void writeBatch(batch, heads)
+        .then(
+          (stale) => {
+            for (const item of batch) {
+              if (stale.has(item)) item.reject(new StaleCredential());
+              else item.resolve();
+            }
+          },
+          (error: unknown) => {
+            for (const item of batch) item.reject(error);
+          },
+        )
+        .finally(() => {
+          inFlight--;
+          drain();
+        });
     }
   }
   return {
     record(event, use) {
       return new Promise((resolve, reject) => {
         queue.push({ event, use, resolve, reject });
-        if (!running) void drain();
+        drain();
       });
     },
   };
@@ -138,11 +144,13 @@ async function writeBatch(items: Item[], heads: Heads): Promise<Set<Item>> {
   try {
     if (predicted.every((h) => h !== undefined)) {
       const first = appendArguments(items, chains, predicted as ChainHead[]);
-      const answer = (await hotQuery<Answer>(APPEND_SQL, first.values)).rows[0];
-      if (answer?.ok) {
-        first.keys.forEach((key, k) => heads.set(key, first.last[k] as ChainHead));
-        return new Set();
-      }
+      // The next batch chains onto this one's tail; it is sent on the same pipelined
+      // connection, so it runs after this one, and finds that tail if this one committed.
+      first.keys.forEach((key, k) => heads.set(key, first.last[k] as ChainHead));
+      const client = await pipelinedClient();
+      const answer = (await client.query<Answer>({ name: statementName(APPEND_SQL), text: APPEND_SQL, values: first.values })).rows[0];
+      if (answer?.ok) return new Set();
+      for (const key of keys) heads.delete(key);
     }
     return await writeUnderLock(items, heads);
   } catch (error) {
