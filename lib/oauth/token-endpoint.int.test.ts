@@ -484,6 +484,34 @@ describe('token exchange (RFC 8693)', () => {
     expect((await exchange({}, 'not-a-token')).body.error).toBe('invalid_grant');
   });
 
+  it('tokens exchanged from a token end with it: RFC 7009 revocation of the original, or of the refresh family it came with', async () => {
+    const { org, secret } = await setup({ scopes: ['TILE', 'MATRIX'] });
+    const exchange = (subjectToken: string, scope: string) => token({ grant_type: TOKEN_EXCHANGE, subject_token: subjectToken, subject_token_type: ACCESS_TOKEN_URN, scope });
+    const original = (await clientCredentials(secret)).body.access_token;
+    const narrowed = (await exchange(original, 'TILE MATRIX')).body.access_token;
+    const narrower = (await exchange(narrowed, 'TILE')).body.access_token;
+    const unrelated = (await clientCredentials(secret)).body.access_token;
+    const claims = (t: string) => JSON.parse(Buffer.from(t.split('.')[1] ?? '', 'base64url').toString()) as { jti: string; root_jti?: string };
+    expect(claims(narrowed).root_jti).toBe(claims(original).jti);
+    expect(claims(narrower).root_jti).toBe(claims(original).jti);
+    for (const t of [original, narrowed, narrower]) expect((await introspect(secret, t)).body.active).toBe(true);
+    expect((await revokeRoute(formRequest('/api/oauth/revoke', { token: original }, { authorization: basic(secret.id, secret.secret) }))).status).toBe(200);
+    for (const t of [original, narrowed, narrower]) expect((await introspect(secret, t)).body).toEqual({ active: false });
+    expect((await exchange(narrowed, 'TILE')).body.error).toBe('invalid_grant');
+    expect((await introspect(secret, unrelated)).body.active).toBe(true);
+
+    // A client app's token, exchanged, ends when its refresh token is reused.
+    const app = await createAccount(org, { platform: 'WEB', scopes: ['TILE'] });
+    const pair = await createClientTokenPair(app);
+    const first = await token({ grant_type: 'client_credentials', client_id: pair.clientToken, client_secret: pair.serverToken });
+    const fromApp = (await exchange(first.body.access_token, 'TILE')).body.access_token;
+    const caller = await createClientSecret(app);
+    expect((await introspect(caller, fromApp)).body.active).toBe(true);
+    await token({ grant_type: 'refresh_token', refresh_token: first.body.refresh_token ?? '' });
+    await token({ grant_type: 'refresh_token', refresh_token: first.body.refresh_token ?? '' }); // reuse
+    expect((await introspect(caller, fromApp)).body).toEqual({ active: false });
+  });
+
   it('refuses a project the account has no role in, and another organization\'s project', async () => {
     const { org, secret } = await setup();
     const unbound = await createProject(org);

@@ -325,7 +325,8 @@ export async function tokenExchangeGrant(form: URLSearchParams, attempt: TokenAt
   );
   const remaining = subject.claims.exp - Math.floor(Date.now() / 1000);
   const lifetimeSeconds = Math.max(1, Math.min(principal.account.tokenLifetimeSeconds, remaining));
-  const minted = await mintAccessToken({ serviceAccountId: principal.account.id, clientId: principal.credentialId, scopes, lifetimeSeconds, ...narrowing });
+  const rootJti = subject.claims.root_jti ?? subject.claims.jti;
+  const minted = await mintAccessToken({ serviceAccountId: principal.account.id, clientId: principal.credentialId, scopes, lifetimeSeconds, ...narrowing, rootJti });
   return { principal, result: tokenResult(minted, { issued_token_type: ACCESS_TOKEN_TYPE_URN }), details: details(minted, narrowing) };
 }
 

@@ -11,7 +11,9 @@ import { signEs256 } from './jws';
  * Access tokens are RFC 9068 JWTs: header `typ: at+jwt`, `alg: ES256`, `kid`; claims `iss`
  * (issuerUrl()), `sub` (service account id), `aud`, `exp`, `iat`, `jti` (UUID), `client_id`
  * (the key id of the credential that obtained it), `scope` (space-separated) and, when
- * narrowed by token exchange, `project_id` / `environment_id`.
+ * narrowed by token exchange, `project_id` / `environment_id` and `root_jti`: the jti of the
+ * token the exchanges started from, so that revoking that token (or the refresh token family
+ * it was issued with) also ends the narrower tokens made from it (RFC 7009 §2.1).
  *
  * Audience: `aud` is the issuer URL, i.e. "the APIs of this Latchkey deployment and of the
  * organization it serves". Latchkey has one resource indicator today; resource servers check
@@ -34,6 +36,7 @@ export type AccessTokenClaims = {
   scope: string;
   project_id?: string;
   environment_id?: string;
+  root_jti?: string;
 };
 
 export type MintInput = {
@@ -43,6 +46,8 @@ export type MintInput = {
   lifetimeSeconds: number;
   projectId?: string | null;
   environmentId?: string | null;
+  /** Token exchange: the jti of the token the exchanges started from. */
+  rootJti?: string | null;
 };
 
 export type MintedToken = { token: string; jti: string; expiresIn: number; expiresAt: Date; scope: string };
@@ -58,6 +63,7 @@ export async function mintAccessToken(input: MintInput, now = Date.now()): Promi
   const payload: Record<string, unknown> = { iss: issuerUrl(), sub: input.serviceAccountId, aud: accessTokenAudience(), exp, iat, jti, client_id: input.clientId, scope };
   if (input.projectId) payload.project_id = input.projectId;
   if (input.environmentId) payload.environment_id = input.environmentId;
+  if (input.rootJti) payload.root_jti = input.rootJti;
   const token = signEs256({ typ: ACCESS_TOKEN_TYPE, kid }, payload, key);
   return { token, jti, expiresIn: input.lifetimeSeconds, expiresAt: new Date(exp * 1000), scope };
 }
@@ -73,6 +79,7 @@ const claimsSchema = z.object({
   scope: z.string().max(4000).default(''),
   project_id: z.string().min(1).max(100).optional(),
   environment_id: z.string().min(1).max(100).optional(),
+  root_jti: z.string().min(1).max(128).optional(),
 });
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;

@@ -16,10 +16,13 @@ export type ActiveAccessToken = {
 
 type StateRow = { organization_id: string; org_slug: string; name: string; status: string; is_admin: boolean; revoked: boolean; credential_ok: boolean; held_scopes: string[] };
 
-/** The lifecycle state of a token (jti, client_id, sub are the parameters' positions). */
-const stateSql = (jti: string, clientId: string, sub: string) => `
+/**
+ * The lifecycle state of a token (jti, client_id, sub, root_jti are the parameters' positions).
+ * A token is revoked when its own jti is, or the jti its token exchanges started from.
+ */
+const stateSql = (jti: string, clientId: string, sub: string, rootJti: string) => `
   SELECT sa.organization_id, o.slug AS org_slug, sa.name, sa.status::text AS status, sa.is_admin,
-         EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = ${jti}) AS revoked,
+         EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = ${jti} OR r.jti = ${rootJti}) AS revoked,
          COALESCE(
            (SELECT c.status = 'ENABLED' AND c.expires_at > now() FROM client_secrets c WHERE c.id = ${clientId} AND c.service_account_id = sa.id),
            (SELECT c.status = 'ENABLED' AND c.expires_at > now() FROM key_pairs c WHERE c.id = ${clientId} AND c.service_account_id = sa.id),
@@ -29,9 +32,13 @@ const stateSql = (jti: string, clientId: string, sub: string) => `
                    WHERE sas.service_account_id = sa.id), '{}') AS held_scopes
   FROM service_accounts sa JOIN organizations o ON o.id = sa.organization_id
   WHERE sa.id = ${sub}`;
-const STATE_SQL = stateSql('$1', '$2', '$3');
+const STATE_SQL = stateSql('$1', '$2', '$3', '$4');
 /** The same, as findClientSecretAlong's subquery (its parameters come after the secret's id). */
-const STATE_ALONG_SQL = stateSql('$2', '$3', '$4');
+const STATE_ALONG_SQL = stateSql('$2', '$3', '$4', '$5');
+
+function stateParameters(claims: AccessTokenClaims): unknown[] {
+  return [claims.jti, claims.client_id, claims.sub, claims.root_jti ?? null];
+}
 
 /** What is known of a token: its verified claims (null: it did not verify) and its lifecycle state as read (null: its account is gone). */
 export type TokenState = { claims: AccessTokenClaims | null; row: StateRow | null };
@@ -48,7 +55,7 @@ export type TokenState = { claims: AccessTokenClaims | null; row: StateRow | nul
 export async function activeAccessToken(token: string, known?: TokenState): Promise<ActiveAccessToken | null> {
   const claims = known ? known.claims : await verifyAccessToken(token);
   if (!claims) return null;
-  const row = known ? known.row : (await hotQuery<StateRow>(STATE_SQL, [claims.jti, claims.client_id, claims.sub])).rows[0];
+  const row = known ? known.row : (await hotQuery<StateRow>(STATE_SQL, stateParameters(claims))).rows[0];
   if (!row || row.status !== 'ACTIVE' || row.revoked || !row.credential_ok) return null;
   // A scope removed from the account since issuance no longer counts.
   const scopes = scopeList(claims.scope).filter((s) => row.held_scopes.includes(s));
@@ -60,7 +67,7 @@ export async function activeAccessToken(token: string, known?: TokenState): Prom
  * of an access token whose claims are verified, in one round trip.
  */
 export async function readCallerAndTokenState(secretId: string, claims: AccessTokenClaims): Promise<{ principal: Principal | null; state: TokenState }> {
-  const { principal, along } = await findClientSecretAlong<StateRow>(secretId, STATE_ALONG_SQL, [claims.jti, claims.client_id, claims.sub]);
+  const { principal, along } = await findClientSecretAlong<StateRow>(secretId, STATE_ALONG_SQL, stateParameters(claims));
   return { principal, state: { claims, row: along } };
 }
 
