@@ -29,20 +29,6 @@ const DIRECT: Partial<Record<ErrorCode, OAuthErrorCode>> = {
   temporarily_unavailable: 'temporarily_unavailable',
 };
 
-const STATUS: Record<OAuthErrorCode, number> = {
-  invalid_request: 400,
-  invalid_client: 401,
-  invalid_grant: 400,
-  unauthorized_client: 400,
-  unsupported_grant_type: 400,
-  invalid_scope: 400,
-  invalid_target: 400,
-  unsupported_token_type: 400,
-  slow_down: 429,
-  temporarily_unavailable: 503,
-  server_error: 500,
-};
-
 export const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
 
 /** toOAuthError maps any error to its RFC 6749 code and a safe description (unknown errors are logged, never shown). */
@@ -52,8 +38,12 @@ export function toOAuthError(error: unknown, requestId: string): { error: OAuthE
     logger.error({ err: error, requestId }, 'token service failed');
     return { error: 'server_error', description: 'Something went wrong on our side.', status: 500 };
   }
-  const code: OAuthErrorCode = DIRECT[app.code] ?? (app.status >= 500 ? 'server_error' : 'invalid_request');
-  return { error: code, description: app.detail, status: STATUS[code], retryAfter: app.retryAfterSeconds };
+  // A token-service code keeps its error's status (lib/errors.ts ERROR_STATUS); any other
+  // error is the client's invalid_request, or our server_error.
+  const direct = DIRECT[app.code];
+  if (direct) return { error: direct, description: app.detail, status: app.status, retryAfter: app.retryAfterSeconds };
+  if (app.status >= 500) return { error: 'server_error', description: app.detail, status: 500 };
+  return { error: 'invalid_request', description: app.detail, status: 400, retryAfter: app.retryAfterSeconds };
 }
 
 /**
