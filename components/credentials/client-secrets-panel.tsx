@@ -8,10 +8,7 @@ import { Field } from '@/components/ui/field';
 import { Table, Td } from '@/components/ui/table';
 import type { ClientSecretDto, CreatedClientSecretDto, RotatedClientSecretDto } from '@/lib/service-accounts/schema';
 import { ROTATION_GRACE_HOURS } from '@/lib/service-accounts/schema';
-import { ActionButton } from './action-button';
-import { LastUsed } from './last-used';
-import { CredentialStatusBadge } from './credential-status-badge';
-import { formatDateTime } from './format';
+import { CredentialLifecycleCells, EnableDisableDelete } from './credential-row';
 import { SecretRevealDialog } from './secret-reveal-dialog';
 import type { FormAction } from './types';
 
@@ -80,23 +77,12 @@ export function ClientSecretsPanel({
               <Td>
                 <code className="text-xs">{s.hint}</code>
               </Td>
-              <Td>
-                <CredentialStatusBadge status={s.status} expired={s.expired} expiringSoon={s.expiringSoon} />
-              </Td>
-              <Td>{formatDateTime(s.expiresAt)}</Td>
-              <Td>
-                <LastUsed at={s.lastUsedAt} ip={s.lastUsedIp} />
-              </Td>
+              <CredentialLifecycleCells credential={s} />
               {canWrite ? (
                 <Td>
                   <div className="flex flex-wrap items-start gap-2">
                     {s.status === 'ENABLED' ? <RotateForm base={{ ...base, secretId: s.id }} name={s.name} action={actions.rotate} onRotated={setRevealed} /> : null}
-                    <ActionButton
-                      action={actions.setStatus}
-                      fields={{ ...base, secretId: s.id, status: s.status === 'ENABLED' ? 'DISABLED' : 'ENABLED' }}
-                      label={s.status === 'ENABLED' ? 'Disable' : 'Enable'}
-                    />
-                    <ActionButton action={actions.remove} fields={{ ...base, secretId: s.id }} label="Delete" variant="danger" confirm={`Delete the secret "${s.name}"? Callers using it stop working.`} />
+                    <EnableDisableDelete actions={actions} fields={{ ...base, secretId: s.id }} status={s.status} confirm={`Delete the secret "${s.name}"? Callers using it stop working.`} />
                   </div>
                 </Td>
               ) : null}

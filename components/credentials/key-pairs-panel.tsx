@@ -8,10 +8,7 @@ import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import { Table, Td } from '@/components/ui/table';
 import type { CreatedKeyPairDto, KeyConfigDto, KeyPairDto } from '@/lib/service-accounts/schema';
-import { ActionButton } from './action-button';
-import { LastUsed } from './last-used';
-import { CredentialStatusBadge } from './credential-status-badge';
-import { formatDateTime } from './format';
+import { CredentialLifecycleCells, EnableDisableDelete } from './credential-row';
 import { SecretRevealDialog } from './secret-reveal-dialog';
 import type { FormAction } from './types';
 
@@ -76,18 +73,11 @@ export function KeyPairsPanel({
               <Td>
                 <Badge tone={k.origin === 'GENERATED' ? 'blue' : 'gray'}>{k.origin === 'GENERATED' ? 'Generated' : 'Uploaded'}</Badge>
               </Td>
-              <Td>
-                <CredentialStatusBadge status={k.status} expired={k.expired} expiringSoon={k.expiringSoon} />
-              </Td>
-              <Td>{formatDateTime(k.expiresAt)}</Td>
-              <Td>
-                <LastUsed at={k.lastUsedAt} ip={k.lastUsedIp} />
-              </Td>
+              <CredentialLifecycleCells credential={k} />
               {canWrite ? (
                 <Td>
                   <div className="flex flex-wrap gap-2">
-                    <ActionButton action={actions.setStatus} fields={{ ...base, keyId: k.id, status: k.status === 'ENABLED' ? 'DISABLED' : 'ENABLED' }} label={k.status === 'ENABLED' ? 'Disable' : 'Enable'} />
-                    <ActionButton action={actions.remove} fields={{ ...base, keyId: k.id }} label="Delete" variant="danger" confirm={`Delete the key "${k.name}"?`} />
+                    <EnableDisableDelete actions={actions} fields={{ ...base, keyId: k.id }} status={k.status} confirm={`Delete the key "${k.name}"?`} />
                   </div>
                 </Td>
               ) : null}

@@ -7,10 +7,7 @@ import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import { Table, Td } from '@/components/ui/table';
 import type { CreatedTokenPairDto, TokenPairDto } from '@/lib/service-accounts/schema';
-import { ActionButton } from './action-button';
-import { LastUsed } from './last-used';
-import { CredentialStatusBadge } from './credential-status-badge';
-import { formatDateTime } from './format';
+import { CredentialLifecycleCells, EnableDisableDelete } from './credential-row';
 import { SecretRevealDialog } from './secret-reveal-dialog';
 import type { FormAction } from './types';
 
@@ -56,18 +53,11 @@ export function TokenPairsPanel({
               <Td>
                 <code className="break-all text-xs">{p.clientToken}</code>
               </Td>
-              <Td>
-                <CredentialStatusBadge status={p.status} expired={p.expired} expiringSoon={p.expiringSoon} />
-              </Td>
-              <Td>{formatDateTime(p.expiresAt)}</Td>
-              <Td>
-                <LastUsed at={p.lastUsedAt} ip={p.lastUsedIp} />
-              </Td>
+              <CredentialLifecycleCells credential={p} />
               {canWrite ? (
                 <Td>
                   <div className="flex flex-wrap gap-2">
-                    <ActionButton action={actions.setStatus} fields={{ ...base, pairId: p.id, status: p.status === 'ENABLED' ? 'DISABLED' : 'ENABLED' }} label={p.status === 'ENABLED' ? 'Disable' : 'Enable'} />
-                    <ActionButton action={actions.remove} fields={{ ...base, pairId: p.id }} label="Delete" variant="danger" confirm="Delete this client token pair? Apps using it stop working." />
+                    <EnableDisableDelete actions={actions} fields={{ ...base, pairId: p.id }} status={p.status} confirm="Delete this client token pair? Apps using it stop working." />
                   </div>
                 </Td>
               ) : null}
