@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { test as base, expect, type Page } from '@playwright/test';
+import type { JWK } from 'jose';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..');
@@ -16,6 +17,32 @@ export async function cli<T>(...args: string[]): Promise<T> {
     env: { ...process.env, DATABASE_URL: process.env.E2E_DATABASE_URL },
   });
   return JSON.parse(stdout) as T;
+}
+
+/** What lib/testing/oauth-seed.ts creates: an organization's account with each kind of credential. */
+export type OAuthSeed = {
+  accountId: string;
+  secret: { id: string; secret: string };
+  keyPair: { id: string; privateJwk: JWK };
+  pair: { id: string; clientToken: string; serverToken: string };
+  projectId: string;
+  environmentId: string;
+};
+
+/** seedOAuth creates a fresh account with every kind of credential in the test database, for the token service's specs. */
+export async function seedOAuth(): Promise<OAuthSeed> {
+  const { stdout } = await run(path.join(root, 'node_modules/.bin/tsx'), ['--conditions=react-server', 'lib/testing/oauth-seed.ts'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: process.env.E2E_DATABASE_URL,
+      NEXTAUTH_SECRET: 'e2e-only-secret-e2e-only-secret-e2e-only',
+      // The server's master key (playwright.config.ts): credential hashes are keyed with it.
+      LATCHKEY_MASTER_KEYS: `1:${Buffer.alloc(32, 7).toString('base64')}`,
+      LOG_LEVEL: 'silent',
+    },
+  });
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as OAuthSeed;
 }
 
 type Org = { id: string; slug: string; name: string };

@@ -1,30 +1,10 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
-import { expect, test } from './fixtures';
+import { expect, seedOAuth as seed, test } from './fixtures';
 
 // The production server (scripts/server.ts) answers the token service's routes on its fast path,
 // outside Next.js: the address rules must hold there exactly as in the Next routes. The socket
 // peer is the client; X-Forwarded-For (no trusted proxy is configured here) and a client-sent
 // X-Latchkey-Peer-IP are ignored.
-
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '..');
-
-async function seed(): Promise<{ accountId: string; secret: { id: string; secret: string } }> {
-  const { stdout } = await run(path.join(root, 'node_modules/.bin/tsx'), ['--conditions=react-server', 'lib/testing/oauth-seed.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: process.env.E2E_DATABASE_URL,
-      NEXTAUTH_SECRET: 'e2e-only-secret-e2e-only-secret-e2e-only',
-      LATCHKEY_MASTER_KEYS: `1:${Buffer.alloc(32, 7).toString('base64')}`,
-      LOG_LEVEL: 'silent',
-    },
-  });
-  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { accountId: string; secret: { id: string; secret: string } };
-}
 
 async function setAllowList(accountId: string, ranges: string[]): Promise<void> {
   const client = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });

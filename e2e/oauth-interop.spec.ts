@@ -1,39 +1,9 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { importJWK, type JWK } from 'jose';
+import { importJWK } from 'jose';
 import * as oidc from 'openid-client';
-import { expect, test } from './fixtures';
+import { expect, seedOAuth as seed, test } from './fixtures';
 
 // Interoperability: a real OAuth client library (openid-client) against the running server,
 // discovering it through RFC 8414 metadata and using every standard endpoint.
-
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '..');
-
-type Seeded = {
-  accountId: string;
-  secret: { id: string; secret: string };
-  keyPair: { id: string; privateJwk: JWK };
-  pair: { id: string; clientToken: string; serverToken: string };
-  projectId: string;
-  environmentId: string;
-};
-
-async function seed(): Promise<Seeded> {
-  const { stdout } = await run(path.join(root, 'node_modules/.bin/tsx'), ['--conditions=react-server', 'lib/testing/oauth-seed.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: process.env.E2E_DATABASE_URL,
-      NEXTAUTH_SECRET: 'e2e-only-secret-e2e-only-secret-e2e-only',
-      // The server's master key (playwright.config.ts): credential hashes are keyed with it.
-      LATCHKEY_MASTER_KEYS: `1:${Buffer.alloc(32, 7).toString('base64')}`,
-      LOG_LEVEL: 'silent',
-    },
-  });
-  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Seeded;
-}
 
 async function discover(baseURL: string, clientId: string, auth: oidc.ClientAuth): Promise<oidc.Configuration> {
   return oidc.discovery(new URL(baseURL), clientId, undefined, auth, { algorithm: 'oauth2', execute: [oidc.allowInsecureRequests] });
