@@ -80,7 +80,8 @@ export async function serveOAuth(endpoint: Endpoint, req: IncomingMessage, res: 
     reply = await endpoint(request);
   } catch (error) {
     // The endpoints render their own errors; this is only a failure outside them (e.g. the JWKS could not be loaded).
-    logger.error({ err: error, url: req.url }, 'token service fast path failed');
+    // Only the path: a misguided client may put credentials in the query string.
+    logger.error({ err: error, path: req.url?.split('?')[0] }, 'token service fast path failed');
     reply = { status: 500, headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }, body: JSON.stringify({ error: 'server_error', error_description: 'Something went wrong on our side.' }) };
   }
   const headers: Record<string, string | number> = { ...extraHeaders, ...reply.headers, 'Content-Length': Buffer.byteLength(reply.body) };

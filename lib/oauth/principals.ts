@@ -1,9 +1,10 @@
 import 'server-only';
 import { LRUCache } from 'lru-cache';
+import type { CredentialKind } from '@/lib/credentials/set-credential-status';
 import { hotQuery } from './hot-db';
 
-/** The three kinds of credential that can obtain tokens, and the table each lives in. */
-export type CredentialKind = 'client_secret' | 'key_pair' | 'client_token_pair';
+/** The three kinds of credential that can obtain tokens (lib/credentials). */
+export type { CredentialKind };
 
 export type Principal = {
   kind: CredentialKind;
