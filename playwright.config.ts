@@ -28,7 +28,9 @@ export default defineConfig({
   fullyParallel: true,
   timeout: 30_000,
   expect: { timeout: 10_000 },
-  reporter: process.env.E2E_JSON_OUTPUT ? [['list'], ['json', { outputFile: process.env.E2E_JSON_OUTPUT }]] : [['list']],
+  reporter: process.env.E2E_JSON_OUTPUT
+    ? [['list'], ['json', { outputFile: process.env.E2E_JSON_OUTPUT }]]
+    : [['list']],
   use: {
     baseURL,
     trace: 'retain-on-failure',
@@ -38,7 +40,12 @@ export default defineConfig({
   projects: [
     // First-run setup needs an instance without users, so it runs before everything else.
     { name: 'first-run', testMatch: /setup\.spec\.ts/, use: { ...devices['Desktop Chrome'] } },
-    { name: 'console', testIgnore: /setup\.spec\.ts/, dependencies: ['first-run'], use: { ...devices['Desktop Chrome'] } },
+    {
+      name: 'console',
+      testIgnore: /setup\.spec\.ts/,
+      dependencies: ['first-run'],
+      use: { ...devices['Desktop Chrome'] },
+    },
   ],
   webServer: {
     command: 'node_modules/.bin/tsx scripts/server.ts',

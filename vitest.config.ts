@@ -14,7 +14,9 @@ const resolve = {
 export default defineConfig({
   resolve,
   test: {
-    reporters: process.env.VITEST_JSON_OUTPUT ? ['default', ['json', { outputFile: process.env.VITEST_JSON_OUTPUT }]] : ['default'],
+    reporters: process.env.VITEST_JSON_OUTPUT
+      ? ['default', ['json', { outputFile: process.env.VITEST_JSON_OUTPUT }]]
+      : ['default'],
     projects: [
       {
         resolve,

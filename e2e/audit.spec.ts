@@ -11,16 +11,29 @@ const root = path.resolve(import.meta.dirname, '..');
 
 /** seedAudit runs `npm run seed:audit` against the e2e database: realistic chained events. */
 async function seedAudit(orgSlug: string, count: number) {
-  await run(path.join(root, 'node_modules/.bin/tsx'), ['--conditions=react-server', 'scripts/seed-audit-events.ts', '--org', orgSlug, '--count', String(count), '--days', '2'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: process.env.E2E_DATABASE_URL,
-      // The seed needs neither; lib/env.ts only insists they are well-formed.
-      NEXTAUTH_SECRET: 'e2e-seed-only-secret-e2e-seed-only-secret',
-      LATCHKEY_MASTER_KEYS: `1:${Buffer.alloc(32, 1).toString('base64')}`,
+  await run(
+    path.join(root, 'node_modules/.bin/tsx'),
+    [
+      '--conditions=react-server',
+      'scripts/seed-audit-events.ts',
+      '--org',
+      orgSlug,
+      '--count',
+      String(count),
+      '--days',
+      '2',
+    ],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        DATABASE_URL: process.env.E2E_DATABASE_URL,
+        // The seed needs neither; lib/env.ts only insists they are well-formed.
+        NEXTAUTH_SECRET: 'e2e-seed-only-secret-e2e-seed-only-secret',
+        LATCHKEY_MASTER_KEYS: `1:${Buffer.alloc(32, 1).toString('base64')}`,
+      },
     },
-  });
+  );
 }
 
 /** asSuperuser alters the log behind the application's back, as a DBA could. */
@@ -30,14 +43,21 @@ async function tamperAsSuperuser(orgId: string, seq: number) {
   try {
     await client.query('BEGIN');
     await client.query('SET LOCAL session_replication_role = replica');
-    await client.query("UPDATE audit_events SET details = '{\"edited\": true}' WHERE organization_id = $1 AND seq = $2", [orgId, seq]);
+    await client.query(
+      'UPDATE audit_events SET details = \'{"edited": true}\' WHERE organization_id = $1 AND seq = $2',
+      [orgId, seq],
+    );
     await client.query('COMMIT');
   } finally {
     await client.end();
   }
 }
 
-test('an auditor filters the log, pages, exports CSV and NDJSON, and verifies the chain', async ({ page, seed, baseURL }) => {
+test('an auditor filters the log, pages, exports CSV and NDJSON, and verifies the chain', async ({
+  page,
+  seed,
+  baseURL,
+}) => {
   const org = await seed.org();
   const auditor = await seed.member(org, 'AUDITOR');
   await seedAudit(org.slug, 1_500);
@@ -88,7 +108,10 @@ test('an auditor filters the log, pages, exports CSV and NDJSON, and verifies th
   const ndjsonDownload = page.waitForEvent('download');
   await page.getByRole('link', { name: 'Export NDJSON' }).click();
   const ndjsonFile = await (await ndjsonDownload).path();
-  const lines = (await readFile(ndjsonFile, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l) as { action: string; seq: string });
+  const lines = (await readFile(ndjsonFile, 'utf8'))
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { action: string; seq: string });
   expect(lines.map((l) => l.seq)).toEqual(records.map((r) => r.seq));
 
   // Verify: intact, then a superuser edits one event and verify names it.
@@ -102,8 +125,15 @@ test('an auditor filters the log, pages, exports CSV and NDJSON, and verifies th
   const headers = { 'Latchkey-Organization': org.slug, Origin: baseURL ?? '' };
   const verify = await page.request.post('/api/v1/audit-events/verify', { headers });
   expect(verify.status()).toBe(200);
-  expect(await verify.json()).toMatchObject({ intact: false, checked: 699, first_broken_link: { seq: '700', reason: 'hash_mismatch' } });
-  const apiExport = await page.request.get('/api/v1/audit-events/export?format=ndjson&action=token.refused&outcome=FAILURE', { headers });
+  expect(await verify.json()).toMatchObject({
+    intact: false,
+    checked: 699,
+    first_broken_link: { seq: '700', reason: 'hash_mismatch' },
+  });
+  const apiExport = await page.request.get(
+    '/api/v1/audit-events/export?format=ndjson&action=token.refused&outcome=FAILURE',
+    { headers },
+  );
   expect(apiExport.headers()['content-type']).toContain('application/x-ndjson');
   expect((await apiExport.text()).trimEnd().split('\n')).toHaveLength(lines.length);
   const badExport = await page.request.get('/api/v1/audit-events/export?format=xml', { headers });
@@ -116,7 +146,9 @@ test('invalid filters are explained, and another organization’s log is not fou
   const other = await seed.org();
   const auditor = await seed.member(org, 'AUDITOR');
   // Signed out: no session, no token.
-  expect((await page.request.get('/api/v1/audit-events', { headers: { 'Latchkey-Organization': org.slug } })).status()).toBe(401);
+  expect(
+    (await page.request.get('/api/v1/audit-events', { headers: { 'Latchkey-Organization': org.slug } })).status(),
+  ).toBe(401);
   expect((await page.request.get(`/orgs/${org.slug}/audit/export?format=csv`)).status()).toBe(404);
   await signInAs(page, auditor);
   await page.goto(`/orgs/${org.slug}/audit?from=yesterday&outcome=MAYBE`);
@@ -129,7 +161,9 @@ test('invalid filters are explained, and another organization’s log is not fou
   expect(exported.status()).toBe(404);
   const api = await page.request.get('/api/v1/audit-events', { headers: { 'Latchkey-Organization': other.slug } });
   expect(api.status()).toBe(404);
-  const mine = await page.request.get('/api/v1/audit-events?limit=2', { headers: { 'Latchkey-Organization': org.slug } });
+  const mine = await page.request.get('/api/v1/audit-events?limit=2', {
+    headers: { 'Latchkey-Organization': org.slug },
+  });
   expect(mine.status()).toBe(200);
   const body = (await mine.json()) as { data: Array<{ action: string }>; next_cursor: string | null };
   expect(body.data.length).toBeGreaterThan(0);

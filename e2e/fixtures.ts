@@ -12,10 +12,14 @@ export const PASSWORD = 'e2e password that is long enough';
 
 /** cli runs Latchkey's own CLI against the test database and returns its JSON output. */
 export async function cli<T>(...args: string[]): Promise<T> {
-  const { stdout } = await run(path.join(root, 'node_modules/.bin/tsx'), ['--conditions=react-server', 'scripts/cli.ts', ...args], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: process.env.E2E_DATABASE_URL },
-  });
+  const { stdout } = await run(
+    path.join(root, 'node_modules/.bin/tsx'),
+    ['--conditions=react-server', 'scripts/cli.ts', ...args],
+    {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: process.env.E2E_DATABASE_URL },
+    },
+  );
   return JSON.parse(stdout) as T;
 }
 
@@ -31,17 +35,21 @@ export type OAuthSeed = {
 
 /** seedOAuth creates a fresh account with every kind of credential in the test database, for the token service's specs. */
 export async function seedOAuth(): Promise<OAuthSeed> {
-  const { stdout } = await run(path.join(root, 'node_modules/.bin/tsx'), ['--conditions=react-server', 'lib/testing/oauth-seed.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: process.env.E2E_DATABASE_URL,
-      NEXTAUTH_SECRET: 'e2e-only-secret-e2e-only-secret-e2e-only',
-      // The server's master key (playwright.config.ts): credential hashes are keyed with it.
-      LATCHKEY_MASTER_KEYS: `1:${Buffer.alloc(32, 7).toString('base64')}`,
-      LOG_LEVEL: 'silent',
+  const { stdout } = await run(
+    path.join(root, 'node_modules/.bin/tsx'),
+    ['--conditions=react-server', 'lib/testing/oauth-seed.ts'],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        DATABASE_URL: process.env.E2E_DATABASE_URL,
+        NEXTAUTH_SECRET: 'e2e-only-secret-e2e-only-secret-e2e-only',
+        // The server's master key (playwright.config.ts): credential hashes are keyed with it.
+        LATCHKEY_MASTER_KEYS: `1:${Buffer.alloc(32, 7).toString('base64')}`,
+        LOG_LEVEL: 'silent',
+      },
     },
-  });
+  );
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as OAuthSeed;
 }
 
@@ -62,7 +70,20 @@ export const test = base.extend<{ seed: Seed }>({
     await use({
       org: () => cli<Org>('org', 'create', '--name', `E2E Org ${suffix()}`),
       member: (org, role) =>
-        cli<User>('user', 'create', '--email', `${role.toLowerCase()}-${suffix()}@e2e.test`, '--name', `${role[0]}${role.slice(1).toLowerCase()} ${suffix()}`, '--password', PASSWORD, '--org', org.slug, '--role', role),
+        cli<User>(
+          'user',
+          'create',
+          '--email',
+          `${role.toLowerCase()}-${suffix()}@e2e.test`,
+          '--name',
+          `${role[0]}${role.slice(1).toLowerCase()} ${suffix()}`,
+          '--password',
+          PASSWORD,
+          '--org',
+          org.slug,
+          '--role',
+          role,
+        ),
     });
   },
 });

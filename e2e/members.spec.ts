@@ -1,6 +1,10 @@
 import { expect, formAlert, signInAs, test } from './fixtures';
 
-test('an owner adds a member who can then sign in, changes roles, and cannot remove the last owner', async ({ page, browser, seed }) => {
+test('an owner adds a member who can then sign in, changes roles, and cannot remove the last owner', async ({
+  page,
+  browser,
+  seed,
+}) => {
   const org = await seed.org();
   const owner = await seed.member(org, 'OWNER');
   await signInAs(page, owner);
@@ -18,8 +22,14 @@ test('an owner adds a member who can then sign in, changes roles, and cannot rem
   await expect(page.getByRole('cell', { name: email, exact: true })).toBeVisible();
 
   // The last owner cannot step down.
-  await page.getByRole('form', { name: `Role of ${owner.email}` }).getByLabel(`Role of ${owner.email}`).selectOption('ADMIN');
-  await page.getByRole('form', { name: `Role of ${owner.email}` }).getByRole('button', { name: 'Save role' }).click();
+  await page
+    .getByRole('form', { name: `Role of ${owner.email}` })
+    .getByLabel(`Role of ${owner.email}`)
+    .selectOption('ADMIN');
+  await page
+    .getByRole('form', { name: `Role of ${owner.email}` })
+    .getByRole('button', { name: 'Save role' })
+    .click();
   await expect(formAlert(page)).toContainText('at least one owner');
 
   // The new member signs in in a browser of their own and sees the organization as an auditor.
@@ -29,15 +39,29 @@ test('an owner adds a member who can then sign in, changes roles, and cannot rem
   await expect(theirPage.getByText('Auditor', { exact: true })).toBeVisible();
   await other.close();
 
-  await page.getByRole('form', { name: `Role of ${email}` }).getByLabel(`Role of ${email}`).selectOption('ADMIN');
-  await page.getByRole('form', { name: `Role of ${email}` }).getByRole('button', { name: 'Save role' }).click();
+  await page
+    .getByRole('form', { name: `Role of ${email}` })
+    .getByLabel(`Role of ${email}`)
+    .selectOption('ADMIN');
+  await page
+    .getByRole('form', { name: `Role of ${email}` })
+    .getByRole('button', { name: 'Save role' })
+    .click();
   await expect(page.getByRole('form', { name: `Role of ${email}` }).getByRole('status')).toHaveText('Saved');
   await page.reload();
-  await expect(page.getByRole('form', { name: `Role of ${email}` }).getByLabel(`Role of ${email}`)).toHaveValue('ADMIN');
+  await expect(page.getByRole('form', { name: `Role of ${email}` }).getByLabel(`Role of ${email}`)).toHaveValue(
+    'ADMIN',
+  );
 
-  await page.getByRole('form', { name: `Remove ${email}` }).getByRole('button', { name: 'Remove' }).click();
+  await page
+    .getByRole('form', { name: `Remove ${email}` })
+    .getByRole('button', { name: 'Remove' })
+    .click();
   // Nothing happens before the confirmation.
   await expect(page.getByRole('cell', { name: email, exact: true })).toBeVisible();
-  await page.getByRole('form', { name: `Remove ${email}` }).getByRole('button', { name: 'Confirm removal' }).click();
+  await page
+    .getByRole('form', { name: `Remove ${email}` })
+    .getByRole('button', { name: 'Confirm removal' })
+    .click();
   await expect(page.getByRole('cell', { name: email, exact: true })).toHaveCount(0);
 });

@@ -16,13 +16,18 @@ async function setAllowList(accountId: string, ranges: string[]): Promise<void> 
   }
 }
 
-test('the token endpoint takes the caller address from the socket, never from spoofable headers', async ({ request }) => {
+test('the token endpoint takes the caller address from the socket, never from spoofable headers', async ({
+  request,
+}) => {
   const s = await seed();
   const authorization = `Basic ${Buffer.from(`${s.secret.id}:${s.secret.secret}`).toString('base64')}`;
   const spoof = { authorization, 'x-forwarded-for': '203.0.113.7', 'x-latchkey-peer-ip': '203.0.113.7' };
 
   await setAllowList(s.accountId, ['203.0.113.7/32']);
-  const refused = await request.post('/api/oauth/token', { form: { grant_type: 'client_credentials' }, headers: spoof });
+  const refused = await request.post('/api/oauth/token', {
+    form: { grant_type: 'client_credentials' },
+    headers: spoof,
+  });
   expect(refused.status()).toBe(400);
   expect(await refused.json()).toMatchObject({ error: 'unauthorized_client' });
   expect(refused.headers()['cache-control']).toBe('no-store');
@@ -30,6 +35,11 @@ test('the token endpoint takes the caller address from the socket, never from sp
   await setAllowList(s.accountId, ['127.0.0.1/32', '::1/128']);
   const issued = await request.post('/api/oauth/token', { form: { grant_type: 'client_credentials' }, headers: spoof });
   expect(issued.status()).toBe(200);
-  expect(issued.headers()).toMatchObject({ 'cache-control': 'no-store', pragma: 'no-cache', 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY' });
+  expect(issued.headers()).toMatchObject({
+    'cache-control': 'no-store',
+    pragma: 'no-cache',
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+  });
   expect(await issued.json()).toMatchObject({ token_type: 'Bearer' });
 });

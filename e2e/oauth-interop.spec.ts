@@ -6,11 +6,16 @@ import { expect, seedOAuth as seed, test } from './fixtures';
 // discovering it through RFC 8414 metadata and using every standard endpoint.
 
 async function discover(baseURL: string, clientId: string, auth: oidc.ClientAuth): Promise<oidc.Configuration> {
-  return oidc.discovery(new URL(baseURL), clientId, undefined, auth, { algorithm: 'oauth2', execute: [oidc.allowInsecureRequests] });
+  return oidc.discovery(new URL(baseURL), clientId, undefined, auth, {
+    algorithm: 'oauth2',
+    execute: [oidc.allowInsecureRequests],
+  });
 }
 
 test.describe('openid-client against Latchkey', () => {
-  test('client_credentials with client_secret_basic and client_secret_post, then introspection and revocation', async ({ baseURL }) => {
+  test('client_credentials with client_secret_basic and client_secret_post, then introspection and revocation', async ({
+    baseURL,
+  }) => {
     const s = await seed();
     for (const auth of [oidc.ClientSecretBasic(s.secret.secret), oidc.ClientSecretPost(s.secret.secret)]) {
       const config = await discover(baseURL ?? '', s.secret.id, auth);
@@ -41,7 +46,11 @@ test.describe('openid-client against Latchkey', () => {
   test('private_key_jwt, token exchange to a project, and refresh rotation', async ({ baseURL }) => {
     const s = await seed();
     const privateKey = (await importJWK(s.keyPair.privateJwk, 'ES256')) as CryptoKey;
-    const keyConfig = await discover(baseURL ?? '', s.keyPair.id, oidc.PrivateKeyJwt({ key: privateKey, kid: s.keyPair.id }));
+    const keyConfig = await discover(
+      baseURL ?? '',
+      s.keyPair.id,
+      oidc.PrivateKeyJwt({ key: privateKey, kid: s.keyPair.id }),
+    );
     const keyTokens = await oidc.clientCredentialsGrant(keyConfig);
     expect(keyTokens.scope).toBe('MATRIX TILE');
 
@@ -52,7 +61,10 @@ test.describe('openid-client against Latchkey', () => {
       scope: 'TILE',
     });
     expect(narrowed.scope).toBe('TILE');
-    expect(await oidc.tokenIntrospection(keyConfig, narrowed.access_token)).toMatchObject({ active: true, project_id: s.projectId });
+    expect(await oidc.tokenIntrospection(keyConfig, narrowed.access_token)).toMatchObject({
+      active: true,
+      project_id: s.projectId,
+    });
 
     const pairConfig = await discover(baseURL ?? '', s.pair.clientToken, oidc.ClientSecretPost(s.pair.serverToken));
     const first = await oidc.clientCredentialsGrant(pairConfig);

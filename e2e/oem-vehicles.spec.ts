@@ -10,7 +10,11 @@ function vin(wmi: string): string {
   return `${v.slice(0, 8)}${computeCheckDigit(v)}${v.slice(9)}`;
 }
 
-test('an admin adds an OEM credential and a vehicle; the secret is never shown; a credential in use cannot be deleted', async ({ page, seed, baseURL }) => {
+test('an admin adds an OEM credential and a vehicle; the secret is never shown; a credential in use cannot be deleted', async ({
+  page,
+  seed,
+  baseURL,
+}) => {
   const org = await seed.org();
   const admin = await seed.member(org, 'ADMIN');
   const secret = `mb-secret-${randomBytes(10).toString('hex')}`;
@@ -45,7 +49,10 @@ test('an admin adds an OEM credential and a vehicle; the secret is never shown; 
   const id = listed.data.find((c) => c.name === name)?.id ?? '';
   const one = await page.request.get(`/api/v1/credentials/mercedes-benz/${id}`, { headers });
   expect(await one.text()).not.toContain(secret);
-  const patch = await page.request.patch(`/api/v1/credentials/mercedes-benz/${id}`, { headers, data: { client_id: 'other', client_secret: 'x' } });
+  const patch = await page.request.patch(`/api/v1/credentials/mercedes-benz/${id}`, {
+    headers,
+    data: { client_id: 'other', client_secret: 'x' },
+  });
   expect(patch.status()).toBe(400);
   expect(await patch.json()).toMatchObject({ code: 'immutable_field', detail: expect.stringContaining('client_id') });
   expect((await page.request.get(`/api/v1/credentials/tesla`, { headers })).status()).toBe(400);
@@ -99,7 +106,10 @@ test('an auditor sees OEM credentials and vehicles but cannot change them', asyn
   await page.goto(`/orgs/${org.slug}/vehicles`);
   await expect(page.getByRole('form', { name: 'Add vehicle' })).toHaveCount(0);
   const headers = { 'Latchkey-Organization': org.slug, Origin: baseURL ?? '' };
-  const create = await page.request.post('/api/v1/credentials/niu', { headers, data: { name: 'x', client_id: 'x', client_secret: 'x' } });
+  const create = await page.request.post('/api/v1/credentials/niu', {
+    headers,
+    data: { name: 'x', client_id: 'x', client_secret: 'x' },
+  });
   expect(create.status()).toBe(403);
   const add = await page.request.post('/api/v1/vehicles', { headers, data: { vin: vin('1FT'), brand: 'CLOUDBOXX' } });
   expect(add.status()).toBe(403);

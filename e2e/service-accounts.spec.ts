@@ -30,7 +30,10 @@ async function createAccountInConsole(page: Page, orgSlug: string, name: string)
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
 }
 
-test('an admin creates an account, issues a secret seen once, rotates it, suspends and revokes the account', async ({ page, seed }) => {
+test('an admin creates an account, issues a secret seen once, rotates it, suspends and revokes the account', async ({
+  page,
+  seed,
+}) => {
   const org = await seed.org();
   const admin = await seed.member(org, 'ADMIN');
   await signInAs(page, admin);
@@ -110,7 +113,10 @@ test('an admin creates an account, issues a secret seen once, rotates it, suspen
   await expect(page.getByText('No service accounts match these filters')).toBeVisible();
 });
 
-test('key pairs: generate (config downloaded once) and upload; a private key upload is refused', async ({ page, seed }) => {
+test('key pairs: generate (config downloaded once) and upload; a private key upload is refused', async ({
+  page,
+  seed,
+}) => {
   const org = await seed.org();
   const admin = await seed.member(org, 'ADMIN');
   await signInAs(page, admin);
@@ -122,8 +128,15 @@ test('key pairs: generate (config downloaded once) and upload; a private key upl
   await page.getByLabel('Key name', { exact: true }).fill('ci-key');
   await page.getByRole('button', { name: 'Generate key pair' }).click();
   const dialog = page.getByRole('dialog', { name: 'Key pair generated' });
-  const config = JSON.parse((await dialog.getByLabel('Private key config', { exact: true }).textContent()) ?? '{}') as Record<string, string>;
-  expect(config).toMatchObject({ type: 'latchkey_service_account_key', service_account_id: account.id, algorithm: 'ES256', token_url: `${ORIGIN}/api/oauth/token` });
+  const config = JSON.parse(
+    (await dialog.getByLabel('Private key config', { exact: true }).textContent()) ?? '{}',
+  ) as Record<string, string>;
+  expect(config).toMatchObject({
+    type: 'latchkey_service_account_key',
+    service_account_id: account.id,
+    algorithm: 'ES256',
+    token_url: `${ORIGIN}/api/oauth/token`,
+  });
   expect(config.private_key).toContain('BEGIN PRIVATE KEY');
   const download = page.waitForEvent('download');
   await dialog.getByRole('button', { name: 'Download key config (JSON)' }).click();
@@ -148,7 +161,11 @@ test('key pairs: generate (config downloaded once) and upload; a private key upl
   await expect(page.getByRole('table', { name: 'Key pairs' }).getByText('Generated')).toBeVisible();
 });
 
-test('the management API: validation problems, pagination, tenancy and a forged auditor write', async ({ page, browser, seed }) => {
+test('the management API: validation problems, pagination, tenancy and a forged auditor write', async ({
+  page,
+  browser,
+  seed,
+}) => {
   const org = await seed.org();
   const other = await seed.org();
   const admin = await seed.member(org, 'ADMIN');
@@ -159,23 +176,37 @@ test('the management API: validation problems, pagination, tenancy and a forged 
   const otherContext = await browser.newContext({ baseURL: ORIGIN });
   const otherPage = await otherContext.newPage();
   await signInAs(otherPage, otherAdmin);
-  const theirs = (await (await api(otherPage, other.slug).post('/api/v1/service-accounts', { name: 'theirs', platform: 'SERVER' })).json()) as { id: string };
+  const theirs = (await (
+    await api(otherPage, other.slug).post('/api/v1/service-accounts', { name: 'theirs', platform: 'SERVER' })
+  ).json()) as { id: string };
   await otherContext.close();
 
   await signInAs(page, admin);
   const client = api(page, org.slug);
-  const bad = await client.post('/api/v1/service-accounts', { name: '', platform: 'MAINFRAME', ipAllowList: ['300.1.1.1/8'], extra: 1 });
+  const bad = await client.post('/api/v1/service-accounts', {
+    name: '',
+    platform: 'MAINFRAME',
+    ipAllowList: ['300.1.1.1/8'],
+    extra: 1,
+  });
   expect(bad.status()).toBe(400);
   expect(bad.headers()['content-type']).toContain('application/problem+json');
   const problem = (await bad.json()) as { code: string; errors: Record<string, string[]> };
   expect(problem.code).toBe('validation_failed');
   expect(Object.keys(problem.errors)).toEqual(expect.arrayContaining(['name', 'platform', 'ipAllowList.0']));
 
-  for (let i = 0; i < 3; i++) expect((await client.post('/api/v1/service-accounts', { name: `svc-${i}`, platform: 'WEB' })).status()).toBe(201);
-  const list = (await (await client.get('/api/v1/service-accounts?pageSize=2&page=2&platform=WEB')).json()) as { items: unknown[]; total: number; totalPages: number };
+  for (let i = 0; i < 3; i++)
+    expect((await client.post('/api/v1/service-accounts', { name: `svc-${i}`, platform: 'WEB' })).status()).toBe(201);
+  const list = (await (await client.get('/api/v1/service-accounts?pageSize=2&page=2&platform=WEB')).json()) as {
+    items: unknown[];
+    total: number;
+    totalPages: number;
+  };
   expect(list).toMatchObject({ total: 3, totalPages: 2 });
   expect(list.items).toHaveLength(1);
-  const mine = (await (await client.get('/api/v1/service-accounts?q=svc-0')).json()) as { items: Array<{ id: string }> };
+  const mine = (await (await client.get('/api/v1/service-accounts?q=svc-0')).json()) as {
+    items: Array<{ id: string }>;
+  };
   const accountId = mine.items[0]?.id ?? '';
 
   // Another organization's id answers 404, and so does naming an organization one is not in.
@@ -185,13 +216,17 @@ test('the management API: validation problems, pagination, tenancy and a forged 
   expect((await client.get('/api/v1/service-accounts/not-an-id')).status()).toBe(400);
 
   // Issue a secret via the API: 201 with the secret; the 11th enabled one is refused.
-  for (let i = 0; i < 10; i++) expect((await client.post(`/api/v1/service-accounts/${accountId}/secrets`, { name: `s${i}` })).status()).toBe(201);
+  for (let i = 0; i < 10; i++)
+    expect((await client.post(`/api/v1/service-accounts/${accountId}/secrets`, { name: `s${i}` })).status()).toBe(201);
   const eleventh = await client.post(`/api/v1/service-accounts/${accountId}/secrets`, { name: 's10' });
   expect(eleventh.status()).toBe(409);
   expect(((await eleventh.json()) as { code: string }).code).toBe('limit_exceeded');
 
   // A cross-site write with the session cookie is refused.
-  const csrf = await page.request.post('/api/v1/service-accounts', { headers: { 'Latchkey-Organization': org.slug, Origin: 'https://evil.example' }, data: { name: 'x', platform: 'SERVER' } });
+  const csrf = await page.request.post('/api/v1/service-accounts', {
+    headers: { 'Latchkey-Organization': org.slug, Origin: 'https://evil.example' },
+    data: { name: 'x', platform: 'SERVER' },
+  });
   expect(csrf.status()).toBe(403);
 
   // The auditor sees everything and can change nothing.
@@ -203,7 +238,16 @@ test('the management API: validation problems, pagination, tenancy and a forged 
   await expect(page.getByRole('link', { name: 'New service account' })).toHaveCount(0);
   await page.getByRole('link', { name: 'svc-0' }).click();
   await expect(page.getByRole('table', { name: 'Client secrets' }).getByRole('row')).toHaveCount(11);
-  for (const name of ['Create secret', 'Suspend', 'Revoke', 'Rotate', 'Disable', 'Delete', 'Generate key pair', 'Create token pair']) {
+  for (const name of [
+    'Create secret',
+    'Suspend',
+    'Revoke',
+    'Rotate',
+    'Disable',
+    'Delete',
+    'Generate key pair',
+    'Create token pair',
+  ]) {
     await expect(page.getByRole('button', { name, exact: true })).toHaveCount(0);
   }
   await expect(page.getByRole('link', { name: 'Edit' })).toHaveCount(0);
@@ -213,14 +257,23 @@ test('the management API: validation problems, pagination, tenancy and a forged 
   expect((await page.goto(`/orgs/${org.slug}/service-accounts/new`))?.status()).toBe(404);
 });
 
-test('the overview lists credentials expiring within 14 days; the API reference documents the operations', async ({ page, seed }) => {
+test('the overview lists credentials expiring within 14 days; the API reference documents the operations', async ({
+  page,
+  seed,
+}) => {
   const org = await seed.org();
   const admin = await seed.member(org, 'OWNER');
   await signInAs(page, admin);
   const client = api(page, org.slug);
-  const account = (await (await client.post('/api/v1/service-accounts', { name: 'short-lived', platform: 'SERVER' })).json()) as { id: string };
+  const account = (await (
+    await client.post('/api/v1/service-accounts', { name: 'short-lived', platform: 'SERVER' })
+  ).json()) as { id: string };
   const soon = new Date(Date.now() + 5 * 86_400_000).toISOString();
-  expect((await client.post(`/api/v1/service-accounts/${account.id}/secrets`, { name: 'expiring-secret', expiresAt: soon })).status()).toBe(201);
+  expect(
+    (
+      await client.post(`/api/v1/service-accounts/${account.id}/secrets`, { name: 'expiring-secret', expiresAt: soon })
+    ).status(),
+  ).toBe(201);
   await page.goto(`/orgs/${org.slug}`);
   const card = page.getByRole('region', { name: /Credentials expiring within 14 days/ });
   await expect(card.getByRole('link', { name: 'short-lived' })).toBeVisible();
@@ -236,48 +289,76 @@ test('the overview lists credentials expiring within 14 days; the API reference 
   await expect(page.getByText('/api/v1/service-accounts/{accountId}/revoke')).toBeVisible();
 });
 
-test('field errors are shown on the secret form when the expiry exceeds the organization maximum', async ({ page, seed }) => {
+test('field errors are shown on the secret form when the expiry exceeds the organization maximum', async ({
+  page,
+  seed,
+}) => {
   const org = await seed.org();
   const admin = await seed.member(org, 'ADMIN');
   await signInAs(page, admin);
-  const account = (await (await api(page, org.slug).post('/api/v1/service-accounts', { name: 'capped', platform: 'SERVER' })).json()) as { id: string };
+  const account = (await (
+    await api(page, org.slug).post('/api/v1/service-accounts', { name: 'capped', platform: 'SERVER' })
+  ).json()) as { id: string };
   await page.goto(`/orgs/${org.slug}/service-accounts/${account.id}`);
   await page.getByLabel('Secret name').fill('too-long');
-  await page.getByLabel('Secret expires on (optional)').fill(new Date(Date.now() + 1000 * 86_400_000).toISOString().slice(0, 10));
+  await page
+    .getByLabel('Secret expires on (optional)')
+    .fill(new Date(Date.now() + 1000 * 86_400_000).toISOString().slice(0, 10));
   await page.getByRole('button', { name: 'Create secret' }).click();
   await expect(page.getByText(/allows credentials to live at most 730 days/).first()).toBeVisible();
   await expect(page.getByRole('dialog')).toHaveCount(0);
   await expect(formAlert(page)).toHaveCount(0);
 });
 
-test('an isAdmin account manages service accounts with a bearer token from its client secret', async ({ page, request, seed }) => {
+test('an isAdmin account manages service accounts with a bearer token from its client secret', async ({
+  page,
+  request,
+  seed,
+}) => {
   const org = await seed.org();
   const owner = await seed.member(org, 'OWNER');
   await signInAs(page, owner);
   const session = api(page, org.slug);
 
   async function accountWithSecret(name: string, body: Record<string, unknown>) {
-    const account = (await (await session.post('/api/v1/service-accounts', { name, platform: 'SERVER', ...body })).json()) as { id: string };
-    const created = (await (await session.post(`/api/v1/service-accounts/${account.id}/secrets`, { name: 'main' })).json()) as { clientSecret: { id: string }; secret: string };
+    const account = (await (
+      await session.post('/api/v1/service-accounts', { name, platform: 'SERVER', ...body })
+    ).json()) as { id: string };
+    const created = (await (
+      await session.post(`/api/v1/service-accounts/${account.id}/secrets`, { name: 'main' })
+    ).json()) as { clientSecret: { id: string }; secret: string };
     const token = await request.post('/api/oauth/token', {
       form: { grant_type: 'client_credentials' },
-      headers: { Authorization: `Basic ${Buffer.from(`${created.clientSecret.id}:${created.secret}`).toString('base64')}` },
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${created.clientSecret.id}:${created.secret}`).toString('base64')}`,
+      },
     });
     expect(token.status()).toBe(200);
-    return { id: account.id, bearer: { Authorization: `Bearer ${((await token.json()) as { access_token: string }).access_token}` } };
+    return {
+      id: account.id,
+      bearer: { Authorization: `Bearer ${((await token.json()) as { access_token: string }).access_token}` },
+    };
   }
 
   const manager = await accountWithSecret('automation', { isAdmin: true, scopes: ['manage:service_accounts'] });
   const listed = await request.get('/api/v1/service-accounts', { headers: manager.bearer });
   expect(listed.status()).toBe(200);
-  expect(((await listed.json()) as { items: Array<{ name: string }> }).items.map((i) => i.name)).toContain('automation');
+  expect(((await listed.json()) as { items: Array<{ name: string }> }).items.map((i) => i.name)).toContain(
+    'automation',
+  );
   // Bearer calls need no Origin header: CSRF only concerns cookies.
-  const made = await request.post('/api/v1/service-accounts', { headers: manager.bearer, data: { name: 'made-by-bot', platform: 'WEB' } });
+  const made = await request.post('/api/v1/service-accounts', {
+    headers: manager.bearer,
+    data: { name: 'made-by-bot', platform: 'WEB' },
+  });
   expect(made.status()).toBe(201);
 
   const reader = await accountWithSecret('reader', { isAdmin: true, scopes: ['read:service_accounts'] });
   expect((await request.get('/api/v1/service-accounts', { headers: reader.bearer })).status()).toBe(200);
-  const denied = await request.post('/api/v1/service-accounts', { headers: reader.bearer, data: { name: 'nope', platform: 'WEB' } });
+  const denied = await request.post('/api/v1/service-accounts', {
+    headers: reader.bearer,
+    data: { name: 'nope', platform: 'WEB' },
+  });
   expect(denied.status()).toBe(403);
   expect(((await denied.json()) as { code: string }).code).toBe('insufficient_scope');
 

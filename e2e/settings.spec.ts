@@ -21,7 +21,10 @@ test('an admin creates a project and adds an environment; an auditor only sees t
   await expect(environments.getByText('staging')).toBeVisible();
 
   await page.getByLabel('New environment in Fleet app').fill('qa');
-  await page.getByRole('form', { name: 'Add an environment to Fleet app' }).getByRole('button', { name: 'Add' }).click();
+  await page
+    .getByRole('form', { name: 'Add an environment to Fleet app' })
+    .getByRole('button', { name: 'Add' })
+    .click();
   await expect(environments.getByText('qa')).toBeVisible();
 
   await page.context().clearCookies();
@@ -44,5 +47,7 @@ test('an owner lowers the maximum credential lifetime; bad values get a field er
   await form.getByRole('button', { name: 'Save' }).click();
   await expect(form.getByRole('status')).toHaveText('Saved.');
   await page.reload();
-  await expect(page.getByRole('form', { name: 'Organization settings' }).getByLabel('Maximum credential lifetime (days)')).toHaveValue('90');
+  await expect(
+    page.getByRole('form', { name: 'Organization settings' }).getByLabel('Maximum credential lifetime (days)'),
+  ).toHaveValue('90');
 });

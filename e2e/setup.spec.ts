@@ -1,6 +1,8 @@
 import { expect, test } from './fixtures';
 
-test('a new install sends the first visitor to setup, which creates the organization and its owner once', async ({ page }) => {
+test('a new install sends the first visitor to setup, which creates the organization and its owner once', async ({
+  page,
+}) => {
   await page.goto('/');
   await expect(page).toHaveURL(/\/setup$/);
   await expect(page.getByRole('heading', { name: 'Set up Latchkey' })).toBeVisible();

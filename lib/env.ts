@@ -14,7 +14,9 @@ const envSchema = z.object({
   // secrets and signing keys at rest and key the hashes of client secrets; older versions stay
   // listed until everything written under them has been re-encrypted.
   LATCHKEY_MASTER_KEYS: z
-    .string({ error: 'LATCHKEY_MASTER_KEYS is missing: set it to "1:<base64 of 32 random bytes>" (openssl rand -base64 32)' })
+    .string({
+      error: 'LATCHKEY_MASTER_KEYS is missing: set it to "1:<base64 of 32 random bytes>" (openssl rand -base64 32)',
+    })
     .regex(/^\d+:[A-Za-z0-9+/_-]{43}=?(,\d+:[A-Za-z0-9+/_-]{43}=?)*$/, {
       error: 'LATCHKEY_MASTER_KEYS must look like "2:<base64 key>,1:<base64 key>" with 32-byte keys, newest first',
     }),

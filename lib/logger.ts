@@ -9,7 +9,18 @@ export const logger = pino({
   level: logLevel(),
   base: undefined,
   redact: {
-    paths: ['password', '*.password', 'secret', '*.secret', 'clientSecret', '*.clientSecret', 'authorization', '*.authorization', 'token', '*.token'],
+    paths: [
+      'password',
+      '*.password',
+      'secret',
+      '*.secret',
+      'clientSecret',
+      '*.clientSecret',
+      'authorization',
+      '*.authorization',
+      'token',
+      '*.token',
+    ],
     censor: '[redacted]',
   },
 });

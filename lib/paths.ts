@@ -13,12 +13,19 @@ export const paths = {
   settings: (orgSlug: string) => `/orgs/${encodeURIComponent(orgSlug)}/settings`,
   account: (orgSlug: string) => `/orgs/${encodeURIComponent(orgSlug)}/account`,
   newServiceAccount: (orgSlug: string) => `/orgs/${encodeURIComponent(orgSlug)}/service-accounts/new`,
-  serviceAccount: (orgSlug: string, accountId: string) => `/orgs/${encodeURIComponent(orgSlug)}/service-accounts/${encodeURIComponent(accountId)}`,
-  editServiceAccount: (orgSlug: string, accountId: string) => `/orgs/${encodeURIComponent(orgSlug)}/service-accounts/${encodeURIComponent(accountId)}/edit`,
-  serviceAccountSecrets: (orgSlug: string, accountId: string) => `/orgs/${encodeURIComponent(orgSlug)}/service-accounts/${encodeURIComponent(accountId)}/secrets`,
-  serviceAccountKeys: (orgSlug: string, accountId: string) => `/orgs/${encodeURIComponent(orgSlug)}/service-accounts/${encodeURIComponent(accountId)}/keys`,
-  serviceAccountTokens: (orgSlug: string, accountId: string) => `/orgs/${encodeURIComponent(orgSlug)}/service-accounts/${encodeURIComponent(accountId)}/tokens`,
-  oemCredential: (orgSlug: string, credentialId: string) => `/orgs/${encodeURIComponent(orgSlug)}/oem-credentials/${encodeURIComponent(credentialId)}`,
-  vehicle: (orgSlug: string, vehicleId: string) => `/orgs/${encodeURIComponent(orgSlug)}/vehicles/${encodeURIComponent(vehicleId)}`,
+  serviceAccount: (orgSlug: string, accountId: string) =>
+    `/orgs/${encodeURIComponent(orgSlug)}/service-accounts/${encodeURIComponent(accountId)}`,
+  editServiceAccount: (orgSlug: string, accountId: string) =>
+    `/orgs/${encodeURIComponent(orgSlug)}/service-accounts/${encodeURIComponent(accountId)}/edit`,
+  serviceAccountSecrets: (orgSlug: string, accountId: string) =>
+    `/orgs/${encodeURIComponent(orgSlug)}/service-accounts/${encodeURIComponent(accountId)}/secrets`,
+  serviceAccountKeys: (orgSlug: string, accountId: string) =>
+    `/orgs/${encodeURIComponent(orgSlug)}/service-accounts/${encodeURIComponent(accountId)}/keys`,
+  serviceAccountTokens: (orgSlug: string, accountId: string) =>
+    `/orgs/${encodeURIComponent(orgSlug)}/service-accounts/${encodeURIComponent(accountId)}/tokens`,
+  oemCredential: (orgSlug: string, credentialId: string) =>
+    `/orgs/${encodeURIComponent(orgSlug)}/oem-credentials/${encodeURIComponent(credentialId)}`,
+  vehicle: (orgSlug: string, vehicleId: string) =>
+    `/orgs/${encodeURIComponent(orgSlug)}/vehicles/${encodeURIComponent(vehicleId)}`,
   apiReference: () => '/docs/api',
 } as const;

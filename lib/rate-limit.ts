@@ -22,7 +22,11 @@ export function createLimiter(options: LimiterOptions): RateLimiterAbstract {
   const url = env().REDIS_URL;
   if (!url) return new RateLimiterMemory(common);
   // If Redis is unreachable, fall back to per-instance memory limits rather than refusing every request.
-  return new RateLimiterRedis({ ...common, storeClient: redisClient(url), insuranceLimiter: new RateLimiterMemory(common) });
+  return new RateLimiterRedis({
+    ...common,
+    storeClient: redisClient(url),
+    insuranceLimiter: new RateLimiterMemory(common),
+  });
 }
 
 /** isRateLimitRejection tells a limiter's "over the limit" answer apart from a store error. */

@@ -12,12 +12,19 @@ function cli(...args: string[]) {
   return cliWith({}, ...args);
 }
 
-async function cliWith(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cliWith(
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await exec(path.join(root, 'node_modules/.bin/tsx'), ['--conditions=react-server', 'scripts/cli.ts', ...args], {
-      cwd: root,
-      env: { ...process.env, LOG_LEVEL: 'silent', ...env },
-    });
+    const { stdout, stderr } = await exec(
+      path.join(root, 'node_modules/.bin/tsx'),
+      ['--conditions=react-server', 'scripts/cli.ts', ...args],
+      {
+        cwd: root,
+        env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+      },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -33,7 +40,20 @@ describe('npm run cli', () => {
     expect(JSON.parse(org.stdout)).toMatchObject({ slug, name: 'CLI Org', id: expect.stringMatching(/^org_/) });
 
     const email = `${slug}@example.test`;
-    const user = await cli('user', 'create', '--email', email, '--name', 'Cli User', '--password', 'cli password 12345', '--org', slug, '--role', 'AUDITOR');
+    const user = await cli(
+      'user',
+      'create',
+      '--email',
+      email,
+      '--name',
+      'Cli User',
+      '--password',
+      'cli password 12345',
+      '--org',
+      slug,
+      '--role',
+      'AUDITOR',
+    );
     expect(user.code).toBe(0);
     const created = JSON.parse(user.stdout) as { id: string; email: string };
     expect(created).toMatchObject({ email, memberships: [{ org: slug, role: 'AUDITOR' }] });
@@ -46,7 +66,20 @@ describe('npm run cli', () => {
   });
 
   it('refuses bad input with a stable code and no stack trace', async () => {
-    const bad = await cli('user', 'create', '--email', 'nope', '--name', 'X', '--password', 'short', '--org', 'x', '--role', 'KING');
+    const bad = await cli(
+      'user',
+      'create',
+      '--email',
+      'nope',
+      '--name',
+      'X',
+      '--password',
+      'short',
+      '--org',
+      'x',
+      '--role',
+      'KING',
+    );
     expect(bad.code).toBe(1);
     const body = JSON.parse(bad.stderr) as { error: { code: string; fields: Record<string, string[]> } };
     expect(body.error.code).toBe('validation_failed');
@@ -69,6 +102,8 @@ describe('npm run cli', () => {
   it('says plainly when the database cannot be reached', async () => {
     const down = await cliWith({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/none' }, 'org', 'list');
     expect(down.code).toBe(1);
-    expect(JSON.parse(down.stderr)).toEqual({ error: { code: 'database_unreachable', message: expect.stringContaining('npm start') } });
+    expect(JSON.parse(down.stderr)).toEqual({
+      error: { code: 'database_unreachable', message: expect.stringContaining('npm start') },
+    });
   });
 });

@@ -63,7 +63,9 @@ try {
         console.log(JSON.stringify(await run(flags), null, 2));
       } catch (error) {
         if (!isAppError(error)) throw error;
-        console.error(JSON.stringify({ error: { code: error.code, message: error.detail, fields: error.fields } }, null, 2));
+        console.error(
+          JSON.stringify({ error: { code: error.code, message: error.detail, fields: error.fields } }, null, 2),
+        );
         exitCode = 1;
       }
     }
@@ -78,7 +80,10 @@ try {
   console.error(
     JSON.stringify({
       error: unreachable
-        ? { code: 'database_unreachable', message: 'Cannot reach the database: run `npm start` first, or set DATABASE_URL.' }
+        ? {
+            code: 'database_unreachable',
+            message: 'Cannot reach the database: run `npm start` first, or set DATABASE_URL.',
+          }
         : parseError
           ? { code: 'invalid_request', message: message.split('\n')[0] }
           : { code: 'internal', message: message.split('\n').find((line) => line.trim()) ?? 'unexpected error' },

@@ -27,7 +27,11 @@ try {
     code = await run(path.join(root, 'node_modules/.bin/next'), ['build'], { ...env, NODE_ENV: 'production' });
     if (code !== 0) throw new Error('next build failed');
   }
-  code = await run(path.join(root, 'node_modules/.bin/playwright'), ['test', ...process.argv.slice(2).filter((a) => a !== '--no-build')], env);
+  code = await run(
+    path.join(root, 'node_modules/.bin/playwright'),
+    ['test', ...process.argv.slice(2).filter((a) => a !== '--no-build')],
+    env,
+  );
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
 } finally {

@@ -9,7 +9,11 @@ import { withClient } from '../lib/db/admin';
 import { env } from '../lib/env';
 
 const { values } = parseArgs({
-  options: { org: { type: 'string' }, count: { type: 'string', default: '10000' }, days: { type: 'string', default: '90' } },
+  options: {
+    org: { type: 'string' },
+    count: { type: 'string', default: '10000' },
+    days: { type: 'string', default: '90' },
+  },
   strict: true,
 });
 const count = Number(values.count);
@@ -41,5 +45,7 @@ await withClient(env().DATABASE_URL, async (client) => {
     },
   });
   const seconds = (performance.now() - started) / 1000;
-  console.log(`Seeded ${result.inserted.toLocaleString('en')} events into "${values.org}" in ${seconds.toFixed(1)} s; last seq ${result.lastSeq}.`);
+  console.log(
+    `Seeded ${result.inserted.toLocaleString('en')} events into "${values.org}" in ${seconds.toFixed(1)} s; last seq ${result.lastSeq}.`,
+  );
 });

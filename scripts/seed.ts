@@ -3,5 +3,9 @@ import { seedDemo } from '../lib/demo/seed-demo';
 import { db } from '../lib/db/client';
 
 const created = await seedDemo();
-console.log(created ? 'Seeded the demo organization "Demo Fleet" (slug: demo).' : 'Demo data: the database already has organizations; nothing seeded.');
+console.log(
+  created
+    ? 'Seeded the demo organization "Demo Fleet" (slug: demo).'
+    : 'Demo data: the database already has organizations; nothing seeded.',
+);
 await db.$disconnect();

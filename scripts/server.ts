@@ -49,10 +49,15 @@ if (fastPath) {
   // The headers next.config.mjs adds to every response, so that both mounts answer alike. Only
   // the catch-all source is supported: a rule that could cover a fast-path route stops the start
   // rather than be silently skipped; rules for other paths are Next's alone.
-  const config = (await import(pathToFileURL(path.join(root, 'next.config.mjs')).href)) as { default: { headers?: () => Promise<Array<{ source: string; headers: Array<{ key: string; value: string }> }>> } };
+  const config = (await import(pathToFileURL(path.join(root, 'next.config.mjs')).href)) as {
+    default: { headers?: () => Promise<Array<{ source: string; headers: Array<{ key: string; value: string }> }>> };
+  };
   for (const rule of (await config.default.headers?.()) ?? []) {
     if (rule.source !== '/:path*') {
-      if (/^\/(:|\(|api|\.well-known)/.test(rule.source)) throw new Error(`scripts/server.ts: the fast path cannot apply the next.config.mjs headers rule for ${rule.source}`);
+      if (/^\/(:|\(|api|\.well-known)/.test(rule.source))
+        throw new Error(
+          `scripts/server.ts: the fast path cannot apply the next.config.mjs headers rule for ${rule.source}`,
+        );
       continue;
     }
     for (const { key, value } of rule.headers) extraHeaders = { ...extraHeaders, [key]: value };
@@ -69,7 +74,9 @@ const server = createServer(mount ? mount.oauthListener(nextListener, extraHeade
 server.keepAliveTimeout = 65_000;
 
 server.listen(port, hostname, () => {
-  console.log(`Latchkey is listening on http://localhost:${port}${dev ? ' (development)' : ''}${fastPath ? '' : ' (token service fast path off)'}`);
+  console.log(
+    `Latchkey is listening on http://localhost:${port}${dev ? ' (development)' : ''}${fastPath ? '' : ' (token service fast path off)'}`,
+  );
 });
 
 let closing = false;

@@ -38,7 +38,11 @@ function localSecrets(): LocalSecrets {
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: root, env, stdio: 'inherit' });
-    child.on('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`${path.basename(command)} ${args[0] ?? ''} failed (${signal ?? code})`))));
+    child.on('exit', (code, signal) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`${path.basename(command)} ${args[0] ?? ''} failed (${signal ?? code})`)),
+    );
   });
 }
 
@@ -57,7 +61,16 @@ function newestMtime(entry: string): number {
 function buildIsStale(): boolean {
   const buildId = path.join(root, '.next', 'BUILD_ID');
   if (!existsSync(buildId)) return true;
-  const sources = ['app', 'components', 'lib', 'public', 'next.config.mjs', 'package-lock.json', 'prisma/schema.prisma', 'postcss.config.mjs'];
+  const sources = [
+    'app',
+    'components',
+    'lib',
+    'public',
+    'next.config.mjs',
+    'package-lock.json',
+    'prisma/schema.prisma',
+    'postcss.config.mjs',
+  ];
   return Math.max(...sources.map((s) => newestMtime(path.join(root, s)))) > statSync(buildId).mtimeMs;
 }
 
@@ -85,7 +98,10 @@ try {
   const secrets = localSecrets();
   const env = { ...process.env, PORT: String(port), NODE_ENV: dev ? 'development' : 'production' } as NodeJS.ProcessEnv;
   const missing = ['NEXTAUTH_SECRET', 'LATCHKEY_MASTER_KEYS'].filter((name) => !env[name]);
-  if (missing.length && env.DATABASE_URL) console.warn(`${missing.join(' and ')} not set: using the local values in .data/secrets.json. Set them in the environment for production.`);
+  if (missing.length && env.DATABASE_URL)
+    console.warn(
+      `${missing.join(' and ')} not set: using the local values in .data/secrets.json. Set them in the environment for production.`,
+    );
   env.NEXTAUTH_SECRET ??= secrets.nextauthSecret;
   env.LATCHKEY_MASTER_KEYS ??= secrets.masterKeys;
   env.NEXTAUTH_URL ??= `http://localhost:${port}`;
@@ -93,21 +109,30 @@ try {
   if (!env.DATABASE_URL) {
     const pgPort = Number(process.env.LATCHKEY_PG_PORT ?? 54329);
     console.log(`DATABASE_URL is not set: starting the embedded PostgreSQL in .data/postgres on port ${pgPort}…`);
-    embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: pgPort, password: secrets.postgresPassword });
+    embedded = await startEmbeddedPostgres({
+      dataDir: path.join(dataDir, 'postgres'),
+      port: pgPort,
+      password: secrets.postgresPassword,
+    });
     await ensureDatabase(embedded.adminUrl, 'latchkey');
     env.DATABASE_URL = databaseUrl(embedded.adminUrl, 'latchkey');
   }
 
   const applied = await migrate(env.DATABASE_URL);
   console.log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date.');
-  if (process.env.LATCHKEY_DEMO !== 'off') await run(tsx, ['--conditions=react-server', path.join(root, 'scripts', 'seed.ts')], env);
+  if (process.env.LATCHKEY_DEMO !== 'off')
+    await run(tsx, ['--conditions=react-server', path.join(root, 'scripts', 'seed.ts')], env);
 
   if (!dev && buildIsStale()) {
     console.log('Building the console (first start, or the sources changed)…');
     await run(nextBin, ['build'], env);
   }
 
-  server = spawn(tsx, [path.join(root, 'scripts', 'server.ts'), ...(dev ? ['--dev'] : [])], { cwd: root, env, stdio: 'inherit' });
+  server = spawn(tsx, [path.join(root, 'scripts', 'server.ts'), ...(dev ? ['--dev'] : [])], {
+    cwd: root,
+    env,
+    stdio: 'inherit',
+  });
   server.on('exit', (code) => {
     if (!stopping) void stop(code ?? 1);
   });

@@ -21,21 +21,40 @@ function run(command: string, args: string[], env: Record<string, string>): Prom
 
 function vitestCounts(file: string): Counts | null {
   if (!existsSync(file)) return null;
-  const r = JSON.parse(readFileSync(file, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+  const r = JSON.parse(readFileSync(file, 'utf8')) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+  };
   return { passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + r.numTodoTests };
 }
 
 function playwrightCounts(file: string): Counts | null {
   if (!existsSync(file)) return null;
-  const r = JSON.parse(readFileSync(file, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } };
+  const r = JSON.parse(readFileSync(file, 'utf8')) as {
+    stats: { expected: number; unexpected: number; flaky: number; skipped: number };
+  };
   return { passed: r.stats.expected, failed: r.stats.unexpected + r.stats.flaky, skipped: r.stats.skipped };
 }
 
 const only = process.argv.slice(2);
 const suites = [
-  { name: 'unit', run: (out: string) => run(bin('vitest'), ['run', '--project', 'unit'], { VITEST_JSON_OUTPUT: out }), counts: vitestCounts },
-  { name: 'integration', run: (out: string) => run(bin('vitest'), ['run', '--project', 'integration'], { VITEST_JSON_OUTPUT: out }), counts: vitestCounts },
-  { name: 'e2e', run: (out: string) => run(bin('tsx'), [path.join(root, 'scripts', 'e2e.ts')], { E2E_JSON_OUTPUT: out }), counts: playwrightCounts },
+  {
+    name: 'unit',
+    run: (out: string) => run(bin('vitest'), ['run', '--project', 'unit'], { VITEST_JSON_OUTPUT: out }),
+    counts: vitestCounts,
+  },
+  {
+    name: 'integration',
+    run: (out: string) => run(bin('vitest'), ['run', '--project', 'integration'], { VITEST_JSON_OUTPUT: out }),
+    counts: vitestCounts,
+  },
+  {
+    name: 'e2e',
+    run: (out: string) => run(bin('tsx'), [path.join(root, 'scripts', 'e2e.ts')], { E2E_JSON_OUTPUT: out }),
+    counts: playwrightCounts,
+  },
 ].filter((s) => only.length === 0 || only.includes(s.name));
 
 const summary: string[] = [];

@@ -3,13 +3,20 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { Table, Td } from '@/components/ui/table';
 import type { AuditEventDto } from '@/lib/audit/dto';
 
-const ACTOR_TYPES: Record<AuditEventDto['actor_type'], string> = { MEMBER: 'Member', SERVICE_ACCOUNT: 'Service account', SYSTEM: 'System' };
+const ACTOR_TYPES: Record<AuditEventDto['actor_type'], string> = {
+  MEMBER: 'Member',
+  SERVICE_ACCOUNT: 'Service account',
+  SYSTEM: 'System',
+};
 
 /** AuditEventsTable lists events; details are non-secret JSON, shown collapsed. */
 export function AuditEventsTable({ events }: { events: AuditEventDto[] }) {
   if (events.length === 0) return <EmptyState title="No matching events">Change or clear the filters.</EmptyState>;
   return (
-    <Table caption="Audit events" columns={['#', 'Time (UTC)', 'Actor', 'Action', 'Target', 'Outcome', 'IP', 'Details']}>
+    <Table
+      caption="Audit events"
+      columns={['#', 'Time (UTC)', 'Actor', 'Action', 'Target', 'Outcome', 'IP', 'Details']}
+    >
       {events.map((e) => (
         <tr key={e.id}>
           <Td className="tabular-nums text-gray-500">{e.seq}</Td>
@@ -21,14 +28,18 @@ export function AuditEventsTable({ events }: { events: AuditEventDto[] }) {
           <Td className="font-mono text-xs">{e.action}</Td>
           <Td className="font-mono text-xs">{e.target_id ?? '—'}</Td>
           <Td>
-            <Badge tone={e.outcome === 'SUCCESS' ? 'green' : 'red'}>{e.outcome === 'SUCCESS' ? 'Success' : 'Failure'}</Badge>
+            <Badge tone={e.outcome === 'SUCCESS' ? 'green' : 'red'}>
+              {e.outcome === 'SUCCESS' ? 'Success' : 'Failure'}
+            </Badge>
           </Td>
           <Td className="font-mono text-xs">{e.ip ?? '—'}</Td>
           <Td className="max-w-xs">
             {Object.keys(e.details).length > 0 ? (
               <details>
                 <summary className="cursor-pointer text-xs text-brand-700">Show</summary>
-                <pre className="mt-1 whitespace-pre-wrap break-all text-xs text-gray-700">{JSON.stringify(e.details, null, 2)}</pre>
+                <pre className="mt-1 whitespace-pre-wrap break-all text-xs text-gray-700">
+                  {JSON.stringify(e.details, null, 2)}
+                </pre>
               </details>
             ) : (
               '—'

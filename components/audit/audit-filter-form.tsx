@@ -1,7 +1,14 @@
 import Link from 'next/link';
 import { Button } from '@/components/ui/button';
 
-export type AuditFilterValues = { from?: string; to?: string; actor?: string; action?: string; target?: string; outcome?: string };
+export type AuditFilterValues = {
+  from?: string;
+  to?: string;
+  actor?: string;
+  action?: string;
+  target?: string;
+  outcome?: string;
+};
 
 const input =
   'block w-full rounded-md border-0 px-3 py-2 text-sm text-gray-900 shadow-sm ring-1 ring-inset ring-gray-300 focus:ring-2 focus:ring-inset focus:ring-brand-600';
@@ -10,7 +17,17 @@ const input =
  * AuditFilterForm is a plain GET form: submitting it puts the filters in the URL, so a filtered
  * view can be reloaded, bookmarked and shared. Times are UTC.
  */
-export function AuditFilterForm({ action, values, actions, errors }: { action: string; values: AuditFilterValues; actions: string[]; errors: Record<string, string[]> }) {
+export function AuditFilterForm({
+  action,
+  values,
+  actions,
+  errors,
+}: {
+  action: string;
+  values: AuditFilterValues;
+  actions: string[];
+  errors: Record<string, string[]>;
+}) {
   const field = (name: keyof AuditFilterValues, label: string, props: Record<string, string> = {}) => (
     <div className="space-y-1">
       <label htmlFor={`filter-${name}`} className="block text-xs font-medium text-gray-700">
@@ -33,7 +50,13 @@ export function AuditFilterForm({ action, values, actions, errors }: { action: s
     </div>
   );
   return (
-    <form method="get" action={action} role="search" aria-label="Filter audit events" className="mb-4 grid grid-cols-2 gap-3 rounded-lg bg-white p-4 shadow-sm ring-1 ring-gray-200 md:grid-cols-4 xl:grid-cols-7">
+    <form
+      method="get"
+      action={action}
+      role="search"
+      aria-label="Filter audit events"
+      className="mb-4 grid grid-cols-2 gap-3 rounded-lg bg-white p-4 shadow-sm ring-1 ring-gray-200 md:grid-cols-4 xl:grid-cols-7"
+    >
       {field('from', 'From (UTC)', { type: 'datetime-local', step: '1' })}
       {field('to', 'To (UTC)', { type: 'datetime-local', step: '1' })}
       {field('actor', 'Actor', { placeholder: 'email, name or id' })}

@@ -14,7 +14,10 @@ export function TokenActivityChart({ data }: { data: TokenActivity }) {
   const issued = points.reduce((n, p) => n + p.issued, 0);
   const refused = points.reduce((n, p) => n + p.refused, 0);
   return (
-    <figure aria-label="Token issuance and refusals over time" className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-gray-200">
+    <figure
+      aria-label="Token issuance and refusals over time"
+      className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-gray-200"
+    >
       <figcaption className="mb-2 text-sm font-semibold text-gray-900">
         Tokens per {data.bucket} (UTC): <span data-testid="tokens-issued">{issued.toLocaleString('en')} issued</span>,{' '}
         <span data-testid="tokens-refused">{refused.toLocaleString('en')} refused</span>

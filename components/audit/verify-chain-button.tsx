@@ -13,7 +13,13 @@ const REASONS: Record<string, string> = {
 };
 
 /** VerifyChainButton re-checks the organization's whole hash chain and says where it breaks. */
-export function VerifyChainButton({ orgSlug, action }: { orgSlug: string; action: (p: ActionResult<ChainVerification> | null, f: FormData) => Promise<ActionResult<ChainVerification>> }) {
+export function VerifyChainButton({
+  orgSlug,
+  action,
+}: {
+  orgSlug: string;
+  action: (p: ActionResult<ChainVerification> | null, f: FormData) => Promise<ActionResult<ChainVerification>>;
+}) {
   const { state, onSubmit, pending } = useFormAction(action);
   return (
     <form onSubmit={onSubmit} className="space-y-2">
@@ -22,12 +28,15 @@ export function VerifyChainButton({ orgSlug, action }: { orgSlug: string; action
         {pending ? 'Verifying…' : 'Verify chain'}
       </Button>
       {state?.ok && state.data.intact ? (
-        <Alert tone="success">Chain intact: {state.data.checked.toLocaleString('en')} events verified, none altered or missing.</Alert>
+        <Alert tone="success">
+          Chain intact: {state.data.checked.toLocaleString('en')} events verified, none altered or missing.
+        </Alert>
       ) : null}
       {state?.ok && !state.data.intact && state.data.first_broken_link ? (
         <Alert>
-          Chain broken at event #{state.data.first_broken_link.seq}: {REASONS[state.data.first_broken_link.reason] ?? state.data.first_broken_link.reason}. {state.data.checked.toLocaleString('en')}{' '}
-          events before it verified.
+          Chain broken at event #{state.data.first_broken_link.seq}:{' '}
+          {REASONS[state.data.first_broken_link.reason] ?? state.data.first_broken_link.reason}.{' '}
+          {state.data.checked.toLocaleString('en')} events before it verified.
         </Alert>
       ) : null}
       {state && !state.ok ? <Alert>{state.message}</Alert> : null}

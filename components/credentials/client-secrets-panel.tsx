@@ -14,7 +14,14 @@ import type { FormAction } from './types';
 
 type Revealed = { keyId: string; secret: string; name: string; expiresAt: string };
 
-const GRACE_LABEL: Record<number, string> = { 0: 'Immediately', 1: '1 hour', 24: '24 hours', 72: '3 days', 168: '7 days', 720: '30 days' };
+const GRACE_LABEL: Record<number, string> = {
+  0: 'Immediately',
+  1: '1 hour',
+  24: '24 hours',
+  72: '3 days',
+  168: '7 days',
+  720: '30 days',
+};
 
 export type ClientSecretActions = {
   create: FormAction<CreatedClientSecretDto>;
@@ -50,7 +57,13 @@ export function ClientSecretsPanel({
   const [revealed, setRevealed] = useState<Revealed | null>(null);
   const create = useFormAction(async (prev: Awaited<ReturnType<typeof actions.create>> | null, fd: FormData) => {
     const result = await actions.create(prev, fd);
-    if (result.ok) setRevealed({ keyId: result.data.clientSecret.id, secret: result.data.secret, name: result.data.clientSecret.name, expiresAt: result.data.clientSecret.expiresAt });
+    if (result.ok)
+      setRevealed({
+        keyId: result.data.clientSecret.id,
+        secret: result.data.secret,
+        name: result.data.clientSecret.name,
+        expiresAt: result.data.clientSecret.expiresAt,
+      });
     // Keep the secret out of the form state: only the dialog's state holds it.
     return result.ok ? { ok: true as const, data: { ...result.data, secret: '' } } : result;
   });
@@ -62,12 +75,16 @@ export function ClientSecretsPanel({
         Client secrets
       </h2>
       <p className="text-sm text-gray-600">
-        Use the key id and the secret as HTTP Basic credentials (<code>key_id:secret</code>) or as <code>client_id</code>/<code>client_secret</code> at the token endpoint.
+        Use the key id and the secret as HTTP Basic credentials (<code>key_id:secret</code>) or as{' '}
+        <code>client_id</code>/<code>client_secret</code> at the token endpoint.
       </p>
       {secrets.length === 0 ? (
         <p className="text-sm text-gray-500">No client secrets yet.</p>
       ) : (
-        <Table caption="Client secrets" columns={['Name', 'Key id', 'Secret', 'Status', 'Expires', 'Last used', ...(canWrite ? ['Actions'] : [])]}>
+        <Table
+          caption="Client secrets"
+          columns={['Name', 'Key id', 'Secret', 'Status', 'Expires', 'Last used', ...(canWrite ? ['Actions'] : [])]}
+        >
           {secrets.map((s) => (
             <tr key={s.id}>
               <Td className="font-medium">{s.name}</Td>
@@ -81,8 +98,20 @@ export function ClientSecretsPanel({
               {canWrite ? (
                 <Td>
                   <div className="flex flex-wrap items-start gap-2">
-                    {s.status === 'ENABLED' ? <RotateForm base={{ ...base, secretId: s.id }} name={s.name} action={actions.rotate} onRotated={setRevealed} /> : null}
-                    <EnableDisableDelete actions={actions} fields={{ ...base, secretId: s.id }} status={s.status} confirm={`Delete the secret "${s.name}"? Callers using it stop working.`} />
+                    {s.status === 'ENABLED' ? (
+                      <RotateForm
+                        base={{ ...base, secretId: s.id }}
+                        name={s.name}
+                        action={actions.rotate}
+                        onRotated={setRevealed}
+                      />
+                    ) : null}
+                    <EnableDisableDelete
+                      actions={actions}
+                      fields={{ ...base, secretId: s.id }}
+                      status={s.status}
+                      confirm={`Delete the secret "${s.name}"? Callers using it stop working.`}
+                    />
                   </div>
                 </Td>
               ) : null}
@@ -91,11 +120,32 @@ export function ClientSecretsPanel({
         </Table>
       )}
       {canWrite ? (
-        <form onSubmit={create.onSubmit} className="flex flex-wrap items-end gap-3 rounded-lg bg-white p-4 ring-1 ring-gray-200" aria-label="New client secret" noValidate>
+        <form
+          onSubmit={create.onSubmit}
+          className="flex flex-wrap items-end gap-3 rounded-lg bg-white p-4 ring-1 ring-gray-200"
+          aria-label="New client secret"
+          noValidate
+        >
           <input type="hidden" name="orgSlug" value={orgSlug} />
           <input type="hidden" name="accountId" value={accountId} />
-          <Field name="name" id="secret-name" label="Secret name" required placeholder="production" errors={create.fieldErrors.name} className="w-56" />
-          <Field name="expiresAt" id="secret-expires" label="Secret expires on (optional)" type="date" hint={`Default 2 years; at most ${maxDays} days.`} errors={create.fieldErrors.expiresAt} className="w-56" />
+          <Field
+            name="name"
+            id="secret-name"
+            label="Secret name"
+            required
+            placeholder="production"
+            errors={create.fieldErrors.name}
+            className="w-56"
+          />
+          <Field
+            name="expiresAt"
+            id="secret-expires"
+            label="Secret expires on (optional)"
+            type="date"
+            hint={`Default 2 years; at most ${maxDays} days.`}
+            errors={create.fieldErrors.expiresAt}
+            className="w-56"
+          />
           <Button type="submit" disabled={create.pending}>
             {create.pending ? 'Creating…' : 'Create secret'}
           </Button>
@@ -147,7 +197,12 @@ function RotateForm({
   const rotate = useFormAction(async (prev: Awaited<ReturnType<typeof action>> | null, fd: FormData) => {
     const result = await action(prev, fd);
     if (result.ok) {
-      onRotated({ keyId: result.data.clientSecret.id, secret: result.data.secret, name: result.data.clientSecret.name, expiresAt: result.data.clientSecret.expiresAt });
+      onRotated({
+        keyId: result.data.clientSecret.id,
+        secret: result.data.secret,
+        name: result.data.clientSecret.name,
+        expiresAt: result.data.clientSecret.expiresAt,
+      });
       setOpen(false);
       return { ok: true as const, data: { ...result.data, secret: '' } };
     }
@@ -161,14 +216,23 @@ function RotateForm({
     );
   }
   return (
-    <form onSubmit={rotate.onSubmit} aria-label={`Rotate ${name}`} className="flex flex-col gap-2 rounded-md bg-gray-50 p-2 ring-1 ring-gray-200">
+    <form
+      onSubmit={rotate.onSubmit}
+      aria-label={`Rotate ${name}`}
+      className="flex flex-col gap-2 rounded-md bg-gray-50 p-2 ring-1 ring-gray-200"
+    >
       {Object.entries(base).map(([k, v]) => (
         <input key={k} type="hidden" name={k} value={v} />
       ))}
       <label className="text-xs font-medium" htmlFor={`grace-${base.secretId}`}>
         Old secret stays valid for
       </label>
-      <select id={`grace-${base.secretId}`} name="gracePeriodHours" defaultValue="24" className="rounded-md px-2 py-1 text-xs ring-1 ring-gray-300">
+      <select
+        id={`grace-${base.secretId}`}
+        name="gracePeriodHours"
+        defaultValue="24"
+        className="rounded-md px-2 py-1 text-xs ring-1 ring-gray-300"
+      >
         {ROTATION_GRACE_HOURS.map((h) => (
           <option key={h} value={h}>
             {GRACE_LABEL[h] ?? `${h} hours`}

@@ -46,7 +46,11 @@ export function EnableDisableDelete({
 }) {
   return (
     <>
-      <ActionButton action={actions.setStatus} fields={{ ...fields, status: status === 'ENABLED' ? 'DISABLED' : 'ENABLED' }} label={status === 'ENABLED' ? 'Disable' : 'Enable'} />
+      <ActionButton
+        action={actions.setStatus}
+        fields={{ ...fields, status: status === 'ENABLED' ? 'DISABLED' : 'ENABLED' }}
+        label={status === 'ENABLED' ? 'Disable' : 'Enable'}
+      />
       <ActionButton action={actions.remove} fields={fields} label="Delete" variant="danger" confirm={confirm} />
     </>
   );

@@ -6,7 +6,11 @@ import type { ExpiringCredentialDto } from '@/lib/service-accounts/schema';
 import { EXPIRY_WARNING_DAYS } from '@/lib/service-accounts/schema';
 import { formatDateTime } from './format';
 
-const KIND_LABEL: Record<ExpiringCredentialDto['kind'], string> = { client_secret: 'Client secret', key_pair: 'Key pair', client_token_pair: 'Client token pair' };
+const KIND_LABEL: Record<ExpiringCredentialDto['kind'], string> = {
+  client_secret: 'Client secret',
+  key_pair: 'Key pair',
+  client_token_pair: 'Client token pair',
+};
 
 /** ExpiringCredentialsCard lists credentials that expire within the warning window, soonest first. */
 export function ExpiringCredentialsCard({ orgSlug, items }: { orgSlug: string; items: ExpiringCredentialDto[] }) {
@@ -14,7 +18,8 @@ export function ExpiringCredentialsCard({ orgSlug, items }: { orgSlug: string; i
     <Card className="mt-6">
       <section aria-labelledby="expiring-heading">
         <h2 id="expiring-heading" className="flex items-center gap-2 text-base font-semibold">
-          Credentials expiring within {EXPIRY_WARNING_DAYS} days {items.length ? <Badge tone="yellow">{items.length}</Badge> : null}
+          Credentials expiring within {EXPIRY_WARNING_DAYS} days{' '}
+          {items.length ? <Badge tone="yellow">{items.length}</Badge> : null}
         </h2>
         {items.length === 0 ? (
           <p className="mt-2 text-sm text-gray-600">No credential expires in the next {EXPIRY_WARNING_DAYS} days.</p>
@@ -23,7 +28,10 @@ export function ExpiringCredentialsCard({ orgSlug, items }: { orgSlug: string; i
             {items.map((c) => (
               <li key={c.id} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
                 <span>
-                  <Link href={paths.serviceAccount(orgSlug, c.serviceAccountId)} className="font-medium text-brand-700 hover:underline">
+                  <Link
+                    href={paths.serviceAccount(orgSlug, c.serviceAccountId)}
+                    className="font-medium text-brand-700 hover:underline"
+                  >
                     {c.serviceAccountName}
                   </Link>
                   <span className="text-gray-600">

@@ -12,7 +12,11 @@ import { CredentialLifecycleCells, EnableDisableDelete } from './credential-row'
 import { SecretRevealDialog } from './secret-reveal-dialog';
 import type { FormAction } from './types';
 
-export type KeyPairActions = { create: FormAction<CreatedKeyPairDto>; setStatus: FormAction<void>; remove: FormAction<void> };
+export type KeyPairActions = {
+  create: FormAction<CreatedKeyPairDto>;
+  setStatus: FormAction<void>;
+  remove: FormAction<void>;
+};
 
 /**
  * KeyPairsPanel lists an account's ES256 key pairs and, for writers, generates one (the
@@ -36,15 +40,16 @@ export function KeyPairsPanel({
 }) {
   const [config, setConfig] = useState<KeyConfigDto | null>(null);
   const [uploaded, setUploaded] = useState<string | null>(null);
-  const handle = (after: () => void) => async (prev: Awaited<ReturnType<typeof actions.create>> | null, fd: FormData) => {
-    const result = await actions.create(prev, fd);
-    if (!result.ok) return result;
-    if (result.data.config) setConfig(result.data.config);
-    else setUploaded(result.data.keyPair.id);
-    after();
-    // The private key stays out of the form state: only the dialog's state holds it.
-    return { ok: true as const, data: { ...result.data, config: null } };
-  };
+  const handle =
+    (after: () => void) => async (prev: Awaited<ReturnType<typeof actions.create>> | null, fd: FormData) => {
+      const result = await actions.create(prev, fd);
+      if (!result.ok) return result;
+      if (result.data.config) setConfig(result.data.config);
+      else setUploaded(result.data.keyPair.id);
+      after();
+      // The private key stays out of the form state: only the dialog's state holds it.
+      return { ok: true as const, data: { ...result.data, config: null } };
+    };
   const generate = useFormAction(handle(() => setUploaded(null)));
   const upload = useFormAction(handle(() => undefined));
   const base = { orgSlug, accountId };
@@ -54,11 +59,26 @@ export function KeyPairsPanel({
       <h2 id="keys-heading" className="text-lg font-semibold">
         Key pairs
       </h2>
-      <p className="text-sm text-gray-600">ES256 keys sign JWT assertions (jwt-bearer grant, private_key_jwt). The key id is the assertion&apos;s <code>iss</code>.</p>
+      <p className="text-sm text-gray-600">
+        ES256 keys sign JWT assertions (jwt-bearer grant, private_key_jwt). The key id is the assertion&apos;s{' '}
+        <code>iss</code>.
+      </p>
       {keys.length === 0 ? (
         <p className="text-sm text-gray-500">No key pairs yet.</p>
       ) : (
-        <Table caption="Key pairs" columns={['Name', 'Key id', 'Thumbprint', 'Origin', 'Status', 'Expires', 'Last used', ...(canWrite ? ['Actions'] : [])]}>
+        <Table
+          caption="Key pairs"
+          columns={[
+            'Name',
+            'Key id',
+            'Thumbprint',
+            'Origin',
+            'Status',
+            'Expires',
+            'Last used',
+            ...(canWrite ? ['Actions'] : []),
+          ]}
+        >
           {keys.map((k) => (
             <tr key={k.id}>
               <Td className="font-medium">{k.name}</Td>
@@ -71,13 +91,20 @@ export function KeyPairsPanel({
                 </code>
               </Td>
               <Td>
-                <Badge tone={k.origin === 'GENERATED' ? 'blue' : 'gray'}>{k.origin === 'GENERATED' ? 'Generated' : 'Uploaded'}</Badge>
+                <Badge tone={k.origin === 'GENERATED' ? 'blue' : 'gray'}>
+                  {k.origin === 'GENERATED' ? 'Generated' : 'Uploaded'}
+                </Badge>
               </Td>
               <CredentialLifecycleCells credential={k} />
               {canWrite ? (
                 <Td>
                   <div className="flex flex-wrap gap-2">
-                    <EnableDisableDelete actions={actions} fields={{ ...base, keyId: k.id }} status={k.status} confirm={`Delete the key "${k.name}"?`} />
+                    <EnableDisableDelete
+                      actions={actions}
+                      fields={{ ...base, keyId: k.id }}
+                      status={k.status}
+                      confirm={`Delete the key "${k.name}"?`}
+                    />
                   </div>
                 </Td>
               ) : null}
@@ -88,22 +115,47 @@ export function KeyPairsPanel({
       {uploaded ? <Alert tone="success">Public key uploaded as {uploaded}.</Alert> : null}
       {canWrite ? (
         <div className="grid gap-4 lg:grid-cols-2">
-          <form onSubmit={generate.onSubmit} aria-label="Generate key pair" className="space-y-3 rounded-lg bg-white p-4 ring-1 ring-gray-200" noValidate>
+          <form
+            onSubmit={generate.onSubmit}
+            aria-label="Generate key pair"
+            className="space-y-3 rounded-lg bg-white p-4 ring-1 ring-gray-200"
+            noValidate
+          >
             <h3 className="text-sm font-semibold">Generate a key pair</h3>
             <input type="hidden" name="orgSlug" value={orgSlug} />
             <input type="hidden" name="accountId" value={accountId} />
             <Field name="name" id="generate-key-name" label="Key name" required errors={generate.fieldErrors.name} />
-            <Field name="expiresAt" id="generate-key-expires" label="Key expires on (optional)" type="date" hint={`Default 2 years; at most ${maxDays} days.`} errors={generate.fieldErrors.expiresAt} />
-            {generate.state && !generate.state.ok && !generate.state.fieldErrors ? <Alert>{generate.state.message}</Alert> : null}
+            <Field
+              name="expiresAt"
+              id="generate-key-expires"
+              label="Key expires on (optional)"
+              type="date"
+              hint={`Default 2 years; at most ${maxDays} days.`}
+              errors={generate.fieldErrors.expiresAt}
+            />
+            {generate.state && !generate.state.ok && !generate.state.fieldErrors ? (
+              <Alert>{generate.state.message}</Alert>
+            ) : null}
             <Button type="submit" disabled={generate.pending}>
               {generate.pending ? 'Generating…' : 'Generate key pair'}
             </Button>
           </form>
-          <form onSubmit={upload.onSubmit} aria-label="Upload public key" className="space-y-3 rounded-lg bg-white p-4 ring-1 ring-gray-200" noValidate>
+          <form
+            onSubmit={upload.onSubmit}
+            aria-label="Upload public key"
+            className="space-y-3 rounded-lg bg-white p-4 ring-1 ring-gray-200"
+            noValidate
+          >
             <h3 className="text-sm font-semibold">Upload a public key</h3>
             <input type="hidden" name="orgSlug" value={orgSlug} />
             <input type="hidden" name="accountId" value={accountId} />
-            <Field name="name" id="upload-key-name" label="Uploaded key name" required errors={upload.fieldErrors.name} />
+            <Field
+              name="name"
+              id="upload-key-name"
+              label="Uploaded key name"
+              required
+              errors={upload.fieldErrors.name}
+            />
             <div className="space-y-1">
               <label htmlFor="upload-key-public" className="block text-sm font-medium text-gray-900">
                 Public key (PEM or JWK, ES256)
@@ -122,8 +174,16 @@ export function KeyPairsPanel({
                 {upload.fieldErrors.publicKey?.join(' ')}
               </p>
             </div>
-            <Field name="expiresAt" id="upload-key-expires" label="Uploaded key expires on (optional)" type="date" errors={upload.fieldErrors.expiresAt} />
-            {upload.state && !upload.state.ok && !upload.state.fieldErrors ? <Alert>{upload.state.message}</Alert> : null}
+            <Field
+              name="expiresAt"
+              id="upload-key-expires"
+              label="Uploaded key expires on (optional)"
+              type="date"
+              errors={upload.fieldErrors.expiresAt}
+            />
+            {upload.state && !upload.state.ok && !upload.state.fieldErrors ? (
+              <Alert>{upload.state.message}</Alert>
+            ) : null}
             <Button type="submit" disabled={upload.pending}>
               {upload.pending ? 'Uploading…' : 'Upload public key'}
             </Button>
@@ -138,7 +198,14 @@ export function KeyPairsPanel({
             { label: 'Key id', value: config.key_id },
             { label: 'Private key config', value: JSON.stringify(config, null, 2), multiline: true },
           ]}
-          downloads={[{ label: 'Download key config (JSON)', filename: `${config.key_id}.json`, type: 'application/json', content: `${JSON.stringify(config, null, 2)}\n` }]}
+          downloads={[
+            {
+              label: 'Download key config (JSON)',
+              filename: `${config.key_id}.json`,
+              type: 'application/json',
+              content: `${JSON.stringify(config, null, 2)}\n`,
+            },
+          ]}
           onClose={() => setConfig(null)}
         />
       ) : null}

@@ -77,15 +77,26 @@ export function SecretRevealDialog({
             <dt className="text-sm font-medium text-gray-900">{item.label}</dt>
             <dd className="mt-1 flex items-start gap-2">
               {item.multiline ? (
-                <pre aria-label={item.label} className="max-h-48 flex-1 overflow-auto rounded-md bg-gray-50 p-2 font-mono text-xs ring-1 ring-gray-200">
+                <pre
+                  aria-label={item.label}
+                  className="max-h-48 flex-1 overflow-auto rounded-md bg-gray-50 p-2 font-mono text-xs ring-1 ring-gray-200"
+                >
                   {item.value}
                 </pre>
               ) : (
-                <code aria-label={item.label} className="flex-1 break-all rounded-md bg-gray-50 px-2 py-1.5 font-mono text-xs ring-1 ring-gray-200">
+                <code
+                  aria-label={item.label}
+                  className="flex-1 break-all rounded-md bg-gray-50 px-2 py-1.5 font-mono text-xs ring-1 ring-gray-200"
+                >
                   {item.value}
                 </code>
               )}
-              <Button variant="secondary" className="shrink-0 px-2.5 py-1 text-xs" onClick={() => copy(item.label, item.value)} aria-label={`Copy ${item.label}`}>
+              <Button
+                variant="secondary"
+                className="shrink-0 px-2.5 py-1 text-xs"
+                onClick={() => copy(item.label, item.value)}
+                aria-label={`Copy ${item.label}`}
+              >
                 {copied === item.label ? 'Copied' : 'Copy'}
               </Button>
             </dd>

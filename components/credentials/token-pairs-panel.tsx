@@ -11,7 +11,11 @@ import { CredentialLifecycleCells, EnableDisableDelete } from './credential-row'
 import { SecretRevealDialog } from './secret-reveal-dialog';
 import type { FormAction } from './types';
 
-export type TokenPairActions = { create: FormAction<CreatedTokenPairDto>; setStatus: FormAction<void>; remove: FormAction<void> };
+export type TokenPairActions = {
+  create: FormAction<CreatedTokenPairDto>;
+  setStatus: FormAction<void>;
+  remove: FormAction<void>;
+};
 
 /**
  * TokenPairsPanel lists a client-platform account's client token + server token pairs; the
@@ -34,7 +38,11 @@ export function TokenPairsPanel({
   const create = useFormAction(async (prev: Awaited<ReturnType<typeof actions.create>> | null, fd: FormData) => {
     const result = await actions.create(prev, fd);
     if (!result.ok) return result;
-    setRevealed({ clientToken: result.data.tokenPair.clientToken, serverToken: result.data.serverToken, id: result.data.tokenPair.id });
+    setRevealed({
+      clientToken: result.data.tokenPair.clientToken,
+      serverToken: result.data.serverToken,
+      id: result.data.tokenPair.id,
+    });
     return { ok: true as const, data: { ...result.data, serverToken: '' } };
   });
   const base = { orgSlug, accountId };
@@ -43,11 +51,17 @@ export function TokenPairsPanel({
       <h2 id="token-pairs-heading" className="text-lg font-semibold">
         Client token pairs
       </h2>
-      <p className="text-sm text-gray-600">The client token may ship in the app; the server token stays on your backend. Only both together mint tokens for the app.</p>
+      <p className="text-sm text-gray-600">
+        The client token may ship in the app; the server token stays on your backend. Only both together mint tokens for
+        the app.
+      </p>
       {pairs.length === 0 ? (
         <p className="text-sm text-gray-500">No client token pairs yet.</p>
       ) : (
-        <Table caption="Client token pairs" columns={['Client token', 'Status', 'Expires', 'Last used', ...(canWrite ? ['Actions'] : [])]}>
+        <Table
+          caption="Client token pairs"
+          columns={['Client token', 'Status', 'Expires', 'Last used', ...(canWrite ? ['Actions'] : [])]}
+        >
           {pairs.map((p) => (
             <tr key={p.id}>
               <Td>
@@ -57,7 +71,12 @@ export function TokenPairsPanel({
               {canWrite ? (
                 <Td>
                   <div className="flex flex-wrap gap-2">
-                    <EnableDisableDelete actions={actions} fields={{ ...base, pairId: p.id }} status={p.status} confirm="Delete this client token pair? Apps using it stop working." />
+                    <EnableDisableDelete
+                      actions={actions}
+                      fields={{ ...base, pairId: p.id }}
+                      status={p.status}
+                      confirm="Delete this client token pair? Apps using it stop working."
+                    />
                   </div>
                 </Td>
               ) : null}
@@ -66,10 +85,22 @@ export function TokenPairsPanel({
         </Table>
       )}
       {canWrite ? (
-        <form onSubmit={create.onSubmit} aria-label="New client token pair" className="flex flex-wrap items-end gap-3 rounded-lg bg-white p-4 ring-1 ring-gray-200" noValidate>
+        <form
+          onSubmit={create.onSubmit}
+          aria-label="New client token pair"
+          className="flex flex-wrap items-end gap-3 rounded-lg bg-white p-4 ring-1 ring-gray-200"
+          noValidate
+        >
           <input type="hidden" name="orgSlug" value={orgSlug} />
           <input type="hidden" name="accountId" value={accountId} />
-          <Field name="expiresAt" id="pair-expires" label="Token pair expires on (optional)" type="date" errors={create.fieldErrors.expiresAt} className="w-56" />
+          <Field
+            name="expiresAt"
+            id="pair-expires"
+            label="Token pair expires on (optional)"
+            type="date"
+            errors={create.fieldErrors.expiresAt}
+            className="w-56"
+          />
           <Button type="submit" disabled={create.pending}>
             {create.pending ? 'Creating…' : 'Create token pair'}
           </Button>

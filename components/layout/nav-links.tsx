@@ -19,7 +19,10 @@ export function NavLinks({ items }: { items: NavItem[] }) {
             <Link
               href={item.href}
               aria-current={active ? 'page' : undefined}
-              className={cn('block rounded-md px-3 py-2 text-sm font-medium', active ? 'bg-brand-50 text-brand-700' : 'text-gray-700 hover:bg-gray-100')}
+              className={cn(
+                'block rounded-md px-3 py-2 text-sm font-medium',
+                active ? 'bg-brand-50 text-brand-700' : 'text-gray-700 hover:bg-gray-100',
+              )}
             >
               {item.label}
             </Link>

@@ -6,7 +6,17 @@ import { Button } from '@/components/ui/button';
 import type { ActionResult } from '@/lib/actions/define-action';
 
 /** DeleteCredentialForm deletes a credential; while vehicles use it, the error names them. */
-export function DeleteCredentialForm({ orgSlug, id, name, action }: { orgSlug: string; id: string; name: string; action: (p: ActionResult<void> | null, f: FormData) => Promise<ActionResult<void>> }) {
+export function DeleteCredentialForm({
+  orgSlug,
+  id,
+  name,
+  action,
+}: {
+  orgSlug: string;
+  id: string;
+  name: string;
+  action: (p: ActionResult<void> | null, f: FormData) => Promise<ActionResult<void>>;
+}) {
   const { state, onSubmit, pending } = useFormAction(action);
   const vehicles = state && !state.ok ? state.fieldErrors?.vehicles : undefined;
   return (

@@ -22,7 +22,8 @@ export function LabelledSelect({
 }) {
   const id = `field-${name}`;
   const invalid = Boolean(errors?.length);
-  const describedBy = [hint ? `${id}-hint` : null, invalid ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
+  const describedBy =
+    [hint ? `${id}-hint` : null, invalid ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
   return (
     <div className="space-y-1">
       <label htmlFor={id} className="block text-sm font-medium text-gray-900">
@@ -36,7 +37,10 @@ export function LabelledSelect({
         onChange={onChange ? (e) => onChange(e.target.value) : undefined}
         aria-invalid={invalid || undefined}
         aria-describedby={describedBy}
-        className={cn('block w-full rounded-md border-0 px-3 py-2 text-sm text-gray-900 shadow-sm ring-1 ring-inset', invalid ? 'ring-red-400' : 'ring-gray-300')}
+        className={cn(
+          'block w-full rounded-md border-0 px-3 py-2 text-sm text-gray-900 shadow-sm ring-1 ring-inset',
+          invalid ? 'ring-red-400' : 'ring-gray-300',
+        )}
       >
         {options.map((o) => (
           <option key={o.value} value={o.value}>

@@ -18,7 +18,13 @@ export type AccountCatalogProps = {
   projects: Array<{ id: string; name: string }>;
 };
 
-const PLATFORM_LABELS: Record<(typeof PLATFORMS)[number], string> = { SERVER: 'Server (backend, CI)', WEB: 'Web app', ANDROID: 'Android app', IOS: 'iOS app', DESKTOP: 'Desktop app' };
+const PLATFORM_LABELS: Record<(typeof PLATFORMS)[number], string> = {
+  SERVER: 'Server (backend, CI)',
+  WEB: 'Web app',
+  ANDROID: 'Android app',
+  IOS: 'iOS app',
+  DESKTOP: 'Desktop app',
+};
 
 function ErrorText({ id, errors }: { id: string; errors?: string[] }) {
   return (
@@ -48,7 +54,8 @@ export function AccountForm({
   const { state, onSubmit, pending, fieldErrors: errors } = useFormAction(action);
   const [isAdmin, setIsAdmin] = useState(account?.isAdmin ?? false);
   const [projectBindings, setProjectBindings] = useState<Array<{ roleId: string; projectId: string }>>(
-    account?.roleBindings.filter((b) => b.projectId).map((b) => ({ roleId: b.roleId, projectId: b.projectId ?? '' })) ?? [],
+    account?.roleBindings.filter((b) => b.projectId).map((b) => ({ roleId: b.roleId, projectId: b.projectId ?? '' })) ??
+      [],
   );
   const projectRoles = catalog.roles.filter((r) => r.kind === 'PROJECT');
   const [newRole, setNewRole] = useState(projectRoles[0]?.id ?? '');
@@ -73,12 +80,24 @@ export function AccountForm({
   }
 
   return (
-    <form onSubmit={onSubmit} className="max-w-3xl space-y-6" noValidate aria-label={account ? 'Edit service account' : 'New service account'}>
+    <form
+      onSubmit={onSubmit}
+      className="max-w-3xl space-y-6"
+      noValidate
+      aria-label={account ? 'Edit service account' : 'New service account'}
+    >
       <input type="hidden" name="orgSlug" value={orgSlug} />
       {account ? <input type="hidden" name="accountId" value={account.id} /> : null}
       {state && !state.ok ? <Alert>{state.fieldErrors ? 'Check the highlighted fields.' : state.message}</Alert> : null}
 
-      <Field name="name" label="Name" required defaultValue={account?.name} errors={errors.name} hint="Unique in this organization, e.g. billing-backend." />
+      <Field
+        name="name"
+        label="Name"
+        required
+        defaultValue={account?.name}
+        errors={errors.name}
+        hint="Unique in this organization, e.g. billing-backend."
+      />
       <div className="space-y-1">
         <label htmlFor="field-description" className="block text-sm font-medium text-gray-900">
           Description
@@ -96,14 +115,21 @@ export function AccountForm({
 
       {account ? (
         <p className="text-sm">
-          <span className="font-medium">Platform:</span> {PLATFORM_LABELS[account.platform]} <span className="text-gray-500">(cannot change)</span>
+          <span className="font-medium">Platform:</span> {PLATFORM_LABELS[account.platform]}{' '}
+          <span className="text-gray-500">(cannot change)</span>
         </p>
       ) : (
         <div className="space-y-1">
           <label htmlFor="field-platform" className="block text-sm font-medium text-gray-900">
             Platform
           </label>
-          <select id="field-platform" name="platform" defaultValue="SERVER" aria-describedby="field-platform-error" className="block rounded-md px-3 py-2 text-sm ring-1 ring-gray-300">
+          <select
+            id="field-platform"
+            name="platform"
+            defaultValue="SERVER"
+            aria-describedby="field-platform-error"
+            className="block rounded-md px-3 py-2 text-sm ring-1 ring-gray-300"
+          >
             {PLATFORMS.map((p) => (
               <option key={p} value={p}>
                 {PLATFORM_LABELS[p]}
@@ -115,7 +141,14 @@ export function AccountForm({
       )}
 
       <div className="flex items-start gap-2">
-        <input id="field-isAdmin" type="checkbox" name="isAdmin" checked={isAdmin} onChange={(e) => setIsAdmin(e.target.checked)} className="mt-1" />
+        <input
+          id="field-isAdmin"
+          type="checkbox"
+          name="isAdmin"
+          checked={isAdmin}
+          onChange={(e) => setIsAdmin(e.target.checked)}
+          className="mt-1"
+        />
         <label htmlFor="field-isAdmin" className="text-sm">
           <span className="font-medium">Admin</span>
           <span className="block text-gray-600">May call the management API (/api/v1) with a management scope.</span>
@@ -126,8 +159,17 @@ export function AccountForm({
         <legend className="text-sm font-medium text-gray-900">Scopes</legend>
         <div className="grid gap-1 sm:grid-cols-2">
           {catalog.scopes.map((s) => (
-            <label key={s.name} className={`flex items-start gap-2 text-sm ${s.isManagement && !isAdmin ? 'text-gray-400' : ''}`}>
-              <input type="checkbox" name="scopes" value={s.name} defaultChecked={heldScopes.has(s.name)} className="mt-1" />
+            <label
+              key={s.name}
+              className={`flex items-start gap-2 text-sm ${s.isManagement && !isAdmin ? 'text-gray-400' : ''}`}
+            >
+              <input
+                type="checkbox"
+                name="scopes"
+                value={s.name}
+                defaultChecked={heldScopes.has(s.name)}
+                className="mt-1"
+              />
               <span>
                 <code>{s.name}</code>
                 {s.isManagement ? <span className="text-xs"> (management, needs Admin)</span> : null}
@@ -146,7 +188,13 @@ export function AccountForm({
             .filter((r) => r.kind === 'ORGANIZATION')
             .map((r) => (
               <label key={r.id} className="flex items-start gap-2 text-sm">
-                <input type="checkbox" name="roleBindings" value={r.id} defaultChecked={orgRoleIds.has(r.id)} className="mt-1" />
+                <input
+                  type="checkbox"
+                  name="roleBindings"
+                  value={r.id}
+                  defaultChecked={orgRoleIds.has(r.id)}
+                  className="mt-1"
+                />
                 <span>
                   <code>{r.name}</code> <span className="text-xs text-gray-500">(organization)</span>
                   <span className="block text-xs text-gray-500">{r.description}</span>
@@ -162,7 +210,11 @@ export function AccountForm({
                 <li key={`${b.roleId}@${b.projectId}`} className="flex items-center gap-2">
                   <input type="hidden" name="roleBindings" value={`${b.roleId}@${b.projectId}`} />
                   <code>{roleName(b.roleId)}</code> on <span className="font-medium">{projectName(b.projectId)}</span>
-                  <Button variant="ghost" className="px-2 py-0.5 text-xs" onClick={() => setProjectBindings((all) => all.filter((x) => x !== b))}>
+                  <Button
+                    variant="ghost"
+                    className="px-2 py-0.5 text-xs"
+                    onClick={() => setProjectBindings((all) => all.filter((x) => x !== b))}
+                  >
                     Remove
                   </Button>
                 </li>
@@ -170,12 +222,18 @@ export function AccountForm({
             </ul>
           ) : null}
           {catalog.projects.length === 0 ? (
-            <p className="text-xs text-gray-500">This organization has no projects yet, so there is nothing to bind a project role to.</p>
+            <p className="text-xs text-gray-500">
+              This organization has no projects yet, so there is nothing to bind a project role to.
+            </p>
           ) : (
             <div className="flex flex-wrap items-end gap-2">
               <label className="text-xs">
                 <span className="block font-medium">Project role</span>
-                <select value={newRole} onChange={(e) => setNewRole(e.target.value)} className="rounded-md px-2 py-1 text-sm ring-1 ring-gray-300">
+                <select
+                  value={newRole}
+                  onChange={(e) => setNewRole(e.target.value)}
+                  className="rounded-md px-2 py-1 text-sm ring-1 ring-gray-300"
+                >
                   {projectRoles.map((r) => (
                     <option key={r.id} value={r.id}>
                       {r.name}
@@ -185,7 +243,11 @@ export function AccountForm({
               </label>
               <label className="text-xs">
                 <span className="block font-medium">Project</span>
-                <select value={newProject} onChange={(e) => setNewProject(e.target.value)} className="rounded-md px-2 py-1 text-sm ring-1 ring-gray-300">
+                <select
+                  value={newProject}
+                  onChange={(e) => setNewProject(e.target.value)}
+                  className="rounded-md px-2 py-1 text-sm ring-1 ring-gray-300"
+                >
                   {catalog.projects.map((p) => (
                     <option key={p.id} value={p.id}>
                       {p.name}
@@ -197,7 +259,11 @@ export function AccountForm({
                 variant="secondary"
                 className="px-2.5 py-1 text-xs"
                 onClick={() => {
-                  if (newRole && newProject && !projectBindings.some((b) => b.roleId === newRole && b.projectId === newProject)) {
+                  if (
+                    newRole &&
+                    newProject &&
+                    !projectBindings.some((b) => b.roleId === newRole && b.projectId === newProject)
+                  ) {
                     setProjectBindings((all) => [...all, { roleId: newRole, projectId: newProject }]);
                   }
                 }}

@@ -1,7 +1,17 @@
 import { ACCOUNT_STATUSES, PLATFORMS } from '@/lib/service-accounts/schema';
 
 /** AccountsFilters is a plain GET form: search and filters live in the URL, so views can be shared. */
-export function AccountsFilters({ action, q, status, platform }: { action: string; q?: string; status?: string; platform?: string }) {
+export function AccountsFilters({
+  action,
+  q,
+  status,
+  platform,
+}: {
+  action: string;
+  q?: string;
+  status?: string;
+  platform?: string;
+}) {
   const select = 'rounded-md px-3 py-2 text-sm ring-1 ring-gray-300';
   return (
     <form action={action} method="get" role="search" className="mb-4 flex flex-wrap items-end gap-3">
@@ -32,7 +42,10 @@ export function AccountsFilters({ action, q, status, platform }: { action: strin
           ))}
         </select>
       </label>
-      <button type="submit" className="rounded-md bg-white px-3.5 py-2 text-sm font-semibold ring-1 ring-gray-300 hover:bg-gray-50">
+      <button
+        type="submit"
+        className="rounded-md bg-white px-3.5 py-2 text-sm font-semibold ring-1 ring-gray-300 hover:bg-gray-50"
+      >
         Apply
       </button>
     </form>

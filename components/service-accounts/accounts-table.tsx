@@ -9,7 +9,10 @@ import { AccountStatusBadge } from './account-status-badge';
 /** AccountsTable lists service accounts with their state and an expiry warning badge. */
 export function AccountsTable({ orgSlug, items }: { orgSlug: string; items: ServiceAccountListItemDto[] }) {
   return (
-    <Table caption="Service accounts" columns={['Name', 'Platform', 'Status', 'Scopes', 'Credentials', 'Created', 'Last used']}>
+    <Table
+      caption="Service accounts"
+      columns={['Name', 'Platform', 'Status', 'Scopes', 'Credentials', 'Created', 'Last used']}
+    >
       {items.map((a) => (
         <tr key={a.id}>
           <Td>
@@ -21,7 +24,9 @@ export function AccountsTable({ orgSlug, items }: { orgSlug: string; items: Serv
                 <Badge tone="blue">Admin</Badge>
               </span>
             ) : null}
-            {a.description ? <span className="block max-w-sm truncate text-xs text-gray-500">{a.description}</span> : null}
+            {a.description ? (
+              <span className="block max-w-sm truncate text-xs text-gray-500">{a.description}</span>
+            ) : null}
           </Td>
           <Td>{a.platform}</Td>
           <Td>

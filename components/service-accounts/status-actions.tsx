@@ -34,12 +34,29 @@ export function StatusActions({
       <Button variant="danger" className="px-2.5 py-1 text-xs" onClick={() => setConfirming(true)}>
         Revoke
       </Button>
-      {confirming ? <RevokeDialog orgSlug={orgSlug} account={account} action={actions.revoke} onClose={() => setConfirming(false)} /> : null}
+      {confirming ? (
+        <RevokeDialog
+          orgSlug={orgSlug}
+          account={account}
+          action={actions.revoke}
+          onClose={() => setConfirming(false)}
+        />
+      ) : null}
     </div>
   );
 }
 
-function RevokeDialog({ orgSlug, account, action, onClose }: { orgSlug: string; account: { id: string; name: string }; action: FormAction<void>; onClose: () => void }) {
+function RevokeDialog({
+  orgSlug,
+  account,
+  action,
+  onClose,
+}: {
+  orgSlug: string;
+  account: { id: string; name: string };
+  action: FormAction<void>;
+  onClose: () => void;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const [typed, setTyped] = useState('');
   const { state, onSubmit, pending, fieldErrors } = useFormAction(action);
@@ -63,12 +80,20 @@ function RevokeDialog({ orgSlug, account, action, onClose }: { orgSlug: string; 
         Revoke {account.name}?
       </h2>
       <p className="mt-2 text-sm text-gray-700">
-        Revocation is permanent: every secret, key and token pair of this account is disabled, its refresh tokens are revoked, and it can never be reactivated. The record stays for the audit log.
+        Revocation is permanent: every secret, key and token pair of this account is disabled, its refresh tokens are
+        revoked, and it can never be reactivated. The record stays for the audit log.
       </p>
       <form onSubmit={onSubmit} className="mt-4 space-y-3" noValidate>
         <input type="hidden" name="orgSlug" value={orgSlug} />
         <input type="hidden" name="accountId" value={account.id} />
-        <Field name="confirmName" label={`Type "${account.name}" to confirm`} autoComplete="off" value={typed} onChange={(e) => setTyped(e.target.value)} errors={fieldErrors.confirmName} />
+        <Field
+          name="confirmName"
+          label={`Type "${account.name}" to confirm`}
+          autoComplete="off"
+          value={typed}
+          onChange={(e) => setTyped(e.target.value)}
+          errors={fieldErrors.confirmName}
+        />
         {state && !state.ok && !state.fieldErrors ? <Alert>{state.message}</Alert> : null}
         <div className="flex justify-end gap-2">
           <Button variant="secondary" onClick={onClose}>

@@ -10,5 +10,14 @@ const TONES = {
 } as const;
 
 export function Badge({ tone = 'gray', children }: { tone?: keyof typeof TONES; children: ReactNode }) {
-  return <span className={cn('inline-flex items-center rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset', TONES[tone])}>{children}</span>;
+  return (
+    <span
+      className={cn(
+        'inline-flex items-center rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset',
+        TONES[tone],
+      )}
+    >
+      {children}
+    </span>
+  );
 }

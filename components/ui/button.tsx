@@ -10,7 +10,12 @@ const VARIANTS: Record<Variant, string> = {
   ghost: 'text-gray-700 hover:bg-gray-100 focus-visible:outline-gray-500',
 };
 
-export function Button({ variant = 'primary', className, type = 'button', ...props }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant }) {
+export function Button({
+  variant = 'primary',
+  className,
+  type = 'button',
+  ...props
+}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant }) {
   return (
     <button
       type={type}

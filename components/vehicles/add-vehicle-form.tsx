@@ -66,7 +66,15 @@ export function AddVehicleForm({
       {state?.ok ? <Alert tone="success">Vehicle {state.data.vin} added.</Alert> : null}
       {state && !state.ok ? <Alert>{state.message}</Alert> : null}
       <div className="flex items-end gap-2">
-        <Field name="vin" label="VIN" required autoComplete="off" className="flex-1" errors={fieldErrors.vin} hint="17 characters; no I, O or Q." />
+        <Field
+          name="vin"
+          label="VIN"
+          required
+          autoComplete="off"
+          className="flex-1"
+          errors={fieldErrors.vin}
+          hint="17 characters; no I, O or Q."
+        />
         <Button type="button" variant="secondary" onClick={runLookup} disabled={looking} className="mb-5">
           {looking ? 'Looking up…' : 'Look up'}
         </Button>
@@ -83,7 +91,11 @@ export function AddVehicleForm({
                 {found.check_digit === 'valid' ? 'check digit correct' : 'no check digit in this region'}
                 {found.registered ? ' · already registered' : ''}
               </p>
-              <p className="mt-1">{found.brand ? `Brand: ${BRAND_LABELS[found.brand]} (${found.manufacturer ?? found.wmi}).` : `Brand unknown for WMI ${found.wmi}: choose it below.`}</p>
+              <p className="mt-1">
+                {found.brand
+                  ? `Brand: ${BRAND_LABELS[found.brand]} (${found.manufacturer ?? found.wmi}).`
+                  : `Brand unknown for WMI ${found.wmi}: choose it below.`}
+              </p>
               <ul className="mt-1 list-inside list-disc text-xs text-gray-700">
                 {found.options.map((o) => (
                   <li key={o.brand}>
@@ -109,7 +121,11 @@ export function AddVehicleForm({
           label="OEM credential"
           value={credentialId}
           onChange={setCredentialId}
-          options={usable.length ? usable.map((c) => ({ value: c.id, label: c.name })) : [{ value: '', label: `No ${BRAND_LABELS[brand]} credential yet` }]}
+          options={
+            usable.length
+              ? usable.map((c) => ({ value: c.id, label: c.name }))
+              : [{ value: '', label: `No ${BRAND_LABELS[brand]} credential yet` }]
+          }
           errors={fieldErrors.oem_credential_id}
         />
       ) : (

@@ -5,7 +5,17 @@ import { Button } from '@/components/ui/button';
 import type { ActionResult } from '@/lib/actions/define-action';
 
 /** RemoveVehicleButton removes one vehicle after a confirmation. */
-export function RemoveVehicleButton({ orgSlug, id, vin, action }: { orgSlug: string; id: string; vin: string; action: (p: ActionResult<void> | null, f: FormData) => Promise<ActionResult<void>> }) {
+export function RemoveVehicleButton({
+  orgSlug,
+  id,
+  vin,
+  action,
+}: {
+  orgSlug: string;
+  id: string;
+  vin: string;
+  action: (p: ActionResult<void> | null, f: FormData) => Promise<ActionResult<void>>;
+}) {
   const { state, onSubmit, pending } = useFormAction(action);
   return (
     <form

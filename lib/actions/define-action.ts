@@ -12,8 +12,7 @@ import { logger } from '@/lib/logger';
 
 /** ActionResult is what every server action returns; forms read it with useActionState. */
 export type ActionResult<T = void> =
-  | { ok: true; data: T }
-  | { ok: false; code: ErrorCode; message: string; fieldErrors?: FieldErrors };
+  { ok: true; data: T } | { ok: false; code: ErrorCode; message: string; fieldErrors?: FieldErrors };
 
 type ActionFn<T> = (previous: ActionResult<T> | null, formData: FormData) => Promise<ActionResult<T>>;
 
@@ -67,7 +66,8 @@ export function defineAction<S extends z.ZodType, T>(
       const orgSlug = typeof fields.orgSlug === 'string' ? fields.orgSlug : '';
       const session = await memberContext(orgSlug);
       if (!session) throw new AppError('not_found', 'Not found.');
-      if (!can(session.role, config.permission)) throw new AppError('forbidden', 'Your role does not allow this change.');
+      if (!can(session.role, config.permission))
+        throw new AppError('forbidden', 'Your role does not allow this change.');
       delete fields.orgSlug;
       const parsed = config.input.safeParse(fields);
       if (!parsed.success) return invalid(parsed.error);

@@ -32,9 +32,17 @@ describe('audit chain verification', () => {
   it('finds an intact chain intact, across batches', async () => {
     const ctx = await auditorCtx();
     const before = await db.auditEvent.count({ where: { organizationId: ctx.orgId } }); // organization.created, member.added
-    await appendTestEvents(ctx.orgId, Array.from({ length: 30 }, (_, i) => ({ occurredAt: new Date(Date.UTC(2026, 0, 1, 0, i)) })));
+    await appendTestEvents(
+      ctx.orgId,
+      Array.from({ length: 30 }, (_, i) => ({ occurredAt: new Date(Date.UTC(2026, 0, 1, 0, i)) })),
+    );
     const result = await checkAuditChain(ctx.orgId, 7);
-    expect(result).toEqual({ intact: true, checked: before + 30, last_seq: String(before + 30), first_broken_link: null });
+    expect(result).toEqual({
+      intact: true,
+      checked: before + 30,
+      last_seq: String(before + 30),
+      first_broken_link: null,
+    });
     const recorded = await verifyAuditChain(ctx);
     expect(recorded.intact).toBe(true);
     expect(await db.auditEvent.count({ where: { organizationId: ctx.orgId, action: 'audit.verified' } })).toBe(1);
@@ -43,32 +51,59 @@ describe('audit chain verification', () => {
 
   it('names the first broken link after a superuser alters a row', async () => {
     const ctx = await auditorCtx();
-    await appendTestEvents(ctx.orgId, Array.from({ length: 20 }, (_, i) => ({ occurredAt: new Date(Date.UTC(2026, 0, 1, 0, i)), action: 'test.original' })));
+    await appendTestEvents(
+      ctx.orgId,
+      Array.from({ length: 20 }, (_, i) => ({
+        occurredAt: new Date(Date.UTC(2026, 0, 1, 0, i)),
+        action: 'test.original',
+      })),
+    );
     // The trigger refuses an ordinary UPDATE.
-    await expect(db.$executeRaw`UPDATE audit_events SET action = 'x' WHERE organization_id = ${ctx.orgId} AND seq = 12`).rejects.toThrow(/append-only/);
-    await tamper(`UPDATE audit_events SET actor_label = 'someone-else' WHERE organization_id = $1 AND seq = 12`, ctx.orgId);
+    await expect(
+      db.$executeRaw`UPDATE audit_events SET action = 'x' WHERE organization_id = ${ctx.orgId} AND seq = 12`,
+    ).rejects.toThrow(/append-only/);
+    await tamper(
+      `UPDATE audit_events SET actor_label = 'someone-else' WHERE organization_id = $1 AND seq = 12`,
+      ctx.orgId,
+    );
     const result = await checkAuditChain(ctx.orgId, 5);
-    expect(result).toMatchObject({ intact: false, checked: 11, first_broken_link: { seq: '12', reason: 'hash_mismatch' } });
+    expect(result).toMatchObject({
+      intact: false,
+      checked: 11,
+      first_broken_link: { seq: '12', reason: 'hash_mismatch' },
+    });
     const recorded = await verifyAuditChain(ctx);
     expect(recorded.first_broken_link).toEqual({ seq: '12', reason: 'hash_mismatch' });
-    const event = await db.auditEvent.findFirstOrThrow({ where: { organizationId: ctx.orgId, action: 'audit.verified' } });
+    const event = await db.auditEvent.findFirstOrThrow({
+      where: { organizationId: ctx.orgId, action: 'audit.verified' },
+    });
     expect(event.outcome).toBe('FAILURE');
   });
 
   it('names a deleted row as a sequence gap', async () => {
     const ctx = await auditorCtx();
-    await appendTestEvents(ctx.orgId, Array.from({ length: 10 }, (_, i) => ({ occurredAt: new Date(Date.UTC(2026, 0, 1, 0, i)) })));
+    await appendTestEvents(
+      ctx.orgId,
+      Array.from({ length: 10 }, (_, i) => ({ occurredAt: new Date(Date.UTC(2026, 0, 1, 0, i)) })),
+    );
     await tamper(`DELETE FROM audit_events WHERE organization_id = $1 AND seq = 6`, ctx.orgId);
     expect((await checkAuditChain(ctx.orgId, 4)).first_broken_link).toEqual({ seq: '6', reason: 'sequence_gap' });
   });
 
   it('is not fooled by re-hashing a row: the next link breaks', async () => {
     const ctx = await auditorCtx();
-    await appendTestEvents(ctx.orgId, Array.from({ length: 5 }, (_, i) => ({ occurredAt: new Date(Date.UTC(2026, 0, 1, 0, i)) })));
+    await appendTestEvents(
+      ctx.orgId,
+      Array.from({ length: 5 }, (_, i) => ({ occurredAt: new Date(Date.UTC(2026, 0, 1, 0, i)) })),
+    );
     const row = await db.auditEvent.findFirstOrThrow({ where: { organizationId: ctx.orgId, seq: 3 } });
     const { hashAuditEvent } = await import('./hash-chain');
     const forged = { ...row, outcome: 'FAILURE' as const };
-    await tamper(`UPDATE audit_events SET outcome = 'FAILURE', hash = $2 WHERE organization_id = $1 AND seq = 3`, ctx.orgId, hashAuditEvent(forged));
+    await tamper(
+      `UPDATE audit_events SET outcome = 'FAILURE', hash = $2 WHERE organization_id = $1 AND seq = 3`,
+      ctx.orgId,
+      hashAuditEvent(forged),
+    );
     expect((await checkAuditChain(ctx.orgId)).first_broken_link).toEqual({ seq: '4', reason: 'prev_hash_mismatch' });
   });
 
@@ -86,7 +121,14 @@ describe('audit listing', () => {
     const ctx = await auditorCtx();
     const t = (minute: number) => new Date(Date.UTC(2026, 2, 1, 12, minute));
     // 25 events over 5 distinct instants: 5 share each timestamp.
-    await appendTestEvents(ctx.orgId, Array.from({ length: 25 }, (_, i) => ({ occurredAt: t(Math.floor(i / 5)), action: 'test.paged', targetId: `t${i}` })));
+    await appendTestEvents(
+      ctx.orgId,
+      Array.from({ length: 25 }, (_, i) => ({
+        occurredAt: t(Math.floor(i / 5)),
+        action: 'test.paged',
+        targetId: `t${i}`,
+      })),
+    );
     const seen: string[] = [];
     let cursor: string | null = null;
     let pages = 0;
@@ -106,10 +148,23 @@ describe('audit listing', () => {
 
   it('an event appended between pages does not shift the older pages', async () => {
     const ctx = await auditorCtx();
-    await appendTestEvents(ctx.orgId, Array.from({ length: 6 }, (_, i) => ({ occurredAt: new Date(Date.UTC(2026, 2, 1, 12, i)), action: 'test.shift', targetId: `s${i}` })));
+    await appendTestEvents(
+      ctx.orgId,
+      Array.from({ length: 6 }, (_, i) => ({
+        occurredAt: new Date(Date.UTC(2026, 2, 1, 12, i)),
+        action: 'test.shift',
+        targetId: `s${i}`,
+      })),
+    );
     const first = await listAuditEvents(ctx, { action: 'test.shift' }, { limit: 3 });
-    await appendTestEvents(ctx.orgId, [{ occurredAt: new Date(Date.UTC(2026, 2, 1, 13)), action: 'test.shift', targetId: 'late' }]);
-    const second = await listAuditEvents(ctx, { action: 'test.shift' }, { limit: 3, cursor: decodeCursor(first.next_cursor ?? '') ?? undefined });
+    await appendTestEvents(ctx.orgId, [
+      { occurredAt: new Date(Date.UTC(2026, 2, 1, 13)), action: 'test.shift', targetId: 'late' },
+    ]);
+    const second = await listAuditEvents(
+      ctx,
+      { action: 'test.shift' },
+      { limit: 3, cursor: decodeCursor(first.next_cursor ?? '') ?? undefined },
+    );
     expect([...first.data, ...second.data].map((e) => e.target_id)).toEqual(['s5', 's4', 's3', 's2', 's1', 's0']);
   });
 
@@ -121,10 +176,18 @@ describe('audit listing', () => {
     await appendTestEvents(ctx.orgId, [
       { occurredAt: new Date('2026-04-01T10:00Z'), actor: alice, action: 'vehicle.added', targetId: 'veh_1' },
       { occurredAt: new Date('2026-04-02T10:00Z'), actor: bot, action: TOKEN_ISSUED, targetId: 'sa_x' },
-      { occurredAt: new Date('2026-04-03T10:00Z'), actor: bot, action: TOKEN_REFUSED, targetId: 'sa_x', outcome: 'FAILURE' },
+      {
+        occurredAt: new Date('2026-04-03T10:00Z'),
+        actor: bot,
+        action: TOKEN_REFUSED,
+        targetId: 'sa_x',
+        outcome: 'FAILURE',
+      },
       { occurredAt: new Date('2026-04-04T10:00Z'), actor: alice, action: 'vehicle.removed', targetId: 'veh_1' },
     ]);
-    await appendTestEvents(other.orgId, [{ occurredAt: new Date('2026-04-02T11:00Z'), actor: alice, action: 'vehicle.added', targetId: 'veh_1' }]);
+    await appendTestEvents(other.orgId, [
+      { occurredAt: new Date('2026-04-02T11:00Z'), actor: alice, action: 'vehicle.added', targetId: 'veh_1' },
+    ]);
     const actions = async (raw: Record<string, string>) => {
       const { cursor: _c, limit: _l, ...filters } = auditListQuery.parse(raw);
       return (await listAuditEvents(ctx, filters)).data.map((e) => e.action);
@@ -148,7 +211,12 @@ describe('audit listing', () => {
     await appendTestEvents(ctx.orgId, [
       { occurredAt: at(9, 5), action: TOKEN_ISSUED },
       { occurredAt: at(9, 55), action: TOKEN_ISSUED },
-      { occurredAt: at(9, 30), action: TOKEN_REFUSED, outcome: 'FAILURE', details: { grant_type: 'client_credentials', client_id: 'kid_x', reason: 'invalid_client' } },
+      {
+        occurredAt: at(9, 30),
+        action: TOKEN_REFUSED,
+        outcome: 'FAILURE',
+        details: { grant_type: 'client_credentials', client_id: 'kid_x', reason: 'invalid_client' },
+      },
       { occurredAt: at(11, 0), action: TOKEN_REFUSED, outcome: 'FAILURE' },
       { occurredAt: at(11, 1), action: 'vehicle.added' },
     ]);
@@ -160,18 +228,33 @@ describe('audit listing', () => {
       ['10', 0, 0],
       ['11', 0, 1],
     ]);
-    const daily = await tokenActivity(ctx, { from: new Date(Date.UTC(2026, 4, 28)), to: new Date(Date.UTC(2026, 5, 3)) });
+    const daily = await tokenActivity(ctx, {
+      from: new Date(Date.UTC(2026, 4, 28)),
+      to: new Date(Date.UTC(2026, 5, 3)),
+    });
     expect(daily.bucket).toBe('day');
     expect(daily.points.find((p) => p.t.startsWith('2026-06-01'))).toMatchObject({ issued: 2, refused: 2 });
-    const weekly = await tokenActivity(ctx, { from: new Date(Date.UTC(2025, 0, 1)), to: new Date(Date.UTC(2026, 6, 1)) });
+    const weekly = await tokenActivity(ctx, {
+      from: new Date(Date.UTC(2025, 0, 1)),
+      to: new Date(Date.UTC(2026, 6, 1)),
+    });
     expect(weekly.bucket).toBe('week');
     // 2026-06-01 is a Monday: its week starts that day.
     expect(weekly.points.find((p) => p.t.startsWith('2026-06-01'))).toMatchObject({ issued: 2, refused: 2 });
     expect(weekly.points.every((p) => new Date(p.t).getUTCDay() === 1)).toBe(true);
-    const ancient = await tokenActivity(ctx, { from: new Date('0001-01-01T00:00Z'), to: new Date(Date.UTC(2026, 6, 1)) });
+    const ancient = await tokenActivity(ctx, {
+      from: new Date('0001-01-01T00:00Z'),
+      to: new Date(Date.UTC(2026, 6, 1)),
+    });
     expect(ancient.points.length).toBeLessThanOrEqual(524);
     // The real writer: an event recorded now shows up in the default window.
-    await db.$transaction((tx) => recordAuditEvent(tx, { organizationId: ctx.orgId, actor: { type: 'SYSTEM', id: null, label: 'token service' }, action: TOKEN_ISSUED }));
+    await db.$transaction((tx) =>
+      recordAuditEvent(tx, {
+        organizationId: ctx.orgId,
+        actor: { type: 'SYSTEM', id: null, label: 'token service' },
+        action: TOKEN_ISSUED,
+      }),
+    );
     const recent = await tokenActivity(ctx);
     expect(recent.points.reduce((n, p) => n + p.issued, 0)).toBe(1);
   });
@@ -191,16 +274,32 @@ describe('audit export', () => {
     const refused = { action: TOKEN_REFUSED } as const;
 
     const ndjson = await readAll(await exportAuditEvents(ctx, refused, 'ndjson'));
-    const lines = ndjson.trimEnd().split('\n').map((l) => JSON.parse(l) as { action: string; seq: string; details: { n: number; note: string } });
+    const lines = ndjson
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { action: string; seq: string; details: { n: number; note: string } });
     expect(lines).toHaveLength(1500);
     expect(lines.every((l) => l.action === TOKEN_REFUSED)).toBe(true);
     expect(new Set(lines.map((l) => l.seq)).size).toBe(1500);
     expect(lines[0]?.details).toEqual({ n: 4497, note: 'comma, "quote"\nnewline' });
 
-    const csv = await readAll(await exportAuditEvents(ctx, { ...refused, from: new Date(Date.UTC(2026, 6, 1, 0, 0, 4000)) }, 'csv'));
+    const csv = await readAll(
+      await exportAuditEvents(ctx, { ...refused, from: new Date(Date.UTC(2026, 6, 1, 0, 0, 4000)) }, 'csv'),
+    );
     const records = parseCsv(csv);
     expect(records).toHaveLength(166); // 4002, 4005, … 4497
-    expect(Object.keys(records[0] ?? {})).toEqual(expect.arrayContaining(['seq', 'occurred_at', 'actor_label', 'action', 'outcome', 'details', 'prev_hash', 'hash']));
+    expect(Object.keys(records[0] ?? {})).toEqual(
+      expect.arrayContaining([
+        'seq',
+        'occurred_at',
+        'actor_label',
+        'action',
+        'outcome',
+        'details',
+        'prev_hash',
+        'hash',
+      ]),
+    );
     expect(JSON.parse(records[0]?.details ?? '{}')).toEqual({ n: 4497, note: 'comma, "quote"\nnewline' });
 
     const empty = await readAll(await exportAuditEvents(ctx, { action: 'nothing.matches' }, 'csv'));
@@ -217,12 +316,22 @@ describe('seedAuditEvents (npm run seed:audit)', () => {
     const { seedAuditEvents } = await import('./seed-events');
     const ctx = await auditorCtx();
     const before = await db.auditEvent.count({ where: { organizationId: ctx.orgId } });
-    const result = await withClient(env().DATABASE_URL, (client) => seedAuditEvents(client, { organizationId: ctx.orgId, count: 2_500, days: 3, batchSize: 1_000 }));
+    const result = await withClient(env().DATABASE_URL, (client) =>
+      seedAuditEvents(client, { organizationId: ctx.orgId, count: 2_500, days: 3, batchSize: 1_000 }),
+    );
     expect(result).toEqual({ inserted: 2_500, lastSeq: BigInt(before + 2_500) });
     expect(await checkAuditChain(ctx.orgId)).toMatchObject({ intact: true, checked: before + 2_500 });
-    expect(await db.auditEvent.count({ where: { organizationId: ctx.orgId, action: TOKEN_REFUSED, outcome: 'FAILURE' } })).toBeGreaterThan(100);
+    expect(
+      await db.auditEvent.count({ where: { organizationId: ctx.orgId, action: TOKEN_REFUSED, outcome: 'FAILURE' } }),
+    ).toBeGreaterThan(100);
     // Live writers still append correctly after a seed.
-    await db.$transaction((tx) => recordAuditEvent(tx, { organizationId: ctx.orgId, actor: { type: 'SYSTEM', id: null, label: 'test' }, action: 'test.after_seed' }));
+    await db.$transaction((tx) =>
+      recordAuditEvent(tx, {
+        organizationId: ctx.orgId,
+        actor: { type: 'SYSTEM', id: null, label: 'test' },
+        action: 'test.after_seed',
+      }),
+    );
     expect((await checkAuditChain(ctx.orgId)).intact).toBe(true);
   });
 });

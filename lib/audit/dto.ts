@@ -18,13 +18,21 @@ export const auditEventDto = z
     request_id: z.string().nullable(),
     details: z.record(z.string(), z.unknown()),
     prev_hash: z.string(),
-    hash: z.string().meta({ description: 'SHA-256 (hex) of the RFC 8785 canonical JSON of the event, chaining prev_hash.' }),
+    hash: z
+      .string()
+      .meta({ description: 'SHA-256 (hex) of the RFC 8785 canonical JSON of the event, chaining prev_hash.' }),
   })
   .meta({ id: 'AuditEvent' });
 export type AuditEventDto = z.output<typeof auditEventDto>;
 
 export const auditEventPage = z
-  .object({ data: z.array(auditEventDto), next_cursor: z.string().nullable().meta({ description: 'Pass as cursor for the next (older) page; null on the last page.' }) })
+  .object({
+    data: z.array(auditEventDto),
+    next_cursor: z
+      .string()
+      .nullable()
+      .meta({ description: 'Pass as cursor for the next (older) page; null on the last page.' }),
+  })
   .meta({ id: 'AuditEventPage' });
 export type AuditEventPage = z.output<typeof auditEventPage>;
 

@@ -13,8 +13,22 @@ export type ExportFormat = 'csv' | 'ndjson';
 const BATCH = 2_000;
 
 export const CSV_COLUMNS = [
-  'id', 'seq', 'occurred_at', 'actor_type', 'actor_id', 'actor_label', 'action', 'target_type', 'target_id',
-  'outcome', 'ip', 'user_agent', 'request_id', 'details', 'prev_hash', 'hash',
+  'id',
+  'seq',
+  'occurred_at',
+  'actor_type',
+  'actor_id',
+  'actor_label',
+  'action',
+  'target_type',
+  'target_id',
+  'outcome',
+  'ip',
+  'user_agent',
+  'request_id',
+  'details',
+  'prev_hash',
+  'hash',
 ] as const satisfies ReadonlyArray<keyof AuditEventDto>;
 
 function csvRows(events: AuditEventDto[], header: boolean): string {
@@ -39,7 +53,11 @@ export function exportFileName(orgSlug: string, format: ExportFormat, now = new 
  * (one event per line). Rows are read in keyset batches of 2,000 as the consumer pulls, so an
  * export of millions of events never sits in memory.
  */
-export async function exportAuditEvents(ctx: OrgContext, filters: AuditFilters, format: ExportFormat): Promise<ReadableStream<Uint8Array>> {
+export async function exportAuditEvents(
+  ctx: OrgContext,
+  filters: AuditFilters,
+  format: ExportFormat,
+): Promise<ReadableStream<Uint8Array>> {
   await db.$transaction((tx) =>
     recordAuditEvent(tx, {
       organizationId: ctx.orgId,
@@ -58,10 +76,20 @@ export async function exportAuditEvents(ctx: OrgContext, filters: AuditFilters, 
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const rows = await fetchAuditRows(ctx, { ...filters, to: filters.to && filters.to < upTo ? filters.to : new Date(upTo.getTime() + 1) }, BATCH, cursor);
+        const rows = await fetchAuditRows(
+          ctx,
+          { ...filters, to: filters.to && filters.to < upTo ? filters.to : new Date(upTo.getTime() + 1) },
+          BATCH,
+          cursor,
+        );
         const events = rows.map(toAuditEventDto);
         if (first && format === 'csv') controller.enqueue(encoder.encode(csvRows(events, true)));
-        else if (events.length > 0) controller.enqueue(encoder.encode(format === 'csv' ? csvRows(events, false) : events.map((e) => `${JSON.stringify(e)}\n`).join('')));
+        else if (events.length > 0)
+          controller.enqueue(
+            encoder.encode(
+              format === 'csv' ? csvRows(events, false) : events.map((e) => `${JSON.stringify(e)}\n`).join(''),
+            ),
+          );
         first = false;
         const last = rows.at(-1);
         if (rows.length < BATCH || !last) controller.close();

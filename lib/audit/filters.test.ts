@@ -6,7 +6,9 @@ describe('audit filters', () => {
     const q = auditListQuery.parse({ from: '2026-04-01', to: '2026-04-02T10:30' });
     expect(q.from?.toISOString()).toBe('2026-04-01T00:00:00.000Z');
     expect(q.to?.toISOString()).toBe('2026-04-02T10:30:00.000Z');
-    expect(auditListQuery.parse({ from: '2026-04-01T12:00:00+02:00' }).from?.toISOString()).toBe('2026-04-01T10:00:00.000Z');
+    expect(auditListQuery.parse({ from: '2026-04-01T12:00:00+02:00' }).from?.toISOString()).toBe(
+      '2026-04-01T10:00:00.000Z',
+    );
   });
 
   it('treats empty form fields as no filter and refuses nonsense', () => {
@@ -23,7 +25,7 @@ describe('audit filters', () => {
     const cursor = { occurredAt: new Date('2026-04-01T10:00:00.123Z'), id: 9_007_199_254_740_993n };
     expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
     expect(decodeCursor('bm90IGEgY3Vyc29y')).toBeNull();
-    expect(decodeCursor(Buffer.from("2026-04-01T10:00:00.000Z|1; DROP TABLE x").toString('base64url'))).toBeNull();
+    expect(decodeCursor(Buffer.from('2026-04-01T10:00:00.000Z|1; DROP TABLE x').toString('base64url'))).toBeNull();
   });
 
   it('writes filters back into a URL that parses to the same filters', () => {

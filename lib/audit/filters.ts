@@ -24,7 +24,11 @@ const instant = z
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
 
-const text = (max: number) => z.string().trim().max(max, { error: `At most ${max} characters.` });
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, { error: `At most ${max} characters.` });
 
 /**
  * The auditor's filters, shared by the console page (URL search params), the list, export and
@@ -32,7 +36,10 @@ const text = (max: number) => z.string().trim().max(max, { error: `At most ${max
  * account name); `target` is a target id; `action` is exact (e.g. token.refused).
  */
 export const auditFilterShape = {
-  from: optional(instant).meta({ description: 'Events at or after this time (ISO 8601; UTC when no offset).', example: '2026-01-01T00:00Z' }),
+  from: optional(instant).meta({
+    description: 'Events at or after this time (ISO 8601; UTC when no offset).',
+    example: '2026-01-01T00:00Z',
+  }),
   to: optional(instant).meta({ description: 'Events before this time (ISO 8601; UTC when no offset).' }),
   actor: optional(text(320)).meta({ description: 'Actor id (usr_…, sa_…) or label (email, service account name).' }),
   action: optional(text(100)).meta({ description: 'Exact action, e.g. token.refused.', example: 'token.issued' }),
@@ -91,7 +98,9 @@ export function decodeCursor(value: string): AuditCursor | null {
 }
 
 /** filtersToSearchParams writes filters back into a URL query (for links and exports). */
-export function filtersToSearchParams(filters: Partial<Record<keyof AuditFilters, string | Date | undefined>>): URLSearchParams {
+export function filtersToSearchParams(
+  filters: Partial<Record<keyof AuditFilters, string | Date | undefined>>,
+): URLSearchParams {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(filters)) {
     if (value === undefined || value === '') continue;

@@ -4,7 +4,10 @@ import { problemResponses } from '@/lib/openapi/problem-schema';
 import { auditEventPage, chainVerification, tokenActivity } from './dto';
 import { auditFilterShape, exportFormat } from './filters';
 
-const json = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { 'application/json': { schema } } });
+const json = <S extends z.ZodType>(schema: S, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
 const tags = ['Audit log'];
 const filters = z.object(auditFilterShape);
 
@@ -14,7 +17,8 @@ export const paths: ZodOpenApiPathsObject = {
     get: {
       operationId: 'listAuditEvents',
       summary: 'List audit events, newest first (keyset pagination)',
-      description: 'Scope: read:audit. Pass `next_cursor` as `cursor` for the next page; each page costs the same however deep.',
+      description:
+        'Scope: read:audit. Pass `next_cursor` as `cursor` for the next page; each page costs the same however deep.',
       tags,
       requestParams: {
         query: filters.extend({
@@ -29,7 +33,8 @@ export const paths: ZodOpenApiPathsObject = {
     get: {
       operationId: 'exportAuditEvents',
       summary: 'Export every matching event as CSV or NDJSON (streamed)',
-      description: 'Scope: read:audit. CSV has a header row and details as JSON; NDJSON is one AuditEvent per line. Both carry prev_hash and hash, so anyone can re-verify the chain.',
+      description:
+        'Scope: read:audit. CSV has a header row and details as JSON; NDJSON is one AuditEvent per line. Both carry prev_hash and hash, so anyone can re-verify the chain.',
       tags,
       requestParams: { query: filters.extend({ format: exportFormat }) },
       responses: {
@@ -45,7 +50,8 @@ export const paths: ZodOpenApiPathsObject = {
     post: {
       operationId: 'verifyAuditChain',
       summary: "Verify the organization's hash chain",
-      description: 'Scope: read:audit. Recomputes every hash and link in seq order and names the first broken link. The verification is itself recorded (audit.verified).',
+      description:
+        'Scope: read:audit. Recomputes every hash and link in seq order and names the first broken link. The verification is itself recorded (audit.verified).',
       tags,
       responses: { '200': json(chainVerification, 'The verdict.'), ...problemResponses },
     },
@@ -54,7 +60,8 @@ export const paths: ZodOpenApiPathsObject = {
     get: {
       operationId: 'getTokenActivity',
       summary: 'Tokens issued and refused per hour (ranges up to 3 days), day (up to 400 days) or week',
-      description: 'Scope: read:audit. Defaults to the last 7 days; ranges longer than 10 years are cut to the last 10.',
+      description:
+        'Scope: read:audit. Defaults to the last 7 days; ranges longer than 10 years are cut to the last 10.',
       tags,
       requestParams: { query: z.object({ from: auditFilterShape.from, to: auditFilterShape.to }) },
       responses: { '200': json(tokenActivity, 'Counts per bucket (UTC), zeros included.'), ...problemResponses },

@@ -59,7 +59,12 @@ function auditWhere(ctx: OrgContext, filters: AuditFilters, after?: AuditCursor)
   const parts: Prisma.Sql[] = [Prisma.sql`organization_id = ${ctx.orgId}`];
   if (filters.from) parts.push(Prisma.sql`occurred_at >= ${filters.from}`);
   if (filters.to) parts.push(Prisma.sql`occurred_at < ${filters.to}`);
-  if (filters.actor) parts.push(ACTOR_ID.test(filters.actor) ? Prisma.sql`actor_id = ${filters.actor}` : Prisma.sql`actor_label = ${filters.actor}`);
+  if (filters.actor)
+    parts.push(
+      ACTOR_ID.test(filters.actor)
+        ? Prisma.sql`actor_id = ${filters.actor}`
+        : Prisma.sql`actor_label = ${filters.actor}`,
+    );
   if (filters.action) parts.push(Prisma.sql`action = ${filters.action}`);
   if (filters.target) parts.push(Prisma.sql`target_id = ${filters.target}`);
   if (filters.outcome) parts.push(Prisma.sql`outcome = ${filters.outcome}::audit_outcome`);
@@ -70,7 +75,12 @@ function auditWhere(ctx: OrgContext, filters: AuditFilters, after?: AuditCursor)
 }
 
 /** fetchAuditRows reads one keyset page, newest first. */
-export async function fetchAuditRows(ctx: OrgContext, filters: AuditFilters, limit: number, after?: AuditCursor): Promise<AuditRow[]> {
+export async function fetchAuditRows(
+  ctx: OrgContext,
+  filters: AuditFilters,
+  limit: number,
+  after?: AuditCursor,
+): Promise<AuditRow[]> {
   return db.$queryRaw<AuditRow[]>`
     SELECT id, seq, occurred_at, actor_type::text AS actor_type, actor_id, actor_label, action, target_type, target_id,
            outcome::text AS outcome, ip, user_agent, request_id, details, prev_hash, hash
@@ -148,7 +158,8 @@ export async function tokenActivity(ctx: OrgContext, range: { from?: Date; to?: 
     GROUP BY 1, 2`;
   const step = bucket === 'hour' ? 3_600_000 : bucket === 'day' ? DAY_MS : 7 * DAY_MS;
   const points = new Map<number, { t: string; issued: number; refused: number }>();
-  for (let t = bucketStart(from.getTime(), bucket); t < to.getTime(); t += step) points.set(t, { t: new Date(t).toISOString(), issued: 0, refused: 0 });
+  for (let t = bucketStart(from.getTime(), bucket); t < to.getTime(); t += step)
+    points.set(t, { t: new Date(t).toISOString(), issued: 0, refused: 0 });
   for (const row of rows) {
     const point = points.get(row.t.getTime());
     if (!point) continue;

@@ -10,7 +10,12 @@ describe('recordAuditEvent', () => {
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         db.$transaction((tx) =>
-          recordAuditEvent(tx, { organizationId: org.id, actor: { type: 'SYSTEM', id: null, label: 'test' }, action: 'test.happened', details: { i } }),
+          recordAuditEvent(tx, {
+            organizationId: org.id,
+            actor: { type: 'SYSTEM', id: null, label: 'test' },
+            action: 'test.happened',
+            details: { i },
+          }),
         ),
       ),
     );
@@ -24,7 +29,11 @@ describe('recordAuditEvent', () => {
     const org = await createTestOrg();
     await expect(
       db.$transaction(async (tx) => {
-        await recordAuditEvent(tx, { organizationId: org.id, actor: { type: 'SYSTEM', id: null, label: 'test' }, action: 'test.rolled_back' });
+        await recordAuditEvent(tx, {
+          organizationId: org.id,
+          actor: { type: 'SYSTEM', id: null, label: 'test' },
+          action: 'test.rolled_back',
+        });
         throw new Error('the change failed');
       }),
     ).rejects.toThrow('the change failed');
@@ -34,7 +43,9 @@ describe('recordAuditEvent', () => {
   it('is refused UPDATE and DELETE by the database', async () => {
     const org = await createTestOrg();
     const event = await db.auditEvent.findFirstOrThrow({ where: { organizationId: org.id } });
-    await expect(db.auditEvent.update({ where: { id: event.id }, data: { action: 'tampered' } })).rejects.toThrow(/append-only/);
+    await expect(db.auditEvent.update({ where: { id: event.id }, data: { action: 'tampered' } })).rejects.toThrow(
+      /append-only/,
+    );
     await expect(db.auditEvent.delete({ where: { id: event.id } })).rejects.toThrow(/append-only/);
     await expect(db.$executeRawUnsafe('TRUNCATE audit_events')).rejects.toThrow(/append-only/);
   });

@@ -28,7 +28,11 @@ export function auditChainKey(organizationId: string | null): string {
  * included. Every writer (this module, the token service's batches) builds rows with it, so
  * they cannot disagree on what the hash covers.
  */
-export function chainAuditEvent(input: AuditEventInput, link: { seq: bigint; prevHash: string }, occurredAt = new Date()) {
+export function chainAuditEvent(
+  input: AuditEventInput,
+  link: { seq: bigint; prevHash: string },
+  occurredAt = new Date(),
+) {
   const event = {
     organizationId: input.organizationId,
     seq: link.seq,

@@ -5,23 +5,60 @@ import { TOKEN_ISSUED, TOKEN_REFUSED } from './actions';
 import { GENESIS_HASH, hashAuditEvent, type ChainedEvent } from './hash-chain';
 import { AUDIT_LOCK_NAMESPACE } from './record-audit-event';
 
-
 type Actor = { type: 'MEMBER' | 'SERVICE_ACCOUNT' | 'SYSTEM'; id: string | null; label: string };
 
 function makeActors() {
-  const accounts: Actor[] = ['fleet-backend', 'billing-sync', 'telematics-ingest', 'mobile-app', 'partner-portal', 'reporting'].map((name) => ({
+  const accounts: Actor[] = [
+    'fleet-backend',
+    'billing-sync',
+    'telematics-ingest',
+    'mobile-app',
+    'partner-portal',
+    'reporting',
+  ].map((name) => ({
     type: 'SERVICE_ACCOUNT',
     id: `sa_${ulid()}`,
     label: name,
   }));
-  const members: Actor[] = ['owner', 'ops.lead', 'fleet.admin', 'auditor'].map((name) => ({ type: 'MEMBER', id: `usr_${ulid()}`, label: `${name}@example.com` }));
+  const members: Actor[] = ['owner', 'ops.lead', 'fleet.admin', 'auditor'].map((name) => ({
+    type: 'MEMBER',
+    id: `usr_${ulid()}`,
+    label: `${name}@example.com`,
+  }));
   return { accounts, members, system: { type: 'SYSTEM', id: null, label: 'latchkey' } as Actor };
 }
 
-const REFUSAL_REASONS = ['invalid_client', 'invalid_grant', 'invalid_scope', 'unauthorized_client', 'account_suspended', 'secret_expired', 'ip_not_allowed'];
-const GRANTS = ['client_credentials', 'client_credentials', 'client_credentials', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'refresh_token'];
-const MEMBER_ACTIONS = ['member.signed_in', 'service_account.created', 'service_account.suspended', 'client_secret.created', 'client_secret.disabled', 'vehicle.added', 'oem_credential.created'];
-const USER_AGENTS = ['latchkey-sdk/1.4 node/20', 'okhttp/4.12', 'python-requests/2.32', 'Mozilla/5.0 (X11; Linux x86_64) Chrome/131'];
+const REFUSAL_REASONS = [
+  'invalid_client',
+  'invalid_grant',
+  'invalid_scope',
+  'unauthorized_client',
+  'account_suspended',
+  'secret_expired',
+  'ip_not_allowed',
+];
+const GRANTS = [
+  'client_credentials',
+  'client_credentials',
+  'client_credentials',
+  'urn:ietf:params:oauth:grant-type:jwt-bearer',
+  'refresh_token',
+];
+const MEMBER_ACTIONS = [
+  'member.signed_in',
+  'service_account.created',
+  'service_account.suspended',
+  'client_secret.created',
+  'client_secret.disabled',
+  'vehicle.added',
+  'oem_credential.created',
+];
+const USER_AGENTS = [
+  'latchkey-sdk/1.4 node/20',
+  'okhttp/4.12',
+  'python-requests/2.32',
+  'Mozilla/5.0 (X11; Linux x86_64) Chrome/131',
+];
 
 /** A small, fast deterministic-enough PRNG: seeding a million events must not wait on crypto. */
 function rng(seed: number) {
@@ -34,7 +71,13 @@ function rng(seed: number) {
   };
 }
 
-export type SeedOptions = { organizationId: string; count: number; days: number; batchSize?: number; onProgress?: (done: number) => void };
+export type SeedOptions = {
+  organizationId: string;
+  count: number;
+  days: number;
+  batchSize?: number;
+  onProgress?: (done: number) => void;
+};
 
 /**
  * seedAuditEvents appends `count` realistic events (about 80% token issuance, 10% refusals,
@@ -43,7 +86,10 @@ export type SeedOptions = { organizationId: string; count: number; days: number;
  * verifies. Rows go in as multi-row INSERTs (one unnest() statement per batch), each batch in
  * its own transaction under the chain's advisory lock so live writers interleave safely.
  */
-export async function seedAuditEvents(client: pg.Client, options: SeedOptions): Promise<{ inserted: number; lastSeq: bigint }> {
+export async function seedAuditEvents(
+  client: pg.Client,
+  options: SeedOptions,
+): Promise<{ inserted: number; lastSeq: bigint }> {
   const { organizationId, count, days } = options;
   const batchSize = options.batchSize ?? 5_000;
   const actors = makeActors();
@@ -66,8 +112,21 @@ export async function seedAuditEvents(client: pg.Client, options: SeedOptions): 
       let seq = BigInt(last.rows[0]?.seq ?? '0');
       let prevHash = last.rows[0]?.hash ?? GENESIS_HASH;
       const cols: Record<string, Array<string | null>> = {
-        seq: [], occurred_at: [], actor_type: [], actor_id: [], actor_label: [], action: [], target_type: [], target_id: [],
-        outcome: [], ip: [], user_agent: [], request_id: [], details: [], prev_hash: [], hash: [],
+        seq: [],
+        occurred_at: [],
+        actor_type: [],
+        actor_id: [],
+        actor_label: [],
+        action: [],
+        target_type: [],
+        target_id: [],
+        outcome: [],
+        ip: [],
+        user_agent: [],
+        request_id: [],
+        details: [],
+        prev_hash: [],
+        hash: [],
       };
       for (let i = 0; i < size; i++) {
         seq += 1n;
@@ -92,7 +151,10 @@ export async function seedAuditEvents(client: pg.Client, options: SeedOptions): 
         } else {
           actor = random() < 0.85 ? pick(actors.members) : actors.system;
           action = actor.type === 'SYSTEM' ? 'signing_key.rotated' : pick(MEMBER_ACTIONS);
-          target = { type: action.split('.')[0] ?? 'object', id: `${action.slice(0, 3)}_${ulid(occurredAt.getTime())}` };
+          target = {
+            type: action.split('.')[0] ?? 'object',
+            id: `${action.slice(0, 3)}_${ulid(occurredAt.getTime())}`,
+          };
           details = { source: 'console' };
         }
         const ip = `10.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}.${1 + Math.floor(random() * 254)}`;
@@ -136,8 +198,24 @@ export async function seedAuditEvents(client: pg.Client, options: SeedOptions): 
                                    outcome, ip, user_agent, request_id, details, prev_hash, hash)
          SELECT $1, * FROM unnest($2::bigint[], $3::timestamptz[], $4::actor_type[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
                                   $10::audit_outcome[], $11::text[], $12::text[], $13::text[], $14::jsonb[], $15::char(64)[], $16::char(64)[])`,
-        [organizationId, cols.seq, cols.occurred_at, cols.actor_type, cols.actor_id, cols.actor_label, cols.action, cols.target_type, cols.target_id,
-          cols.outcome, cols.ip, cols.user_agent, cols.request_id, cols.details, cols.prev_hash, cols.hash],
+        [
+          organizationId,
+          cols.seq,
+          cols.occurred_at,
+          cols.actor_type,
+          cols.actor_id,
+          cols.actor_label,
+          cols.action,
+          cols.target_type,
+          cols.target_id,
+          cols.outcome,
+          cols.ip,
+          cols.user_agent,
+          cols.request_id,
+          cols.details,
+          cols.prev_hash,
+          cols.hash,
+        ],
       );
       await client.query('COMMIT');
       lastSeq = seq;

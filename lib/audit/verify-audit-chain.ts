@@ -44,7 +44,12 @@ export async function checkAuditChain(orgId: string, batchSize = BATCH): Promise
     if (broken) {
       if (full) await pending.catch(() => undefined);
       checked += Number(broken.seq - previous.seq - 1n);
-      return { intact: false, checked, last_seq: await lastSeq(orgId), first_broken_link: { seq: broken.seq.toString(), reason: broken.reason } };
+      return {
+        intact: false,
+        checked,
+        last_seq: await lastSeq(orgId),
+        first_broken_link: { seq: broken.seq.toString(), reason: broken.reason },
+      };
     }
     checked += batch.length;
     previous = { seq: last.seq, hash: last.hash };
@@ -54,7 +59,11 @@ export async function checkAuditChain(orgId: string, batchSize = BATCH): Promise
 }
 
 async function lastSeq(orgId: string): Promise<string | null> {
-  const last = await db.auditEvent.findFirst({ where: { organizationId: orgId }, orderBy: { seq: 'desc' }, select: { seq: true } });
+  const last = await db.auditEvent.findFirst({
+    where: { organizationId: orgId },
+    orderBy: { seq: 'desc' },
+    select: { seq: true },
+  });
   return last ? last.seq.toString() : null;
 }
 

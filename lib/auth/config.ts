@@ -47,7 +47,11 @@ export function authOptions(): NextAuthOptions {
           return { id: user.id, email: user.email, name: user.name };
         } catch (error) {
           // next-auth passes the thrown message to the browser: only stable codes, never details.
-          if (isAppError(error) && ['invalid_credentials', 'rate_limited', 'totp_required', 'invalid_totp'].includes(error.code)) throw new Error(error.code);
+          if (
+            isAppError(error) &&
+            ['invalid_credentials', 'rate_limited', 'totp_required', 'invalid_totp'].includes(error.code)
+          )
+            throw new Error(error.code);
           logger.error({ err: error }, 'sign-in failed unexpectedly');
           throw new Error('internal');
         }

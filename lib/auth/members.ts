@@ -11,7 +11,12 @@ export async function membershipsOf(userId: string): Promise<MemberOrg[]> {
     select: { role: true, organization: { select: { id: true, slug: true, name: true } } },
     orderBy: { organization: { name: 'asc' } },
   });
-  return rows.map((r) => ({ orgId: r.organization.id, slug: r.organization.slug, name: r.organization.name, role: r.role }));
+  return rows.map((r) => ({
+    orgId: r.organization.id,
+    slug: r.organization.slug,
+    name: r.organization.name,
+    role: r.role,
+  }));
 }
 
 /** findMember returns the user and their role in the organization with this slug, or null. */

@@ -45,7 +45,9 @@ export const MANAGEMENT_SCOPE_PERMISSIONS = {
 export function scopesGrant(scopes: readonly string[], permission: Permission): boolean {
   return scopes.some((scope) =>
     Object.hasOwn(MANAGEMENT_SCOPE_PERMISSIONS, scope)
-      ? (MANAGEMENT_SCOPE_PERMISSIONS[scope as keyof typeof MANAGEMENT_SCOPE_PERMISSIONS] as readonly Permission[]).includes(permission)
+      ? (
+          MANAGEMENT_SCOPE_PERMISSIONS[scope as keyof typeof MANAGEMENT_SCOPE_PERMISSIONS] as readonly Permission[]
+        ).includes(permission)
       : false,
   );
 }

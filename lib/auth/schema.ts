@@ -28,7 +28,10 @@ export const totpCodeField = z
 /** signInInput is the sign-in form, checked in the browser and again on the server. */
 export const signInInput = z.object({
   email: emailField,
-  password: z.string({ error: 'Enter your password.' }).min(1, { error: 'Enter your password.' }).max(256, { error: 'Use at most 256 characters.' }),
+  password: z
+    .string({ error: 'Enter your password.' })
+    .min(1, { error: 'Enter your password.' })
+    .max(256, { error: 'Use at most 256 characters.' }),
   /** The authenticator code, for members who turned on two-factor authentication. */
   code: totpCodeField.optional(),
 });

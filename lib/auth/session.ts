@@ -28,7 +28,12 @@ export async function requireUser(): Promise<SessionUser> {
   return user;
 }
 
-export type MemberSession = { user: SessionUser; org: { id: string; slug: string; name: string }; role: Role; ctx: OrgContext };
+export type MemberSession = {
+  user: SessionUser;
+  org: { id: string; slug: string; name: string };
+  role: Role;
+  ctx: OrgContext;
+};
 
 /**
  * memberContext resolves the signed-in member of `orgSlug` and checks `permission`. It returns

@@ -13,8 +13,13 @@ describe('verifySignIn', () => {
     const org = await createTestOrg();
     const user = await createTestMember(org.id, 'ADMIN');
     const m = meta();
-    await expect(verifySignIn({ email: user.email, password: TEST_PASSWORD }, m)).resolves.toMatchObject({ id: user.id, email: user.email });
-    const event = await db.auditEvent.findFirstOrThrow({ where: { organizationId: org.id, action: 'member.signed_in' } });
+    await expect(verifySignIn({ email: user.email, password: TEST_PASSWORD }, m)).resolves.toMatchObject({
+      id: user.id,
+      email: user.email,
+    });
+    const event = await db.auditEvent.findFirstOrThrow({
+      where: { organizationId: org.id, action: 'member.signed_in' },
+    });
     expect(event).toMatchObject({ actorId: user.id, outcome: 'SUCCESS', ip: m.ip, requestId: m.requestId });
     expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).lastSignInAt).not.toBeNull();
   });
@@ -25,8 +30,13 @@ describe('verifySignIn', () => {
     const wrong = verifySignIn({ email: user.email, password: 'not the password' }, meta());
     await expect(wrong).rejects.toMatchObject({ code: 'invalid_credentials', detail: 'Incorrect email or password.' });
     const unknown = verifySignIn({ email: `nobody-${randomInt(1e9)}@example.test`, password: 'whatever' }, meta());
-    await expect(unknown).rejects.toMatchObject({ code: 'invalid_credentials', detail: 'Incorrect email or password.' });
-    const failure = await db.auditEvent.findFirstOrThrow({ where: { organizationId: org.id, action: 'member.sign_in_failed' } });
+    await expect(unknown).rejects.toMatchObject({
+      code: 'invalid_credentials',
+      detail: 'Incorrect email or password.',
+    });
+    const failure = await db.auditEvent.findFirstOrThrow({
+      where: { organizationId: org.id, action: 'member.sign_in_failed' },
+    });
     expect(failure.outcome).toBe('FAILURE');
     expect(JSON.stringify(failure.details)).not.toContain('not the password');
   });
@@ -35,14 +45,23 @@ describe('verifySignIn', () => {
     const org = await createTestOrg();
     const user = await createTestMember(org.id, 'ADMIN');
     for (let i = 0; i < 5; i++) {
-      await expect(verifySignIn({ email: user.email, password: `wrong-${i}` }, meta())).rejects.toMatchObject({ code: 'invalid_credentials' });
+      await expect(verifySignIn({ email: user.email, password: `wrong-${i}` }, meta())).rejects.toMatchObject({
+        code: 'invalid_credentials',
+      });
     }
-    await expect(verifySignIn({ email: user.email, password: TEST_PASSWORD }, meta())).rejects.toMatchObject({ code: 'rate_limited' });
+    await expect(verifySignIn({ email: user.email, password: TEST_PASSWORD }, meta())).rejects.toMatchObject({
+      code: 'rate_limited',
+    });
   });
 
   it('limits attempts per IP address across emails', async () => {
     const ip = `203.0.113.${randomInt(1, 254)}`;
-    const attempts = Array.from({ length: 31 }, (_, i) => verifySignIn({ email: `spray-${i}-${randomInt(1e9)}@example.test`, password: 'x' }, { requestId: 'r', ip, userAgent: null }));
+    const attempts = Array.from({ length: 31 }, (_, i) =>
+      verifySignIn(
+        { email: `spray-${i}-${randomInt(1e9)}@example.test`, password: 'x' },
+        { requestId: 'r', ip, userAgent: null },
+      ),
+    );
     const results = await Promise.allSettled(attempts);
     const codes = results.map((r) => (r.status === 'rejected' ? (r.reason as { code: string }).code : 'ok'));
     expect(codes.filter((c) => c === 'rate_limited')).toHaveLength(1);

@@ -20,21 +20,39 @@ function signInLimiters() {
   const e = env();
   limiters ??= {
     // Failed attempts per email: stops password guessing against one account from many IPs.
-    perEmail: createLimiter({ keyPrefix: 'signin-email', points: e.SIGN_IN_MAX_FAILURES_PER_EMAIL, durationSeconds: e.SIGN_IN_WINDOW_SECONDS }),
+    perEmail: createLimiter({
+      keyPrefix: 'signin-email',
+      points: e.SIGN_IN_MAX_FAILURES_PER_EMAIL,
+      durationSeconds: e.SIGN_IN_WINDOW_SECONDS,
+    }),
     // All attempts per IP: stops one client from spraying many accounts.
-    perIp: createLimiter({ keyPrefix: 'signin-ip', points: e.SIGN_IN_MAX_ATTEMPTS_PER_IP, durationSeconds: e.SIGN_IN_WINDOW_SECONDS }),
+    perIp: createLimiter({
+      keyPrefix: 'signin-ip',
+      points: e.SIGN_IN_MAX_ATTEMPTS_PER_IP,
+      durationSeconds: e.SIGN_IN_WINDOW_SECONDS,
+    }),
   };
   return limiters;
 }
 
 function rateLimited(seconds: number): AppError {
   const minutes = Math.ceil(seconds / 60);
-  return new AppError('rate_limited', `Too many sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, {
-    retryAfterSeconds: seconds,
-  });
+  return new AppError(
+    'rate_limited',
+    `Too many sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+    {
+      retryAfterSeconds: seconds,
+    },
+  );
 }
 
-async function audit(user: { id: string; email: string } | null, email: string, outcome: 'SUCCESS' | 'FAILURE', meta: RequestMeta, reason?: string) {
+async function audit(
+  user: { id: string; email: string } | null,
+  email: string,
+  outcome: 'SUCCESS' | 'FAILURE',
+  meta: RequestMeta,
+  reason?: string,
+) {
   await db.$transaction((tx) =>
     recordUserEvent(tx, {
       user,
@@ -67,7 +85,15 @@ export async function verifySignIn(input: SignInInput, meta: RequestMeta): Promi
 
   const user = await db.user.findUnique({
     where: { email: input.email },
-    select: { id: true, email: true, name: true, passwordHash: true, totpSecretEnc: true, totpEnabledAt: true, totpLastStep: true },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      passwordHash: true,
+      totpSecretEnc: true,
+      totpEnabledAt: true,
+      totpLastStep: true,
+    },
   });
   const fail = async (code: 'invalid_credentials' | 'invalid_totp', detail: string) => {
     await perEmail.consume(input.email).catch((error: unknown) => {
@@ -77,11 +103,16 @@ export async function verifySignIn(input: SignInInput, meta: RequestMeta): Promi
     return new AppError(code, detail);
   };
 
-  if (!(await verifyPassword(input.password, user?.passwordHash)) || !user) throw await fail('invalid_credentials', INVALID);
+  if (!(await verifyPassword(input.password, user?.passwordHash)) || !user)
+    throw await fail('invalid_credentials', INVALID);
   if (user.totpEnabledAt && user.totpSecretEnc) {
     if (!input.code) throw new AppError('totp_required', 'Enter the 6-digit code from your authenticator app.');
-    const ok = await consumeTotp({ id: user.id, totpSecretEnc: user.totpSecretEnc, totpLastStep: user.totpLastStep }, input.code);
-    if (!ok) throw await fail('invalid_totp', 'That code is not valid. Enter the current code from your authenticator app.');
+    const ok = await consumeTotp(
+      { id: user.id, totpSecretEnc: user.totpSecretEnc, totpLastStep: user.totpLastStep },
+      input.code,
+    );
+    if (!ok)
+      throw await fail('invalid_totp', 'That code is not valid. Enter the current code from your authenticator app.');
   }
 
   await perEmail.delete(input.email);

@@ -10,7 +10,12 @@ export function newTotpSecret(): string {
 
 /** totpUri is the otpauth:// URI an authenticator app scans. */
 export function totpUri(secret: string, accountName: string): string {
-  return new TOTP({ issuer: ISSUER, label: accountName, secret: Secret.fromBase32(secret), period: PERIOD_SECONDS }).toString();
+  return new TOTP({
+    issuer: ISSUER,
+    label: accountName,
+    secret: Secret.fromBase32(secret),
+    period: PERIOD_SECONDS,
+  }).toString();
 }
 
 /** currentTotpCode is the code for `secret` at `timestamp` (for tests and enrollment checks). */
@@ -23,9 +28,20 @@ export function currentTotpCode(secret: string, timestamp = Date.now()): string 
  * drift), but only for a step later than `lastStep`, so a code that was seen (shoulder-surfed,
  * phished, replayed) cannot be used again. Returns the accepted step, or null.
  */
-export function checkTotp(secret: string, code: string, lastStep: bigint | null, timestamp = Date.now()): bigint | null {
+export function checkTotp(
+  secret: string,
+  code: string,
+  lastStep: bigint | null,
+  timestamp = Date.now(),
+): bigint | null {
   if (!/^\d{6}$/.test(code)) return null;
-  const delta = TOTP.validate({ token: code, secret: Secret.fromBase32(secret), period: PERIOD_SECONDS, timestamp, window: 1 });
+  const delta = TOTP.validate({
+    token: code,
+    secret: Secret.fromBase32(secret),
+    period: PERIOD_SECONDS,
+    timestamp,
+    window: 1,
+  });
   if (delta === null) return null;
   const step = BigInt(Math.floor(timestamp / 1000 / PERIOD_SECONDS) + delta);
   return lastStep !== null && step <= lastStep ? null : step;

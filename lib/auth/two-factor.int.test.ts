@@ -27,7 +27,9 @@ describe('two-factor authentication', () => {
     expect((await totpStatus(user.id)).enabled).toBe(false);
     await confirmTotpEnrollment(user.id, currentTotpCode(secret), meta);
     expect(await totpStatus(user.id)).toEqual({ enabled: true });
-    const event = await db.auditEvent.findFirstOrThrow({ where: { organizationId: org.id, action: 'member.totp_enabled' } });
+    const event = await db.auditEvent.findFirstOrThrow({
+      where: { organizationId: org.id, action: 'member.totp_enabled' },
+    });
     expect(JSON.stringify(event.details)).not.toContain(secret);
     await expect(startTotpEnrollment(user.id)).rejects.toMatchObject({ code: 'invalid_state' });
   });
@@ -35,12 +37,22 @@ describe('two-factor authentication', () => {
   it('asks for the code after a right password, and accepts each code once', async () => {
     const { user, secret } = await enrolledMember();
     await confirmTotpEnrollment(user.id, currentTotpCode(secret, Date.now() - 30_000), meta);
-    await expect(verifySignIn({ email: user.email, password: TEST_PASSWORD }, meta)).rejects.toMatchObject({ code: 'totp_required' });
-    await expect(verifySignIn({ email: user.email, password: 'wrong password', code: '123456' }, meta)).rejects.toMatchObject({ code: 'invalid_credentials' });
-    await expect(verifySignIn({ email: user.email, password: TEST_PASSWORD, code: '000000' }, meta)).rejects.toMatchObject({ code: 'invalid_totp' });
+    await expect(verifySignIn({ email: user.email, password: TEST_PASSWORD }, meta)).rejects.toMatchObject({
+      code: 'totp_required',
+    });
+    await expect(
+      verifySignIn({ email: user.email, password: 'wrong password', code: '123456' }, meta),
+    ).rejects.toMatchObject({ code: 'invalid_credentials' });
+    await expect(
+      verifySignIn({ email: user.email, password: TEST_PASSWORD, code: '000000' }, meta),
+    ).rejects.toMatchObject({ code: 'invalid_totp' });
     const code = currentTotpCode(secret);
-    await expect(verifySignIn({ email: user.email, password: TEST_PASSWORD, code }, meta)).resolves.toMatchObject({ id: user.id });
-    await expect(verifySignIn({ email: user.email, password: TEST_PASSWORD, code }, meta)).rejects.toMatchObject({ code: 'invalid_totp' });
+    await expect(verifySignIn({ email: user.email, password: TEST_PASSWORD, code }, meta)).resolves.toMatchObject({
+      id: user.id,
+    });
+    await expect(verifySignIn({ email: user.email, password: TEST_PASSWORD, code }, meta)).rejects.toMatchObject({
+      code: 'invalid_totp',
+    });
   });
 
   it('turns off only with a current code', async () => {
@@ -49,6 +61,8 @@ describe('two-factor authentication', () => {
     await expect(disableTotp(user.id, '000000', meta)).rejects.toMatchObject({ code: 'invalid_totp' });
     await disableTotp(user.id, currentTotpCode(secret), meta);
     expect(await totpStatus(user.id)).toEqual({ enabled: false, pending: null });
-    await expect(verifySignIn({ email: user.email, password: TEST_PASSWORD }, meta)).resolves.toMatchObject({ id: user.id });
+    await expect(verifySignIn({ email: user.email, password: TEST_PASSWORD }, meta)).resolves.toMatchObject({
+      id: user.id,
+    });
   });
 });

@@ -12,7 +12,10 @@ export type TotpStatus = { enabled: true } | { enabled: false; pending: { secret
 
 /** totpStatus tells whether a user's second factor is on, or shows the enrollment in progress. */
 export async function totpStatus(userId: string): Promise<TotpStatus> {
-  const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true, totpSecretEnc: true, totpEnabledAt: true } });
+  const user = await db.user.findUniqueOrThrow({
+    where: { id: userId },
+    select: { email: true, totpSecretEnc: true, totpEnabledAt: true },
+  });
   if (user.totpEnabledAt) return { enabled: true };
   if (!user.totpSecretEnc) return { enabled: false, pending: null };
   const secret = open(user.totpSecretEnc, context(userId)).toString('utf8');
@@ -25,7 +28,11 @@ export async function totpStatus(userId: string): Promise<TotpStatus> {
  */
 export async function startTotpEnrollment(userId: string): Promise<void> {
   const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { totpEnabledAt: true } });
-  if (user.totpEnabledAt) throw new AppError('invalid_state', 'Two-factor authentication is already on. Turn it off first to set up a new authenticator.');
+  if (user.totpEnabledAt)
+    throw new AppError(
+      'invalid_state',
+      'Two-factor authentication is already on. Turn it off first to set up a new authenticator.',
+    );
   await db.user.update({
     where: { id: userId },
     data: { totpSecretEnc: seal(newTotpSecret(), context(userId)).sealed, totpEnabledAt: null, totpLastStep: null },
@@ -35,10 +42,18 @@ export async function startTotpEnrollment(userId: string): Promise<void> {
 /** confirmTotpEnrollment turns the pending secret on after checking a code from it; audited. */
 export async function confirmTotpEnrollment(userId: string, code: string, meta: Partial<RequestMeta>): Promise<void> {
   await db.$transaction(async (tx) => {
-    const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { id: true, email: true, totpSecretEnc: true, totpEnabledAt: true } });
+    const user = await tx.user.findUniqueOrThrow({
+      where: { id: userId },
+      select: { id: true, email: true, totpSecretEnc: true, totpEnabledAt: true },
+    });
     if (user.totpEnabledAt || !user.totpSecretEnc) throw new AppError('invalid_state', 'Start the set-up again.');
     const step = checkTotp(open(user.totpSecretEnc, context(userId)).toString('utf8'), code, null);
-    if (step === null) throw new AppError('invalid_totp', 'That code is not valid. Enter the current code from your authenticator app.', { fields: { code: ['That code is not valid.'] } });
+    if (step === null)
+      throw new AppError(
+        'invalid_totp',
+        'That code is not valid. Enter the current code from your authenticator app.',
+        { fields: { code: ['That code is not valid.'] } },
+      );
     await tx.user.update({ where: { id: userId }, data: { totpEnabledAt: new Date(), totpLastStep: step } });
     await recordUserEvent(tx, { user, action: 'member.totp_enabled', outcome: 'SUCCESS', meta });
   });
@@ -47,11 +62,19 @@ export async function confirmTotpEnrollment(userId: string, code: string, meta: 
 /** disableTotp turns the second factor off; it needs a current code, so a stolen session alone cannot. */
 export async function disableTotp(userId: string, code: string, meta: Partial<RequestMeta>): Promise<void> {
   await db.$transaction(async (tx) => {
-    const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { id: true, email: true, totpSecretEnc: true, totpEnabledAt: true, totpLastStep: true } });
-    if (!user.totpEnabledAt || !user.totpSecretEnc) throw new AppError('invalid_state', 'Two-factor authentication is not on.');
+    const user = await tx.user.findUniqueOrThrow({
+      where: { id: userId },
+      select: { id: true, email: true, totpSecretEnc: true, totpEnabledAt: true, totpLastStep: true },
+    });
+    if (!user.totpEnabledAt || !user.totpSecretEnc)
+      throw new AppError('invalid_state', 'Two-factor authentication is not on.');
     const step = checkTotp(open(user.totpSecretEnc, context(userId)).toString('utf8'), code, user.totpLastStep);
-    if (step === null) throw new AppError('invalid_totp', 'That code is not valid.', { fields: { code: ['That code is not valid.'] } });
-    await tx.user.update({ where: { id: userId }, data: { totpSecretEnc: null, totpEnabledAt: null, totpLastStep: null } });
+    if (step === null)
+      throw new AppError('invalid_totp', 'That code is not valid.', { fields: { code: ['That code is not valid.'] } });
+    await tx.user.update({
+      where: { id: userId },
+      data: { totpSecretEnc: null, totpEnabledAt: null, totpLastStep: null },
+    });
     await recordUserEvent(tx, { user, action: 'member.totp_disabled', outcome: 'SUCCESS', meta });
   });
 }
@@ -60,7 +83,10 @@ export async function disableTotp(userId: string, code: string, meta: Partial<Re
  * consumeTotp checks a sign-in code against an enabled second factor and records its time step
  * atomically (the conditional UPDATE fails if another request used this step or a later one).
  */
-export async function consumeTotp(user: { id: string; totpSecretEnc: Uint8Array; totpLastStep: bigint | null }, code: string): Promise<boolean> {
+export async function consumeTotp(
+  user: { id: string; totpSecretEnc: Uint8Array; totpLastStep: bigint | null },
+  code: string,
+): Promise<boolean> {
   const step = checkTotp(open(user.totpSecretEnc, context(user.id)).toString('utf8'), code, user.totpLastStep);
   if (step === null) return false;
   const updated = await db.user.updateMany({

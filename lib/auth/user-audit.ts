@@ -19,9 +19,13 @@ export async function recordUserEvent(
   },
 ): Promise<void> {
   const orgIds = input.user
-    ? (await tx.membership.findMany({ where: { userId: input.user.id }, select: { organizationId: true } })).map((m) => m.organizationId)
+    ? (await tx.membership.findMany({ where: { userId: input.user.id }, select: { organizationId: true } })).map(
+        (m) => m.organizationId,
+      )
     : [];
-  const actor = input.user ? ({ type: 'MEMBER', id: input.user.id, label: input.user.email } as const) : ({ type: 'SYSTEM', id: null, label: 'anonymous' } as const);
+  const actor = input.user
+    ? ({ type: 'MEMBER', id: input.user.id, label: input.user.email } as const)
+    : ({ type: 'SYSTEM', id: null, label: 'anonymous' } as const);
   for (const organizationId of orgIds.length > 0 ? orgIds : [null]) {
     await recordAuditEvent(tx, {
       organizationId,

@@ -14,7 +14,12 @@ function parse<S extends z.ZodType>(schema: S, args: Record<string, unknown>): z
   const result = schema.safeParse(args);
   if (!result.success) {
     const flat = z.flattenError(result.error);
-    throw new AppError('validation_failed', 'Invalid arguments.', { fields: { ...flat.fieldErrors, ...(flat.formErrors.length ? { _: flat.formErrors } : {}) } as Record<string, string[]> });
+    throw new AppError('validation_failed', 'Invalid arguments.', {
+      fields: { ...flat.fieldErrors, ...(flat.formErrors.length ? { _: flat.formErrors } : {}) } as Record<
+        string,
+        string[]
+      >,
+    });
   }
   return result.data;
 }
@@ -32,32 +37,55 @@ export const COMMANDS: Record<string, (args: Record<string, unknown>) => Promise
     return db.$transaction((tx) => createOrganization(tx, input, SYSTEM_ACTOR, META));
   },
   'org list': async () =>
-    (await db.organization.findMany({ select: { id: true, slug: true, name: true, createdAt: true }, orderBy: { createdAt: 'asc' } })).map((o) => ({
+    (
+      await db.organization.findMany({
+        select: { id: true, slug: true, name: true, createdAt: true },
+        orderBy: { createdAt: 'asc' },
+      })
+    ).map((o) => ({
       ...o,
       createdAt: o.createdAt.toISOString(),
     })),
   'user create': async (args) => {
     const input = parse(cliUserCreate, args);
-    if (Boolean(input.org) !== Boolean(input.role)) throw new AppError('validation_failed', 'Give --org and --role together.');
+    if (Boolean(input.org) !== Boolean(input.role))
+      throw new AppError('validation_failed', 'Give --org and --role together.');
     const org = input.org ? await orgBySlug(input.org) : null;
     return db.$transaction(async (tx) => {
       const user = await createUser(tx, input);
-      const membership = org && input.role ? await addMember(tx, { organizationId: org.id, userId: user.id, role: input.role }, SYSTEM_ACTOR, META) : null;
+      const membership =
+        org && input.role
+          ? await addMember(tx, { organizationId: org.id, userId: user.id, role: input.role }, SYSTEM_ACTOR, META)
+          : null;
       return { ...user, memberships: membership ? [{ org: org?.slug, role: membership.role }] : [] };
     });
   },
   'user list': async () =>
     (
       await db.user.findMany({
-        select: { id: true, email: true, name: true, createdAt: true, memberships: { select: { role: true, organization: { select: { slug: true } } } } },
+        select: {
+          id: true,
+          email: true,
+          name: true,
+          createdAt: true,
+          memberships: { select: { role: true, organization: { select: { slug: true } } } },
+        },
         orderBy: { createdAt: 'asc' },
       })
-    ).map((u) => ({ id: u.id, email: u.email, name: u.name, createdAt: u.createdAt.toISOString(), memberships: u.memberships.map((m) => ({ org: m.organization.slug, role: m.role })) })),
+    ).map((u) => ({
+      id: u.id,
+      email: u.email,
+      name: u.name,
+      createdAt: u.createdAt.toISOString(),
+      memberships: u.memberships.map((m) => ({ org: m.organization.slug, role: m.role })),
+    })),
   'member add': async (args) => {
     const input = parse(cliMemberAdd, args);
     const org = await orgBySlug(input.org);
     const user = await db.user.findUnique({ where: { email: input.email }, select: { id: true } });
     if (!user) throw new AppError('not_found', `No user with email "${input.email}".`);
-    return db.$transaction((tx) => addMember(tx, { organizationId: org.id, userId: user.id, role: input.role }, SYSTEM_ACTOR, META));
+    return db.$transaction((tx) =>
+      addMember(tx, { organizationId: org.id, userId: user.id, role: input.role }, SYSTEM_ACTOR, META),
+    );
   },
 };

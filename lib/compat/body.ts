@@ -9,7 +9,11 @@ const MAX_BYTES = 64 * 1024;
  * validates it with `schema`. Unreadable or invalid input is an AppError `validation_failed`
  * (each vendor's errors.ts renders it in that vendor's shape).
  */
-export async function readCompatBody<S extends z.ZodType>(request: Request, schema: S, options: { allowForm: boolean } = { allowForm: true }): Promise<z.output<S>> {
+export async function readCompatBody<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+  options: { allowForm: boolean } = { allowForm: true },
+): Promise<z.output<S>> {
   const type = request.headers.get('content-type') ?? '';
   const text = await request.text();
   if (Buffer.byteLength(text) > MAX_BYTES) throw new AppError('validation_failed', 'The request body is too large.');

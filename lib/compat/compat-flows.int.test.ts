@@ -33,7 +33,19 @@ describe('High Mobility: POST /compat/high-mobility/v1/auth_tokens', () => {
     const account = await createAccount(org);
     const key = await createKeyPair(account);
     const now = Math.floor(Date.now() / 1000);
-    return { org, key, assertion: await signAssertion(key, { aud: HM_AUD, sub: undefined, exp: undefined, iat: now, jti: randomUUID(), ver: 2, ...claims }) };
+    return {
+      org,
+      key,
+      assertion: await signAssertion(key, {
+        aud: HM_AUD,
+        sub: undefined,
+        exp: undefined,
+        iat: now,
+        jti: randomUUID(),
+        ver: 2,
+        ...claims,
+      }),
+    };
   }
 
   it('exchanges a JSON or form assertion for 201 {auth_token, valid_from, valid_until}; the jti is accepted once', async () => {
@@ -53,11 +65,18 @@ describe('High Mobility: POST /compat/high-mobility/v1/auth_tokens', () => {
     const replay = await highMobilityRoute(formRequest('/compat/high-mobility/v1/auth_tokens', { assertion }));
     expect(replay.status).toBe(401);
     const err = (await replay.json()) as { errors: Array<{ title: string; source: string; detail: string }> };
-    expect(err.errors[0]).toMatchObject({ title: 'Not authorized', source: 'Authorization', detail: expect.stringMatching(/used already/) });
+    expect(err.errors[0]).toMatchObject({
+      title: 'Not authorized',
+      source: 'Authorization',
+      detail: expect.stringMatching(/used already/),
+    });
 
     const events = await tokenEvents(org.id);
     expect(events.map((e) => e.action)).toEqual([TOKEN_ISSUED, TOKEN_REFUSED]);
-    expect(events[0]?.details).toMatchObject({ grant_type: 'high_mobility:assertion', endpoint: '/compat/high-mobility/v1/auth_tokens' });
+    expect(events[0]?.details).toMatchObject({
+      grant_type: 'high_mobility:assertion',
+      endpoint: '/compat/high-mobility/v1/auth_tokens',
+    });
   });
 
   it('accepts a form-encoded assertion (the HMKit Fleet SDK posts a form)', async () => {
@@ -68,13 +87,27 @@ describe('High Mobility: POST /compat/high-mobility/v1/auth_tokens', () => {
   });
 
   it("answers High Mobility's documented errors: 401 Not authorized for a missing or bad assertion, 422 for an unreadable body", async () => {
-    const notAuthorized = { errors: [{ title: 'Not authorized', source: 'Authorization', detail: expect.any(String) }] };
+    const notAuthorized = {
+      errors: [{ title: 'Not authorized', source: 'Authorization', detail: expect.any(String) }],
+    };
     for (const body of [{}, { assertion: '' }, { assertion: 42 }]) {
       const missing = await highMobilityRoute(jsonRequest('/compat/high-mobility/v1/auth_tokens', body));
       expect(missing.status).toBe(401);
-      expect(await missing.json()).toMatchObject({ errors: [{ title: 'Not authorized', source: 'Authorization', detail: expect.stringContaining('Missing or invalid assertion') }] });
+      expect(await missing.json()).toMatchObject({
+        errors: [
+          {
+            title: 'Not authorized',
+            source: 'Authorization',
+            detail: expect.stringContaining('Missing or invalid assertion'),
+          },
+        ],
+      });
     }
-    for (const claims of [{ ver: undefined }, { aud: 'https://example.test' }, { iat: Math.floor(Date.now() / 1000) - 31 }]) {
+    for (const claims of [
+      { ver: undefined },
+      { aud: 'https://example.test' },
+      { iat: Math.floor(Date.now() / 1000) - 31 },
+    ]) {
       const { assertion } = await hmAssertion(claims);
       const res = await highMobilityRoute(jsonRequest('/compat/high-mobility/v1/auth_tokens', { assertion }));
       expect(res.status).toBe(401);
@@ -83,7 +116,11 @@ describe('High Mobility: POST /compat/high-mobility/v1/auth_tokens', () => {
       expect(json.errors).toHaveLength(1);
     }
     const garbage = await highMobilityRoute(
-      new Request('http://localhost:3000/compat/high-mobility/v1/auth_tokens', { method: 'POST', headers: { 'content-type': 'application/json', [PEER_IP_HEADER]: '127.0.0.1' }, body: '{"assertion":' }),
+      new Request('http://localhost:3000/compat/high-mobility/v1/auth_tokens', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [PEER_IP_HEADER]: '127.0.0.1' },
+        body: '{"assertion":',
+      }),
     );
     expect(garbage.status).toBe(422);
     expect(await garbage.json()).toMatchObject({ errors: [{ title: 'Invalid request', detail: expect.any(String) }] });
@@ -95,7 +132,11 @@ describe('High Mobility: POST /compat/high-mobility/v1/auth_tokens', () => {
     const requestId = res.headers.get('x-request-id') ?? '';
     const refused = await db.auditEvent.findMany({ where: { requestId } });
     expect(refused.map((e) => e.action)).toEqual([TOKEN_REFUSED]);
-    expect(refused[0]?.details).toMatchObject({ grant_type: 'high_mobility:assertion', endpoint: '/compat/high-mobility/v1/auth_tokens', reason: 'assertion_missing' });
+    expect(refused[0]?.details).toMatchObject({
+      grant_type: 'high_mobility:assertion',
+      endpoint: '/compat/high-mobility/v1/auth_tokens',
+      reason: 'assertion_missing',
+    });
   });
 });
 
@@ -105,7 +146,11 @@ describe('Unity: POST /compat/unity/v1/token-exchange', () => {
     const headers: Record<string, string> = { [PEER_IP_HEADER]: '127.0.0.1' };
     if (authorization) headers.authorization = authorization;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    return new Request(`http://localhost:3000${url(query)}`, { method: 'POST', headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    return new Request(`http://localhost:3000${url(query)}`, {
+      method: 'POST',
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   }
 
   it('trades Basic key id + secret for a project/environment-bound accessToken; earlier tokens stay valid', async () => {
@@ -113,11 +158,19 @@ describe('Unity: POST /compat/unity/v1/token-exchange', () => {
     const account = await createAccount(org, { scopes: ['TILE', 'MATRIX'] });
     const secret = await createClientSecret(account);
     const { projectId, environmentId } = await createProject(org, account);
-    const first = await unityRoute(unityRequest(`?projectId=${projectId}&environmentId=${environmentId}`, basic(secret.id, secret.secret)));
+    const first = await unityRoute(
+      unityRequest(`?projectId=${projectId}&environmentId=${environmentId}`, basic(secret.id, secret.secret)),
+    );
     expect(first.status).toBe(200);
     const { accessToken } = (await first.json()) as { accessToken: string };
-    expect(await verifyAccessToken(accessToken)).toMatchObject({ project_id: projectId, environment_id: environmentId, scope: 'MATRIX TILE' });
-    const second = await unityRoute(unityRequest(`?projectId=${projectId}`, basic(secret.id, secret.secret), { scopes: ['TILE'] }));
+    expect(await verifyAccessToken(accessToken)).toMatchObject({
+      project_id: projectId,
+      environment_id: environmentId,
+      scope: 'MATRIX TILE',
+    });
+    const second = await unityRoute(
+      unityRequest(`?projectId=${projectId}`, basic(secret.id, secret.secret), { scopes: ['TILE'] }),
+    );
     const secondToken = ((await second.json()) as { accessToken: string }).accessToken;
     expect(await verifyAccessToken(secondToken)).toMatchObject({ project_id: projectId, scope: 'TILE' });
     expect(await verifyAccessToken(accessToken)).not.toBeNull();
@@ -132,7 +185,14 @@ describe('Unity: POST /compat/unity/v1/token-exchange', () => {
     expect(noProject.status).toBe(400);
     expect(noProject.headers.get('content-type')).toBe('application/problem+json');
     // Unity's error attributes: `code` is Unity's numeric error code (55 InvalidRequest), `details` an array.
-    expect(await noProject.json()).toMatchObject({ type: 'problems/basic', status: 400, title: 'Bad Request', code: 55, detail: expect.any(String), details: [] });
+    expect(await noProject.json()).toMatchObject({
+      type: 'problems/basic',
+      status: 400,
+      title: 'Bad Request',
+      code: 55,
+      detail: expect.any(String),
+      details: [],
+    });
     const badAuth = await unityRoute(unityRequest(`?projectId=${projectId}`, basic(secret.id, 'lk_sec_wrong')));
     expect(badAuth.status).toBe(401);
     const badAuthBody = (await badAuth.json()) as Record<string, unknown>;
@@ -152,7 +212,9 @@ describe('Unity: POST /compat/unity/v1/token-exchange', () => {
     const account = await createAccount(org, { scopes: ['TILE', 'MATRIX'] });
     const secret = await createClientSecret(account);
     const { projectId } = await createProject(org, account);
-    const res = await unityRoute(unityRequest(`?projectId=${projectId}`, basic(secret.id, secret.secret), { scopes: [] }));
+    const res = await unityRoute(
+      unityRequest(`?projectId=${projectId}`, basic(secret.id, secret.secret), { scopes: [] }),
+    );
     expect(res.status).toBe(200);
     const body = (await res.json()) as { accessToken: string };
     expect(Object.keys(body)).toEqual(['accessToken']);
@@ -165,35 +227,63 @@ describe('Gebeta Maps: /compat/gebeta/api/v1/external/{auth,refresh}', () => {
     const org = await createTestOrg();
     const account = await createAccount(org, { platform: 'WEB' });
     const pair = await createClientTokenPair(account);
-    const auth = await gebetaAuthRoute(jsonRequest('/compat/gebeta/api/v1/external/auth', { client_token: pair.clientToken, server_token: pair.serverToken }));
+    const auth = await gebetaAuthRoute(
+      jsonRequest('/compat/gebeta/api/v1/external/auth', {
+        client_token: pair.clientToken,
+        server_token: pair.serverToken,
+      }),
+    );
     expect(auth.status).toBe(200);
     const { data } = (await auth.json()) as { data: { accessToken: string; refreshToken: string } };
     expect(await verifyAccessToken(data.accessToken)).toMatchObject({ sub: account.id, client_id: pair.id });
     expect((await db.clientTokenPair.findUniqueOrThrow({ where: { id: pair.id } })).lastUsedAt).not.toBeNull();
 
-    const refreshed = await gebetaRefreshRoute(jsonRequest('/compat/gebeta/api/v1/external/refresh', { refresh_token: data.refreshToken }));
+    const refreshed = await gebetaRefreshRoute(
+      jsonRequest('/compat/gebeta/api/v1/external/refresh', { refresh_token: data.refreshToken }),
+    );
     expect(refreshed.status).toBe(200);
     const next = ((await refreshed.json()) as { data: { accessToken: string; refreshToken: string } }).data;
     expect(next.refreshToken).not.toBe(data.refreshToken);
 
-    const reuse = await gebetaRefreshRoute(jsonRequest('/compat/gebeta/api/v1/external/refresh', { refresh_token: data.refreshToken }));
+    const reuse = await gebetaRefreshRoute(
+      jsonRequest('/compat/gebeta/api/v1/external/refresh', { refresh_token: data.refreshToken }),
+    );
     expect(reuse.status).toBe(401);
     expect(await reuse.json()).toMatchObject({ code: 'UNAUTHORIZED' });
-    expect((await gebetaRefreshRoute(jsonRequest('/compat/gebeta/api/v1/external/refresh', { refresh_token: next.refreshToken }))).status).toBe(401);
+    expect(
+      (
+        await gebetaRefreshRoute(
+          jsonRequest('/compat/gebeta/api/v1/external/refresh', { refresh_token: next.refreshToken }),
+        )
+      ).status,
+    ).toBe(401);
   });
 
   it('answers {error, code} errors: FAILED_VALIDATION, UNAUTHORIZED, FORBIDDEN', async () => {
     const missing = await gebetaAuthRoute(jsonRequest('/compat/gebeta/api/v1/external/auth', { client_token: 'x' }));
     expect(missing.status).toBe(400);
-    expect(await missing.json()).toMatchObject({ code: 'FAILED_VALIDATION', error: expect.stringContaining('server_token') });
+    expect(await missing.json()).toMatchObject({
+      code: 'FAILED_VALIDATION',
+      error: expect.stringContaining('server_token'),
+    });
     const org = await createTestOrg();
     const account = await createAccount(org, { platform: 'WEB', status: 'SUSPENDED' });
     const pair = await createClientTokenPair(account);
     const other = await createClientTokenPair(await createAccount(org, { platform: 'WEB' }));
-    const wrong = await gebetaAuthRoute(jsonRequest('/compat/gebeta/api/v1/external/auth', { client_token: pair.clientToken, server_token: other.serverToken }));
+    const wrong = await gebetaAuthRoute(
+      jsonRequest('/compat/gebeta/api/v1/external/auth', {
+        client_token: pair.clientToken,
+        server_token: other.serverToken,
+      }),
+    );
     expect(wrong.status).toBe(401);
     expect(await wrong.json()).toMatchObject({ code: 'UNAUTHORIZED' });
-    const suspended = await gebetaAuthRoute(jsonRequest('/compat/gebeta/api/v1/external/auth', { client_token: pair.clientToken, server_token: pair.serverToken }));
+    const suspended = await gebetaAuthRoute(
+      jsonRequest('/compat/gebeta/api/v1/external/auth', {
+        client_token: pair.clientToken,
+        server_token: pair.serverToken,
+      }),
+    );
     expect(suspended.status).toBe(403);
     expect(await suspended.json()).toMatchObject({ code: 'FORBIDDEN' });
   });
@@ -201,8 +291,13 @@ describe('Gebeta Maps: /compat/gebeta/api/v1/external/{auth,refresh}', () => {
   it('refuses a refresh request without refresh_token as FAILED_VALIDATION, and an unknown one as 401', async () => {
     const missing = await gebetaRefreshRoute(jsonRequest('/compat/gebeta/api/v1/external/refresh', {}));
     expect(missing.status).toBe(400);
-    expect(await missing.json()).toEqual({ error: expect.stringContaining('refresh_token'), code: 'FAILED_VALIDATION' });
-    const unknown = await gebetaRefreshRoute(jsonRequest('/compat/gebeta/api/v1/external/refresh', { refresh_token: 'lk_rt_not-a-token' }));
+    expect(await missing.json()).toEqual({
+      error: expect.stringContaining('refresh_token'),
+      code: 'FAILED_VALIDATION',
+    });
+    const unknown = await gebetaRefreshRoute(
+      jsonRequest('/compat/gebeta/api/v1/external/refresh', { refresh_token: 'lk_rt_not-a-token' }),
+    );
     expect(unknown.status).toBe(401);
     expect(await unknown.json()).toMatchObject({ error: expect.any(String), code: 'UNAUTHORIZED' });
   });
@@ -220,11 +315,15 @@ describe('RestAPI.com: POST /compat/restapi/System/UserAccount', () => {
     const org = await createTestOrg();
     const account = await createAccount(org);
     const secret = await createClientSecret(account);
-    const ok = await restApiRoute(jsonRequest('/compat/restapi/System/UserAccount', { clientId: secret.id, clientSecret: secret.secret }));
+    const ok = await restApiRoute(
+      jsonRequest('/compat/restapi/System/UserAccount', { clientId: secret.id, clientSecret: secret.secret }),
+    );
     expect(ok.status).toBe(200);
     const { token } = (await ok.json()) as { token: string };
     expect(await verifyAccessToken(token)).toMatchObject({ sub: account.id, client_id: secret.id });
-    const wrong = await restApiRoute(jsonRequest('/compat/restapi/System/UserAccount', { clientId: secret.id, clientSecret: 'nope' }));
+    const wrong = await restApiRoute(
+      jsonRequest('/compat/restapi/System/UserAccount', { clientId: secret.id, clientSecret: 'nope' }),
+    );
     expect(wrong.status).toBe(401);
     expect(await wrong.json()).toMatchObject({ status: 401 });
     const missing = await restApiRoute(jsonRequest('/compat/restapi/System/UserAccount', { clientId: secret.id }));

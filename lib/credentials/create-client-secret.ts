@@ -6,7 +6,11 @@ import { db, type Tx } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
 import { newId } from '@/lib/ids';
 import { assertNotRevoked, lockAccount, assertCanWrite } from '@/lib/service-accounts/lock-account';
-import { MAX_ENABLED_SECRETS, type CreateClientSecretInput, type CreatedClientSecretDto } from '@/lib/service-accounts/schema';
+import {
+  MAX_ENABLED_SECRETS,
+  type CreateClientSecretInput,
+  type CreatedClientSecretDto,
+} from '@/lib/service-accounts/schema';
 import { clientSecretSelect, toClientSecretDto } from './dto';
 import { credentialExpiry } from './expiry';
 import { generateSecret, secretHint } from './secret-format';
@@ -16,9 +20,14 @@ import { generateSecret, secretHint } from './secret-format';
  * version and hint) and returns the plaintext once. Enforces MAX_ENABLED_SECRETS.
  */
 export async function insertClientSecret(tx: Tx, ctx: OrgContext, accountId: string, name: string, expiresAt: Date) {
-  const enabled = await tx.clientSecret.count({ where: { serviceAccountId: accountId, organizationId: ctx.orgId, status: 'ENABLED' } });
+  const enabled = await tx.clientSecret.count({
+    where: { serviceAccountId: accountId, organizationId: ctx.orgId, status: 'ENABLED' },
+  });
   if (enabled >= MAX_ENABLED_SECRETS) {
-    throw new AppError('limit_exceeded', `An account may have at most ${MAX_ENABLED_SECRETS} enabled client secrets: disable or delete one first.`);
+    throw new AppError(
+      'limit_exceeded',
+      `An account may have at most ${MAX_ENABLED_SECRETS} enabled client secrets: disable or delete one first.`,
+    );
   }
   const secret = generateSecret('clientSecret');
   const { hash, keyVersion } = keyedHash(secret);
@@ -47,7 +56,11 @@ export async function insertClientSecret(tx: Tx, ctx: OrgContext, accountId: str
  * account (invalid_state) and beyond 10 enabled secrets (limit_exceeded). Audited
  * `client_secret.created` (without the secret) in the same transaction.
  */
-export async function createClientSecret(ctx: OrgContext, accountId: string, input: CreateClientSecretInput): Promise<CreatedClientSecretDto> {
+export async function createClientSecret(
+  ctx: OrgContext,
+  accountId: string,
+  input: CreateClientSecretInput,
+): Promise<CreatedClientSecretDto> {
   assertCanWrite(ctx);
   return db.$transaction(async (tx) => {
     const account = await lockAccount(tx, ctx, accountId);
@@ -60,7 +73,12 @@ export async function createClientSecret(ctx: OrgContext, accountId: string, inp
       action: 'client_secret.created',
       target: { type: 'client_secret', id: created.clientSecret.id },
       meta: ctx,
-      details: { serviceAccountId: accountId, serviceAccountName: account.name, name: input.name, expiresAt: created.clientSecret.expiresAt },
+      details: {
+        serviceAccountId: accountId,
+        serviceAccountName: account.name,
+        name: input.name,
+        expiresAt: created.clientSecret.expiresAt,
+      },
     });
     return created;
   });

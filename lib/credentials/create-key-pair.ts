@@ -7,7 +7,12 @@ import { AppError } from '@/lib/errors';
 import { newId } from '@/lib/ids';
 import { tokenUrl } from '@/lib/oauth/issuer';
 import { assertNotRevoked, lockAccount, assertCanWrite } from '@/lib/service-accounts/lock-account';
-import { MAX_ENABLED_KEY_PAIRS, type CreateKeyPairInput, type CreatedKeyPairDto, type KeyConfigDto } from '@/lib/service-accounts/schema';
+import {
+  MAX_ENABLED_KEY_PAIRS,
+  type CreateKeyPairInput,
+  type CreatedKeyPairDto,
+  type KeyConfigDto,
+} from '@/lib/service-accounts/schema';
 import { keyPairSelect, toKeyPairDto } from './dto';
 import { credentialExpiry } from './expiry';
 import { jwkThumbprint, parsePublicKey, type EcPublicJwk } from './public-key';
@@ -15,7 +20,10 @@ import { jwkThumbprint, parsePublicKey, type EcPublicJwk } from './public-key';
 async function generate(): Promise<{ jwk: EcPublicJwk; privatePem: string }> {
   const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
   const jwk = await exportJWK(publicKey);
-  return { jwk: { kty: 'EC', crv: 'P-256', x: String(jwk.x), y: String(jwk.y) }, privatePem: await exportPKCS8(privateKey) };
+  return {
+    jwk: { kty: 'EC', crv: 'P-256', x: String(jwk.x), y: String(jwk.y) },
+    privatePem: await exportPKCS8(privateKey),
+  };
 }
 
 /**
@@ -27,20 +35,38 @@ async function generate(): Promise<{ jwk: EcPublicJwk; privatePem: string }> {
  * Revoked account → invalid_state; more than 10 enabled key pairs → limit_exceeded. Audited
  * `key_pair.created` or `key_pair.uploaded` (never with key material) in the same transaction.
  */
-export async function createKeyPair(ctx: OrgContext, accountId: string, input: CreateKeyPairInput): Promise<CreatedKeyPairDto> {
+export async function createKeyPair(
+  ctx: OrgContext,
+  accountId: string,
+  input: CreateKeyPairInput,
+): Promise<CreatedKeyPairDto> {
   assertCanWrite(ctx);
   const uploaded = input.publicKey !== undefined;
   // Parse or generate outside the transaction: no row lock is held during key generation.
-  const material = uploaded ? { jwk: parsePublicKey(input.publicKey as string | Record<string, unknown>), privatePem: null } : await generate();
+  const material = uploaded
+    ? { jwk: parsePublicKey(input.publicKey as string | Record<string, unknown>), privatePem: null }
+    : await generate();
   const thumbprint = await jwkThumbprint(material.jwk);
   try {
     return await db.$transaction(async (tx) => {
       const account = await lockAccount(tx, ctx, accountId);
       assertNotRevoked(account);
-      const enabled = await tx.keyPair.count({ where: { serviceAccountId: accountId, organizationId: ctx.orgId, status: 'ENABLED' } });
-      if (enabled >= MAX_ENABLED_KEY_PAIRS) throw new AppError('limit_exceeded', `An account may have at most ${MAX_ENABLED_KEY_PAIRS} enabled key pairs: disable or delete one first.`);
+      const enabled = await tx.keyPair.count({
+        where: { serviceAccountId: accountId, organizationId: ctx.orgId, status: 'ENABLED' },
+      });
+      if (enabled >= MAX_ENABLED_KEY_PAIRS)
+        throw new AppError(
+          'limit_exceeded',
+          `An account may have at most ${MAX_ENABLED_KEY_PAIRS} enabled key pairs: disable or delete one first.`,
+        );
       // Unique per organization only: a global check would tell anyone that another tenant registered this key.
-      if (await tx.keyPair.findUnique({ where: { organizationId_thumbprint: { organizationId: ctx.orgId, thumbprint } }, select: { id: true } })) throw duplicate();
+      if (
+        await tx.keyPair.findUnique({
+          where: { organizationId_thumbprint: { organizationId: ctx.orgId, thumbprint } },
+          select: { id: true },
+        })
+      )
+        throw duplicate();
       const expiresAt = await credentialExpiry(tx, ctx.orgId, input.expiresAt);
       const row = await tx.keyPair.create({
         data: {
@@ -64,21 +90,39 @@ export async function createKeyPair(ctx: OrgContext, accountId: string, input: C
         action: uploaded ? 'key_pair.uploaded' : 'key_pair.created',
         target: { type: 'key_pair', id: row.id },
         meta: ctx,
-        details: { serviceAccountId: accountId, serviceAccountName: account.name, name: row.name, thumbprint, expiresAt: row.expiresAt.toISOString() },
+        details: {
+          serviceAccountId: accountId,
+          serviceAccountName: account.name,
+          name: row.name,
+          thumbprint,
+          expiresAt: row.expiresAt.toISOString(),
+        },
       });
       const config: KeyConfigDto | null = material.privatePem
-        ? { type: 'latchkey_service_account_key', key_id: row.id, service_account_id: accountId, private_key: material.privatePem, token_url: tokenUrl(), algorithm: 'ES256' }
+        ? {
+            type: 'latchkey_service_account_key',
+            key_id: row.id,
+            service_account_id: accountId,
+            private_key: material.privatePem,
+            token_url: tokenUrl(),
+            algorithm: 'ES256',
+          }
         : null;
       return { keyPair: toKeyPairDto(row), config };
     });
   } catch (error) {
-    if (typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002') throw duplicate();
+    if (typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002')
+      throw duplicate();
     throw error;
   }
 }
 
 function duplicate(): AppError {
-  return new AppError('conflict', 'This public key is already registered. Generate a new key pair for each account and purpose.', {
-    fields: { publicKey: ['This public key is already registered.'] },
-  });
+  return new AppError(
+    'conflict',
+    'This public key is already registered. Generate a new key pair for each account and purpose.',
+    {
+      fields: { publicKey: ['This public key is already registered.'] },
+    },
+  );
 }

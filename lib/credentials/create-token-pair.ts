@@ -6,7 +6,11 @@ import { db } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
 import { newId } from '@/lib/ids';
 import { assertNotRevoked, lockAccount, assertCanWrite } from '@/lib/service-accounts/lock-account';
-import { MAX_ENABLED_TOKEN_PAIRS, type CreateTokenPairInput, type CreatedTokenPairDto } from '@/lib/service-accounts/schema';
+import {
+  MAX_ENABLED_TOKEN_PAIRS,
+  type CreateTokenPairInput,
+  type CreatedTokenPairDto,
+} from '@/lib/service-accounts/schema';
 import { toTokenPairDto, tokenPairSelect } from './dto';
 import { credentialExpiry } from './expiry';
 import { generateSecret } from './secret-format';
@@ -19,16 +23,29 @@ import { generateSecret } from './secret-format';
  * enabled pairs → limit_exceeded. Audited `client_token_pair.created` (no token) in the same
  * transaction.
  */
-export async function createTokenPair(ctx: OrgContext, accountId: string, input: CreateTokenPairInput): Promise<CreatedTokenPairDto> {
+export async function createTokenPair(
+  ctx: OrgContext,
+  accountId: string,
+  input: CreateTokenPairInput,
+): Promise<CreatedTokenPairDto> {
   assertCanWrite(ctx);
   return db.$transaction(async (tx) => {
     const account = await lockAccount(tx, ctx, accountId);
     assertNotRevoked(account);
     if (account.platform === 'SERVER') {
-      throw new AppError('invalid_request', 'Client token pairs are for client apps (WEB, ANDROID, IOS, DESKTOP accounts). A SERVER account uses a client secret or a key pair.');
+      throw new AppError(
+        'invalid_request',
+        'Client token pairs are for client apps (WEB, ANDROID, IOS, DESKTOP accounts). A SERVER account uses a client secret or a key pair.',
+      );
     }
-    const enabled = await tx.clientTokenPair.count({ where: { serviceAccountId: accountId, organizationId: ctx.orgId, status: 'ENABLED' } });
-    if (enabled >= MAX_ENABLED_TOKEN_PAIRS) throw new AppError('limit_exceeded', `An account may have at most ${MAX_ENABLED_TOKEN_PAIRS} enabled client token pairs: disable or delete one first.`);
+    const enabled = await tx.clientTokenPair.count({
+      where: { serviceAccountId: accountId, organizationId: ctx.orgId, status: 'ENABLED' },
+    });
+    if (enabled >= MAX_ENABLED_TOKEN_PAIRS)
+      throw new AppError(
+        'limit_exceeded',
+        `An account may have at most ${MAX_ENABLED_TOKEN_PAIRS} enabled client token pairs: disable or delete one first.`,
+      );
     const expiresAt = await credentialExpiry(tx, ctx.orgId, input.expiresAt);
     const serverToken = generateSecret('serverToken');
     const { hash, keyVersion } = keyedHash(serverToken);
@@ -52,7 +69,11 @@ export async function createTokenPair(ctx: OrgContext, accountId: string, input:
       action: 'client_token_pair.created',
       target: { type: 'client_token_pair', id: row.id },
       meta: ctx,
-      details: { serviceAccountId: accountId, serviceAccountName: account.name, expiresAt: row.expiresAt.toISOString() },
+      details: {
+        serviceAccountId: accountId,
+        serviceAccountName: account.name,
+        expiresAt: row.expiresAt.toISOString(),
+      },
     });
     return { tokenPair: toTokenPairDto(row), serverToken };
   });

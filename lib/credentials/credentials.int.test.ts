@@ -4,9 +4,25 @@ import { describe, expect, it } from 'vitest';
 import { keyedHash, keyedHashEquals } from '@/lib/crypto/keyed-hash';
 import { db } from '@/lib/db/client';
 import { tokenUrl } from '@/lib/oauth/issuer';
-import { getServiceAccount, listClientSecrets, listExpiringCredentials, listKeyPairs, listServiceAccounts, listTokenPairs } from '@/lib/service-accounts/queries';
-import { createClientSecretInput, listServiceAccountsQuery, rotateClientSecretInput } from '@/lib/service-accounts/schema';
-import { auditEventsOf, auditText, createTestServiceAccount, orgWithRoles } from '@/lib/testing/service-account-fixtures';
+import {
+  getServiceAccount,
+  listClientSecrets,
+  listExpiringCredentials,
+  listKeyPairs,
+  listServiceAccounts,
+  listTokenPairs,
+} from '@/lib/service-accounts/queries';
+import {
+  createClientSecretInput,
+  listServiceAccountsQuery,
+  rotateClientSecretInput,
+} from '@/lib/service-accounts/schema';
+import {
+  auditEventsOf,
+  auditText,
+  createTestServiceAccount,
+  orgWithRoles,
+} from '@/lib/testing/service-account-fixtures';
 import { createClientSecret } from './create-client-secret';
 import { createKeyPair } from './create-key-pair';
 import { createTokenPair } from './create-token-pair';
@@ -15,18 +31,36 @@ import { isWellFormedSecret, secretHint } from './secret-format';
 import { deleteCredential, setCredentialStatus } from './set-credential-status';
 
 const DAY = 86_400_000;
-const codeOf = async (p: Promise<unknown>) => p.then(() => 'resolved', (e: { code?: string }) => e.code ?? String(e));
-const fieldsOf = async (p: Promise<unknown>): Promise<Record<string, string[]>> => p.then(() => ({}), (e: { fields?: Record<string, string[]> }) => e.fields ?? {});
+const codeOf = async (p: Promise<unknown>) =>
+  p.then(
+    () => 'resolved',
+    (e: { code?: string }) => e.code ?? String(e),
+  );
+const fieldsOf = async (p: Promise<unknown>): Promise<Record<string, string[]>> =>
+  p.then(
+    () => ({}),
+    (e: { fields?: Record<string, string[]> }) => e.fields ?? {},
+  );
 
 describe('client secrets', () => {
   it('issues a well-formed secret once, stores only its keyed hash, defaults to 2 years, audits without the secret', async () => {
     const { org, adminCtx } = await orgWithRoles();
     const account = await createTestServiceAccount(adminCtx);
     const before = Date.now();
-    const { clientSecret, secret } = await createClientSecret(adminCtx, account.id, createClientSecretInput.parse({ name: 'prod' }));
+    const { clientSecret, secret } = await createClientSecret(
+      adminCtx,
+      account.id,
+      createClientSecretInput.parse({ name: 'prod' }),
+    );
     expect(clientSecret.id).toMatch(/^kid_[0-9A-Z]{26}$/);
     expect(isWellFormedSecret('clientSecret', secret)).toBe(true);
-    expect(clientSecret).toMatchObject({ name: 'prod', status: 'ENABLED', hint: secretHint(secret), expiringSoon: false, lastUsedAt: null });
+    expect(clientSecret).toMatchObject({
+      name: 'prod',
+      status: 'ENABLED',
+      hint: secretHint(secret),
+      expiringSoon: false,
+      lastUsedAt: null,
+    });
     expect(JSON.stringify(clientSecret)).not.toContain(secret);
     const expires = new Date(clientSecret.expiresAt).getTime();
     expect(expires).toBeGreaterThanOrEqual(before + 730 * DAY);
@@ -49,11 +83,25 @@ describe('client secrets', () => {
     const account = await createTestServiceAccount(adminCtx);
     const { clientSecret } = await createClientSecret(adminCtx, account.id, { name: 'capped' });
     expect(new Date(clientSecret.expiresAt).getTime()).toBeLessThanOrEqual(Date.now() + 90 * DAY);
-    const far = createClientSecretInput.parse({ name: 'far', expiresAt: new Date(Date.now() + 91 * DAY).toISOString() });
+    const far = createClientSecretInput.parse({
+      name: 'far',
+      expiresAt: new Date(Date.now() + 91 * DAY).toISOString(),
+    });
     const fields = await fieldsOf(createClientSecret(adminCtx, account.id, far));
     expect(fields.expiresAt?.[0]).toMatch(/at most 90 days/);
-    expect(await fieldsOf(createClientSecret(adminCtx, account.id, { name: 'past', expiresAt: new Date(Date.now() - 1000) }))).toHaveProperty('expiresAt');
-    const ok = await createClientSecret(adminCtx, account.id, createClientSecretInput.parse({ name: 'date', expiresAt: new Date(Date.now() + 30 * DAY).toISOString().slice(0, 10) }));
+    expect(
+      await fieldsOf(
+        createClientSecret(adminCtx, account.id, { name: 'past', expiresAt: new Date(Date.now() - 1000) }),
+      ),
+    ).toHaveProperty('expiresAt');
+    const ok = await createClientSecret(
+      adminCtx,
+      account.id,
+      createClientSecretInput.parse({
+        name: 'date',
+        expiresAt: new Date(Date.now() + 30 * DAY).toISOString().slice(0, 10),
+      }),
+    );
     expect(ok.clientSecret.expiresAt).toMatch(/T23:59:59.000Z$/);
     expect(createClientSecretInput.safeParse({ name: 'x', expiresAt: 'tomorrow' }).success).toBe(false);
     expect(await db.clientSecret.count({ where: { serviceAccountId: account.id } })).toBe(2);
@@ -63,14 +111,19 @@ describe('client secrets', () => {
     const { adminCtx } = await orgWithRoles();
     const account = await createTestServiceAccount(adminCtx);
     const ids: string[] = [];
-    for (let i = 0; i < 10; i++) ids.push((await createClientSecret(adminCtx, account.id, { name: `s${i}` })).clientSecret.id);
+    for (let i = 0; i < 10; i++)
+      ids.push((await createClientSecret(adminCtx, account.id, { name: `s${i}` })).clientSecret.id);
     expect(await codeOf(createClientSecret(adminCtx, account.id, { name: 'eleventh' }))).toBe('limit_exceeded');
     const first = ids[0] ?? '';
     await setCredentialStatus(adminCtx, 'client_secret', account.id, first, 'DISABLED');
     const eleventh = await createClientSecret(adminCtx, account.id, { name: 'eleventh' });
     expect(eleventh.clientSecret.status).toBe('ENABLED');
-    expect(await codeOf(setCredentialStatus(adminCtx, 'client_secret', account.id, first, 'ENABLED'))).toBe('limit_exceeded');
-    expect(await codeOf(rotateClientSecret(adminCtx, account.id, ids[1] ?? '', rotateClientSecretInput.parse({})))).toBe('limit_exceeded');
+    expect(await codeOf(setCredentialStatus(adminCtx, 'client_secret', account.id, first, 'ENABLED'))).toBe(
+      'limit_exceeded',
+    );
+    expect(
+      await codeOf(rotateClientSecret(adminCtx, account.id, ids[1] ?? '', rotateClientSecretInput.parse({}))),
+    ).toBe('limit_exceeded');
     expect(await db.clientSecret.count({ where: { serviceAccountId: account.id } })).toBe(11);
   });
 
@@ -79,7 +132,12 @@ describe('client secrets', () => {
     const account = await createTestServiceAccount(adminCtx);
     const old = await createClientSecret(adminCtx, account.id, { name: 'main' });
     const now = Date.now();
-    const rotated = await rotateClientSecret(adminCtx, account.id, old.clientSecret.id, rotateClientSecretInput.parse({ gracePeriodHours: 24 }));
+    const rotated = await rotateClientSecret(
+      adminCtx,
+      account.id,
+      old.clientSecret.id,
+      rotateClientSecretInput.parse({ gracePeriodHours: 24 }),
+    );
     expect(rotated.secret).not.toBe(old.secret);
     expect(isWellFormedSecret('clientSecret', rotated.secret)).toBe(true);
     expect(rotated.clientSecret).toMatchObject({ name: 'main', status: 'ENABLED' });
@@ -96,10 +154,17 @@ describe('client secrets', () => {
     expect(text).not.toContain(rotated.secret);
 
     // Grace 0: the old secret expires now. A disabled secret cannot be rotated. Bad grace refused.
-    const zero = await rotateClientSecret(adminCtx, account.id, rotated.clientSecret.id, rotateClientSecretInput.parse({ gracePeriodHours: '0' }));
+    const zero = await rotateClientSecret(
+      adminCtx,
+      account.id,
+      rotated.clientSecret.id,
+      rotateClientSecretInput.parse({ gracePeriodHours: '0' }),
+    );
     expect(zero.previous.expired).toBe(true);
     await setCredentialStatus(adminCtx, 'client_secret', account.id, zero.clientSecret.id, 'DISABLED');
-    expect(await codeOf(rotateClientSecret(adminCtx, account.id, zero.clientSecret.id, rotateClientSecretInput.parse({})))).toBe('invalid_state');
+    expect(
+      await codeOf(rotateClientSecret(adminCtx, account.id, zero.clientSecret.id, rotateClientSecretInput.parse({}))),
+    ).toBe('invalid_state');
     expect(rotateClientSecretInput.safeParse({ gracePeriodHours: 5 }).success).toBe(false);
   });
 
@@ -110,18 +175,32 @@ describe('client secrets', () => {
     const sibling = await createTestServiceAccount(adminCtx);
     const { clientSecret } = await createClientSecret(adminCtx, account.id, { name: 'x' });
     expect(await codeOf(createClientSecret(auditorCtx, account.id, { name: 'y' }))).toBe('forbidden');
-    expect(await codeOf(setCredentialStatus(auditorCtx, 'client_secret', account.id, clientSecret.id, 'DISABLED'))).toBe('forbidden');
+    expect(
+      await codeOf(setCredentialStatus(auditorCtx, 'client_secret', account.id, clientSecret.id, 'DISABLED')),
+    ).toBe('forbidden');
     expect(await codeOf(deleteCredential(auditorCtx, 'client_secret', account.id, clientSecret.id))).toBe('forbidden');
-    expect(await codeOf(rotateClientSecret(auditorCtx, account.id, clientSecret.id, rotateClientSecretInput.parse({})))).toBe('forbidden');
+    expect(
+      await codeOf(rotateClientSecret(auditorCtx, account.id, clientSecret.id, rotateClientSecretInput.parse({}))),
+    ).toBe('forbidden');
     // The secret through the wrong account, and from another organization.
-    expect(await codeOf(setCredentialStatus(adminCtx, 'client_secret', sibling.id, clientSecret.id, 'DISABLED'))).toBe('not_found');
-    expect(await codeOf(setCredentialStatus(theirs.adminCtx, 'client_secret', account.id, clientSecret.id, 'DISABLED'))).toBe('not_found');
-    expect(await codeOf(deleteCredential(theirs.adminCtx, 'client_secret', account.id, clientSecret.id))).toBe('not_found');
+    expect(await codeOf(setCredentialStatus(adminCtx, 'client_secret', sibling.id, clientSecret.id, 'DISABLED'))).toBe(
+      'not_found',
+    );
+    expect(
+      await codeOf(setCredentialStatus(theirs.adminCtx, 'client_secret', account.id, clientSecret.id, 'DISABLED')),
+    ).toBe('not_found');
+    expect(await codeOf(deleteCredential(theirs.adminCtx, 'client_secret', account.id, clientSecret.id))).toBe(
+      'not_found',
+    );
     expect(await codeOf(createClientSecret(theirs.adminCtx, account.id, { name: 'z' }))).toBe('not_found');
     expect(await codeOf(listClientSecrets(theirs.adminCtx, account.id))).toBe('not_found');
 
-    expect((await setCredentialStatus(adminCtx, 'client_secret', account.id, clientSecret.id, 'DISABLED')).status).toBe('DISABLED');
-    expect((await setCredentialStatus(adminCtx, 'client_secret', account.id, clientSecret.id, 'ENABLED')).status).toBe('ENABLED');
+    expect((await setCredentialStatus(adminCtx, 'client_secret', account.id, clientSecret.id, 'DISABLED')).status).toBe(
+      'DISABLED',
+    );
+    expect((await setCredentialStatus(adminCtx, 'client_secret', account.id, clientSecret.id, 'ENABLED')).status).toBe(
+      'ENABLED',
+    );
     await deleteCredential(adminCtx, 'client_secret', account.id, clientSecret.id);
     expect(await listClientSecrets(auditorCtx, account.id)).toEqual([]);
     const actions = (await auditEventsOf(org.id)).map((e) => e.action);
@@ -136,14 +215,25 @@ describe('key pairs', () => {
     const { keyPair, config } = await createKeyPair(adminCtx, account.id, { name: 'ci' });
     expect(keyPair).toMatchObject({ name: 'ci', origin: 'GENERATED', algorithm: 'ES256', status: 'ENABLED' });
     expect(keyPair.id).toMatch(/^kp_/);
-    expect(config).toMatchObject({ type: 'latchkey_service_account_key', key_id: keyPair.id, service_account_id: account.id, token_url: tokenUrl(), algorithm: 'ES256' });
+    expect(config).toMatchObject({
+      type: 'latchkey_service_account_key',
+      key_id: keyPair.id,
+      service_account_id: account.id,
+      token_url: tokenUrl(),
+      algorithm: 'ES256',
+    });
     const pem = config?.private_key ?? '';
     expect(pem).toContain('-----BEGIN PRIVATE KEY-----');
     // The handed-over private key signs what the stored public key verifies, and the thumbprint matches.
-    const jwt = await new SignJWT({}).setProtectedHeader({ alg: 'ES256' }).setIssuer(keyPair.id).sign(await importPKCS8(pem, 'ES256'));
+    const jwt = await new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256' })
+      .setIssuer(keyPair.id)
+      .sign(await importPKCS8(pem, 'ES256'));
     const row = await db.keyPair.findUniqueOrThrow({ where: { id: keyPair.id } });
     expect(Object.keys(row.publicKeyJwk as object).sort()).toEqual(['crv', 'kty', 'x', 'y']);
-    await expect(jwtVerify(jwt, await importJWK(row.publicKeyJwk as Record<string, string>, 'ES256'))).resolves.toBeTruthy();
+    await expect(
+      jwtVerify(jwt, await importJWK(row.publicKeyJwk as Record<string, string>, 'ES256')),
+    ).resolves.toBeTruthy();
     expect(row.thumbprint).toBe(await calculateJwkThumbprint(row.publicKeyJwk as Record<string, string>, 'sha256'));
     const d = createPrivateKey(pem).export({ format: 'jwk' }).d ?? '';
     const text = await auditText(org.id);
@@ -163,15 +253,40 @@ describe('key pairs', () => {
     expect(config).toBeNull();
     expect(keyPair.origin).toBe('UPLOADED');
     expect((await auditEventsOf(org.id)).at(-1)?.action).toBe('key_pair.uploaded');
-    expect(await codeOf(createKeyPair(adminCtx, account.id, { name: 'again', publicKey: pair.publicKey.export({ format: 'jwk' }) as Record<string, unknown> }))).toBe('conflict');
+    expect(
+      await codeOf(
+        createKeyPair(adminCtx, account.id, {
+          name: 'again',
+          publicKey: pair.publicKey.export({ format: 'jwk' }) as Record<string, unknown>,
+        }),
+      ),
+    ).toBe('conflict');
     // Another organization may register the same public key: its answer must not reveal ours.
     const theirAccount = await createTestServiceAccount(theirs.adminCtx);
-    expect((await createKeyPair(theirs.adminCtx, theirAccount.id, { name: 'same key', publicKey: pem })).keyPair.origin).toBe('UPLOADED');
-    expect(await codeOf(createKeyPair(adminCtx, account.id, { name: 'private', publicKey: pair.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() }))).toBe('invalid_key');
-    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'pem', type: 'spki' }).toString();
-    expect(await fieldsOf(createKeyPair(adminCtx, account.id, { name: 'rsa', publicKey: rsa }))).toHaveProperty('publicKey');
-    const jwk2 = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }) as Record<string, unknown>;
-    expect((await createKeyPair(adminCtx, account.id, { name: 'jwk', publicKey: jwk2 })).keyPair.origin).toBe('UPLOADED');
+    expect(
+      (await createKeyPair(theirs.adminCtx, theirAccount.id, { name: 'same key', publicKey: pem })).keyPair.origin,
+    ).toBe('UPLOADED');
+    expect(
+      await codeOf(
+        createKeyPair(adminCtx, account.id, {
+          name: 'private',
+          publicKey: pair.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+        }),
+      ),
+    ).toBe('invalid_key');
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .publicKey.export({ format: 'pem', type: 'spki' })
+      .toString();
+    expect(await fieldsOf(createKeyPair(adminCtx, account.id, { name: 'rsa', publicKey: rsa }))).toHaveProperty(
+      'publicKey',
+    );
+    const jwk2 = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }) as Record<
+      string,
+      unknown
+    >;
+    expect((await createKeyPair(adminCtx, account.id, { name: 'jwk', publicKey: jwk2 })).keyPair.origin).toBe(
+      'UPLOADED',
+    );
     expect(await codeOf(createKeyPair(auditorCtx, account.id, { name: 'no' }))).toBe('forbidden');
     expect(await codeOf(createKeyPair(theirs.adminCtx, account.id, { name: 'no' }))).toBe('not_found');
     await setCredentialStatus(adminCtx, 'key_pair', account.id, keyPair.id, 'DISABLED');
@@ -195,7 +310,10 @@ describe('client token pairs', () => {
     expect(keyedHashEquals(serverToken, row.serverTokenHash, row.hashKeyVersion)).toBe(true);
     expect(JSON.stringify(await listTokenPairs(auditorCtx, web.id))).not.toContain(serverToken);
     expect(await auditText(org.id)).not.toContain(serverToken);
-    expect((await auditEventsOf(org.id)).at(-1)).toMatchObject({ action: 'client_token_pair.created', targetId: tokenPair.id });
+    expect((await auditEventsOf(org.id)).at(-1)).toMatchObject({
+      action: 'client_token_pair.created',
+      targetId: tokenPair.id,
+    });
     expect(await codeOf(createTokenPair(adminCtx, server.id, {}))).toBe('invalid_request');
     expect(await codeOf(createTokenPair(auditorCtx, web.id, {}))).toBe('forbidden');
     await setCredentialStatus(adminCtx, 'client_token_pair', web.id, tokenPair.id, 'DISABLED');
@@ -237,7 +355,9 @@ describe('limits under concurrency and refusals for every credential kind', () =
   it('twelve parallel secret creations yield exactly ten enabled secrets', async () => {
     const { adminCtx } = await orgWithRoles();
     const account = await createTestServiceAccount(adminCtx);
-    const results = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => createClientSecret(adminCtx, account.id, { name: `p${i}` })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) => createClientSecret(adminCtx, account.id, { name: `p${i}` })),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(10);
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(rejected.map((r) => (r.reason as { code: string }).code)).toEqual(['limit_exceeded', 'limit_exceeded']);
@@ -265,8 +385,12 @@ describe('limits under concurrency and refusals for every credential kind', () =
 
     const { revokeServiceAccount } = await import('@/lib/service-accounts/set-service-account-status');
     await revokeServiceAccount(adminCtx, account.id, account.name);
-    expect(await codeOf(setCredentialStatus(adminCtx, 'key_pair', account.id, keyPair.id, 'ENABLED'))).toBe('invalid_state');
-    expect(await codeOf(setCredentialStatus(adminCtx, 'client_token_pair', account.id, tokenPair.id, 'ENABLED'))).toBe('invalid_state');
+    expect(await codeOf(setCredentialStatus(adminCtx, 'key_pair', account.id, keyPair.id, 'ENABLED'))).toBe(
+      'invalid_state',
+    );
+    expect(await codeOf(setCredentialStatus(adminCtx, 'client_token_pair', account.id, tokenPair.id, 'ENABLED'))).toBe(
+      'invalid_state',
+    );
     expect(await codeOf(createKeyPair(adminCtx, account.id, { name: 'late' }))).toBe('invalid_state');
     expect(await codeOf(createTokenPair(adminCtx, account.id, {}))).toBe('invalid_state');
     // Deleting a dead credential of a revoked account is allowed (and audited).

@@ -1,6 +1,11 @@
 import 'server-only';
 import type { Prisma } from '@/lib/db/generated/client';
-import { EXPIRY_WARNING_DAYS, type ClientSecretDto, type KeyPairDto, type TokenPairDto } from '@/lib/service-accounts/schema';
+import {
+  EXPIRY_WARNING_DAYS,
+  type ClientSecretDto,
+  type KeyPairDto,
+  type TokenPairDto,
+} from '@/lib/service-accounts/schema';
 
 const DAY_MS = 86_400_000;
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -8,16 +13,52 @@ const creator = { select: { id: true, email: true } } as const;
 
 /** Columns read for DTOs: never secretHash, serverTokenHash or anything secret. */
 export const clientSecretSelect = {
-  id: true, serviceAccountId: true, name: true, hint: true, status: true, expiresAt: true, createdAt: true, lastUsedAt: true, lastUsedIp: true, createdBy: creator,
+  id: true,
+  serviceAccountId: true,
+  name: true,
+  hint: true,
+  status: true,
+  expiresAt: true,
+  createdAt: true,
+  lastUsedAt: true,
+  lastUsedIp: true,
+  createdBy: creator,
 } as const satisfies Prisma.ClientSecretSelect;
 export const keyPairSelect = {
-  id: true, serviceAccountId: true, name: true, algorithm: true, origin: true, thumbprint: true, publicKeyJwk: true, status: true, expiresAt: true, createdAt: true, lastUsedAt: true, lastUsedIp: true, createdBy: creator,
+  id: true,
+  serviceAccountId: true,
+  name: true,
+  algorithm: true,
+  origin: true,
+  thumbprint: true,
+  publicKeyJwk: true,
+  status: true,
+  expiresAt: true,
+  createdAt: true,
+  lastUsedAt: true,
+  lastUsedIp: true,
+  createdBy: creator,
 } as const satisfies Prisma.KeyPairSelect;
 export const tokenPairSelect = {
-  id: true, serviceAccountId: true, clientToken: true, status: true, expiresAt: true, createdAt: true, lastUsedAt: true, lastUsedIp: true, createdBy: creator,
+  id: true,
+  serviceAccountId: true,
+  clientToken: true,
+  status: true,
+  expiresAt: true,
+  createdAt: true,
+  lastUsedAt: true,
+  lastUsedIp: true,
+  createdBy: creator,
 } as const satisfies Prisma.ClientTokenPairSelect;
 
-type Common = { status: 'ENABLED' | 'DISABLED'; expiresAt: Date; createdAt: Date; lastUsedAt: Date | null; lastUsedIp: string | null; createdBy: { id: string; email: string } | null };
+type Common = {
+  status: 'ENABLED' | 'DISABLED';
+  expiresAt: Date;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  lastUsedIp: string | null;
+  createdBy: { id: string; email: string } | null;
+};
 
 /** isExpiringSoon: enabled, not yet expired, and expiring within EXPIRY_WARNING_DAYS. */
 export function isExpiringSoon(expiresAt: Date, status: string, now = new Date()): boolean {
@@ -37,11 +78,17 @@ function common(row: Common, now: Date) {
   };
 }
 
-export function toClientSecretDto(row: Prisma.ClientSecretGetPayload<{ select: typeof clientSecretSelect }>, now = new Date()): ClientSecretDto {
+export function toClientSecretDto(
+  row: Prisma.ClientSecretGetPayload<{ select: typeof clientSecretSelect }>,
+  now = new Date(),
+): ClientSecretDto {
   return { id: row.id, serviceAccountId: row.serviceAccountId, name: row.name, hint: row.hint, ...common(row, now) };
 }
 
-export function toKeyPairDto(row: Prisma.KeyPairGetPayload<{ select: typeof keyPairSelect }>, now = new Date()): KeyPairDto {
+export function toKeyPairDto(
+  row: Prisma.KeyPairGetPayload<{ select: typeof keyPairSelect }>,
+  now = new Date(),
+): KeyPairDto {
   const jwk = row.publicKeyJwk as Record<string, string>;
   return {
     id: row.id,
@@ -55,6 +102,9 @@ export function toKeyPairDto(row: Prisma.KeyPairGetPayload<{ select: typeof keyP
   };
 }
 
-export function toTokenPairDto(row: Prisma.ClientTokenPairGetPayload<{ select: typeof tokenPairSelect }>, now = new Date()): TokenPairDto {
+export function toTokenPairDto(
+  row: Prisma.ClientTokenPairGetPayload<{ select: typeof tokenPairSelect }>,
+  now = new Date(),
+): TokenPairDto {
   return { id: row.id, serviceAccountId: row.serviceAccountId, clientToken: row.clientToken, ...common(row, now) };
 }

@@ -8,25 +8,33 @@ function invalidKey(message: string): AppError {
   return new AppError('invalid_key', message, { fields: { publicKey: [message] } });
 }
 
-const PRIVATE_KEY_REFUSAL = 'This is a private key. Never share a private key: upload only the public key (-----BEGIN PUBLIC KEY----- or a JWK without "d").';
+const PRIVATE_KEY_REFUSAL =
+  'This is a private key. Never share a private key: upload only the public key (-----BEGIN PUBLIC KEY----- or a JWK without "d").';
 
 function fromKeyObject(key: KeyObject): EcPublicJwk {
   if (key.asymmetricKeyType !== 'ec') {
-    throw invalidKey(`Only ES256 keys (EC P-256) are accepted; this is a${key.asymmetricKeyType === 'rsa' ? 'n RSA' : ` ${String(key.asymmetricKeyType).toUpperCase()}`} key.`);
+    throw invalidKey(
+      `Only ES256 keys (EC P-256) are accepted; this is a${key.asymmetricKeyType === 'rsa' ? 'n RSA' : ` ${String(key.asymmetricKeyType).toUpperCase()}`} key.`,
+    );
   }
   const curve = key.asymmetricKeyDetails?.namedCurve;
-  if (curve !== 'prime256v1') throw invalidKey(`Only ES256 keys (curve P-256) are accepted; this key uses ${curve ?? 'an unknown curve'}.`);
+  if (curve !== 'prime256v1')
+    throw invalidKey(`Only ES256 keys (curve P-256) are accepted; this key uses ${curve ?? 'an unknown curve'}.`);
   const jwk = key.export({ format: 'jwk' });
-  if (typeof jwk.x !== 'string' || typeof jwk.y !== 'string') throw invalidKey('The key could not be read as an EC public key.');
+  if (typeof jwk.x !== 'string' || typeof jwk.y !== 'string')
+    throw invalidKey('The key could not be read as an EC public key.');
   return { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y };
 }
 
 function parsePem(text: string): EcPublicJwk {
   if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) throw invalidKey(PRIVATE_KEY_REFUSAL);
-  if (/-----BEGIN CERTIFICATE-----/.test(text)) throw invalidKey('Upload the public key itself (-----BEGIN PUBLIC KEY-----), not a certificate.');
-  if (/-----BEGIN RSA PUBLIC KEY-----/.test(text)) throw invalidKey('Only ES256 keys (EC P-256) are accepted; this is an RSA key.');
+  if (/-----BEGIN CERTIFICATE-----/.test(text))
+    throw invalidKey('Upload the public key itself (-----BEGIN PUBLIC KEY-----), not a certificate.');
+  if (/-----BEGIN RSA PUBLIC KEY-----/.test(text))
+    throw invalidKey('Only ES256 keys (EC P-256) are accepted; this is an RSA key.');
   const match = /-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/.exec(text);
-  if (!match) throw invalidKey('Paste a PEM public key (-----BEGIN PUBLIC KEY----- … -----END PUBLIC KEY-----) or a JWK.');
+  if (!match)
+    throw invalidKey('Paste a PEM public key (-----BEGIN PUBLIC KEY----- … -----END PUBLIC KEY-----) or a JWK.');
   let key: KeyObject;
   try {
     key = createPublicKey({ key: match[0], format: 'pem', type: 'spki' });
@@ -38,10 +46,16 @@ function parsePem(text: string): EcPublicJwk {
 
 function parseJwk(value: Record<string, unknown>): EcPublicJwk {
   if ('d' in value) throw invalidKey(PRIVATE_KEY_REFUSAL);
-  if (value.kty !== 'EC') throw invalidKey(`Only ES256 keys (EC P-256) are accepted; this JWK has kty ${JSON.stringify(value.kty ?? null)}.`);
-  if (value.crv !== 'P-256') throw invalidKey(`Only ES256 keys (curve P-256) are accepted; this JWK has crv ${JSON.stringify(value.crv ?? null)}.`);
-  if (value.alg !== undefined && value.alg !== 'ES256') throw invalidKey(`This JWK is for ${JSON.stringify(value.alg)}; only ES256 is accepted.`);
-  if (typeof value.x !== 'string' || typeof value.y !== 'string') throw invalidKey('The JWK needs its "x" and "y" coordinates.');
+  if (value.kty !== 'EC')
+    throw invalidKey(`Only ES256 keys (EC P-256) are accepted; this JWK has kty ${JSON.stringify(value.kty ?? null)}.`);
+  if (value.crv !== 'P-256')
+    throw invalidKey(
+      `Only ES256 keys (curve P-256) are accepted; this JWK has crv ${JSON.stringify(value.crv ?? null)}.`,
+    );
+  if (value.alg !== undefined && value.alg !== 'ES256')
+    throw invalidKey(`This JWK is for ${JSON.stringify(value.alg)}; only ES256 is accepted.`);
+  if (typeof value.x !== 'string' || typeof value.y !== 'string')
+    throw invalidKey('The JWK needs its "x" and "y" coordinates.');
   let key: KeyObject;
   try {
     // Node (OpenSSL) checks that the point lies on the curve.
@@ -69,7 +83,8 @@ export function parsePublicKey(input: string | Record<string, unknown>): EcPubli
     } catch {
       throw invalidKey('The JWK is not valid JSON.');
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalidKey('A JWK is a JSON object.');
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw invalidKey('A JWK is a JSON object.');
     const obj = parsed as Record<string, unknown>;
     if (Array.isArray(obj.keys)) throw invalidKey('This is a JWK set: upload one key, not a set.');
     return parseJwk(obj);

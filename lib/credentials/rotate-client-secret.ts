@@ -16,20 +16,36 @@ import { credentialExpiry } from './expiry';
  * counts against the 10-enabled limit, the old one included (it is still enabled during the
  * grace period). One audit event `client_secret.rotated`, in the same transaction.
  */
-export async function rotateClientSecret(ctx: OrgContext, accountId: string, secretId: string, input: RotateClientSecretInput): Promise<RotatedClientSecretDto> {
+export async function rotateClientSecret(
+  ctx: OrgContext,
+  accountId: string,
+  secretId: string,
+  input: RotateClientSecretInput,
+): Promise<RotatedClientSecretDto> {
   assertCanWrite(ctx);
   return db.$transaction(async (tx) => {
     const account = await lockAccount(tx, ctx, accountId);
     assertNotRevoked(account);
-    const old = await tx.clientSecret.findFirst({ where: { id: secretId, serviceAccountId: accountId, organizationId: ctx.orgId }, select: { id: true, name: true, status: true, expiresAt: true } });
+    const old = await tx.clientSecret.findFirst({
+      where: { id: secretId, serviceAccountId: accountId, organizationId: ctx.orgId },
+      select: { id: true, name: true, status: true, expiresAt: true },
+    });
     if (!old) throw new AppError('not_found', 'Client secret not found.');
-    if (old.status !== 'ENABLED') throw new AppError('invalid_state', 'Only an enabled secret can be rotated: enable it first, or create a new one.');
+    if (old.status !== 'ENABLED')
+      throw new AppError(
+        'invalid_state',
+        'Only an enabled secret can be rotated: enable it first, or create a new one.',
+      );
     const now = new Date();
     const expiresAt = await credentialExpiry(tx, ctx.orgId, input.expiresAt, now);
     const created = await insertClientSecret(tx, ctx, accountId, input.name ?? old.name, expiresAt);
     const graceEnd = new Date(now.getTime() + input.gracePeriodHours * 3_600_000);
     const oldExpiresAt = graceEnd < old.expiresAt ? graceEnd : old.expiresAt;
-    const previous = await tx.clientSecret.update({ where: { id: old.id, organizationId: ctx.orgId }, data: { expiresAt: oldExpiresAt }, select: clientSecretSelect });
+    const previous = await tx.clientSecret.update({
+      where: { id: old.id, organizationId: ctx.orgId },
+      data: { expiresAt: oldExpiresAt },
+      select: clientSecretSelect,
+    });
     await recordAuditEvent(tx, {
       organizationId: ctx.orgId,
       actor: ctx.actor,

@@ -8,8 +8,16 @@ import { MAX_ENABLED_KEY_PAIRS, MAX_ENABLED_SECRETS, MAX_ENABLED_TOKEN_PAIRS } f
 
 export type CredentialKind = 'client_secret' | 'key_pair' | 'client_token_pair';
 
-export const CREDENTIAL_LABEL: Record<CredentialKind, string> = { client_secret: 'Client secret', key_pair: 'Key pair', client_token_pair: 'Client token pair' };
-const LIMIT: Record<CredentialKind, number> = { client_secret: MAX_ENABLED_SECRETS, key_pair: MAX_ENABLED_KEY_PAIRS, client_token_pair: MAX_ENABLED_TOKEN_PAIRS };
+export const CREDENTIAL_LABEL: Record<CredentialKind, string> = {
+  client_secret: 'Client secret',
+  key_pair: 'Key pair',
+  client_token_pair: 'Client token pair',
+};
+const LIMIT: Record<CredentialKind, number> = {
+  client_secret: MAX_ENABLED_SECRETS,
+  key_pair: MAX_ENABLED_KEY_PAIRS,
+  client_token_pair: MAX_ENABLED_TOKEN_PAIRS,
+};
 
 type Where = { id?: string; serviceAccountId: string; organizationId: string; status?: 'ENABLED' | 'DISABLED' };
 type Row = { id: string; status: 'ENABLED' | 'DISABLED' };
@@ -22,22 +30,26 @@ export function credentialTable(tx: Tx, kind: CredentialKind) {
       return {
         find: (where: Where): Promise<Row | null> => tx.clientSecret.findFirst({ where, select }),
         count: (where: Where) => tx.clientSecret.count({ where }),
-        setStatus: (id: string, orgId: string, status: Row['status']) => tx.clientSecret.update({ where: { id, organizationId: orgId }, data: { status }, select }),
+        setStatus: (id: string, orgId: string, status: Row['status']) =>
+          tx.clientSecret.update({ where: { id, organizationId: orgId }, data: { status }, select }),
         remove: (id: string, orgId: string) => tx.clientSecret.delete({ where: { id, organizationId: orgId }, select }),
       };
     case 'key_pair':
       return {
         find: (where: Where): Promise<Row | null> => tx.keyPair.findFirst({ where, select }),
         count: (where: Where) => tx.keyPair.count({ where }),
-        setStatus: (id: string, orgId: string, status: Row['status']) => tx.keyPair.update({ where: { id, organizationId: orgId }, data: { status }, select }),
+        setStatus: (id: string, orgId: string, status: Row['status']) =>
+          tx.keyPair.update({ where: { id, organizationId: orgId }, data: { status }, select }),
         remove: (id: string, orgId: string) => tx.keyPair.delete({ where: { id, organizationId: orgId }, select }),
       };
     case 'client_token_pair':
       return {
         find: (where: Where): Promise<Row | null> => tx.clientTokenPair.findFirst({ where, select }),
         count: (where: Where) => tx.clientTokenPair.count({ where }),
-        setStatus: (id: string, orgId: string, status: Row['status']) => tx.clientTokenPair.update({ where: { id, organizationId: orgId }, data: { status }, select }),
-        remove: (id: string, orgId: string) => tx.clientTokenPair.delete({ where: { id, organizationId: orgId }, select }),
+        setStatus: (id: string, orgId: string, status: Row['status']) =>
+          tx.clientTokenPair.update({ where: { id, organizationId: orgId }, data: { status }, select }),
+        remove: (id: string, orgId: string) =>
+          tx.clientTokenPair.delete({ where: { id, organizationId: orgId }, select }),
       };
   }
 }
@@ -49,7 +61,13 @@ export function credentialTable(tx: Tx, kind: CredentialKind) {
  * (limit_exceeded). Setting the current status again changes nothing and records nothing.
  * Audited `<kind>.enabled` / `<kind>.disabled` in the same transaction.
  */
-export async function setCredentialStatus(ctx: OrgContext, kind: CredentialKind, accountId: string, credentialId: string, status: 'ENABLED' | 'DISABLED'): Promise<{ id: string; status: 'ENABLED' | 'DISABLED' }> {
+export async function setCredentialStatus(
+  ctx: OrgContext,
+  kind: CredentialKind,
+  accountId: string,
+  credentialId: string,
+  status: 'ENABLED' | 'DISABLED',
+): Promise<{ id: string; status: 'ENABLED' | 'DISABLED' }> {
   assertCanWrite(ctx);
   return db.$transaction(async (tx) => {
     const account = await lockAccount(tx, ctx, accountId);
@@ -60,7 +78,10 @@ export async function setCredentialStatus(ctx: OrgContext, kind: CredentialKind,
     if (!row) throw new AppError('not_found', `${CREDENTIAL_LABEL[kind]} not found.`);
     if (row.status === status) return row;
     if (status === 'ENABLED' && (await table.count({ ...where, status: 'ENABLED' })) >= LIMIT[kind]) {
-      throw new AppError('limit_exceeded', `An account may have at most ${LIMIT[kind]} enabled ${CREDENTIAL_LABEL[kind].toLowerCase()}s: disable or delete one first.`);
+      throw new AppError(
+        'limit_exceeded',
+        `An account may have at most ${LIMIT[kind]} enabled ${CREDENTIAL_LABEL[kind].toLowerCase()}s: disable or delete one first.`,
+      );
     }
     const updated = await table.setStatus(credentialId, ctx.orgId, status);
     await recordAuditEvent(tx, {
@@ -80,7 +101,12 @@ export async function setCredentialStatus(ctx: OrgContext, kind: CredentialKind,
  * for a revoked account too: the credentials are dead already). not_found outside the account
  * or organization. Audited `<kind>.deleted` in the same transaction.
  */
-export async function deleteCredential(ctx: OrgContext, kind: CredentialKind, accountId: string, credentialId: string): Promise<void> {
+export async function deleteCredential(
+  ctx: OrgContext,
+  kind: CredentialKind,
+  accountId: string,
+  credentialId: string,
+): Promise<void> {
   assertCanWrite(ctx);
   await db.$transaction(async (tx) => {
     const account = await lockAccount(tx, ctx, accountId);

@@ -25,7 +25,10 @@ export function keyedHash(secret: string): { hash: Buffer; keyVersion: number } 
 
 /** keyedHashCandidates hashes a presented secret under every configured key version, for lookup. */
 export function keyedHashCandidates(secret: string): Array<{ hash: Buffer; keyVersion: number }> {
-  return masterKeys().map(({ version }) => ({ hash: createHmac('sha256', hashKey(version)).update(secret, 'utf8').digest(), keyVersion: version }));
+  return masterKeys().map(({ version }) => ({
+    hash: createHmac('sha256', hashKey(version)).update(secret, 'utf8').digest(),
+    keyVersion: version,
+  }));
 }
 
 /** keyedHashEquals compares a presented secret with a stored hash in constant time. */

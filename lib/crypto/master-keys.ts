@@ -12,7 +12,8 @@ export function parseMasterKeys(raw: string): MasterKey[] {
     if (key.length !== 32) throw new Error(`LATCHKEY_MASTER_KEYS: key version ${version} is not 32 bytes`);
     return { version: Number(version), key };
   });
-  if (new Set(keys.map((k) => k.version)).size !== keys.length) throw new Error('LATCHKEY_MASTER_KEYS: duplicate key version');
+  if (new Set(keys.map((k) => k.version)).size !== keys.length)
+    throw new Error('LATCHKEY_MASTER_KEYS: duplicate key version');
   return keys;
 }
 

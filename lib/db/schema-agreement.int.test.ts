@@ -102,9 +102,9 @@ describe('schema.prisma and the migrated database', () => {
       where: { id: projectCreated.id },
       data: { description: 'Tiles and routing' },
     });
-    expect(
-      await db.project.findUnique({ where: { organizationId_name: { organizationId, name: 'Maps' } } }),
-    ).toEqual(project);
+    expect(await db.project.findUnique({ where: { organizationId_name: { organizationId, name: 'Maps' } } })).toEqual(
+      project,
+    );
 
     // --- Environment --------------------------------------------------------------------------
     const environmentCreated = await db.environment.create({
@@ -168,7 +168,9 @@ describe('schema.prisma and the migrated database', () => {
       },
     });
     expect(
-      await db.serviceAccount.findUnique({ where: { organizationId_name: { organizationId, name: 'billing-backend' } } }),
+      await db.serviceAccount.findUnique({
+        where: { organizationId_name: { organizationId, name: 'billing-backend' } },
+      }),
     ).toEqual(account);
     const serviceAccountId = account.id;
 
@@ -238,7 +240,12 @@ describe('schema.prisma and the migrated database', () => {
     expect(await db.clientSecret.findUnique({ where: { id: secret.id } })).toEqual(secret);
 
     // --- KeyPair ------------------------------------------------------------------------------
-    const jwk = { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' };
+    const jwk = {
+      kty: 'EC',
+      crv: 'P-256',
+      x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU',
+      y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0',
+    };
     const keyPairCreated = await db.keyPair.create({
       data: {
         id: newId('keyPair'),
@@ -253,7 +260,13 @@ describe('schema.prisma and the migrated database', () => {
       },
     });
     expect(keyPairCreated).toMatchObject({ algorithm: 'ES256', status: 'ENABLED', publicKeyJwk: jwk });
-    expect(await db.keyPair.findUnique({ where: { organizationId_thumbprint: { organizationId: keyPairCreated.organizationId, thumbprint: `thumb-${tag}` } } })).toEqual(keyPairCreated);
+    expect(
+      await db.keyPair.findUnique({
+        where: {
+          organizationId_thumbprint: { organizationId: keyPairCreated.organizationId, thumbprint: `thumb-${tag}` },
+        },
+      }),
+    ).toEqual(keyPairCreated);
     const keyPair = await db.keyPair.update({
       where: { id: keyPairCreated.id },
       data: { status: 'DISABLED', name: 'ci (old)', lastUsedAt: new Date(), lastUsedIp: '2001:db8::1' },
@@ -353,7 +366,13 @@ describe('schema.prisma and the migrated database', () => {
     expect(await db.signingKey.findUnique({ where: { id: signingKeyCreated.id } })).toEqual(signingKeyCreated);
     const signingKey = await db.signingKey.update({
       where: { id: signingKeyCreated.id },
-      data: { status: 'RETIRED', activatedAt: new Date(), retiredAt: new Date(), notAfter: inDays(1), encKeyVersion: 2 },
+      data: {
+        status: 'RETIRED',
+        activatedAt: new Date(),
+        retiredAt: new Date(),
+        notAfter: inDays(1),
+        encKeyVersion: 2,
+      },
     });
     expect(await db.signingKey.findUnique({ where: { id: signingKey.id } })).toEqual(signingKey);
 
@@ -523,9 +542,10 @@ describe('schema.prisma and the migrated database', () => {
         hash: hex('second'),
       },
     });
-    expect(
-      await db.auditEvent.findMany({ where: { organizationId: auditOrg.id }, orderBy: { seq: 'asc' } }),
-    ).toEqual([first, second]);
+    expect(await db.auditEvent.findMany({ where: { organizationId: auditOrg.id }, orderBy: { seq: 'asc' } })).toEqual([
+      first,
+      second,
+    ]);
 
     await expect(db.auditEvent.update({ where: { id: first.id }, data: { outcome: 'FAILURE' } })).rejects.toThrow(
       /append-only/,
@@ -568,7 +588,13 @@ describe('schema.prisma and the migrated database', () => {
       },
     });
     await db.vehicle.create({
-      data: { id: newId('vehicle'), organizationId: orgA.id, vin: VIN, brand: 'SEGWAY', oemCredentialId: credential.id },
+      data: {
+        id: newId('vehicle'),
+        organizationId: orgA.id,
+        vin: VIN,
+        brand: 'SEGWAY',
+        oemCredentialId: credential.id,
+      },
     });
     await expect(db.oemCredential.delete({ where: { id: credential.id } })).rejects.toThrow();
 

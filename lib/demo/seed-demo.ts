@@ -7,14 +7,29 @@ import { createOrganization } from '@/lib/organizations/create-organization';
 export const DEMO_ORG = { name: 'Demo Fleet', slug: 'demo' } as const;
 
 const DEMO_PROJECTS = [
-  { name: 'Fleet app', description: 'Driver and fleet-manager apps', environments: ['production', 'staging', 'development'] },
+  {
+    name: 'Fleet app',
+    description: 'Driver and fleet-manager apps',
+    environments: ['production', 'staging', 'development'],
+  },
   { name: 'Routing API', description: 'Directions, matrices and geocoding', environments: ['production', 'staging'] },
 ];
 
 const DEMO_ACCOUNTS = [
-  { name: 'fleet-backend', description: 'Fleet app backend: routing and geocoding', platform: 'SERVER', scopes: ['TILE', 'DIRECTION', 'MATRIX', 'GEOCODING'] },
+  {
+    name: 'fleet-backend',
+    description: 'Fleet app backend: routing and geocoding',
+    platform: 'SERVER',
+    scopes: ['TILE', 'DIRECTION', 'MATRIX', 'GEOCODING'],
+  },
   { name: 'driver-app', description: 'Android driver app', platform: 'ANDROID', scopes: ['TILE', 'DIRECTION'] },
-  { name: 'ci-deployer', description: 'CI pipeline that manages service accounts', platform: 'SERVER', scopes: ['manage:service_accounts'], isAdmin: true },
+  {
+    name: 'ci-deployer',
+    description: 'CI pipeline that manages service accounts',
+    platform: 'SERVER',
+    scopes: ['manage:service_accounts'],
+    isAdmin: true,
+  },
 ] as const;
 
 /**
@@ -28,9 +43,16 @@ export async function seedDemo(): Promise<boolean> {
     const org = await createOrganization(tx, DEMO_ORG, SYSTEM_ACTOR, { requestId: 'seed' });
     for (const project of DEMO_PROJECTS) {
       const projectId = newId('project');
-      await tx.project.create({ data: { id: projectId, organizationId: org.id, name: project.name, description: project.description } });
+      await tx.project.create({
+        data: { id: projectId, organizationId: org.id, name: project.name, description: project.description },
+      });
       await tx.environment.createMany({
-        data: project.environments.map((name) => ({ id: newId('environment'), organizationId: org.id, projectId, name })),
+        data: project.environments.map((name) => ({
+          id: newId('environment'),
+          organizationId: org.id,
+          projectId,
+          name,
+        })),
       });
     }
     const scopes = await tx.scope.findMany({ where: { organizationId: org.id }, select: { id: true, name: true } });

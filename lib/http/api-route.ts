@@ -47,7 +47,8 @@ function fieldErrors(error: z.ZodError): FieldErrors {
 
 function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const result = schema.safeParse(value);
-  if (!result.success) throw new AppError('validation_failed', `The ${what} is invalid.`, { fields: fieldErrors(result.error) });
+  if (!result.success)
+    throw new AppError('validation_failed', `The ${what} is invalid.`, { fields: fieldErrors(result.error) });
   return result.data;
 }
 
@@ -62,9 +63,11 @@ function queryObject(url: URL): Record<string, string | string[]> {
 
 async function readJson(request: Request): Promise<unknown> {
   const type = request.headers.get('content-type') ?? '';
-  if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) throw new AppError('unsupported_media_type', 'Send a JSON body with Content-Type: application/json.');
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(type))
+    throw new AppError('unsupported_media_type', 'Send a JSON body with Content-Type: application/json.');
   const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new AppError('payload_too_large', 'The request body is larger than 1 MB.');
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES)
+    throw new AppError('payload_too_large', 'The request body is larger than 1 MB.');
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -78,13 +81,18 @@ async function readJson(request: Request): Promise<unknown> {
  * must). Session calls name their organization in the Latchkey-Organization header unless the
  * member has exactly one; state-changing session calls must come from our own origin (CSRF).
  */
-async function callerContext(request: Request, permission: Permission, meta: ReturnType<typeof requestMeta>): Promise<OrgContext> {
+async function callerContext(
+  request: Request,
+  permission: Permission,
+  meta: ReturnType<typeof requestMeta>,
+): Promise<OrgContext> {
   const authorization = request.headers.get('authorization');
   if (authorization) {
     const match = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)$/i.exec(authorization.trim());
     const caller = match?.[1] ? await authenticateManagementBearer(match[1], meta) : null;
     if (!caller) throw new AppError('invalid_token', 'The access token is missing, malformed, expired or revoked.');
-    if (!scopesGrant(caller.scopes, permission)) throw new AppError('insufficient_scope', `This call needs a token with a scope granting ${permission}.`);
+    if (!scopesGrant(caller.scopes, permission))
+      throw new AppError('insufficient_scope', `This call needs a token with a scope granting ${permission}.`);
     return {
       orgId: caller.orgId,
       orgSlug: caller.orgSlug,
@@ -94,23 +102,36 @@ async function callerContext(request: Request, permission: Permission, meta: Ret
     };
   }
   const user = await currentUser();
-  if (!user) throw new AppError('unauthenticated', 'Sign in, or send an access token as "Authorization: Bearer <token>".');
+  if (!user)
+    throw new AppError('unauthenticated', 'Sign in, or send an access token as "Authorization: Bearer <token>".');
   if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
     const origin = request.headers.get('origin');
     const allowed = new URL(env().NEXTAUTH_URL).origin;
-    if (origin !== allowed) throw new AppError('csrf_rejected', 'Cross-site requests cannot change anything with a console session.');
+    if (origin !== allowed)
+      throw new AppError('csrf_rejected', 'Cross-site requests cannot change anything with a console session.');
   }
   let slug = request.headers.get(ORG_HEADER);
   if (!slug) {
-    const memberships = await db.membership.findMany({ where: { userId: user.id }, select: { organization: { select: { slug: true } } }, take: 2 });
-    if (memberships.length !== 1) throw new AppError('organization_required', `Name the organization in the ${ORG_HEADER} header.`);
+    const memberships = await db.membership.findMany({
+      where: { userId: user.id },
+      select: { organization: { select: { slug: true } } },
+      take: 2,
+    });
+    if (memberships.length !== 1)
+      throw new AppError('organization_required', `Name the organization in the ${ORG_HEADER} header.`);
     slug = memberships[0]?.organization.slug ?? '';
   }
   const member = await findMember(user.id, slug);
   // 404 rather than 403: another organization must look exactly like a missing one.
   if (!member) throw new AppError('not_found', 'Not found.');
   if (!can(member.role, permission)) throw new AppError('forbidden', 'Your role does not allow this.');
-  return { orgId: member.org.id, orgSlug: member.org.slug, role: member.role, actor: { type: 'MEMBER', id: user.id, label: user.email }, ...meta };
+  return {
+    orgId: member.org.id,
+    orgSlug: member.org.slug,
+    role: member.role,
+    actor: { type: 'MEMBER', id: user.id, label: user.email },
+    ...meta,
+  };
 }
 
 /**
@@ -130,7 +151,10 @@ export function apiRoute<B extends Schema = undefined, Q extends Schema = undefi
       try {
         await limiter.consume(ctx.orgId);
       } catch (error) {
-        if (isRateLimitRejection(error)) throw new AppError('rate_limited', 'Too many requests for this organization.', { retryAfterSeconds: retryAfterSeconds(error) });
+        if (isRateLimitRejection(error))
+          throw new AppError('rate_limited', 'Too many requests for this organization.', {
+            retryAfterSeconds: retryAfterSeconds(error),
+          });
         throw error;
       }
       const params = config.params ? parse(config.params, await context.params, 'path') : undefined;
@@ -143,8 +167,12 @@ export function apiRoute<B extends Schema = undefined, Q extends Schema = undefi
     } catch (error) {
       const appError = toAppError(error);
       if (appError) {
-        const headers: Record<string, string> = appError.code === 'invalid_token' || appError.code === 'unauthenticated' ? { 'WWW-Authenticate': 'Bearer realm="latchkey"' } : {};
-        if (appError.code === 'insufficient_scope') headers['WWW-Authenticate'] = 'Bearer realm="latchkey", error="insufficient_scope"';
+        const headers: Record<string, string> =
+          appError.code === 'invalid_token' || appError.code === 'unauthenticated'
+            ? { 'WWW-Authenticate': 'Bearer realm="latchkey"' }
+            : {};
+        if (appError.code === 'insufficient_scope')
+          headers['WWW-Authenticate'] = 'Bearer realm="latchkey", error="insufficient_scope"';
         return problemResponse(appError, meta.requestId, headers);
       }
       logger.error({ err: error, requestId: meta.requestId }, 'api route failed');

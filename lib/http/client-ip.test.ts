@@ -18,7 +18,7 @@ describe('clientIp', () => {
     expect(clientIp(headers({ [PEER_IP_HEADER]: '::ffff:127.0.0.1' }))).toBe('127.0.0.1');
   });
 
-  it('returns null when the request did not come through Latchkey\'s server', () => {
+  it("returns null when the request did not come through Latchkey's server", () => {
     expect(clientIp(headers({ 'x-forwarded-for': '1.2.3.4' }))).toBeNull();
   });
 });

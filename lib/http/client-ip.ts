@@ -23,7 +23,10 @@ export function clientIp(headers: HeaderBag, isTrustedProxy: (ip: string) => boo
   if (!peerHeader) return null;
   let ip = normalize(peerHeader);
   if (!isTrustedProxy(ip)) return ip;
-  const hops = (headers.get('x-forwarded-for') ?? '').split(',').map(normalize).filter((h) => isIP(h) !== 0);
+  const hops = (headers.get('x-forwarded-for') ?? '')
+    .split(',')
+    .map(normalize)
+    .filter((h) => isIP(h) !== 0);
   for (let i = hops.length - 1; i >= 0; i--) {
     ip = hops[i] as string;
     if (!isTrustedProxy(ip)) return ip;

@@ -32,6 +32,11 @@ export function problemResponse(error: AppError, requestId: string, headers: Rec
   if (error.retryAfterSeconds) extra['Retry-After'] = String(error.retryAfterSeconds);
   return new Response(JSON.stringify(body), {
     status,
-    headers: { 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store', 'X-Request-Id': requestId, ...extra },
+    headers: {
+      'Content-Type': 'application/problem+json',
+      'Cache-Control': 'no-store',
+      'X-Request-Id': requestId,
+      ...extra,
+    },
   });
 }

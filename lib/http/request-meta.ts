@@ -9,7 +9,14 @@ let trusted: { raw: string; ranges: string[] } | undefined;
 /** isTrustedProxy tells whether a peer is one of LATCHKEY_TRUSTED_PROXIES. */
 export function isTrustedProxy(ip: string): boolean {
   const raw = env().LATCHKEY_TRUSTED_PROXIES;
-  if (trusted?.raw !== raw) trusted = { raw, ranges: raw.split(',').map((r) => r.trim()).filter(Boolean) };
+  if (trusted?.raw !== raw)
+    trusted = {
+      raw,
+      ranges: raw
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean),
+    };
   return trusted.ranges.length > 0 && ipMatches(ip, trusted.ranges);
 }
 

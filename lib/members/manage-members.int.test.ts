@@ -19,14 +19,21 @@ describe('members', () => {
       code: 'validation_failed',
       fields: { name: expect.any(Array), password: expect.any(Array) },
     });
-    const added = await addOrganizationMember(ctx, addMemberInput.parse({ email, role: 'ADMIN', name: 'New Person', password: 'initial password 1' }));
+    const added = await addOrganizationMember(
+      ctx,
+      addMemberInput.parse({ email, role: 'ADMIN', name: 'New Person', password: 'initial password 1' }),
+    );
     expect(added).toMatchObject({ email, role: 'ADMIN', twoFactor: false });
-    await expect(verifySignIn({ email, password: 'initial password 1' }, { requestId: 'r', ip: '192.0.2.50', userAgent: null })).resolves.toMatchObject({ email });
+    await expect(
+      verifySignIn({ email, password: 'initial password 1' }, { requestId: 'r', ip: '192.0.2.50', userAgent: null }),
+    ).resolves.toMatchObject({ email });
 
     const other = await ownerOfNewOrg();
     const joined = await addOrganizationMember(other.ctx, addMemberInput.parse({ email, role: 'AUDITOR' }));
     expect(joined.role).toBe('AUDITOR');
-    await expect(addOrganizationMember(other.ctx, addMemberInput.parse({ email, role: 'ADMIN' }))).rejects.toMatchObject({ code: 'conflict' });
+    await expect(
+      addOrganizationMember(other.ctx, addMemberInput.parse({ email, role: 'ADMIN' })),
+    ).rejects.toMatchObject({ code: 'conflict' });
     const events = await db.auditEvent.findMany({ where: { organizationId: org.id, action: 'member.added' } });
     expect(JSON.stringify(events.map((e) => e.details))).not.toContain('initial password 1');
   });
@@ -38,7 +45,12 @@ describe('members', () => {
     await expect(removeMember(ctx, owner.id)).rejects.toMatchObject({ code: 'invalid_state' });
     await changeMemberRole(ctx, admin.id, 'OWNER');
     await changeMemberRole(ctx, owner.id, 'AUDITOR');
-    const roles = Object.fromEntries((await listMembers(memberCtx({ id: ctx.orgId, slug: ctx.orgSlug }, admin, 'OWNER'))).map((m) => [m.userId, m.role]));
+    const roles = Object.fromEntries(
+      (await listMembers(memberCtx({ id: ctx.orgId, slug: ctx.orgSlug }, admin, 'OWNER'))).map((m) => [
+        m.userId,
+        m.role,
+      ]),
+    );
     expect(roles).toEqual({ [admin.id]: 'OWNER', [owner.id]: 'AUDITOR' });
     const adminCtx = memberCtx({ id: ctx.orgId, slug: ctx.orgSlug }, admin, 'OWNER');
     await removeMember(adminCtx, owner.id);
@@ -53,7 +65,9 @@ describe('members', () => {
     const org = { id: ctx.orgId, slug: ctx.orgSlug };
     await expect(listMembers(memberCtx(org, admin, 'ADMIN'))).rejects.toMatchObject({ code: 'not_found' });
     await expect(listMembers(memberCtx(org, auditor, 'AUDITOR'))).resolves.toHaveLength(3);
-    await expect(changeMemberRole(memberCtx(org, auditor, 'AUDITOR'), admin.id, 'OWNER')).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(changeMemberRole(memberCtx(org, auditor, 'AUDITOR'), admin.id, 'OWNER')).rejects.toMatchObject({
+      code: 'forbidden',
+    });
     await expect(removeMember(memberCtx(org, admin, 'ADMIN'), auditor.id)).rejects.toMatchObject({ code: 'forbidden' });
     const other = await ownerOfNewOrg();
     await expect(removeMember(other.ctx, admin.id)).rejects.toMatchObject({ code: 'not_found' });

@@ -18,10 +18,21 @@ export async function listMembers(ctx: OrgContext): Promise<MemberDto[]> {
   if (!can(ctx.role, 'members.read')) throw new AppError('not_found', 'Not found.');
   const rows = await db.membership.findMany({
     where: { organizationId: ctx.orgId },
-    select: { role: true, createdAt: true, user: { select: { id: true, email: true, name: true, totpEnabledAt: true } } },
+    select: {
+      role: true,
+      createdAt: true,
+      user: { select: { id: true, email: true, name: true, totpEnabledAt: true } },
+    },
     orderBy: [{ role: 'asc' }, { createdAt: 'asc' }],
   });
-  return rows.map((r) => ({ userId: r.user.id, email: r.user.email, name: r.user.name, role: r.role, since: r.createdAt.toISOString(), twoFactor: r.user.totpEnabledAt !== null }));
+  return rows.map((r) => ({
+    userId: r.user.id,
+    email: r.user.email,
+    name: r.user.name,
+    role: r.role,
+    since: r.createdAt.toISOString(),
+    twoFactor: r.user.totpEnabledAt !== null,
+  }));
 }
 
 /**
@@ -31,29 +42,59 @@ export async function listMembers(ctx: OrgContext): Promise<MemberDto[]> {
 export async function addOrganizationMember(ctx: OrgContext, input: AddMemberInput): Promise<MemberDto> {
   assertOwner(ctx);
   return db.$transaction(async (tx) => {
-    let user = await tx.user.findUnique({ where: { email: input.email }, select: { id: true, email: true, name: true, totpEnabledAt: true } });
+    let user = await tx.user.findUnique({
+      where: { email: input.email },
+      select: { id: true, email: true, name: true, totpEnabledAt: true },
+    });
     if (!user) {
       const fields: Record<string, string[]> = {};
       if (!input.name) fields.name = ['Enter the new member\u2019s name.'];
       if (!input.password) fields.password = ['Choose an initial password (at least 12 characters) to hand over.'];
-      if (Object.keys(fields).length) throw new AppError('validation_failed', 'This email has no Latchkey login yet: give a name and an initial password.', { fields });
-      const created = await createUser(tx, { email: input.email, name: input.name ?? '', password: input.password ?? '' });
+      if (Object.keys(fields).length)
+        throw new AppError(
+          'validation_failed',
+          'This email has no Latchkey login yet: give a name and an initial password.',
+          { fields },
+        );
+      const created = await createUser(tx, {
+        email: input.email,
+        name: input.name ?? '',
+        password: input.password ?? '',
+      });
       user = { id: created.id, email: created.email, name: created.name, totpEnabledAt: null };
     }
-    const membership = await addMember(tx, { organizationId: ctx.orgId, userId: user.id, role: input.role }, ctx.actor, ctx);
-    return { userId: user.id, email: user.email, name: user.name, role: membership.role, since: new Date().toISOString(), twoFactor: user.totpEnabledAt !== null };
+    const membership = await addMember(
+      tx,
+      { organizationId: ctx.orgId, userId: user.id, role: input.role },
+      ctx.actor,
+      ctx,
+    );
+    return {
+      userId: user.id,
+      email: user.email,
+      name: user.name,
+      role: membership.role,
+      since: new Date().toISOString(),
+      twoFactor: user.totpEnabledAt !== null,
+    };
   });
 }
 
 async function membershipOf(tx: Tx, ctx: OrgContext, userId: string) {
-  const m = await tx.membership.findUnique({ where: { organizationId_userId: { organizationId: ctx.orgId, userId } }, select: { id: true, role: true } });
+  const m = await tx.membership.findUnique({
+    where: { organizationId_userId: { organizationId: ctx.orgId, userId } },
+    select: { id: true, role: true },
+  });
   if (!m) throw new AppError('not_found', 'Member not found.');
   return m;
 }
 
 async function assertAnotherOwner(tx: Tx, ctx: OrgContext, userId: string) {
-  const owners = await tx.membership.count({ where: { organizationId: ctx.orgId, role: 'OWNER', userId: { not: userId } } });
-  if (owners === 0) throw new AppError('invalid_state', 'An organization needs at least one owner. Make someone else owner first.');
+  const owners = await tx.membership.count({
+    where: { organizationId: ctx.orgId, role: 'OWNER', userId: { not: userId } },
+  });
+  if (owners === 0)
+    throw new AppError('invalid_state', 'An organization needs at least one owner. Make someone else owner first.');
 }
 
 /** changeMemberRole sets a member's role; the last owner cannot stop being one. Audited. */
@@ -66,7 +107,14 @@ export async function changeMemberRole(ctx: OrgContext, userId: string, role: Ro
     if (m.role === role) return;
     if (m.role === 'OWNER') await assertAnotherOwner(tx, ctx, userId);
     await tx.membership.update({ where: { id: m.id }, data: { role } });
-    await recordAuditEvent(tx, { organizationId: ctx.orgId, actor: ctx.actor, action: 'member.role_changed', target: { type: 'user', id: userId }, meta: ctx, details: { from: m.role, to: role } });
+    await recordAuditEvent(tx, {
+      organizationId: ctx.orgId,
+      actor: ctx.actor,
+      action: 'member.role_changed',
+      target: { type: 'user', id: userId },
+      meta: ctx,
+      details: { from: m.role, to: role },
+    });
   });
 }
 
@@ -78,6 +126,13 @@ export async function removeMember(ctx: OrgContext, userId: string): Promise<voi
     const m = await membershipOf(tx, ctx, userId);
     if (m.role === 'OWNER') await assertAnotherOwner(tx, ctx, userId);
     await tx.membership.delete({ where: { id: m.id } });
-    await recordAuditEvent(tx, { organizationId: ctx.orgId, actor: ctx.actor, action: 'member.removed', target: { type: 'user', id: userId }, meta: ctx, details: { role: m.role } });
+    await recordAuditEvent(tx, {
+      organizationId: ctx.orgId,
+      actor: ctx.actor,
+      action: 'member.removed',
+      target: { type: 'user', id: userId },
+      meta: ctx,
+      details: { role: m.role },
+    });
   });
 }

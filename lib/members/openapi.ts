@@ -6,12 +6,20 @@ import { addMemberInput, changeRoleInput, memberDto, memberParams } from './sche
 const TAG = 'Members';
 const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
 const body = (schema: z.ZodType) => ({ required: true, content: { 'application/json': { schema } } });
-const conflict = { description: '`conflict` (already a member) or `invalid_state` (the last owner).', content: { 'application/problem+json': { schema: problemSchema } } };
+const conflict = {
+  description: '`conflict` (already a member) or `invalid_state` (the last owner).',
+  content: { 'application/problem+json': { schema: problemSchema } },
+};
 
 /** The /api/v1 operations on members. Console sessions only: service accounts never manage people. */
 export const paths: ZodOpenApiPathsObject = {
   '/api/v1/members': {
-    get: { operationId: 'listMembers', tags: [TAG], summary: 'List members', responses: { '200': json(z.object({ members: z.array(memberDto) }), 'Owners first.'), ...problemResponses } },
+    get: {
+      operationId: 'listMembers',
+      tags: [TAG],
+      summary: 'List members',
+      responses: { '200': json(z.object({ members: z.array(memberDto) }), 'Owners first.'), ...problemResponses },
+    },
     post: {
       operationId: 'addMember',
       tags: [TAG],
@@ -28,7 +36,11 @@ export const paths: ZodOpenApiPathsObject = {
       summary: "Change a member's role",
       requestParams: { path: memberParams },
       requestBody: body(changeRoleInput),
-      responses: { '200': json(z.object({ userId: z.string(), role: z.string() }), 'The new role.'), '409': conflict, ...problemResponses },
+      responses: {
+        '200': json(z.object({ userId: z.string(), role: z.string() }), 'The new role.'),
+        '409': conflict,
+        ...problemResponses,
+      },
     },
     delete: {
       operationId: 'removeMember',

@@ -20,16 +20,30 @@ export const addMemberInput = z
 export type AddMemberInput = z.infer<typeof addMemberInput>;
 
 export const changeRoleInput = z.strictObject({ role: roleField }).meta({ id: 'ChangeMemberRoleInput' });
-export const memberParams = z.object({ userId: z.string().regex(/^usr_[0-9A-HJKMNP-TV-Z]{26}$/, { error: 'Not a user id.' }) });
+export const memberParams = z.object({
+  userId: z.string().regex(/^usr_[0-9A-HJKMNP-TV-Z]{26}$/, { error: 'Not a user id.' }),
+});
 
 export const memberDto = z
-  .object({ userId: z.string(), email: z.string(), name: z.string(), role: roleField, since: z.string(), twoFactor: z.boolean() })
+  .object({
+    userId: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role: roleField,
+    since: z.string(),
+    twoFactor: z.boolean(),
+  })
   .meta({ id: 'Member' });
 export type MemberDto = z.infer<typeof memberDto>;
 
 /** The console form: empty optional fields arrive as empty strings. */
 export const addMemberForm = z
-  .object({ email: z.string().default(''), role: z.string().default(''), name: z.string().default(''), password: z.string().default('') })
+  .object({
+    email: z.string().default(''),
+    role: z.string().default(''),
+    name: z.string().default(''),
+    password: z.string().default(''),
+  })
   .transform((v): z.input<typeof addMemberInput> => ({
     email: v.email,
     role: v.role as z.input<typeof addMemberInput>['role'],

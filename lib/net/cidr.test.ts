@@ -4,7 +4,8 @@ import { ipMatches, isValidCidr } from './cidr';
 describe('cidr', () => {
   it('validates blocks and addresses', () => {
     for (const ok of ['10.0.0.0/8', '192.168.1.7', '2001:db8::/32', '::1']) expect(isValidCidr(ok)).toBe(true);
-    for (const bad of ['10.0.0.0/33', '300.1.1.1', 'example.com', '', '10.0.0.0/']) expect(isValidCidr(bad)).toBe(false);
+    for (const bad of ['10.0.0.0/33', '300.1.1.1', 'example.com', '', '10.0.0.0/'])
+      expect(isValidCidr(bad)).toBe(false);
   });
 
   it('matches addresses against ranges, IPv4-mapped IPv6 included', () => {

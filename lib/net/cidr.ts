@@ -6,7 +6,9 @@ function normalizeAddress(ip: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
   if (!ipaddr.isValid(ip)) return null;
   const parsed = ipaddr.parse(ip);
   // Compare IPv4-mapped IPv6 peers (::ffff:1.2.3.4) with IPv4 ranges.
-  return parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress() ? (parsed as ipaddr.IPv6).toIPv4Address() : parsed;
+  return parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()
+    ? (parsed as ipaddr.IPv6).toIPv4Address()
+    : parsed;
 }
 
 /** parseCidr accepts "10.0.0.0/8", "2001:db8::/32" or a single address; null when invalid. */

@@ -60,7 +60,8 @@ async function publicKey(principal: Principal): Promise<CryptoKey> {
  */
 export async function verifyAssertion(assertion: string, options: AssertionOptions): Promise<VerifiedAssertion> {
   const code = options.errorCode;
-  if (assertion.length > 8192 || !JWT_SHAPE.test(assertion)) refuse(code, 'assertion_malformed', 'The assertion is not a JWT.');
+  if (assertion.length > 8192 || !JWT_SHAPE.test(assertion))
+    refuse(code, 'assertion_malformed', 'The assertion is not a JWT.');
   let iss: unknown;
   try {
     const header = decodeProtectedHeader(assertion);
@@ -70,7 +71,8 @@ export async function verifyAssertion(assertion: string, options: AssertionOptio
     if (error instanceof TokenRefusal) throw error;
     refuse(code, 'assertion_malformed', 'The assertion is not a JWT.');
   }
-  if (typeof iss !== 'string' || !KEY_ID.test(iss)) refuse(code, 'unknown_key', 'The assertion issuer is not a known key id.');
+  if (typeof iss !== 'string' || !KEY_ID.test(iss))
+    refuse(code, 'unknown_key', 'The assertion issuer is not a known key id.');
   const principal = await findKeyPair(iss);
   if (!principal) refuse(code, 'unknown_key', 'The assertion issuer is not a known key id.');
   options.onPrincipal?.(principal);
@@ -96,15 +98,29 @@ export async function verifyAssertion(assertion: string, options: AssertionOptio
     refuse(code, 'assertion_signature', 'The assertion signature does not verify with this key.');
   }
   const nowSeconds = Math.floor(now / 1000);
-  if (claims.sub !== undefined && claims.sub !== iss) refuse(code, 'assertion_claim_sub', 'The assertion "sub" must equal its "iss" (the key id).');
+  if (claims.sub !== undefined && claims.sub !== iss)
+    refuse(code, 'assertion_claim_sub', 'The assertion "sub" must equal its "iss" (the key id).');
   if (typeof claims.iat !== 'number' || Math.abs(nowSeconds - claims.iat) > IAT_TOLERANCE_SECONDS) {
-    refuse(code, 'assertion_claim_iat', `The assertion "iat" must be within ${IAT_TOLERANCE_SECONDS} seconds of the server time.`);
+    refuse(
+      code,
+      'assertion_claim_iat',
+      `The assertion "iat" must be within ${IAT_TOLERANCE_SECONDS} seconds of the server time.`,
+    );
   }
   if (claims.exp !== undefined && claims.exp > nowSeconds + MAX_ASSERTION_LIFETIME_SECONDS) {
-    refuse(code, 'assertion_claim_exp', `The assertion "exp" may be at most ${MAX_ASSERTION_LIFETIME_SECONDS} seconds away.`);
+    refuse(
+      code,
+      'assertion_claim_exp',
+      `The assertion "exp" may be at most ${MAX_ASSERTION_LIFETIME_SECONDS} seconds away.`,
+    );
   }
   const jtiOk = typeof claims.jti === 'string' && (options.anyJti ? ANY_JTI.test(claims.jti) : UUID.test(claims.jti));
-  if (!jtiOk || typeof claims.jti !== 'string') refuse(code, 'assertion_claim_jti', options.anyJti ? 'The assertion "jti" is missing or malformed.' : 'The assertion "jti" must be a UUID.');
+  if (!jtiOk || typeof claims.jti !== 'string')
+    refuse(
+      code,
+      'assertion_claim_jti',
+      options.anyJti ? 'The assertion "jti" is missing or malformed.' : 'The assertion "jti" must be a UUID.',
+    );
 
   // Keep the jti until the assertion could no longer pass the iat/exp checks anyway.
   const keepUntil = new Date(1000 * Math.max(claims.exp ?? 0, claims.iat + IAT_TOLERANCE_SECONDS) + 60_000);
@@ -112,7 +128,8 @@ export async function verifyAssertion(assertion: string, options: AssertionOptio
     'INSERT INTO used_assertions (issuer, jti, expires_at) VALUES ($1, $2, $3) ON CONFLICT (issuer, jti) DO NOTHING',
     [iss, claims.jti, keepUntil],
   );
-  if (rowCount !== 1) refuse(code, 'jti_replayed', 'This assertion has been used already: every assertion needs a fresh "jti".');
+  if (rowCount !== 1)
+    refuse(code, 'jti_replayed', 'This assertion has been used already: every assertion needs a fresh "jti".');
   return { principal, claims };
 }
 

@@ -63,7 +63,9 @@ export async function verifySecretCredential(id: string, secret: string, attempt
   let principal: Principal | null = null;
   if (id.startsWith('kid_')) {
     if (!CLIENT_ID_SHAPE.test(id) || !isWellFormedSecret('clientSecret', secret)) bad();
-    principal = attempt.readSecret ? await attempt.readSecret(id) : await findClientSecret(id, { cached: attempt.cache === true });
+    principal = attempt.readSecret
+      ? await attempt.readSecret(id)
+      : await findClientSecret(id, { cached: attempt.cache === true });
   } else if (id.startsWith('lk_pub_')) {
     if (!isWellFormedSecret('clientToken', id) || !isWellFormedSecret('serverToken', secret)) bad();
     principal = await findClientTokenPair({ clientToken: id });
@@ -73,15 +75,25 @@ export async function verifySecretCredential(id: string, secret: string, attempt
   }
   if (!principal) refuse('invalid_client', 'unknown_client', 'Client authentication failed.');
   attempt.principal = principal;
-  if (!principal.hash || principal.hashKeyVersion === null || !keyedHashEquals(secret, principal.hash, principal.hashKeyVersion)) bad();
+  if (
+    !principal.hash ||
+    principal.hashKeyVersion === null ||
+    !keyedHashEquals(secret, principal.hash, principal.hashKeyVersion)
+  )
+    bad();
   assertCredentialUsable(principal, 'invalid_client');
   return principal;
 }
 
 /** assertCredentialUsable refuses a disabled or expired credential. */
-export function assertCredentialUsable(principal: Principal, code: 'invalid_client' | 'invalid_grant', now = Date.now()): void {
+export function assertCredentialUsable(
+  principal: Principal,
+  code: 'invalid_client' | 'invalid_grant',
+  now = Date.now(),
+): void {
   if (principal.credentialStatus !== 'ENABLED') refuse(code, 'credential_disabled', 'This credential is disabled.');
-  if (principal.credentialExpiresAt.getTime() <= now) refuse(code, 'credential_expired', 'This credential has expired.');
+  if (principal.credentialExpiresAt.getTime() <= now)
+    refuse(code, 'credential_expired', 'This credential has expired.');
 }
 
 /**
@@ -90,7 +102,11 @@ export function assertCredentialUsable(principal: Principal, code: 'invalid_clie
  * X-Forwarded-For is believed only from configured proxies); an unknown address never passes
  * a non-empty allow-list.
  */
-export function assertAccountUsable(principal: Principal, ip: string | null, code: 'unauthorized_client' | 'invalid_grant'): void {
+export function assertAccountUsable(
+  principal: Principal,
+  ip: string | null,
+  code: 'unauthorized_client' | 'invalid_grant',
+): void {
   const { account } = principal;
   if (account.status === 'SUSPENDED') refuse(code, 'account_suspended', 'This service account is suspended.');
   if (account.status !== 'ACTIVE') refuse(code, 'account_revoked', 'This service account is revoked.');
@@ -106,9 +122,14 @@ export function assertAccountUsable(principal: Principal, ip: string | null, cod
  * one of the account's key pairs, `aud` the issuer or the token endpoint). Returns null when
  * the request carries no client credentials at all; throws invalid_client when they are wrong.
  */
-export async function authenticateClient(authorization: string | null, form: URLSearchParams, attempt: TokenAttempt): Promise<ClientAuth | null> {
+export async function authenticateClient(
+  authorization: string | null,
+  form: URLSearchParams,
+  attempt: TokenAttempt,
+): Promise<ClientAuth | null> {
   const basic = authorization && /^Basic\s/i.test(authorization) ? parseBasic(authorization) : null;
-  if (authorization && /^Basic\s/i.test(authorization) && !basic) refuse('invalid_client', 'malformed_basic', 'The Basic credentials are malformed.');
+  if (authorization && /^Basic\s/i.test(authorization) && !basic)
+    refuse('invalid_client', 'malformed_basic', 'The Basic credentials are malformed.');
   const postSecret = form.get('client_secret');
   const assertion = form.get('client_assertion');
   const methods = [basic, postSecret, assertion].filter((m) => m !== null).length;
@@ -116,7 +137,8 @@ export async function authenticateClient(authorization: string | null, form: URL
   const formClientId = form.get('client_id');
 
   if (basic) {
-    if (formClientId !== null && formClientId !== basic.id) refuse('invalid_request', 'client_id_mismatch', 'client_id does not match the Basic credentials.');
+    if (formClientId !== null && formClientId !== basic.id)
+      refuse('invalid_request', 'client_id_mismatch', 'client_id does not match the Basic credentials.');
     return { method: 'client_secret_basic', principal: await verifySecretCredential(basic.id, basic.secret, attempt) };
   }
   if (postSecret !== null) {
@@ -128,10 +150,17 @@ export async function authenticateClient(authorization: string | null, form: URL
       refuse('invalid_request', 'client_assertion_type', `client_assertion_type must be ${CLIENT_ASSERTION_TYPE}.`);
     }
     attempt.clientId = auditableClientId(formClientId);
-    const { principal, claims } = await verifyAssertion(assertion, { audiences: [issuerUrl(), tokenUrl()], requireExp: true, anyJti: true, errorCode: 'invalid_client', onPrincipal: (p) => (attempt.principal = p) });
+    const { principal, claims } = await verifyAssertion(assertion, {
+      audiences: [issuerUrl(), tokenUrl()],
+      requireExp: true,
+      anyJti: true,
+      errorCode: 'invalid_client',
+      onPrincipal: (p) => (attempt.principal = p),
+    });
     attempt.clientId = principal.credentialId;
     attempt.principal = principal;
-    if (formClientId !== null && formClientId !== claims.iss) refuse('invalid_client', 'client_id_mismatch', 'client_id does not match the assertion issuer.');
+    if (formClientId !== null && formClientId !== claims.iss)
+      refuse('invalid_client', 'client_id_mismatch', 'client_id does not match the assertion issuer.');
     assertCredentialUsable(principal, 'invalid_client');
     return { method: 'private_key_jwt', principal };
   }

@@ -4,7 +4,12 @@ import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { db } from '@/lib/db/client';
 import { requestMeta } from '@/lib/http/request-meta';
 import { findRefreshToken, revokeRefreshFamily } from '@/lib/tokens/refresh-token';
-import { activeAccessToken, readCallerAndTokenState, revokeAccessToken, type TokenState } from '@/lib/tokens/token-state';
+import {
+  activeAccessToken,
+  readCallerAndTokenState,
+  revokeAccessToken,
+  type TokenState,
+} from '@/lib/tokens/token-state';
 import { verifyAccessToken } from '@/lib/tokens/access-token';
 import { auditableClientId, authenticateClient, parseBasic, type TokenAttempt } from './client-auth';
 import { publishedJwks } from '@/lib/signing-keys/signing-keys';
@@ -40,10 +45,16 @@ export async function handleTokenRequest(request: Request): Promise<Response> {
   return toResponse(await tokenEndpoint(request));
 }
 
-async function callerOf(request: OAuthRequest, form: URLSearchParams, ip: string | null, readSecret?: TokenAttempt['readSecret']): Promise<Principal> {
+async function callerOf(
+  request: OAuthRequest,
+  form: URLSearchParams,
+  ip: string | null,
+  readSecret?: TokenAttempt['readSecret'],
+): Promise<Principal> {
   const attempt: TokenAttempt = { grantType: '', clientId: null, principal: null, readSecret };
   const authorization = request.headers.get('authorization');
-  const presented = authorization && /^Basic\s/i.test(authorization) ? (parseBasic(authorization)?.id ?? null) : form.get('client_id');
+  const presented =
+    authorization && /^Basic\s/i.test(authorization) ? (parseBasic(authorization)?.id ?? null) : form.get('client_id');
   await limitCaller(ip, auditableClientId(presented));
   const client = await authenticateClient(request.headers.get('authorization'), form, attempt);
   if (!client) refuse('invalid_client', 'no_client_auth', 'Client authentication is required.');
@@ -58,14 +69,36 @@ const INACTIVE = { active: false } as const;
  * and belongs to the caller's organization: another organization's token answers
  * {"active": false}, exactly like an unknown one. Refresh tokens (lk_rt_…) are introspected too.
  */
-export async function introspect(caller: Principal, token: string, known?: TokenState): Promise<Record<string, unknown>> {
+export async function introspect(
+  caller: Principal,
+  token: string,
+  known?: TokenState,
+): Promise<Record<string, unknown>> {
   if (caller.account.status !== 'ACTIVE') return INACTIVE;
   if (token.startsWith('lk_rt_')) {
     const stored = await findRefreshToken(token);
-    if (!stored || stored.organizationId !== caller.account.organizationId || stored.usedAt || stored.revokedAt || stored.expiresAt.getTime() <= Date.now()) return INACTIVE;
-    const owner = await db.serviceAccount.findFirst({ where: { id: stored.serviceAccountId, organizationId: stored.organizationId, status: 'ACTIVE' }, select: { id: true } });
+    if (
+      !stored ||
+      stored.organizationId !== caller.account.organizationId ||
+      stored.usedAt ||
+      stored.revokedAt ||
+      stored.expiresAt.getTime() <= Date.now()
+    )
+      return INACTIVE;
+    const owner = await db.serviceAccount.findFirst({
+      where: { id: stored.serviceAccountId, organizationId: stored.organizationId, status: 'ACTIVE' },
+      select: { id: true },
+    });
     if (!owner) return INACTIVE;
-    return { active: true, token_type: 'refresh_token', scope: stored.scope, client_id: stored.clientTokenPairId, sub: stored.serviceAccountId, exp: Math.floor(stored.expiresAt.getTime() / 1000), iss: issuerUrl() };
+    return {
+      active: true,
+      token_type: 'refresh_token',
+      scope: stored.scope,
+      client_id: stored.clientTokenPairId,
+      sub: stored.serviceAccountId,
+      exp: Math.floor(stored.expiresAt.getTime() / 1000),
+      iss: issuerUrl(),
+    };
   }
   const active = await activeAccessToken(token, known);
   if (!active || active.organizationId !== caller.account.organizationId) return INACTIVE;
@@ -134,7 +167,19 @@ export async function revoke(caller: Principal, token: string, meta: RequestMeta
     if (!stored || stored.serviceAccountId !== caller.account.id) return;
     await db.$transaction(async (tx) => {
       const count = await revokeRefreshFamily(tx, stored.familyId);
-      await recordAuditEvent(tx, { organizationId: orgId, actor, action: 'token.revoked', target: { type: 'service_account', id: caller.account.id }, meta, details: { token_type: 'refresh_token', family_id: stored.familyId, revoked: count, client_id: caller.credentialId } });
+      await recordAuditEvent(tx, {
+        organizationId: orgId,
+        actor,
+        action: 'token.revoked',
+        target: { type: 'service_account', id: caller.account.id },
+        meta,
+        details: {
+          token_type: 'refresh_token',
+          family_id: stored.familyId,
+          revoked: count,
+          client_id: caller.credentialId,
+        },
+      });
     });
     return;
   }
@@ -142,7 +187,14 @@ export async function revoke(caller: Principal, token: string, meta: RequestMeta
   if (!claims || claims.sub !== caller.account.id) return;
   await db.$transaction(async (tx) => {
     await revokeAccessToken(tx, claims, orgId);
-    await recordAuditEvent(tx, { organizationId: orgId, actor, action: 'token.revoked', target: { type: 'service_account', id: caller.account.id }, meta, details: { token_type: 'access_token', jti: claims.jti, client_id: caller.credentialId } });
+    await recordAuditEvent(tx, {
+      organizationId: orgId,
+      actor,
+      action: 'token.revoked',
+      target: { type: 'service_account', id: caller.account.id },
+      meta,
+      details: { token_type: 'access_token', jti: claims.jti, client_id: caller.credentialId },
+    });
   });
 }
 
@@ -156,7 +208,14 @@ export async function revocationEndpoint(request: OAuthRequest): Promise<OAuthRe
     if (!token) refuse('invalid_request', 'token_missing', 'token is required.');
     const hint = form.get('token_type_hint');
     if (hint !== null && hint !== 'access_token' && hint !== 'refresh_token') {
-      return oauthReply({ error: 'unsupported_token_type', error_description: 'token_type_hint must be access_token or refresh_token.' }, meta.requestId, 400);
+      return oauthReply(
+        {
+          error: 'unsupported_token_type',
+          error_description: 'token_type_hint must be access_token or refresh_token.',
+        },
+        meta.requestId,
+        400,
+      );
     }
     await revoke(caller, token, meta);
     return oauthReply({}, meta.requestId);
@@ -179,7 +238,12 @@ export function authorizationServerMetadata(): Record<string, unknown> {
     jwks_uri: `${iss}/.well-known/jwks.json`,
     introspection_endpoint: `${iss}/api/oauth/introspect`,
     revocation_endpoint: `${iss}/api/oauth/revoke`,
-    grant_types_supported: ['client_credentials', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'refresh_token', 'urn:ietf:params:oauth:grant-type:token-exchange'],
+    grant_types_supported: [
+      'client_credentials',
+      'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      'refresh_token',
+      'urn:ietf:params:oauth:grant-type:token-exchange',
+    ],
     response_types_supported: [],
     token_endpoint_auth_methods_supported: authMethods,
     token_endpoint_auth_signing_alg_values_supported: ['ES256'],
@@ -196,10 +260,18 @@ const PUBLIC_CACHE = 'public, max-age=300';
 
 /** metadataReply is GET /.well-known/oauth-authorization-server (both mounts). */
 export function metadataReply(): OAuthReply {
-  return { status: 200, headers: { 'Content-Type': 'application/json', 'Cache-Control': PUBLIC_CACHE }, body: JSON.stringify(authorizationServerMetadata()) };
+  return {
+    status: 200,
+    headers: { 'Content-Type': 'application/json', 'Cache-Control': PUBLIC_CACHE },
+    body: JSON.stringify(authorizationServerMetadata()),
+  };
 }
 
 /** jwksReply is GET /.well-known/jwks.json (both mounts): the published public signing keys. */
 export async function jwksReply(): Promise<OAuthReply> {
-  return { status: 200, headers: { 'Content-Type': 'application/json', 'Cache-Control': PUBLIC_CACHE }, body: JSON.stringify(await publishedJwks()) };
+  return {
+    status: 200,
+    headers: { 'Content-Type': 'application/json', 'Cache-Control': PUBLIC_CACHE },
+    body: JSON.stringify(await publishedJwks()),
+  };
 }

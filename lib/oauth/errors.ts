@@ -32,7 +32,10 @@ const DIRECT: Partial<Record<ErrorCode, OAuthErrorCode>> = {
 export const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
 
 /** toOAuthError maps any error to its RFC 6749 code and a safe description (unknown errors are logged, never shown). */
-export function toOAuthError(error: unknown, requestId: string): { error: OAuthErrorCode; description: string; status: number; retryAfter?: number } {
+export function toOAuthError(
+  error: unknown,
+  requestId: string,
+): { error: OAuthErrorCode; description: string; status: number; retryAfter?: number } {
   const app = toAppError(error);
   if (!app || app.code === 'internal') {
     logger.error({ err: error, requestId }, 'token service failed');
@@ -67,7 +70,11 @@ export function toResponse(reply: OAuthReply): Response {
  */
 export function oauthErrorReply(error: unknown, requestId: string): OAuthReply {
   const e = toOAuthError(error, requestId);
-  const headers: Record<string, string> = { 'Content-Type': 'application/json', ...NO_STORE, 'X-Request-Id': requestId };
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    ...NO_STORE,
+    'X-Request-Id': requestId,
+  };
   if (e.error === 'invalid_client') headers['WWW-Authenticate'] = 'Basic realm="latchkey", charset="UTF-8"';
   if (e.retryAfter) headers['Retry-After'] = String(e.retryAfter);
   return { status: e.status, headers, body: JSON.stringify({ error: e.error, error_description: e.description }) };
@@ -80,7 +87,11 @@ export function oauthErrorResponse(error: unknown, requestId: string): Response 
 
 /** oauthReply renders a successful token-service answer (never cached). */
 export function oauthReply(body: unknown, requestId: string, status = 200): OAuthReply {
-  return { status, headers: { 'Content-Type': 'application/json', ...NO_STORE, 'X-Request-Id': requestId }, body: JSON.stringify(body) };
+  return {
+    status,
+    headers: { 'Content-Type': 'application/json', ...NO_STORE, 'X-Request-Id': requestId },
+    body: JSON.stringify(body),
+  };
 }
 
 /** The largest form body the token endpoints read (both mounts). */

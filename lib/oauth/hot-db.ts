@@ -68,6 +68,9 @@ export function statementName(text: string): string {
 }
 
 /** hotQuery runs one of the hot path's fixed statements as a named prepared statement. */
-export async function hotQuery<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+export async function hotQuery<R extends pg.QueryResultRow>(
+  text: string,
+  values: unknown[],
+): Promise<pg.QueryResult<R>> {
   return hotPool().query<R>({ name: statementName(text), text, values });
 }

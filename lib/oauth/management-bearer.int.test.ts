@@ -8,33 +8,50 @@ import { createTestOrg } from '@/lib/testing/factories';
 import { basic, createAccount, createClientSecret, createProject, formRequest } from '@/lib/testing/oauth-factories';
 
 // A throwaway /api/v1-style route: it answers with the context apiRoute resolved.
-const whoAmI = apiRoute({ permission: 'service_accounts.read' }, async (ctx) => Response.json({ orgId: ctx.orgId, orgSlug: ctx.orgSlug, actor: ctx.actor }));
+const whoAmI = apiRoute({ permission: 'service_accounts.read' }, async (ctx) =>
+  Response.json({ orgId: ctx.orgId, orgSlug: ctx.orgSlug, actor: ctx.actor }),
+);
 const writeSomething = apiRoute({ permission: 'service_accounts.write' }, async () => Response.json({ ok: true }));
 
 function call(handler: typeof whoAmI, bearer: string | null, method = 'GET') {
   const headers: Record<string, string> = { [PEER_IP_HEADER]: '127.0.0.1' };
   if (bearer !== null) headers.authorization = `Bearer ${bearer}`;
-  return handler(new Request('http://localhost:3000/api/v1/whoami', { method, headers }), { params: Promise.resolve({}) });
+  return handler(new Request('http://localhost:3000/api/v1/whoami', { method, headers }), {
+    params: Promise.resolve({}),
+  });
 }
 
 async function adminToken(options: { isAdmin?: boolean; scopes?: string[] } = {}) {
   const org = await createTestOrg();
-  const account = await createAccount(org, { isAdmin: options.isAdmin ?? true, scopes: options.scopes ?? ['read:service_accounts'] });
+  const account = await createAccount(org, {
+    isAdmin: options.isAdmin ?? true,
+    scopes: options.scopes ?? ['read:service_accounts'],
+  });
   const secret = await createClientSecret(account);
-  const res = await tokenRoute(formRequest('/api/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic(secret.id, secret.secret) }));
+  const res = await tokenRoute(
+    formRequest(
+      '/api/oauth/token',
+      { grant_type: 'client_credentials' },
+      { authorization: basic(secret.id, secret.secret) },
+    ),
+  );
   const body = (await res.json()) as { access_token: string };
   return { org, account, secret, token: body.access_token };
 }
 
 describe('management bearer tokens on /api/v1', () => {
-  it('an isAdmin account\'s token reaches its own organization as that service account', async () => {
+  it("an isAdmin account's token reaches its own organization as that service account", async () => {
     const { org, account, token } = await adminToken();
     const res = await call(whoAmI, token);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ orgId: org.id, orgSlug: org.slug, actor: { type: 'SERVICE_ACCOUNT', id: account.id, label: account.name } });
+    expect(await res.json()).toEqual({
+      orgId: org.id,
+      orgSlug: org.slug,
+      actor: { type: 'SERVICE_ACCOUNT', id: account.id, label: account.name },
+    });
   });
 
-  it('a garbage token or a non-admin account\'s token is 401', async () => {
+  it("a garbage token or a non-admin account's token is 401", async () => {
     expect((await call(whoAmI, 'abc.def.ghi')).status).toBe(401);
     const { token } = await adminToken({ isAdmin: false });
     const res = await call(whoAmI, token);
@@ -51,11 +68,20 @@ describe('management bearer tokens on /api/v1', () => {
 
   it('a revoked token, a suspended account or a disabled credential is 401', async () => {
     const first = await adminToken();
-    await revokeRoute(formRequest('/api/oauth/revoke', { token: first.token }, { authorization: basic(first.secret.id, first.secret.secret) }));
+    await revokeRoute(
+      formRequest(
+        '/api/oauth/revoke',
+        { token: first.token },
+        { authorization: basic(first.secret.id, first.secret.secret) },
+      ),
+    );
     expect((await call(whoAmI, first.token)).status).toBe(401);
 
     const second = await adminToken();
-    await db.serviceAccount.update({ where: { id: second.account.id }, data: { status: 'SUSPENDED', suspendedAt: new Date() } });
+    await db.serviceAccount.update({
+      where: { id: second.account.id },
+      data: { status: 'SUSPENDED', suspendedAt: new Date() },
+    });
     expect((await call(whoAmI, second.token)).status).toBe(401);
 
     const third = await adminToken();
@@ -88,7 +114,9 @@ describe('management bearer tokens on /api/v1', () => {
   it('a scope removed from the account stops counting on tokens already issued', async () => {
     const { org, account, token } = await adminToken();
     const scope = await db.scope.findFirstOrThrow({ where: { organizationId: org.id, name: 'read:service_accounts' } });
-    await db.serviceAccountScope.delete({ where: { serviceAccountId_scopeId: { serviceAccountId: account.id, scopeId: scope.id } } });
+    await db.serviceAccountScope.delete({
+      where: { serviceAccountId_scopeId: { serviceAccountId: account.id, scopeId: scope.id } },
+    });
     expect((await call(whoAmI, token)).status).toBe(403);
   });
 });

@@ -53,14 +53,21 @@ async function setup(options: Parameters<typeof createAccount>[1] = {}) {
 }
 
 function post(path: string, body: string, headers: Record<string, string> = {}) {
-  return fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
+  return fetch(base + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body,
+  });
 }
 
 describe('token service fast path', () => {
   it('serves client_credentials like the Next route: same status, headers and token, audited before the answer', async () => {
     const { org, account, secret } = await setup({ scopes: ['TILE'] });
     const before = fallbackHits;
-    const res = await post('/api/oauth/token?ignored=1', 'grant_type=client_credentials', { authorization: basic(secret.id, secret.secret), 'x-request-id': 'fast-path-1' });
+    const res = await post('/api/oauth/token?ignored=1', 'grant_type=client_credentials', {
+      authorization: basic(secret.id, secret.secret),
+      'x-request-id': 'fast-path-1',
+    });
     expect(fallbackHits).toBe(before);
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
@@ -71,19 +78,36 @@ describe('token service fast path', () => {
     const body = (await res.json()) as { access_token: string; token_type: string; expires_in: number; scope: string };
     expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: 'TILE' });
     const jwks = createLocalJWKSet((await (await fetch(`${base}/.well-known/jwks.json`)).json()) as { keys: [] });
-    const { payload } = await jwtVerify(body.access_token, jwks, { issuer: issuerUrl(), audience: issuerUrl(), typ: 'at+jwt' });
+    const { payload } = await jwtVerify(body.access_token, jwks, {
+      issuer: issuerUrl(),
+      audience: issuerUrl(),
+      typ: 'at+jwt',
+    });
     expect(payload).toMatchObject({ sub: account.id, client_id: secret.id, scope: 'TILE' });
 
     // The audit event is committed by the time the answer arrives, chained like every other.
     const events = await tokenEvents(org.id);
     expect(events.map((e) => e.action)).toEqual([TOKEN_ISSUED]);
-    expect(events[0]).toMatchObject({ ip: '127.0.0.1', requestId: 'fast-path-1', details: expect.objectContaining({ jti: payload.jti, endpoint: '/api/oauth/token' }) });
-    expect(findChainBreak(await db.auditEvent.findMany({ where: { organizationId: org.id }, orderBy: { seq: 'asc' } }))).toBeNull();
+    expect(events[0]).toMatchObject({
+      ip: '127.0.0.1',
+      requestId: 'fast-path-1',
+      details: expect.objectContaining({ jti: payload.jti, endpoint: '/api/oauth/token' }),
+    });
+    expect(
+      findChainBreak(await db.auditEvent.findMany({ where: { organizationId: org.id }, orderBy: { seq: 'asc' } })),
+    ).toBeNull();
 
     // The Next mount answers the same request the same way.
-    const viaNext = await tokenRoute(formRequest('/api/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic(secret.id, secret.secret) }));
+    const viaNext = await tokenRoute(
+      formRequest(
+        '/api/oauth/token',
+        { grant_type: 'client_credentials' },
+        { authorization: basic(secret.id, secret.secret) },
+      ),
+    );
     expect(viaNext.status).toBe(res.status);
-    for (const name of ['cache-control', 'pragma', 'content-type']) expect(viaNext.headers.get(name)).toBe(res.headers.get(name));
+    for (const name of ['cache-control', 'pragma', 'content-type'])
+      expect(viaNext.headers.get(name)).toBe(res.headers.get(name));
     expect(Object.keys((await viaNext.json()) as object).sort()).toEqual(Object.keys(body).sort());
   });
 
@@ -97,40 +121,68 @@ describe('token service fast path', () => {
     expect(spoofed.status).toBe(400);
     expect(await spoofed.json()).toMatchObject({ error: 'unauthorized_client' });
     const [refused] = await tokenEvents(org.id);
-    expect(refused).toMatchObject({ action: TOKEN_REFUSED, ip: '127.0.0.1', details: expect.objectContaining({ reason: 'ip_not_allowed' }) });
+    expect(refused).toMatchObject({
+      action: TOKEN_REFUSED,
+      ip: '127.0.0.1',
+      details: expect.objectContaining({ reason: 'ip_not_allowed' }),
+    });
 
     // Allowed from the real address whatever the headers claim.
     const local = await setup({ ipAllowList: ['127.0.0.1/32'] });
-    const ok = await post('/api/oauth/token', 'grant_type=client_credentials', { authorization: basic(local.secret.id, local.secret.secret), 'x-forwarded-for': '198.51.100.1' });
+    const ok = await post('/api/oauth/token', 'grant_type=client_credentials', {
+      authorization: basic(local.secret.id, local.secret.secret),
+      'x-forwarded-for': '198.51.100.1',
+    });
     expect(ok.status).toBe(200);
 
     // X-Forwarded-For counts only when the socket peer is a configured proxy.
     process.env.LATCHKEY_TRUSTED_PROXIES = '127.0.0.1/32';
     resetEnvCache();
-    const proxied = await post('/api/oauth/token', 'grant_type=client_credentials', { authorization: basic(secret.id, secret.secret), 'x-forwarded-for': '203.0.113.7' });
+    const proxied = await post('/api/oauth/token', 'grant_type=client_credentials', {
+      authorization: basic(secret.id, secret.secret),
+      'x-forwarded-for': '203.0.113.7',
+    });
     expect(proxied.status).toBe(200);
   });
 
   it('answers RFC 6749 errors, refuses oversized and non-form bodies, and audits refusals', async () => {
     const { org, secret } = await setup();
-    const wrong = await post('/api/oauth/token', 'grant_type=client_credentials', { authorization: basic(secret.id, 'lk_sec_wrong') });
+    const wrong = await post('/api/oauth/token', 'grant_type=client_credentials', {
+      authorization: basic(secret.id, 'lk_sec_wrong'),
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get('www-authenticate')).toMatch(/^Basic /);
     expect(wrong.headers.get('cache-control')).toBe('no-store');
     expect(await wrong.json()).toMatchObject({ error: 'invalid_client' });
 
-    const json = await fetch(`${base}/api/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: basic(secret.id, secret.secret), 'x-request-id': `${secret.id}-json` }, body: '{}' });
+    const json = await fetch(`${base}/api/oauth/token`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: basic(secret.id, secret.secret),
+        'x-request-id': `${secret.id}-json`,
+      },
+      body: '{}',
+    });
     expect(json.status).toBe(400);
     expect(await json.json()).toMatchObject({ error: 'invalid_request' });
 
-    const huge = await post('/api/oauth/token', `grant_type=client_credentials&pad=${'a'.repeat(70 * 1024)}`, { authorization: basic(secret.id, secret.secret), 'x-request-id': `${secret.id}-huge` });
+    const huge = await post('/api/oauth/token', `grant_type=client_credentials&pad=${'a'.repeat(70 * 1024)}`, {
+      authorization: basic(secret.id, secret.secret),
+      'x-request-id': `${secret.id}-huge`,
+    });
     expect(huge.status).toBe(400);
-    expect(await huge.json()).toMatchObject({ error: 'invalid_request', error_description: 'The request body is too large.' });
+    expect(await huge.json()).toMatchObject({
+      error: 'invalid_request',
+      error_description: 'The request body is too large.',
+    });
 
     // Refused before any lookup (a malformed secret, an unreadable body): audited on the instance chain.
     const instance = await tokenEvents(null);
     const reason = (e: (typeof instance)[number]) => (e.details as { reason?: string }).reason;
-    expect(instance.filter((e) => (e.details as { client_id?: string }).client_id === secret.id).map(reason)).toEqual(['bad_credentials']);
+    expect(instance.filter((e) => (e.details as { client_id?: string }).client_id === secret.id).map(reason)).toEqual([
+      'bad_credentials',
+    ]);
     expect(instance.filter((e) => e.requestId?.startsWith(secret.id)).map((e) => [e.requestId, reason(e)])).toEqual([
       [`${secret.id}-json`, 'invalid_request'],
       [`${secret.id}-huge`, 'invalid_request'],
@@ -144,7 +196,9 @@ describe('token service fast path', () => {
     const results = await Promise.all(
       Array.from({ length: 40 }, (_, i) => {
         const { secret } = i % 2 ? a : b;
-        return post('/api/oauth/token', 'grant_type=client_credentials', { authorization: basic(secret.id, secret.secret) });
+        return post('/api/oauth/token', 'grant_type=client_credentials', {
+          authorization: basic(secret.id, secret.secret),
+        });
       }),
     );
     expect(results.map((r) => r.status)).toEqual(Array.from({ length: 40 }, () => 200));
@@ -152,17 +206,30 @@ describe('token service fast path', () => {
       const chain = await db.auditEvent.findMany({ where: { organizationId: org.id }, orderBy: { seq: 'asc' } });
       expect(chain.filter((e) => e.action === TOKEN_ISSUED)).toHaveLength(20);
       expect(findChainBreak(chain)).toBeNull();
-      const stamped = await db.clientSecret.findUniqueOrThrow({ where: { id: secret.id }, select: { lastUsedAt: true, lastUsedIp: true } });
+      const stamped = await db.clientSecret.findUniqueOrThrow({
+        where: { id: secret.id },
+        select: { lastUsedAt: true, lastUsedIp: true },
+      });
       expect(stamped).toMatchObject({ lastUsedAt: expect.any(Date), lastUsedIp: '127.0.0.1' });
-      expect((await db.serviceAccount.findUniqueOrThrow({ where: { id: account.id } })).lastUsedAt).toEqual(expect.any(Date));
+      expect((await db.serviceAccount.findUniqueOrThrow({ where: { id: account.id } })).lastUsedAt).toEqual(
+        expect.any(Date),
+      );
     }
   });
 
   it('chains after an event another writer appended since the last batch (its predicted chain head is stale)', async () => {
     const { org, secret } = await setup();
-    const issue = () => post('/api/oauth/token', 'grant_type=client_credentials', { authorization: basic(secret.id, secret.secret) });
+    const issue = () =>
+      post('/api/oauth/token', 'grant_type=client_credentials', { authorization: basic(secret.id, secret.secret) });
     expect((await issue()).status).toBe(200);
-    await db.$transaction((tx) => recordAuditEvent(tx, { organizationId: org.id, actor: { type: 'SYSTEM', id: null, label: 'test' }, action: 'test.between', details: {} }));
+    await db.$transaction((tx) =>
+      recordAuditEvent(tx, {
+        organizationId: org.id,
+        actor: { type: 'SYSTEM', id: null, label: 'test' },
+        action: 'test.between',
+        details: {},
+      }),
+    );
     expect((await issue()).status).toBe(200);
     expect((await issue()).status).toBe(200);
     const chain = await db.auditEvent.findMany({ where: { organizationId: org.id }, orderBy: { seq: 'asc' } });
@@ -173,12 +240,16 @@ describe('token service fast path', () => {
   it('introspects and revokes, and serves the well-known documents the Next routes serve', async () => {
     const { secret } = await setup();
     const auth = { authorization: basic(secret.id, secret.secret) };
-    const { access_token } = (await (await post('/api/oauth/token', 'grant_type=client_credentials', auth)).json()) as { access_token: string };
+    const { access_token } = (await (await post('/api/oauth/token', 'grant_type=client_credentials', auth)).json()) as {
+      access_token: string;
+    };
     const active = await post('/api/oauth/introspect', `token=${access_token}`, auth);
     expect(active.headers.get('cache-control')).toBe('no-store');
     expect(await active.json()).toMatchObject({ active: true, client_id: secret.id });
     expect((await post('/api/oauth/revoke', `token=${access_token}`, auth)).status).toBe(200);
-    expect(await (await post('/api/oauth/introspect', `token=${access_token}`, auth)).json()).toEqual({ active: false });
+    expect(await (await post('/api/oauth/introspect', `token=${access_token}`, auth)).json()).toEqual({
+      active: false,
+    });
     expect((await post('/api/oauth/introspect', `token=${access_token}`)).status).toBe(401);
 
     const metadata = await fetch(`${base}/.well-known/oauth-authorization-server`);

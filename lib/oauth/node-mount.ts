@@ -62,7 +62,9 @@ function readBody(req: IncomingMessage): Promise<string> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () =>
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8')),
+    );
     req.on('error', reject);
   });
 }
@@ -72,7 +74,12 @@ function readBody(req: IncomingMessage): Promise<string> {
  * configuration adds to every response (next.config.mjs `headers()`), so that both mounts answer
  * alike. A request whose body was not read to the end gets `Connection: close`.
  */
-export async function serveOAuth(endpoint: Endpoint, req: IncomingMessage, res: ServerResponse, extraHeaders: Record<string, string>): Promise<void> {
+export async function serveOAuth(
+  endpoint: Endpoint,
+  req: IncomingMessage,
+  res: ServerResponse,
+  extraHeaders: Record<string, string>,
+): Promise<void> {
   let bodyRead: Promise<string> | undefined;
   const request: OAuthRequest = { headers: headerBag(req.headers), text: () => (bodyRead ??= readBody(req)) };
   let reply: OAuthReply;
@@ -82,9 +89,17 @@ export async function serveOAuth(endpoint: Endpoint, req: IncomingMessage, res: 
     // The endpoints render their own errors; this is only a failure outside them (e.g. the JWKS could not be loaded).
     // Only the path: a misguided client may put credentials in the query string.
     logger.error({ err: error, path: req.url?.split('?')[0] }, 'token service fast path failed');
-    reply = { status: 500, headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }, body: JSON.stringify({ error: 'server_error', error_description: 'Something went wrong on our side.' }) };
+    reply = {
+      status: 500,
+      headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+      body: JSON.stringify({ error: 'server_error', error_description: 'Something went wrong on our side.' }),
+    };
   }
-  const headers: Record<string, string | number> = { ...extraHeaders, ...reply.headers, 'Content-Length': Buffer.byteLength(reply.body) };
+  const headers: Record<string, string | number> = {
+    ...extraHeaders,
+    ...reply.headers,
+    'Content-Length': Buffer.byteLength(reply.body),
+  };
   if (!req.complete) headers.Connection = 'close';
   res.writeHead(reply.status, headers);
   res.end(reply.body);

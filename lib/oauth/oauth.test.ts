@@ -26,20 +26,41 @@ describe('resolveScopes', () => {
     expect(resolveScopes('B B', ['A', 'B'])).toEqual(['B']);
   });
   it('never widens: a scope the account lacks, or a malformed one, is invalid_scope', () => {
-    expect(() => resolveScopes('A C', ['A', 'B'])).toThrow(expect.objectContaining({ code: 'invalid_scope', reason: 'scope_not_held' }));
-    expect(() => resolveScopes('A"', ['A'])).toThrow(expect.objectContaining({ code: 'invalid_scope', reason: 'scope_malformed' }));
+    expect(() => resolveScopes('A C', ['A', 'B'])).toThrow(
+      expect.objectContaining({ code: 'invalid_scope', reason: 'scope_not_held' }),
+    );
+    expect(() => resolveScopes('A"', ['A'])).toThrow(
+      expect.objectContaining({ code: 'invalid_scope', reason: 'scope_malformed' }),
+    );
   });
 });
 
 describe('RFC 6749 error rendering', () => {
   it('maps domain codes to OAuth codes and statuses', () => {
-    expect(toOAuthError(new TokenRefusal('invalid_grant', 'x', 'd'), 'r')).toMatchObject({ error: 'invalid_grant', status: 400 });
-    expect(toOAuthError(new AppError('validation_failed', 'd'), 'r')).toMatchObject({ error: 'invalid_request', status: 400 });
-    expect(toOAuthError(new AppError('rate_limited', 'd', { retryAfterSeconds: 7 }), 'r')).toMatchObject({ error: 'slow_down', status: 429, retryAfter: 7 });
-    expect(toOAuthError(new Error('boom with a secret lk_sec_x'), 'r')).toEqual({ error: 'server_error', description: 'Something went wrong on our side.', status: 500 });
+    expect(toOAuthError(new TokenRefusal('invalid_grant', 'x', 'd'), 'r')).toMatchObject({
+      error: 'invalid_grant',
+      status: 400,
+    });
+    expect(toOAuthError(new AppError('validation_failed', 'd'), 'r')).toMatchObject({
+      error: 'invalid_request',
+      status: 400,
+    });
+    expect(toOAuthError(new AppError('rate_limited', 'd', { retryAfterSeconds: 7 }), 'r')).toMatchObject({
+      error: 'slow_down',
+      status: 429,
+      retryAfter: 7,
+    });
+    expect(toOAuthError(new Error('boom with a secret lk_sec_x'), 'r')).toEqual({
+      error: 'server_error',
+      description: 'Something went wrong on our side.',
+      status: 500,
+    });
   });
   it('invalid_client is 401 with WWW-Authenticate; every error is no-store', async () => {
-    const res = oauthErrorResponse(new TokenRefusal('invalid_client', 'bad_credentials', 'Client authentication failed.'), 'req-1');
+    const res = oauthErrorResponse(
+      new TokenRefusal('invalid_client', 'bad_credentials', 'Client authentication failed.'),
+      'req-1',
+    );
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toMatch(/^Basic realm="latchkey"/);
     expect(res.headers.get('cache-control')).toBe('no-store');

@@ -88,13 +88,16 @@ function toPrincipal(kind: CredentialKind, row: Row | undefined): Principal | nu
   };
 }
 
-const FROM = (table: string) => `FROM ${table} c JOIN service_accounts sa ON sa.id = c.service_account_id JOIN organizations o ON o.id = sa.organization_id`;
+const FROM = (table: string) =>
+  `FROM ${table} c JOIN service_accounts sa ON sa.id = c.service_account_id JOIN organizations o ON o.id = sa.organization_id`;
 // Client secrets come from a view (migration 0005) that also computes their fingerprint, so
 // that the audit batch can tell whether a cached copy still holds (see findClientSecret).
 const SECRET_SQL = `SELECT p.*, NULL::jsonb AS public_key_jwk FROM latchkey_client_secret_principals p WHERE p.credential_id = $1`;
 const KEY_PAIR_SQL = `SELECT c.id AS credential_id, c.status::text AS credential_status, c.expires_at, NULL::bytea AS hash,
   NULL::int AS hash_key_version, c.public_key_jwk, NULL::text AS fingerprint, ${ACCOUNT_COLUMNS} ${FROM('key_pairs')} WHERE c.id = $1`;
-const PAIR_SQL = (column: 'client_token' | 'id') => `SELECT c.id AS credential_id, c.status::text AS credential_status, c.expires_at,
+const PAIR_SQL = (
+  column: 'client_token' | 'id',
+) => `SELECT c.id AS credential_id, c.status::text AS credential_status, c.expires_at,
   c.server_token_hash AS hash, c.hash_key_version, NULL::jsonb AS public_key_jwk, NULL::text AS fingerprint, ${ACCOUNT_COLUMNS} ${FROM('client_token_pairs')} WHERE c.${column} = $1`;
 const PAIR_BY_TOKEN_SQL = PAIR_SQL('client_token');
 const PAIR_BY_ID_SQL = PAIR_SQL('id');
@@ -130,7 +133,11 @@ export async function findClientSecret(id: string, options: { cached?: boolean }
  * the secret), in one round trip: the introspection endpoint reads its caller and the token's
  * state together. `lateral` must be a fixed text (it becomes a prepared statement).
  */
-export async function findClientSecretAlong<T>(id: string, lateral: string, values: unknown[]): Promise<{ principal: Principal | null; along: T | null }> {
+export async function findClientSecretAlong<T>(
+  id: string,
+  lateral: string,
+  values: unknown[],
+): Promise<{ principal: Principal | null; along: T | null }> {
   const text = `SELECT p.*, NULL::jsonb AS public_key_jwk, to_jsonb(x) AS along FROM latchkey_client_secret_principals p LEFT JOIN LATERAL (${lateral}) x ON true WHERE p.credential_id = $1`;
   const row = (await hotQuery<Row & { along: T | null }>(text, [id, ...values])).rows[0];
   return { principal: toPrincipal('client_secret', row), along: row?.along ?? null };
@@ -148,7 +155,10 @@ export async function findKeyPair(id: string): Promise<Principal | null> {
 
 /** findClientTokenPair loads a client token pair by its publishable client token or its id. */
 export async function findClientTokenPair(by: { clientToken: string } | { id: string }): Promise<Principal | null> {
-  const rows = 'clientToken' in by ? (await hotQuery<Row>(PAIR_BY_TOKEN_SQL, [by.clientToken])).rows : (await hotQuery<Row>(PAIR_BY_ID_SQL, [by.id])).rows;
+  const rows =
+    'clientToken' in by
+      ? (await hotQuery<Row>(PAIR_BY_TOKEN_SQL, [by.clientToken])).rows
+      : (await hotQuery<Row>(PAIR_BY_ID_SQL, [by.id])).rows;
   return toPrincipal('client_token_pair', rows[0]);
 }
 

@@ -4,14 +4,23 @@ import { TOKEN_ISSUED, TOKEN_REFUSED } from '@/lib/audit/actions';
 import type { AuditEventInput } from '@/lib/audit/record-audit-event';
 import type { TokenAttempt } from './client-auth';
 
-export type IssuedDetails = { scope: string; jti: string; expires_in: number; refresh_token_issued?: boolean; project_id?: string; environment_id?: string };
+export type IssuedDetails = {
+  scope: string;
+  jti: string;
+  expires_in: number;
+  refresh_token_issued?: boolean;
+  project_id?: string;
+  environment_id?: string;
+};
 
 function base(attempt: TokenAttempt, meta: RequestMeta, surface: string) {
   const account = attempt.principal?.account;
   return {
     organizationId: account?.organizationId ?? null,
     // An unknown client has no organization: its refusal goes to the instance chain.
-    actor: account ? ({ type: 'SERVICE_ACCOUNT', id: account.id, label: account.name } as const) : ({ type: 'SYSTEM', id: null, label: 'anonymous client' } as const),
+    actor: account
+      ? ({ type: 'SERVICE_ACCOUNT', id: account.id, label: account.name } as const)
+      : ({ type: 'SYSTEM', id: null, label: 'anonymous client' } as const),
     target: { type: 'service_account', id: account?.id ?? null },
     meta,
     common: { grant_type: attempt.grantType, client_id: attempt.clientId, endpoint: surface },
@@ -19,13 +28,40 @@ function base(attempt: TokenAttempt, meta: RequestMeta, surface: string) {
 }
 
 /** issuedEvent is the one TOKEN_ISSUED event of an issuance: ids, scope, lifetime; never a token. */
-export function issuedEvent(attempt: TokenAttempt, meta: RequestMeta, surface: string, details: IssuedDetails): AuditEventInput {
+export function issuedEvent(
+  attempt: TokenAttempt,
+  meta: RequestMeta,
+  surface: string,
+  details: IssuedDetails,
+): AuditEventInput {
   const b = base(attempt, meta, surface);
-  return { organizationId: b.organizationId, actor: b.actor, action: TOKEN_ISSUED, target: b.target, outcome: 'SUCCESS', meta, details: { ...b.common, ...details } };
+  return {
+    organizationId: b.organizationId,
+    actor: b.actor,
+    action: TOKEN_ISSUED,
+    target: b.target,
+    outcome: 'SUCCESS',
+    meta,
+    details: { ...b.common, ...details },
+  };
 }
 
 /** refusedEvent is the one TOKEN_REFUSED event of a refusal, with its stable reason code. */
-export function refusedEvent(attempt: TokenAttempt, meta: RequestMeta, surface: string, error: string, reason: string): AuditEventInput {
+export function refusedEvent(
+  attempt: TokenAttempt,
+  meta: RequestMeta,
+  surface: string,
+  error: string,
+  reason: string,
+): AuditEventInput {
   const b = base(attempt, meta, surface);
-  return { organizationId: b.organizationId, actor: b.actor, action: TOKEN_REFUSED, target: b.target, outcome: 'FAILURE', meta, details: { ...b.common, error, reason } };
+  return {
+    organizationId: b.organizationId,
+    actor: b.actor,
+    action: TOKEN_REFUSED,
+    target: b.target,
+    outcome: 'FAILURE',
+    meta,
+    details: { ...b.common, error, reason },
+  };
 }

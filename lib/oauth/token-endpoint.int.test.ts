@@ -32,7 +32,14 @@ const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ACCESS_TOKEN_URN = 'urn:ietf:params:oauth:token-type:access_token';
 const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
-type TokenBody = { access_token: string; token_type: string; expires_in: number; scope: string; refresh_token?: string; issued_token_type?: string };
+type TokenBody = {
+  access_token: string;
+  token_type: string;
+  expires_in: number;
+  scope: string;
+  refresh_token?: string;
+  issued_token_type?: string;
+};
 type ErrorBody = { error: string; error_description: string };
 
 async function token(params: Record<string, string>, options: Parameters<typeof formRequest>[2] = {}) {
@@ -41,7 +48,9 @@ async function token(params: Record<string, string>, options: Parameters<typeof 
 }
 
 async function introspect(caller: { id: string; secret: string }, tokenValue: string) {
-  const res = await introspectRoute(formRequest('/api/oauth/introspect', { token: tokenValue }, { authorization: basic(caller.id, caller.secret) }));
+  const res = await introspectRoute(
+    formRequest('/api/oauth/introspect', { token: tokenValue }, { authorization: basic(caller.id, caller.secret) }),
+  );
   return { res, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -52,8 +61,15 @@ async function setup(options: Parameters<typeof createAccount>[1] = {}) {
   return { org, account, secret };
 }
 
-async function clientCredentials(secret: { id: string; secret: string }, extra: Record<string, string> = {}, options: Parameters<typeof formRequest>[2] = {}) {
-  return token({ grant_type: 'client_credentials', ...extra }, { authorization: basic(secret.id, secret.secret), ...options });
+async function clientCredentials(
+  secret: { id: string; secret: string },
+  extra: Record<string, string> = {},
+  options: Parameters<typeof formRequest>[2] = {},
+) {
+  return token(
+    { grant_type: 'client_credentials', ...extra },
+    { authorization: basic(secret.id, secret.secret), ...options },
+  );
 }
 
 afterEach(() => {
@@ -73,7 +89,11 @@ describe('client_credentials', () => {
     expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: 'MATRIX TILE' });
 
     const jwks = createLocalJWKSet((await (await jwksRoute()).json()) as { keys: [] });
-    const { payload, protectedHeader } = await jwtVerify(body.access_token, jwks, { issuer: issuerUrl(), audience: issuerUrl(), typ: 'at+jwt' });
+    const { payload, protectedHeader } = await jwtVerify(body.access_token, jwks, {
+      issuer: issuerUrl(),
+      audience: issuerUrl(),
+      typ: 'at+jwt',
+    });
     expect(protectedHeader).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });
     expect(protectedHeader.kid).toMatch(/^sk_/);
     expect(payload).toMatchObject({ sub: account.id, client_id: secret.id, scope: 'MATRIX TILE' });
@@ -82,8 +102,17 @@ describe('client_credentials', () => {
 
     const events = await tokenEvents(org.id);
     expect(events.map((e) => e.action)).toEqual([TOKEN_ISSUED]);
-    expect(events[0]).toMatchObject({ actorType: 'SERVICE_ACCOUNT', actorId: account.id, outcome: 'SUCCESS', ip: '127.0.0.1' });
-    expect(events[0]?.details).toMatchObject({ grant_type: 'client_credentials', client_id: secret.id, scope: 'MATRIX TILE' });
+    expect(events[0]).toMatchObject({
+      actorType: 'SERVICE_ACCOUNT',
+      actorId: account.id,
+      outcome: 'SUCCESS',
+      ip: '127.0.0.1',
+    });
+    expect(events[0]?.details).toMatchObject({
+      grant_type: 'client_credentials',
+      client_id: secret.id,
+      scope: 'MATRIX TILE',
+    });
     const serialized = JSON.stringify(events.map((e) => e.details));
     expect(serialized).not.toContain(secret.secret);
     expect(serialized).not.toContain(body.access_token);
@@ -96,10 +125,20 @@ describe('client_credentials', () => {
 
   it('accepts client_secret_post and narrows to requested scopes, never wider than the account holds', async () => {
     const { secret } = await setup({ scopes: ['TILE', 'MATRIX'] });
-    const ok = await token({ grant_type: 'client_credentials', client_id: secret.id, client_secret: secret.secret, scope: 'TILE' });
+    const ok = await token({
+      grant_type: 'client_credentials',
+      client_id: secret.id,
+      client_secret: secret.secret,
+      scope: 'TILE',
+    });
     expect(ok.res.status).toBe(200);
     expect(ok.body.scope).toBe('TILE');
-    const wider = await token({ grant_type: 'client_credentials', client_id: secret.id, client_secret: secret.secret, scope: 'TILE GEOCODING' });
+    const wider = await token({
+      grant_type: 'client_credentials',
+      client_id: secret.id,
+      client_secret: secret.secret,
+      scope: 'TILE GEOCODING',
+    });
     expect(wider.res.status).toBe(400);
     expect(wider.body.error).toBe('invalid_scope');
   });
@@ -115,17 +154,29 @@ describe('client_credentials', () => {
     const events = await tokenEvents(org.id);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ action: TOKEN_REFUSED, outcome: 'FAILURE' });
-    expect(events[0]?.details).toMatchObject({ grant_type: 'client_credentials', client_id: secret.id, error: 'invalid_client', reason: 'bad_credentials' });
+    expect(events[0]?.details).toMatchObject({
+      grant_type: 'client_credentials',
+      client_id: secret.id,
+      error: 'invalid_client',
+      reason: 'bad_credentials',
+    });
     expect(JSON.stringify(events.map((e) => e.details))).not.toContain(wrong);
 
     // A well-formed secret of another credential does not work either.
     const other = await setup();
-    expect((await token({ grant_type: 'client_credentials' }, { authorization: basic(secret.id, other.secret.secret) })).res.status).toBe(401);
+    expect(
+      (await token({ grant_type: 'client_credentials' }, { authorization: basic(secret.id, other.secret.secret) })).res
+        .status,
+    ).toBe(401);
   });
 
   it('audits an unknown client in the instance chain (no organization)', async () => {
     const before = (await tokenEvents(null)).length;
-    const { res, body } = await token({ grant_type: 'client_credentials', client_id: 'kid_01JAAAAAAAAAAAAAAAAAAAAAAA', client_secret: 'lk_sec_nope' });
+    const { res, body } = await token({
+      grant_type: 'client_credentials',
+      client_id: 'kid_01JAAAAAAAAAAAAAAAAAAAAAAA',
+      client_secret: 'lk_sec_nope',
+    });
     expect(res.status).toBe(401);
     expect(body.error).toBe('invalid_client');
     const events = await tokenEvents(null);
@@ -137,19 +188,30 @@ describe('client_credentials', () => {
   it('answers RFC 6749 errors for bad requests', async () => {
     const { secret } = await setup();
     const notForm = await tokenRoute(
-      new Request('http://localhost:3000/api/oauth/token', { method: 'POST', headers: { 'content-type': 'application/json', 'x-latchkey-peer-ip': '127.0.0.1' }, body: '{"grant_type":"client_credentials"}' }),
+      new Request('http://localhost:3000/api/oauth/token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-latchkey-peer-ip': '127.0.0.1' },
+        body: '{"grant_type":"client_credentials"}',
+      }),
     );
     expect(notForm.status).toBe(400);
     expect(await notForm.json()).toMatchObject({ error: 'invalid_request' });
     expect((await token({})).body.error).toBe('invalid_request');
     expect((await token({ grant_type: 'password' })).body.error).toBe('unsupported_grant_type');
     expect((await token({ grant_type: 'client_credentials' })).res.status).toBe(401);
-    const twoMethods = await token({ grant_type: 'client_credentials', client_id: secret.id, client_secret: secret.secret }, { authorization: basic(secret.id, secret.secret) });
+    const twoMethods = await token(
+      { grant_type: 'client_credentials', client_id: secret.id, client_secret: secret.secret },
+      { authorization: basic(secret.id, secret.secret) },
+    );
     expect(twoMethods.body.error).toBe('invalid_request');
     const repeated = await tokenRoute(
       new Request('http://localhost:3000/api/oauth/token', {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-latchkey-peer-ip': '127.0.0.1', authorization: basic(secret.id, secret.secret) },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-latchkey-peer-ip': '127.0.0.1',
+          authorization: basic(secret.id, secret.secret),
+        },
         body: 'grant_type=client_credentials&scope=TILE&scope=MATRIX',
       }),
     );
@@ -161,10 +223,17 @@ describe('client_credentials', () => {
     const account = await createAccount(org);
     const key = await createKeyPair(account);
     const assertion = await signAssertion(key, { aud: issuerUrl() });
-    const params = { grant_type: 'client_credentials', client_id: key.id, client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: assertion };
+    const params = {
+      grant_type: 'client_credentials',
+      client_id: key.id,
+      client_assertion_type: CLIENT_ASSERTION_TYPE,
+      client_assertion: assertion,
+    };
     const first = await token(params);
     expect(first.res.status).toBe(200);
-    const claims = JSON.parse(Buffer.from(first.body.access_token.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
+    const claims = JSON.parse(
+      Buffer.from(first.body.access_token.split('.')[1] ?? '', 'base64url').toString(),
+    ) as Record<string, unknown>;
     expect(claims.client_id).toBe(key.id);
     const replay = await token(params);
     expect(replay.res.status).toBe(401);
@@ -180,14 +249,18 @@ describe('jwt-bearer (RFC 7523)', () => {
     const key = await createKeyPair(account);
     return { org, account, key };
   }
-  const grant = (assertion: string, extra: Record<string, string> = {}) => token({ grant_type: JWT_BEARER, assertion, ...extra });
+  const grant = (assertion: string, extra: Record<string, string> = {}) =>
+    token({ grant_type: JWT_BEARER, assertion, ...extra });
 
   it('issues a token for a valid ES256 assertion whose iss is the key id', async () => {
     const { account, key } = await keySetup();
     const { res, body } = await grant(await signAssertion(key));
     expect(res.status).toBe(200);
     expect(body.scope).toBe('TILE');
-    const claims = JSON.parse(Buffer.from(body.access_token.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
+    const claims = JSON.parse(Buffer.from(body.access_token.split('.')[1] ?? '', 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
     expect(claims).toMatchObject({ sub: account.id, client_id: key.id });
     expect((await db.keyPair.findUniqueOrThrow({ where: { id: key.id } })).lastUsedAt).not.toBeNull();
   });
@@ -213,7 +286,16 @@ describe('jwt-bearer (RFC 7523)', () => {
       expect(body.error, reason).toBe('invalid_grant');
     }
     const reasons = (await tokenEvents(org.id)).map((e) => (e.details as { reason?: string }).reason);
-    expect(reasons).toEqual(expect.arrayContaining(['assertion_claim_aud', 'assertion_claim_iat', 'assertion_claim_exp', 'assertion_expired', 'assertion_claim_jti', 'assertion_claim_sub']));
+    expect(reasons).toEqual(
+      expect.arrayContaining([
+        'assertion_claim_aud',
+        'assertion_claim_iat',
+        'assertion_claim_exp',
+        'assertion_expired',
+        'assertion_claim_jti',
+        'assertion_claim_sub',
+      ]),
+    );
 
     // Not ES256: an assertion signed by a different key (signature), and alg none-like headers.
     const other = await keySetup();
@@ -245,7 +327,10 @@ describe('jwt-bearer (RFC 7523)', () => {
     expect((await grant(await signAssertion(disabled))).body.error).toBe('invalid_grant');
     const expired = await createKeyPair(account, { expiresAt: new Date(Date.now() - 1000) });
     expect((await grant(await signAssertion(expired))).body.error).toBe('invalid_grant');
-    await db.serviceAccount.update({ where: { id: account.id }, data: { status: 'SUSPENDED', suspendedAt: new Date() } });
+    await db.serviceAccount.update({
+      where: { id: account.id },
+      data: { status: 'SUSPENDED', suspendedAt: new Date() },
+    });
     const suspended = await grant(await signAssertion(key));
     expect(suspended.body).toMatchObject({ error: 'invalid_grant' });
   });
@@ -260,7 +345,14 @@ describe('audit', () => {
       Promise.all(Array.from({ length: 40 }, () => clientCredentials(secret))),
       Promise.all(
         Array.from({ length: 40 }, (_, i) =>
-          db.$transaction((tx) => recordAuditEvent(tx, { organizationId: org.id, actor: { type: 'SYSTEM', id: null, label: 'test' }, action: 'test.interleaved', details: { i } })),
+          db.$transaction((tx) =>
+            recordAuditEvent(tx, {
+              organizationId: org.id,
+              actor: { type: 'SYSTEM', id: null, label: 'test' },
+              action: 'test.interleaved',
+              details: { i },
+            }),
+          ),
         ),
       ),
     ]);
@@ -279,7 +371,10 @@ describe('lifecycle', () => {
     const issued = (await clientCredentials(secret)).body.access_token;
     expect((await introspect(caller, issued)).body.active).toBe(true);
 
-    await db.serviceAccount.update({ where: { id: account.id }, data: { status: 'SUSPENDED', suspendedAt: new Date() } });
+    await db.serviceAccount.update({
+      where: { id: account.id },
+      data: { status: 'SUSPENDED', suspendedAt: new Date() },
+    });
     const refused = await clientCredentials(secret);
     expect(refused.res.status).toBe(400);
     expect(refused.body.error).toBe('unauthorized_client');
@@ -299,7 +394,9 @@ describe('lifecycle', () => {
     const { org, account, secret } = await setup({ scopes: ['TILE', 'MATRIX'] });
     expect((await clientCredentials(secret)).body.scope).toBe('MATRIX TILE');
     const matrix = await db.scope.findFirstOrThrow({ where: { organizationId: org.id, name: 'MATRIX' } });
-    await db.serviceAccountScope.delete({ where: { serviceAccountId_scopeId: { serviceAccountId: account.id, scopeId: matrix.id } } });
+    await db.serviceAccountScope.delete({
+      where: { serviceAccountId_scopeId: { serviceAccountId: account.id, scopeId: matrix.id } },
+    });
     expect((await clientCredentials(secret)).body.scope).toBe('TILE');
     expect((await clientCredentials(secret, { scope: 'MATRIX' })).body.error).toBe('invalid_scope');
 
@@ -307,7 +404,10 @@ describe('lifecycle', () => {
     const outside = await clientCredentials(secret);
     expect(outside.body.error).toBe('unauthorized_client');
 
-    await db.serviceAccount.update({ where: { id: account.id }, data: { ipAllowList: [], status: 'SUSPENDED', suspendedAt: new Date() } });
+    await db.serviceAccount.update({
+      where: { id: account.id },
+      data: { ipAllowList: [], status: 'SUSPENDED', suspendedAt: new Date() },
+    });
     expect((await clientCredentials(secret)).body.error).toBe('unauthorized_client');
     await db.serviceAccount.update({ where: { id: account.id }, data: { status: 'ACTIVE', suspendedAt: null } });
     expect((await clientCredentials(secret)).res.status).toBe(200);
@@ -342,7 +442,10 @@ describe('lifecycle', () => {
     await db.clientSecret.update({ where: { id: secret.id }, data: { status: 'DISABLED' } });
     expect((await clientCredentials(secret)).res.status).toBe(401);
     expect((await introspect(caller, issued)).body).toEqual({ active: false });
-    await db.clientSecret.update({ where: { id: secret.id }, data: { status: 'ENABLED', expiresAt: new Date(Date.now() - 1000) } });
+    await db.clientSecret.update({
+      where: { id: secret.id },
+      data: { status: 'ENABLED', expiresAt: new Date(Date.now() - 1000) },
+    });
     const expired = await clientCredentials(secret);
     expect(expired.body.error).toBe('invalid_client');
     expect((await introspect(caller, issued)).body).toEqual({ active: false });
@@ -356,14 +459,32 @@ describe('lifecycle', () => {
     const unauthenticated = await revokeRoute(formRequest('/api/oauth/revoke', { token: issued }));
     expect(unauthenticated.status).toBe(401);
     // Another account of the same organization cannot revoke it (200 per RFC 7009, but no effect).
-    expect((await revokeRoute(formRequest('/api/oauth/revoke', { token: issued }, { authorization: basic(caller.id, caller.secret) }))).status).toBe(200);
+    expect(
+      (
+        await revokeRoute(
+          formRequest('/api/oauth/revoke', { token: issued }, { authorization: basic(caller.id, caller.secret) }),
+        )
+      ).status,
+    ).toBe(200);
     expect((await introspect(caller, issued)).body.active).toBe(true);
 
-    const res = await revokeRoute(formRequest('/api/oauth/revoke', { token: issued, token_type_hint: 'access_token' }, { authorization: basic(secret.id, secret.secret) }));
+    const res = await revokeRoute(
+      formRequest(
+        '/api/oauth/revoke',
+        { token: issued, token_type_hint: 'access_token' },
+        { authorization: basic(secret.id, secret.secret) },
+      ),
+    );
     expect(res.status).toBe(200);
     expect((await introspect(caller, issued)).body).toEqual({ active: false });
     expect((await tokenEvents(org.id)).some((e) => e.action === 'token.revoked')).toBe(true);
-    expect((await revokeRoute(formRequest('/api/oauth/revoke', { token: 'garbage' }, { authorization: basic(secret.id, secret.secret) }))).status).toBe(200);
+    expect(
+      (
+        await revokeRoute(
+          formRequest('/api/oauth/revoke', { token: 'garbage' }, { authorization: basic(secret.id, secret.secret) }),
+        )
+      ).status,
+    ).toBe(200);
   });
 
   it('enforces the IP allow-list on the real client address, believing X-Forwarded-For only from trusted proxies', async () => {
@@ -372,13 +493,23 @@ describe('lifecycle', () => {
     const outside = await clientCredentials(secret, {}, { ip: '198.51.100.1' });
     expect(outside.body.error).toBe('unauthorized_client');
     // A spoofed header from an untrusted peer changes nothing.
-    const spoofed = await clientCredentials(secret, {}, { ip: '198.51.100.1', headers: { 'x-forwarded-for': '203.0.113.7' } });
+    const spoofed = await clientCredentials(
+      secret,
+      {},
+      { ip: '198.51.100.1', headers: { 'x-forwarded-for': '203.0.113.7' } },
+    );
     expect(spoofed.body.error).toBe('unauthorized_client');
     // Behind a configured proxy the forwarded client address counts.
     process.env.LATCHKEY_TRUSTED_PROXIES = '10.0.0.0/8';
     resetEnvCache();
-    expect((await clientCredentials(secret, {}, { ip: '10.1.2.3', headers: { 'x-forwarded-for': '203.0.113.9' } })).res.status).toBe(200);
-    expect((await clientCredentials(secret, {}, { ip: '10.1.2.3', headers: { 'x-forwarded-for': '198.51.100.1' } })).body.error).toBe('unauthorized_client');
+    expect(
+      (await clientCredentials(secret, {}, { ip: '10.1.2.3', headers: { 'x-forwarded-for': '203.0.113.9' } })).res
+        .status,
+    ).toBe(200);
+    expect(
+      (await clientCredentials(secret, {}, { ip: '10.1.2.3', headers: { 'x-forwarded-for': '198.51.100.1' } })).body
+        .error,
+    ).toBe('unauthorized_client');
   });
 
   it('rate-limits per client with 429 slow_down and Retry-After', async () => {
@@ -394,7 +525,10 @@ describe('lifecycle', () => {
     expect(Number(limited.res.headers.get('retry-after'))).toBeGreaterThan(0);
     // Refused before any lookup (a flood must not cost queries): recorded in the instance chain.
     expect((await tokenEvents(org.id)).filter((e) => e.action === TOKEN_REFUSED)).toHaveLength(0);
-    expect((await tokenEvents(null)).at(-1)?.details).toMatchObject({ client_id: secret.id, reason: 'rate_limited_client' });
+    expect((await tokenEvents(null)).at(-1)?.details).toMatchObject({
+      client_id: secret.id,
+      reason: 'rate_limited_client',
+    });
   });
 });
 
@@ -403,7 +537,11 @@ describe('refresh_token', () => {
     const org = await createTestOrg();
     const account = await createAccount(org, { platform: 'WEB', scopes: ['TILE'] });
     const pair = await createClientTokenPair(account);
-    const first = await token({ grant_type: 'client_credentials', client_id: pair.clientToken, client_secret: pair.serverToken });
+    const first = await token({
+      grant_type: 'client_credentials',
+      client_id: pair.clientToken,
+      client_secret: pair.serverToken,
+    });
     expect(first.res.status).toBe(200);
     expect(first.body.refresh_token).toMatch(/^lk_rt_/);
     return { org, account, pair, refreshToken: first.body.refresh_token ?? '', accessToken: first.body.access_token };
@@ -411,7 +549,11 @@ describe('refresh_token', () => {
 
   it('a client token pair needs both tokens', async () => {
     const { pair } = await pairSetup();
-    const wrong = await token({ grant_type: 'client_credentials', client_id: pair.clientToken, client_secret: pair.serverToken.replace(/.{6}$/, 'AAAAAA') });
+    const wrong = await token({
+      grant_type: 'client_credentials',
+      client_id: pair.clientToken,
+      client_secret: pair.serverToken.replace(/.{6}$/, 'AAAAAA'),
+    });
     expect(wrong.body.error).toBe('invalid_client');
   });
 
@@ -422,10 +564,12 @@ describe('refresh_token', () => {
     expect(second.res.status).toBe(200);
     expect(second.body.refresh_token).not.toBe(refreshToken);
     const other = await pairSetup(); // another family is not touched
-    for (const t of [accessToken, second.body.access_token]) expect((await introspect(caller, t)).body.active).toBe(true);
+    for (const t of [accessToken, second.body.access_token])
+      expect((await introspect(caller, t)).body.active).toBe(true);
     const reuse = await token({ grant_type: 'refresh_token', refresh_token: refreshToken });
     expect(reuse.body.error).toBe('invalid_grant');
-    for (const t of [accessToken, second.body.access_token]) expect((await introspect(caller, t)).body).toEqual({ active: false });
+    for (const t of [accessToken, second.body.access_token])
+      expect((await introspect(caller, t)).body).toEqual({ active: false });
     expect((await introspect(await createClientSecret(other.account), other.accessToken)).body.active).toBe(true);
     // The successor died with its family.
     const successor = await token({ grant_type: 'refresh_token', refresh_token: second.body.refresh_token ?? '' });
@@ -436,13 +580,18 @@ describe('refresh_token', () => {
 
   it('parallel uses of one refresh token: at most one succeeds, and the family ends revoked', async () => {
     const { refreshToken, account } = await pairSetup();
-    const results = await Promise.all(Array.from({ length: 8 }, () => token({ grant_type: 'refresh_token', refresh_token: refreshToken })));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => token({ grant_type: 'refresh_token', refresh_token: refreshToken })),
+    );
     const ok = results.filter((r) => r.res.status === 200);
     expect(ok.length).toBeLessThanOrEqual(1);
     expect(results.filter((r) => r.body.error === 'invalid_grant').length).toBeGreaterThanOrEqual(7);
     const live = await db.refreshToken.count({ where: { serviceAccountId: account.id, revokedAt: null } });
     expect(live).toBe(0);
-    for (const r of ok) expect((await token({ grant_type: 'refresh_token', refresh_token: r.body.refresh_token ?? '' })).body.error).toBe('invalid_grant');
+    for (const r of ok)
+      expect((await token({ grant_type: 'refresh_token', refresh_token: r.body.refresh_token ?? '' })).body.error).toBe(
+        'invalid_grant',
+      );
   });
 
   it('refuses refresh for a suspended account and revokes via RFC 7009', async () => {
@@ -450,13 +599,30 @@ describe('refresh_token', () => {
     const caller = await createClientSecret(account);
     expect((await introspect(caller, refreshToken)).body).toMatchObject({ active: true, token_type: 'refresh_token' });
     expect((await introspect(caller, accessToken)).body.active).toBe(true);
-    expect((await revokeRoute(formRequest('/api/oauth/revoke', { token: refreshToken }, { authorization: basic(caller.id, caller.secret) }))).status).toBe(200);
+    expect(
+      (
+        await revokeRoute(
+          formRequest('/api/oauth/revoke', { token: refreshToken }, { authorization: basic(caller.id, caller.secret) }),
+        )
+      ).status,
+    ).toBe(200);
     expect((await introspect(caller, refreshToken)).body).toEqual({ active: false });
     expect((await introspect(caller, accessToken)).body).toEqual({ active: false });
-    expect((await token({ grant_type: 'refresh_token', refresh_token: refreshToken })).body.error).toBe('invalid_grant');
-    const fresh = await token({ grant_type: 'client_credentials', client_id: pair.clientToken, client_secret: pair.serverToken });
-    await db.serviceAccount.update({ where: { id: account.id }, data: { status: 'SUSPENDED', suspendedAt: new Date() } });
-    expect((await token({ grant_type: 'refresh_token', refresh_token: fresh.body.refresh_token ?? '' })).body.error).toBe('invalid_grant');
+    expect((await token({ grant_type: 'refresh_token', refresh_token: refreshToken })).body.error).toBe(
+      'invalid_grant',
+    );
+    const fresh = await token({
+      grant_type: 'client_credentials',
+      client_id: pair.clientToken,
+      client_secret: pair.serverToken,
+    });
+    await db.serviceAccount.update({
+      where: { id: account.id },
+      data: { status: 'SUSPENDED', suspendedAt: new Date() },
+    });
+    expect(
+      (await token({ grant_type: 'refresh_token', refresh_token: fresh.body.refresh_token ?? '' })).body.error,
+    ).toBe('invalid_grant');
   });
 });
 
@@ -466,44 +632,76 @@ describe('token exchange (RFC 8693)', () => {
     const { projectId, environmentId } = await createProject(org, account);
     const subject = (await clientCredentials(secret)).body.access_token;
     const exchange = (extra: Record<string, string>, subjectToken = subject) =>
-      token({ grant_type: TOKEN_EXCHANGE, subject_token: subjectToken, subject_token_type: ACCESS_TOKEN_URN, ...extra });
+      token({
+        grant_type: TOKEN_EXCHANGE,
+        subject_token: subjectToken,
+        subject_token_type: ACCESS_TOKEN_URN,
+        ...extra,
+      });
 
     const narrowed = await exchange({ project_id: projectId, environment_id: environmentId, scope: 'TILE' });
     expect(narrowed.res.status).toBe(200);
     expect(narrowed.body).toMatchObject({ issued_token_type: ACCESS_TOKEN_URN, scope: 'TILE', token_type: 'Bearer' });
-    const claims = JSON.parse(Buffer.from(narrowed.body.access_token.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
-    expect(claims).toMatchObject({ sub: account.id, client_id: secret.id, project_id: projectId, environment_id: environmentId, scope: 'TILE' });
+    const claims = JSON.parse(
+      Buffer.from(narrowed.body.access_token.split('.')[1] ?? '', 'base64url').toString(),
+    ) as Record<string, unknown>;
+    expect(claims).toMatchObject({
+      sub: account.id,
+      client_id: secret.id,
+      project_id: projectId,
+      environment_id: environmentId,
+      scope: 'TILE',
+    });
     expect(decodeProtectedHeader(narrowed.body.access_token).typ).toBe('at+jwt');
 
     expect((await exchange({ scope: 'GEOCODING' })).body.error).toBe('invalid_scope');
     expect((await exchange({ scope: 'MATRIX' }, narrowed.body.access_token)).body.error).toBe('invalid_scope');
     const other = await createProject(org, account);
-    expect((await exchange({ project_id: other.projectId }, narrowed.body.access_token)).body.error).toBe('invalid_target');
-    expect((await exchange({ project_id: projectId, environment_id: other.environmentId })).body.error).toBe('invalid_target');
-    expect((await exchange({ subject_token_type: 'urn:ietf:params:oauth:token-type:id_token' })).body.error).toBe('invalid_request');
+    expect((await exchange({ project_id: other.projectId }, narrowed.body.access_token)).body.error).toBe(
+      'invalid_target',
+    );
+    expect((await exchange({ project_id: projectId, environment_id: other.environmentId })).body.error).toBe(
+      'invalid_target',
+    );
+    expect((await exchange({ subject_token_type: 'urn:ietf:params:oauth:token-type:id_token' })).body.error).toBe(
+      'invalid_request',
+    );
     expect((await exchange({}, 'not-a-token')).body.error).toBe('invalid_grant');
   });
 
   it('tokens exchanged from a token end with it: RFC 7009 revocation of the original, or of the refresh family it came with', async () => {
     const { org, secret } = await setup({ scopes: ['TILE', 'MATRIX'] });
-    const exchange = (subjectToken: string, scope: string) => token({ grant_type: TOKEN_EXCHANGE, subject_token: subjectToken, subject_token_type: ACCESS_TOKEN_URN, scope });
+    const exchange = (subjectToken: string, scope: string) =>
+      token({ grant_type: TOKEN_EXCHANGE, subject_token: subjectToken, subject_token_type: ACCESS_TOKEN_URN, scope });
     const original = (await clientCredentials(secret)).body.access_token;
     const narrowed = (await exchange(original, 'TILE MATRIX')).body.access_token;
     const narrower = (await exchange(narrowed, 'TILE')).body.access_token;
     const unrelated = (await clientCredentials(secret)).body.access_token;
-    const claims = (t: string) => JSON.parse(Buffer.from(t.split('.')[1] ?? '', 'base64url').toString()) as { jti: string; root_jti?: string };
+    const claims = (t: string) =>
+      JSON.parse(Buffer.from(t.split('.')[1] ?? '', 'base64url').toString()) as { jti: string; root_jti?: string };
     expect(claims(narrowed).root_jti).toBe(claims(original).jti);
     expect(claims(narrower).root_jti).toBe(claims(original).jti);
     for (const t of [original, narrowed, narrower]) expect((await introspect(secret, t)).body.active).toBe(true);
-    expect((await revokeRoute(formRequest('/api/oauth/revoke', { token: original }, { authorization: basic(secret.id, secret.secret) }))).status).toBe(200);
-    for (const t of [original, narrowed, narrower]) expect((await introspect(secret, t)).body).toEqual({ active: false });
+    expect(
+      (
+        await revokeRoute(
+          formRequest('/api/oauth/revoke', { token: original }, { authorization: basic(secret.id, secret.secret) }),
+        )
+      ).status,
+    ).toBe(200);
+    for (const t of [original, narrowed, narrower])
+      expect((await introspect(secret, t)).body).toEqual({ active: false });
     expect((await exchange(narrowed, 'TILE')).body.error).toBe('invalid_grant');
     expect((await introspect(secret, unrelated)).body.active).toBe(true);
 
     // A client app's token, exchanged, ends when its refresh token is reused.
     const app = await createAccount(org, { platform: 'WEB', scopes: ['TILE'] });
     const pair = await createClientTokenPair(app);
-    const first = await token({ grant_type: 'client_credentials', client_id: pair.clientToken, client_secret: pair.serverToken });
+    const first = await token({
+      grant_type: 'client_credentials',
+      client_id: pair.clientToken,
+      client_secret: pair.serverToken,
+    });
     const fromApp = (await exchange(first.body.access_token, 'TILE')).body.access_token;
     const caller = await createClientSecret(app);
     expect((await introspect(caller, fromApp)).body.active).toBe(true);
@@ -512,13 +710,18 @@ describe('token exchange (RFC 8693)', () => {
     expect((await introspect(caller, fromApp)).body).toEqual({ active: false });
   });
 
-  it('refuses a project the account has no role in, and another organization\'s project', async () => {
+  it("refuses a project the account has no role in, and another organization's project", async () => {
     const { org, secret } = await setup();
     const unbound = await createProject(org);
     const foreign = await createProject(await createTestOrg());
     const subject = (await clientCredentials(secret)).body.access_token;
     for (const projectId of [unbound.projectId, foreign.projectId]) {
-      const res = await token({ grant_type: TOKEN_EXCHANGE, subject_token: subject, subject_token_type: ACCESS_TOKEN_URN, project_id: projectId });
+      const res = await token({
+        grant_type: TOKEN_EXCHANGE,
+        subject_token: subject,
+        subject_token_type: ACCESS_TOKEN_URN,
+        project_id: projectId,
+      });
       expect(res.body.error).toBe('invalid_target');
     }
   });
@@ -528,16 +731,28 @@ describe('token exchange (RFC 8693)', () => {
     await bindProjectRole(account, null);
     const { projectId } = await createProject(org);
     const subject = (await clientCredentials(secret)).body.access_token;
-    const ok = await token({ grant_type: TOKEN_EXCHANGE, subject_token: subject, subject_token_type: ACCESS_TOKEN_URN, project_id: projectId });
+    const ok = await token({
+      grant_type: TOKEN_EXCHANGE,
+      subject_token: subject,
+      subject_token_type: ACCESS_TOKEN_URN,
+      project_id: projectId,
+    });
     expect(ok.res.status).toBe(200);
-    await revokeRoute(formRequest('/api/oauth/revoke', { token: subject }, { authorization: basic(secret.id, secret.secret) }));
-    const refused = await token({ grant_type: TOKEN_EXCHANGE, subject_token: subject, subject_token_type: ACCESS_TOKEN_URN, project_id: projectId });
+    await revokeRoute(
+      formRequest('/api/oauth/revoke', { token: subject }, { authorization: basic(secret.id, secret.secret) }),
+    );
+    const refused = await token({
+      grant_type: TOKEN_EXCHANGE,
+      subject_token: subject,
+      subject_token_type: ACCESS_TOKEN_URN,
+      project_id: projectId,
+    });
     expect(refused.body.error).toBe('invalid_grant');
   });
 });
 
 describe('introspection and metadata', () => {
-  it('needs client authentication and never reveals another organization\'s token', async () => {
+  it("needs client authentication and never reveals another organization's token", async () => {
     const { secret } = await setup();
     const issued = (await clientCredentials(secret)).body.access_token;
     const anonymous = await introspectRoute(formRequest('/api/oauth/introspect', { token: issued }));
@@ -551,7 +766,9 @@ describe('introspection and metadata', () => {
     expect((await introspect(secret, `${issued.slice(0, -4)}AAAA`)).body).toEqual({ active: false });
     // The caller is authenticated whatever the token: a wrong or disabled secret is 401.
     expect((await introspect({ id: secret.id, secret: generateSecret('clientSecret') }, issued)).res.status).toBe(401);
-    const post = await introspectRoute(formRequest('/api/oauth/introspect', { token: issued, client_id: secret.id, client_secret: secret.secret }));
+    const post = await introspectRoute(
+      formRequest('/api/oauth/introspect', { token: issued, client_id: secret.id, client_secret: secret.secret }),
+    );
     expect(((await post.json()) as { active: boolean }).active).toBe(true);
     await db.clientSecret.update({ where: { id: secret.id }, data: { status: 'DISABLED' } });
     expect((await introspect(secret, issued)).res.status).toBe(401);
@@ -566,6 +783,8 @@ describe('introspection and metadata', () => {
       introspection_endpoint: `${issuerUrl()}/api/oauth/introspect`,
       revocation_endpoint: `${issuerUrl()}/api/oauth/revoke`,
     });
-    expect(body.grant_types_supported).toEqual(expect.arrayContaining(['client_credentials', JWT_BEARER, 'refresh_token', TOKEN_EXCHANGE]));
+    expect(body.grant_types_supported).toEqual(
+      expect.arrayContaining(['client_credentials', JWT_BEARER, 'refresh_token', TOKEN_EXCHANGE]),
+    );
   });
 });

@@ -7,7 +7,12 @@ import { AppError } from '@/lib/errors';
 import { env } from '@/lib/env';
 import { createLimiter, isRateLimitRejection, retryAfterSeconds } from '@/lib/rate-limit';
 import { mintAccessToken, type MintedToken } from '@/lib/tokens/access-token';
-import { consumeRefreshToken, findRefreshToken, issueRefreshToken, revokeRefreshFamily } from '@/lib/tokens/refresh-token';
+import {
+  consumeRefreshToken,
+  findRefreshToken,
+  issueRefreshToken,
+  revokeRefreshFamily,
+} from '@/lib/tokens/refresh-token';
 import { activeAccessToken, purgeRevokedTokens } from '@/lib/tokens/token-state';
 import { logger } from '@/lib/logger';
 import { purgeUsedAssertions, verifyAssertion, type AssertionOptions } from './assertion';
@@ -50,10 +55,16 @@ export type TokenCallContext = { meta: RequestMeta; endpoint: string };
 
 type GrantOutcome = { principal: Principal; result: TokenResult; details: IssuedDetails; audited?: boolean };
 
-const limiters = globalThis as unknown as { __latchkeyTokenLimiters?: { perClient: ReturnType<typeof createLimiter>; perIp: ReturnType<typeof createLimiter> } };
+const limiters = globalThis as unknown as {
+  __latchkeyTokenLimiters?: { perClient: ReturnType<typeof createLimiter>; perIp: ReturnType<typeof createLimiter> };
+};
 function tokenLimiters() {
   limiters.__latchkeyTokenLimiters ??= {
-    perClient: createLimiter({ keyPrefix: 'token-client', points: env().TOKEN_RATE_LIMIT_PER_CLIENT, durationSeconds: 60 }),
+    perClient: createLimiter({
+      keyPrefix: 'token-client',
+      points: env().TOKEN_RATE_LIMIT_PER_CLIENT,
+      durationSeconds: 60,
+    }),
     perIp: createLimiter({ keyPrefix: 'token-ip', points: env().TOKEN_RATE_LIMIT_PER_IP, durationSeconds: 60 }),
   };
   return limiters.__latchkeyTokenLimiters;
@@ -69,7 +80,11 @@ async function consume(limiter: ReturnType<typeof createLimiter>, key: string, w
     await limiter.consume(key);
   } catch (error) {
     if (isRateLimitRejection(error)) {
-      const e = new TokenRefusal('rate_limited', `rate_limited_${what}`, `Too many token requests for this ${what}; retry later.`);
+      const e = new TokenRefusal(
+        'rate_limited',
+        `rate_limited_${what}`,
+        `Too many token requests for this ${what}; retry later.`,
+      );
       throw Object.assign(e, { retryAfterSeconds: retryAfterSeconds(error) });
     }
     throw error;
@@ -84,7 +99,9 @@ function purgeExpiredState(): void {
   const now = Date.now();
   if (now - (purgeState.__latchkeyTokenPurge ?? 0) < PURGE_EVERY_MS) return;
   purgeState.__latchkeyTokenPurge = now;
-  void Promise.all([purgeUsedAssertions(), purgeRevokedTokens()]).catch((error: unknown) => logger.warn({ err: error }, 'token state purge failed'));
+  void Promise.all([purgeUsedAssertions(), purgeRevokedTokens()]).catch((error: unknown) =>
+    logger.warn({ err: error }, 'token state purge failed'),
+  );
 }
 
 /** limitCaller applies the token service's per-IP and per-client limits (also used by introspection and revocation). */
@@ -121,7 +138,15 @@ export async function runGrant(
   try {
     await limitCaller(ctx.meta.ip, clientId);
   } catch (error) {
-    await recordTokenEvent(refusedEvent({ grantType, clientId, principal: null }, ctx.meta, ctx.endpoint, error instanceof AppError ? error.code : 'server_error', refusalReason(error)));
+    await recordTokenEvent(
+      refusedEvent(
+        { grantType, clientId, principal: null },
+        ctx.meta,
+        ctx.endpoint,
+        error instanceof AppError ? error.code : 'server_error',
+        refusalReason(error),
+      ),
+    );
     throw error;
   }
   if (options.cacheable) {
@@ -134,7 +159,13 @@ export async function runGrant(
   return decide(grantType, ctx, clientId, grant, false);
 }
 
-async function decide(grantType: string, ctx: TokenCallContext, clientId: string | null, grant: (attempt: TokenAttempt) => Promise<GrantOutcome>, cache: boolean): Promise<TokenResult> {
+async function decide(
+  grantType: string,
+  ctx: TokenCallContext,
+  clientId: string | null,
+  grant: (attempt: TokenAttempt) => Promise<GrantOutcome>,
+  cache: boolean,
+): Promise<TokenResult> {
   const attempt: TokenAttempt = { grantType, clientId, principal: null, cache };
   let outcome: GrantOutcome;
   try {
@@ -148,7 +179,13 @@ async function decide(grantType: string, ctx: TokenCallContext, clientId: string
     throw error;
   }
   const { principal } = outcome;
-  const use: CredentialUse = { kind: principal.kind, credentialId: principal.credentialId, serviceAccountId: principal.account.id, ip: ctx.meta.ip, at: new Date() };
+  const use: CredentialUse = {
+    kind: principal.kind,
+    credentialId: principal.credentialId,
+    serviceAccountId: principal.account.id,
+    ip: ctx.meta.ip,
+    at: new Date(),
+  };
   if (principal.fromCache && principal.fingerprint) use.fingerprint = principal.fingerprint;
   try {
     // An audited outcome has its event in the log already (same transaction as its refresh token).
@@ -179,14 +216,22 @@ const SCOPE_TOKEN = /^[A-Za-z0-9_.:-]{1,64}$/;
 export function resolveScopes(requested: string | null | undefined, held: readonly string[]): string[] {
   if (requested === null || requested === undefined || requested.trim() === '') return [...held];
   const asked = [...new Set(requested.split(' ').filter(Boolean))];
-  if (asked.some((s) => !SCOPE_TOKEN.test(s))) refuse('invalid_scope', 'scope_malformed', 'The scope parameter is malformed.');
+  if (asked.some((s) => !SCOPE_TOKEN.test(s)))
+    refuse('invalid_scope', 'scope_malformed', 'The scope parameter is malformed.');
   const missing = asked.filter((s) => !held.includes(s));
-  if (missing.length > 0) refuse('invalid_scope', 'scope_not_held', `Scope not granted to this account: ${missing.slice(0, 5).join(' ')}.`);
+  if (missing.length > 0)
+    refuse('invalid_scope', 'scope_not_held', `Scope not granted to this account: ${missing.slice(0, 5).join(' ')}.`);
   return asked;
 }
 
 function tokenResult(minted: MintedToken, extra: Partial<TokenResult> = {}): TokenResult {
-  return { access_token: minted.token, token_type: 'Bearer', expires_in: minted.expiresIn, scope: minted.scope, ...extra };
+  return {
+    access_token: minted.token,
+    token_type: 'Bearer',
+    expires_in: minted.expiresIn,
+    scope: minted.scope,
+    ...extra,
+  };
 }
 
 function details(minted: MintedToken, narrowing: Narrowing, refresh = false): IssuedDetails {
@@ -206,7 +251,13 @@ const NO_NARROWING: Narrowing = { projectId: null, environmentId: null };
  * issueFor mints an access token for an authenticated principal (and, for a client token pair,
  * a refresh token starting a new family, stored together with the audit event).
  */
-export async function issueFor(principal: Principal, attempt: TokenAttempt, ctx: TokenCallContext, scopes: string[], narrowing: Narrowing = NO_NARROWING): Promise<GrantOutcome> {
+export async function issueFor(
+  principal: Principal,
+  attempt: TokenAttempt,
+  ctx: TokenCallContext,
+  scopes: string[],
+  narrowing: Narrowing = NO_NARROWING,
+): Promise<GrantOutcome> {
   const minted = await mintAccessToken({
     serviceAccountId: principal.account.id,
     clientId: principal.credentialId,
@@ -214,10 +265,16 @@ export async function issueFor(principal: Principal, attempt: TokenAttempt, ctx:
     lifetimeSeconds: principal.account.tokenLifetimeSeconds,
     ...narrowing,
   });
-  if (principal.kind !== 'client_token_pair') return { principal, result: tokenResult(minted), details: details(minted, narrowing) };
+  if (principal.kind !== 'client_token_pair')
+    return { principal, result: tokenResult(minted), details: details(minted, narrowing) };
   const d = details(minted, narrowing, true);
   const refreshToken = await db.$transaction(async (tx) => {
-    const token = await issueRefreshToken(tx, principal, { scopes, ...narrowing }, { jti: minted.jti, expiresAt: minted.expiresAt });
+    const token = await issueRefreshToken(
+      tx,
+      principal,
+      { scopes, ...narrowing },
+      { jti: minted.jti, expiresAt: minted.expiresAt },
+    );
     await recordAuditEvent(tx, issuedEvent(attempt, ctx.meta, ctx.endpoint, d));
     return token;
   });
@@ -225,7 +282,13 @@ export async function issueFor(principal: Principal, attempt: TokenAttempt, ctx:
 }
 
 /** clientCredentialsGrant: an authenticated client gets a token for its own account. */
-export async function clientCredentialsGrant(principal: Principal, attempt: TokenAttempt, ctx: TokenCallContext, scope: string | null, narrowing?: Narrowing): Promise<GrantOutcome> {
+export async function clientCredentialsGrant(
+  principal: Principal,
+  attempt: TokenAttempt,
+  ctx: TokenCallContext,
+  scope: string | null,
+  narrowing?: Narrowing,
+): Promise<GrantOutcome> {
   assertAccountUsable(principal, ctx.meta.ip, 'unauthorized_client');
   const scopes = resolveScopes(scope, principal.account.scopes);
   const bound = narrowing ? await resolveNarrowing(principal, narrowing) : NO_NARROWING;
@@ -241,10 +304,15 @@ export async function assertionGrant(
   scope: string | null,
   client: Principal | null = null,
 ): Promise<GrantOutcome> {
-  const { principal } = await verifyAssertion(assertion, { ...options, errorCode: 'invalid_grant', onPrincipal: (p) => (attempt.principal = p) });
+  const { principal } = await verifyAssertion(assertion, {
+    ...options,
+    errorCode: 'invalid_grant',
+    onPrincipal: (p) => (attempt.principal = p),
+  });
   attempt.principal = principal;
   attempt.clientId = principal.credentialId;
-  if (client && client.account.id !== principal.account.id) refuse('invalid_grant', 'assertion_other_client', 'The assertion belongs to another service account.');
+  if (client && client.account.id !== principal.account.id)
+    refuse('invalid_grant', 'assertion_other_client', 'The assertion belongs to another service account.');
   assertCredentialUsable(principal, 'invalid_grant');
   assertAccountUsable(principal, ctx.meta.ip, 'invalid_grant');
   return issueFor(principal, attempt, ctx, resolveScopes(scope, principal.account.scopes));
@@ -256,28 +324,52 @@ export async function assertionGrant(
  * copy, or a replay) revokes its whole family and is refused; parallel requests with the same
  * token get one success at most.
  */
-export async function refreshGrant(presented: string, attempt: TokenAttempt, ctx: TokenCallContext, scope: string | null, client: Principal | null): Promise<GrantOutcome> {
+export async function refreshGrant(
+  presented: string,
+  attempt: TokenAttempt,
+  ctx: TokenCallContext,
+  scope: string | null,
+  client: Principal | null,
+): Promise<GrantOutcome> {
   const stored = await findRefreshToken(presented);
   if (!stored) refuse('invalid_grant', 'unknown_refresh_token', 'The refresh token is invalid, expired or revoked.');
   const principal = stored.clientTokenPairId ? await findClientTokenPair({ id: stored.clientTokenPairId }) : null;
   if (!principal) refuse('invalid_grant', 'unknown_refresh_token', 'The refresh token is invalid, expired or revoked.');
   attempt.principal = principal;
   attempt.clientId = principal.credentialId;
-  if (client && client.account.id !== principal.account.id) refuse('invalid_grant', 'refresh_token_other_client', 'The refresh token was issued to another client.');
-  if (stored.revokedAt) refuse('invalid_grant', 'refresh_token_revoked', 'The refresh token is invalid, expired or revoked.');
-  if (stored.expiresAt.getTime() <= Date.now()) refuse('invalid_grant', 'refresh_token_expired', 'The refresh token is invalid, expired or revoked.');
+  if (client && client.account.id !== principal.account.id)
+    refuse('invalid_grant', 'refresh_token_other_client', 'The refresh token was issued to another client.');
+  if (stored.revokedAt)
+    refuse('invalid_grant', 'refresh_token_revoked', 'The refresh token is invalid, expired or revoked.');
+  if (stored.expiresAt.getTime() <= Date.now())
+    refuse('invalid_grant', 'refresh_token_expired', 'The refresh token is invalid, expired or revoked.');
   assertCredentialUsable(principal, 'invalid_grant');
   assertAccountUsable(principal, ctx.meta.ip, 'invalid_grant');
   // The refresh grant never widens: the original scopes, minus any the account has lost since.
   const original = stored.scope.split(' ').filter(Boolean);
-  const scopes = resolveScopes(scope, original.filter((s) => principal.account.scopes.includes(s)));
+  const scopes = resolveScopes(
+    scope,
+    original.filter((s) => principal.account.scopes.includes(s)),
+  );
   const narrowing = { projectId: stored.projectId, environmentId: stored.environmentId };
-  const minted = await mintAccessToken({ serviceAccountId: principal.account.id, clientId: principal.credentialId, scopes, lifetimeSeconds: principal.account.tokenLifetimeSeconds, ...narrowing });
+  const minted = await mintAccessToken({
+    serviceAccountId: principal.account.id,
+    clientId: principal.credentialId,
+    scopes,
+    lifetimeSeconds: principal.account.tokenLifetimeSeconds,
+    ...narrowing,
+  });
   const d = details(minted, narrowing, true);
   try {
     const refreshToken = await db.$transaction(async (tx) => {
       await consumeRefreshToken(tx, stored);
-      const token = await issueRefreshToken(tx, principal, { scopes: original, ...narrowing }, { jti: minted.jti, expiresAt: minted.expiresAt }, { familyId: stored.familyId, parentId: stored.id });
+      const token = await issueRefreshToken(
+        tx,
+        principal,
+        { scopes: original, ...narrowing },
+        { jti: minted.jti, expiresAt: minted.expiresAt },
+        { familyId: stored.familyId, parentId: stored.id },
+      );
       await recordAuditEvent(tx, issuedEvent(attempt, ctx.meta, ctx.endpoint, d));
       return token;
     });
@@ -287,7 +379,10 @@ export async function refreshGrant(presented: string, attempt: TokenAttempt, ctx
     // Reuse: revoke the family and record the refusal together.
     await db.$transaction(async (tx) => {
       await revokeRefreshFamily(tx, stored.familyId);
-      await recordAuditEvent(tx, refusedEvent(attempt, ctx.meta, ctx.endpoint, 'invalid_grant', 'refresh_token_reused'));
+      await recordAuditEvent(
+        tx,
+        refusedEvent(attempt, ctx.meta, ctx.endpoint, 'invalid_grant', 'refresh_token_reused'),
+      );
     });
     error.audited = true;
     throw error;
@@ -299,22 +394,31 @@ export async function refreshGrant(presented: string, attempt: TokenAttempt, ctx
  * project/environment and/or fewer scopes. The subject token must be active (lifecycle rules
  * included); a client that authenticates must own it; the new token never outlives it.
  */
-export async function tokenExchangeGrant(form: URLSearchParams, attempt: TokenAttempt, ctx: TokenCallContext, client: Principal | null): Promise<GrantOutcome> {
+export async function tokenExchangeGrant(
+  form: URLSearchParams,
+  attempt: TokenAttempt,
+  ctx: TokenCallContext,
+  client: Principal | null,
+): Promise<GrantOutcome> {
   const subjectToken = form.get('subject_token');
   if (!subjectToken) refuse('invalid_request', 'subject_token_missing', 'subject_token is required.');
-  if (form.get('subject_token_type') !== ACCESS_TOKEN_TYPE_URN) refuse('invalid_request', 'subject_token_type', `subject_token_type must be ${ACCESS_TOKEN_TYPE_URN}.`);
+  if (form.get('subject_token_type') !== ACCESS_TOKEN_TYPE_URN)
+    refuse('invalid_request', 'subject_token_type', `subject_token_type must be ${ACCESS_TOKEN_TYPE_URN}.`);
   const requestedType = form.get('requested_token_type');
   if (requestedType !== null && requestedType !== ACCESS_TOKEN_TYPE_URN && requestedType !== JWT_TOKEN_TYPE_URN) {
     refuse('invalid_request', 'requested_token_type', 'Only access tokens can be requested.');
   }
-  if (form.get('actor_token') !== null) refuse('invalid_request', 'delegation_unsupported', 'Delegation (actor_token) is not supported.');
+  if (form.get('actor_token') !== null)
+    refuse('invalid_request', 'delegation_unsupported', 'Delegation (actor_token) is not supported.');
   const subject = await activeAccessToken(subjectToken);
   if (!subject) refuse('invalid_grant', 'subject_token_inactive', 'The subject token is invalid, expired or revoked.');
   const principal = await findPrincipalByCredentialId(subject.claims.client_id);
-  if (!principal || principal.account.id !== subject.claims.sub) refuse('invalid_grant', 'subject_token_inactive', 'The subject token is invalid, expired or revoked.');
+  if (!principal || principal.account.id !== subject.claims.sub)
+    refuse('invalid_grant', 'subject_token_inactive', 'The subject token is invalid, expired or revoked.');
   attempt.principal = principal;
   attempt.clientId = principal.credentialId;
-  if (client && client.account.id !== principal.account.id) refuse('invalid_grant', 'subject_token_other_client', 'The subject token belongs to another service account.');
+  if (client && client.account.id !== principal.account.id)
+    refuse('invalid_grant', 'subject_token_other_client', 'The subject token belongs to another service account.');
   assertAccountUsable(principal, ctx.meta.ip, 'invalid_grant');
   const held = subject.scopes.filter((s) => principal.account.scopes.includes(s));
   const scopes = resolveScopes(form.get('scope'), held);
@@ -326,8 +430,19 @@ export async function tokenExchangeGrant(form: URLSearchParams, attempt: TokenAt
   const remaining = subject.claims.exp - Math.floor(Date.now() / 1000);
   const lifetimeSeconds = Math.max(1, Math.min(principal.account.tokenLifetimeSeconds, remaining));
   const rootJti = subject.claims.root_jti ?? subject.claims.jti;
-  const minted = await mintAccessToken({ serviceAccountId: principal.account.id, clientId: principal.credentialId, scopes, lifetimeSeconds, ...narrowing, rootJti });
-  return { principal, result: tokenResult(minted, { issued_token_type: ACCESS_TOKEN_TYPE_URN }), details: details(minted, narrowing) };
+  const minted = await mintAccessToken({
+    serviceAccountId: principal.account.id,
+    clientId: principal.credentialId,
+    scopes,
+    lifetimeSeconds,
+    ...narrowing,
+    rootJti,
+  });
+  return {
+    principal,
+    result: tokenResult(minted, { issued_token_type: ACCESS_TOKEN_TYPE_URN }),
+    details: details(minted, narrowing),
+  };
 }
 
 // ------------------------------------------------------------------------------------------
@@ -336,7 +451,8 @@ export async function tokenExchangeGrant(form: URLSearchParams, attempt: TokenAt
 
 function presentedClientId(form: URLSearchParams, authorization: string | null): string | null {
   if (authorization && /^Basic\s/i.test(authorization)) return parseBasic(authorization)?.id ?? null;
-  const assertion = form.get('client_assertion') ?? (form.get('grant_type') === GRANT.jwtBearer ? form.get('assertion') : null);
+  const assertion =
+    form.get('client_assertion') ?? (form.get('grant_type') === GRANT.jwtBearer ? form.get('assertion') : null);
   if (assertion) {
     try {
       const iss = decodeJwt(assertion).iss;
@@ -354,34 +470,56 @@ function presentedClientId(form: URLSearchParams, authorization: string | null):
  * client_credentials, jwt-bearer (RFC 7523), refresh_token, token-exchange (RFC 8693).
  * Throws AppError/TokenRefusal with RFC 6749 codes; lib/oauth/errors.ts renders them.
  */
-export async function exchangeToken(form: URLSearchParams, authorization: string | null, ctx: TokenCallContext): Promise<TokenResult> {
+export async function exchangeToken(
+  form: URLSearchParams,
+  authorization: string | null,
+  ctx: TokenCallContext,
+): Promise<TokenResult> {
   const grantType = form.get('grant_type') ?? '';
   const cacheable = grantType === GRANT.clientCredentials;
-  return runGrant(grantType || '(none)', ctx, presentedClientId(form, authorization), async (attempt) => {
-    const keys = [...form.keys()];
-    if (new Set(keys).size !== keys.length) refuse('invalid_request', 'repeated_parameter', 'A parameter was sent more than once.');
-    if (!grantType) refuse('invalid_request', 'grant_type_missing', 'grant_type is required.');
-    const known = Object.values(GRANT) as string[];
-    if (!known.includes(grantType)) refuse('unsupported_grant_type', 'unsupported_grant_type', `Unsupported grant_type. Supported: ${known.join(', ')}.`);
+  return runGrant(
+    grantType || '(none)',
+    ctx,
+    presentedClientId(form, authorization),
+    async (attempt) => {
+      const keys = [...form.keys()];
+      if (new Set(keys).size !== keys.length)
+        refuse('invalid_request', 'repeated_parameter', 'A parameter was sent more than once.');
+      if (!grantType) refuse('invalid_request', 'grant_type_missing', 'grant_type is required.');
+      const known = Object.values(GRANT) as string[];
+      if (!known.includes(grantType))
+        refuse(
+          'unsupported_grant_type',
+          'unsupported_grant_type',
+          `Unsupported grant_type. Supported: ${known.join(', ')}.`,
+        );
 
-    const client = await authenticateClient(authorization, form, attempt);
-    switch (grantType) {
-      case GRANT.clientCredentials:
-        if (!client) refuse('invalid_client', 'no_client_auth', 'Client authentication is required.');
-        return clientCredentialsGrant(client.principal, attempt, ctx, form.get('scope'));
-      case GRANT.jwtBearer: {
-        const assertion = form.get('assertion');
-        if (!assertion) refuse('invalid_request', 'assertion_missing', 'assertion is required.');
-        return assertionGrant(assertion, { audiences: [tokenUrl()], requireExp: true }, attempt, ctx, form.get('scope'), client?.principal ?? null);
+      const client = await authenticateClient(authorization, form, attempt);
+      switch (grantType) {
+        case GRANT.clientCredentials:
+          if (!client) refuse('invalid_client', 'no_client_auth', 'Client authentication is required.');
+          return clientCredentialsGrant(client.principal, attempt, ctx, form.get('scope'));
+        case GRANT.jwtBearer: {
+          const assertion = form.get('assertion');
+          if (!assertion) refuse('invalid_request', 'assertion_missing', 'assertion is required.');
+          return assertionGrant(
+            assertion,
+            { audiences: [tokenUrl()], requireExp: true },
+            attempt,
+            ctx,
+            form.get('scope'),
+            client?.principal ?? null,
+          );
+        }
+        case GRANT.refreshToken: {
+          const token = form.get('refresh_token');
+          if (!token) refuse('invalid_request', 'refresh_token_missing', 'refresh_token is required.');
+          return refreshGrant(token, attempt, ctx, form.get('scope'), client?.principal ?? null);
+        }
+        default:
+          return tokenExchangeGrant(form, attempt, ctx, client?.principal ?? null);
       }
-      case GRANT.refreshToken: {
-        const token = form.get('refresh_token');
-        if (!token) refuse('invalid_request', 'refresh_token_missing', 'refresh_token is required.');
-        return refreshGrant(token, attempt, ctx, form.get('scope'), client?.principal ?? null);
-      }
-      default:
-        return tokenExchangeGrant(form, attempt, ctx, client?.principal ?? null);
-    }
-  }, { cacheable });
+    },
+    { cacheable },
+  );
 }
-

@@ -18,7 +18,10 @@ describe('token event log (group commit)', () => {
     const orgs = [await createTestOrg(), await createTestOrg()];
     const writes: Promise<void>[] = [];
     for (let i = 0; i < 60; i++) {
-      for (const [name, log] of [['a', a], ['b', b]] as const) {
+      for (const [name, log] of [
+        ['a', a],
+        ['b', b],
+      ] as const) {
         writes.push(log.record(event(orgs[i % 2]?.id ?? null, name, i)));
         if (i % 10 === 0) writes.push(log.record(event(null, name, i)));
       }
@@ -50,7 +53,12 @@ describe('token event log (group commit)', () => {
     await Promise.all(good);
     await log.record(event(org.id, 'w', 4));
     const chain = await db.auditEvent.findMany({ where: { organizationId: org.id }, orderBy: { seq: 'asc' } });
-    expect(chain.filter((e) => e.action === 'test.batched').map((e) => (e.details as { i: number }).i).sort()).toEqual([0, 2, 3, 4]);
+    expect(
+      chain
+        .filter((e) => e.action === 'test.batched')
+        .map((e) => (e.details as { i: number }).i)
+        .sort(),
+    ).toEqual([0, 2, 3, 4]);
     expect(findChainBreak(chain)).toBeNull();
   });
 
@@ -61,8 +69,20 @@ describe('token event log (group commit)', () => {
     const log = createTokenEventLog();
     const later = new Date('2030-01-02T00:00:00Z');
     const earlier = new Date('2030-01-01T00:00:00Z');
-    await log.record(null, { kind: 'client_secret', credentialId: secret.id, serviceAccountId: account.id, ip: '203.0.113.7', at: later });
-    await log.record(event(org.id, 'x', 1), { kind: 'client_secret', credentialId: secret.id, serviceAccountId: account.id, ip: '198.51.100.1', at: earlier });
+    await log.record(null, {
+      kind: 'client_secret',
+      credentialId: secret.id,
+      serviceAccountId: account.id,
+      ip: '203.0.113.7',
+      at: later,
+    });
+    await log.record(event(org.id, 'x', 1), {
+      kind: 'client_secret',
+      credentialId: secret.id,
+      serviceAccountId: account.id,
+      ip: '198.51.100.1',
+      at: earlier,
+    });
     const row = await db.clientSecret.findUniqueOrThrow({ where: { id: secret.id } });
     expect(row.lastUsedAt).toEqual(later);
     expect(row.lastUsedIp).toBe('203.0.113.7');

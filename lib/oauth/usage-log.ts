@@ -1,6 +1,11 @@
 import 'server-only';
 import { GENESIS_HASH } from '@/lib/audit/hash-chain';
-import { AUDIT_LOCK_NAMESPACE, auditChainKey, chainAuditEvent, type AuditEventInput } from '@/lib/audit/record-audit-event';
+import {
+  AUDIT_LOCK_NAMESPACE,
+  auditChainKey,
+  chainAuditEvent,
+  type AuditEventInput,
+} from '@/lib/audit/record-audit-event';
 import { hotPool, pipelinedClient, statementName } from './hot-db';
 import type { CredentialKind } from './principals';
 
@@ -15,7 +20,12 @@ export type CredentialUse = {
   fingerprint?: string;
 };
 
-type Item = { event: AuditEventInput | null; use?: CredentialUse; resolve: () => void; reject: (error: unknown) => void };
+type Item = {
+  event: AuditEventInput | null;
+  use?: CredentialUse;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+};
 
 const MAX_BATCH = 256;
 /** Batches on their way at once: the next is sent while the one before it commits. */
@@ -118,7 +128,17 @@ function appendArguments(batch: Item[], chains: Chains, chainHeads: ChainHead[] 
   const { columns, last } = chainHeads ? chainEvents(chains, chainHeads) : { columns: EMPTY_EVENTS, last: [] };
   const guards = [...new Set(batch.map((item) => guardKey(item.use)).filter((g) => g !== null))];
   const expected = chainHeads ? chainHeads.map((h) => h.hash) : keys.map(() => '');
-  const values = [AUDIT_LOCK_NAMESPACE, keys, [...chains.keys()], expected, GENESIS_HASH, ...columns, ...useColumns(batch), guards.map((g) => g.split(' ')[0]), guards.map((g) => g.split(' ')[1])];
+  const values = [
+    AUDIT_LOCK_NAMESPACE,
+    keys,
+    [...chains.keys()],
+    expected,
+    GENESIS_HASH,
+    ...columns,
+    ...useColumns(batch),
+    guards.map((g) => g.split(' ')[0]),
+    guards.map((g) => g.split(' ')[1]),
+  ];
   return { keys, last, guards, values };
 }
 
@@ -148,7 +168,9 @@ async function writeBatch(items: Item[], heads: Heads): Promise<Set<Item>> {
       // connection, so it runs after this one, and finds that tail if this one committed.
       first.keys.forEach((key, k) => heads.set(key, first.last[k] as ChainHead));
       const client = await pipelinedClient();
-      const answer = (await client.query<Answer>({ name: statementName(APPEND_SQL), text: APPEND_SQL, values: first.values })).rows[0];
+      const answer = (
+        await client.query<Answer>({ name: statementName(APPEND_SQL), text: APPEND_SQL, values: first.values })
+      ).rows[0];
       if (answer?.ok) return new Set();
       for (const key of keys) heads.delete(key);
     }
@@ -170,7 +192,13 @@ async function writeUnderLock(items: Item[], heads: Heads): Promise<Set<Item>> {
     // Nothing is written by this call; it takes the locks (held to COMMIT) and reads the last links.
     const current = new Map<string | null, ChainHead>();
     if (chains.size > 0) {
-      const probe = (await client.query<Answer>({ name: statementName(APPEND_SQL), text: APPEND_SQL, values: appendArguments(batch, chains, null).values })).rows[0];
+      const probe = (
+        await client.query<Answer>({
+          name: statementName(APPEND_SQL),
+          text: APPEND_SQL,
+          values: appendArguments(batch, chains, null).values,
+        })
+      ).rows[0];
       if (!probe) throw new Error('audit batch got no answer');
       const last = headsOf(probe);
       [...chains.keys()].forEach((org, k) => current.set(org, last[k] as ChainHead));
@@ -183,7 +211,9 @@ async function writeUnderLock(items: Item[], heads: Heads): Promise<Set<Item>> {
       }
       const chainHeads = [...chains.keys()].map((org) => current.get(org) as ChainHead);
       const args = appendArguments(batch, chains, chainHeads);
-      const answer = (await client.query<Answer>({ name: statementName(APPEND_SQL), text: APPEND_SQL, values: args.values })).rows[0];
+      const answer = (
+        await client.query<Answer>({ name: statementName(APPEND_SQL), text: APPEND_SQL, values: args.values })
+      ).rows[0];
       if (!answer) throw new Error('audit batch got no answer');
       if (answer.ok) {
         await client.query('COMMIT');
@@ -207,7 +237,9 @@ async function writeUnderLock(items: Item[], heads: Heads): Promise<Set<Item>> {
 
 /** chainsOf groups a batch's events by chain (organization), in one global order. */
 function chainsOf(batch: Item[]): Chains {
-  const events = batch.flatMap((b) => (b.event ? [b.event] : [])).sort((a, b) => (a.organizationId ?? '').localeCompare(b.organizationId ?? ''));
+  const events = batch
+    .flatMap((b) => (b.event ? [b.event] : []))
+    .sort((a, b) => (a.organizationId ?? '').localeCompare(b.organizationId ?? ''));
   const chains: Chains = new Map();
   for (const event of events) {
     const list = chains.get(event.organizationId);
@@ -231,7 +263,24 @@ function chainEvents(chains: Chains, chainHeads: ChainHead[]): { columns: unknow
     for (const input of list) {
       seq += 1n;
       const event = chainAuditEvent({ ...input, organizationId }, { seq, prevHash });
-      const row = [organizationId, seq.toString(), event.occurredAt, event.actorType, event.actorId, event.actorLabel, event.action, event.targetType, event.targetId, event.outcome, event.ip, event.userAgent, event.requestId, JSON.stringify(event.details), prevHash, event.hash];
+      const row = [
+        organizationId,
+        seq.toString(),
+        event.occurredAt,
+        event.actorType,
+        event.actorId,
+        event.actorLabel,
+        event.action,
+        event.targetType,
+        event.targetId,
+        event.outcome,
+        event.ip,
+        event.userAgent,
+        event.requestId,
+        JSON.stringify(event.details),
+        prevHash,
+        event.hash,
+      ];
       row.forEach((value, c) => columns[c]?.push(value));
       prevHash = event.hash;
     }
@@ -246,8 +295,14 @@ function useColumns(batch: Item[]): unknown[] {
   for (const { use } of batch) if (use) uses.set(`${use.kind}:${use.credentialId}`, use);
   const values: unknown[] = [];
   for (const kind of Object.keys(TABLES) as CredentialKind[]) {
-    const rows = [...uses.values()].filter((u) => u.kind === kind).sort((a, b) => a.credentialId.localeCompare(b.credentialId));
-    values.push(rows.map((r) => r.credentialId), rows.map((r) => r.at), rows.map((r) => r.ip));
+    const rows = [...uses.values()]
+      .filter((u) => u.kind === kind)
+      .sort((a, b) => a.credentialId.localeCompare(b.credentialId));
+    values.push(
+      rows.map((r) => r.credentialId),
+      rows.map((r) => r.at),
+      rows.map((r) => r.ip),
+    );
   }
   const accounts = new Map<string, Date>();
   for (const u of uses.values()) {
@@ -255,6 +310,9 @@ function useColumns(batch: Item[]): unknown[] {
     if (!prev || prev < u.at) accounts.set(u.serviceAccountId, u.at);
   }
   const ids = [...accounts.keys()].sort();
-  values.push(ids, ids.map((id) => accounts.get(id)));
+  values.push(
+    ids,
+    ids.map((id) => accounts.get(id)),
+  );
   return values;
 }

@@ -26,7 +26,9 @@ export const BRAND_SLUGS: Record<CredentialBrand, string> = {
 };
 
 export const brandSchema = z.enum(OEM_BRANDS, { error: 'Choose a brand: MERCEDES_BENZ, NIU, SEGWAY or CLOUDBOXX.' });
-export const credentialBrandSchema = z.enum(CREDENTIAL_BRANDS, { error: 'Choose a brand that uses OEM credentials: MERCEDES_BENZ, NIU or SEGWAY.' });
+export const credentialBrandSchema = z.enum(CREDENTIAL_BRANDS, {
+  error: 'Choose a brand that uses OEM credentials: MERCEDES_BENZ, NIU or SEGWAY.',
+});
 
 export function needsCredential(brand: OemBrand): brand is CredentialBrand {
   return (CREDENTIAL_BRANDS as readonly string[]).includes(brand);

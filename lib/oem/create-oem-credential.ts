@@ -21,7 +21,11 @@ export function secretContext(id: string): string {
  * organization, conflict when the same client_id of the brand is already stored. Audited as
  * oem_credential.created (without the secret).
  */
-export async function createOemCredential(ctx: OrgContext, brand: CredentialBrand, input: CreateOemCredentialInput): Promise<OemCredentialDto> {
+export async function createOemCredential(
+  ctx: OrgContext,
+  brand: CredentialBrand,
+  input: CreateOemCredentialInput,
+): Promise<OemCredentialDto> {
   const id = newUlid();
   const { sealed, keyVersion } = seal(input.client_secret, secretContext(id));
   return db.$transaction(async (tx) => {
@@ -30,10 +34,14 @@ export async function createOemCredential(ctx: OrgContext, brand: CredentialBran
       select: { name: true },
     });
     if (clash?.name === input.name) {
-      throw new AppError('name_taken', `An OEM credential named "${input.name}" already exists.`, { fields: { name: ['This name is already used.'] } });
+      throw new AppError('name_taken', `An OEM credential named "${input.name}" already exists.`, {
+        fields: { name: ['This name is already used.'] },
+      });
     }
     if (clash) {
-      throw new AppError('conflict', `This ${BRAND_LABELS[brand]} client_id is already stored as "${clash.name}".`, { fields: { client_id: ['Already stored.'] } });
+      throw new AppError('conflict', `This ${BRAND_LABELS[brand]} client_id is already stored as "${clash.name}".`, {
+        fields: { client_id: ['Already stored.'] },
+      });
     }
     const row = await tx.oemCredential.create({
       data: {

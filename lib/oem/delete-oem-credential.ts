@@ -19,7 +19,10 @@ export async function deleteOemCredential(ctx: OrgContext, id: string, brand?: C
   } catch (error) {
     // P2003: a vehicle started using it between our check and the delete (ON DELETE RESTRICT).
     if ((error as { code?: unknown } | null)?.code === 'P2003') {
-      throw new AppError('oem_credential_in_use', 'A vehicle started using this credential while it was being deleted. Reload and try again.');
+      throw new AppError(
+        'oem_credential_in_use',
+        'A vehicle started using this credential while it was being deleted. Reload and try again.',
+      );
     }
     throw error;
   }
@@ -33,7 +36,12 @@ async function deleteUnused(ctx: OrgContext, id: string, brand?: CredentialBrand
     });
     if (!credential) throw new AppError('not_found', 'No such OEM credential.');
     const [vehicles, count] = await Promise.all([
-      tx.vehicle.findMany({ where: { organizationId: ctx.orgId, oemCredentialId: id }, orderBy: { vin: 'asc' }, take: NAMED_VEHICLES, select: { vin: true } }),
+      tx.vehicle.findMany({
+        where: { organizationId: ctx.orgId, oemCredentialId: id },
+        orderBy: { vin: 'asc' },
+        take: NAMED_VEHICLES,
+        select: { vin: true },
+      }),
       tx.vehicle.count({ where: { organizationId: ctx.orgId, oemCredentialId: id } }),
     ]);
     if (count > 0) {

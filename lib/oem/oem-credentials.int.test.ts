@@ -51,16 +51,27 @@ describe('OEM credentials: encryption at rest', () => {
     // The context binds the ciphertext to its row: copied to another id, it does not open.
     expect(() => open(stored, secretContext(newUlid()))).toThrow();
     // The raw column, as any SQL client sees it, does not hold the secret either.
-    const [raw] = await db.$queryRaw<Array<{ enc: string }>>`SELECT encode(client_secret_enc, 'escape') AS enc FROM oem_credentials WHERE id = ${credential.id}`;
+    const [raw] = await db.$queryRaw<
+      Array<{ enc: string }>
+    >`SELECT encode(client_secret_enc, 'escape') AS enc FROM oem_credentials WHERE id = ${credential.id}`;
     expect(raw?.enc).not.toContain(secret);
 
-    const everything = JSON.stringify([credential, await listOemCredentials(ctx), await getOemCredential(ctx, credential.id, 'NIU')]);
+    const everything = JSON.stringify([
+      credential,
+      await listOemCredentials(ctx),
+      await getOemCredential(ctx, credential.id, 'NIU'),
+    ]);
     expect(everything).not.toContain(secret);
     expect(everything).not.toMatch(/secret_enc|client_secret/i);
 
     const events = await db.auditEvent.findMany({ where: { organizationId: ctx.orgId } });
-    expect(JSON.stringify(events, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))).not.toContain(secret);
-    expect(await openOemCredentialSecret(ctx, credential.id)).toEqual({ clientId: credential.client_id, clientSecret: secret });
+    expect(JSON.stringify(events, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))).not.toContain(
+      secret,
+    );
+    expect(await openOemCredentialSecret(ctx, credential.id)).toEqual({
+      clientId: credential.client_id,
+      clientSecret: secret,
+    });
   });
 
   it('still decrypts rows sealed under an older master key after rotation, and re-seals on update', async () => {
@@ -80,7 +91,11 @@ describe('OEM credentials: encryption at rest', () => {
     expect(updated.key_version).toBe(8);
     expect(JSON.stringify(updated)).not.toContain(newSecret);
     expect((await openOemCredentialSecret(ctx, credential.id)).clientSecret).toBe(newSecret);
-    expect(await db.auditEvent.count({ where: { organizationId: ctx.orgId, action: 'oem_credential.secret_changed', targetId: credential.id } })).toBe(1);
+    expect(
+      await db.auditEvent.count({
+        where: { organizationId: ctx.orgId, action: 'oem_credential.secret_changed', targetId: credential.id },
+      }),
+    ).toBe(1);
   });
 });
 
@@ -88,17 +103,39 @@ describe('OEM credentials: refusals', () => {
   it('refuses a duplicate name (name_taken) and a duplicate client_id of the brand (conflict)', async () => {
     const ctx = await adminCtx();
     const { credential } = await createTestOemCredential(ctx, 'NIU');
-    expect((await refusal(createOemCredential(ctx, 'SEGWAY', { name: credential.name, client_id: 'other', client_secret: 'x' }))).code).toBe('name_taken');
-    expect((await refusal(createOemCredential(ctx, 'NIU', { name: 'Another', client_id: credential.client_id, client_secret: 'x' }))).code).toBe('conflict');
+    expect(
+      (
+        await refusal(
+          createOemCredential(ctx, 'SEGWAY', { name: credential.name, client_id: 'other', client_secret: 'x' }),
+        )
+      ).code,
+    ).toBe('name_taken');
+    expect(
+      (
+        await refusal(
+          createOemCredential(ctx, 'NIU', { name: 'Another', client_id: credential.client_id, client_secret: 'x' }),
+        )
+      ).code,
+    ).toBe('conflict');
     // The same client_id under another brand is a different credential.
-    await expect(createOemCredential(ctx, 'SEGWAY', { name: 'Segway one', client_id: credential.client_id, client_secret: 'x' })).resolves.toMatchObject({ brand: 'SEGWAY' });
+    await expect(
+      createOemCredential(ctx, 'SEGWAY', { name: 'Segway one', client_id: credential.client_id, client_secret: 'x' }),
+    ).resolves.toMatchObject({ brand: 'SEGWAY' });
   });
 
   it('refuses CloudBoxx credentials in the database itself', async () => {
     const ctx = await adminCtx();
     await expect(
       db.oemCredential.create({
-        data: { id: newUlid(), organizationId: ctx.orgId, brand: 'CLOUDBOXX', name: 'nope', clientId: 'x', clientSecretEnc: new Uint8Array([1]), encKeyVersion: 1 },
+        data: {
+          id: newUlid(),
+          organizationId: ctx.orgId,
+          brand: 'CLOUDBOXX',
+          name: 'nope',
+          clientId: 'x',
+          clientSecretEnc: new Uint8Array([1]),
+          encKeyVersion: 1,
+        },
       }),
     ).rejects.toThrow();
   });
@@ -126,7 +163,9 @@ describe('OEM credentials: refusals', () => {
     const { credential } = await createTestOemCredential(ctx, 'MERCEDES_BENZ');
     expect((await refusal(getOemCredential(other, credential.id))).code).toBe('not_found');
     expect((await refusal(getOemCredential(ctx, credential.id, 'NIU'))).code).toBe('not_found');
-    expect((await refusal(updateOemCredentialSecret(other, credential.id, { client_secret: 'stolen' }))).code).toBe('not_found');
+    expect((await refusal(updateOemCredentialSecret(other, credential.id, { client_secret: 'stolen' }))).code).toBe(
+      'not_found',
+    );
     expect((await refusal(deleteOemCredential(other, credential.id))).code).toBe('not_found');
     expect(await db.oemCredential.count({ where: { id: credential.id } })).toBe(1);
   });
@@ -147,6 +186,10 @@ describe('OEM credentials: refusals', () => {
     await db.vehicle.deleteMany({ where: { organizationId: ctx.orgId } });
     await deleteOemCredential(ctx, credential.id);
     expect(await db.oemCredential.count({ where: { id: credential.id } })).toBe(0);
-    expect(await db.auditEvent.count({ where: { organizationId: ctx.orgId, action: 'oem_credential.deleted', targetId: credential.id } })).toBe(1);
+    expect(
+      await db.auditEvent.count({
+        where: { organizationId: ctx.orgId, action: 'oem_credential.deleted', targetId: credential.id },
+      }),
+    ).toBe(1);
   });
 });

@@ -56,7 +56,12 @@ export async function listOemCredentials(ctx: OrgContext, brand?: CredentialBran
  * getOemCredential returns one credential of the caller's organization. Another organization's
  * id, or a brand that does not match, answers not_found exactly like a missing id.
  */
-export async function getOemCredential(ctx: OrgContext, id: string, brand?: CredentialBrand, client: Tx = db): Promise<OemCredentialDto> {
+export async function getOemCredential(
+  ctx: OrgContext,
+  id: string,
+  brand?: CredentialBrand,
+  client: Tx = db,
+): Promise<OemCredentialDto> {
   const row = await client.oemCredential.findFirst({
     where: { id, organizationId: ctx.orgId, ...(brand ? { brand } : {}) },
     select: credentialSelect,

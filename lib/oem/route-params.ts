@@ -7,4 +7,7 @@ const toBrand = (slug: string): CredentialBrand => brandFromSlug(slug) as Creden
 /** Path params of /api/v1/credentials/{brandSlug}: the slug becomes the stored brand. */
 export const brandParams = z.object({ brandSlug: brandSlugSchema.transform(toBrand) });
 /** Path params of /api/v1/credentials/{brandSlug}/{credentialId}. */
-export const credentialParams = z.object({ brandSlug: brandSlugSchema.transform(toBrand), credentialId: oemCredentialRef.shape.id });
+export const credentialParams = z.object({
+  brandSlug: brandSlugSchema.transform(toBrand),
+  credentialId: oemCredentialRef.shape.id,
+});

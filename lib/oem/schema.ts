@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { AppError } from '@/lib/errors';
 import { BRAND_SLUGS, CREDENTIAL_BRANDS, credentialBrandSchema } from './brands';
 
-const name = z.string().trim().min(1, { error: 'Give the credential a name.' }).max(100, { error: 'At most 100 characters.' });
+const name = z
+  .string()
+  .trim()
+  .min(1, { error: 'Give the credential a name.' })
+  .max(100, { error: 'At most 100 characters.' });
 const clientId = z
   .string()
   .trim()
@@ -17,7 +21,9 @@ const clientSecret = z
 
 /** The brand path segment of /api/v1/credentials/{brand}: mercedes-benz, niu or segway. */
 export const brandSlugSchema = z
-  .enum(Object.values(BRAND_SLUGS) as [string, ...string[]], { error: 'Unknown brand: use mercedes-benz, niu or segway.' })
+  .enum(Object.values(BRAND_SLUGS) as [string, ...string[]], {
+    error: 'Unknown brand: use mercedes-benz, niu or segway.',
+  })
   .meta({ description: 'Brand slug: mercedes-benz, niu or segway (CloudBoxx needs no credential).' });
 
 /** POST /api/v1/credentials/{brand} body. */
@@ -27,12 +33,20 @@ export const createOemCredentialInput = z
 export type CreateOemCredentialInput = z.output<typeof createOemCredentialInput>;
 
 /** The console form: the same fields plus the brand (the API takes it from the path). */
-export const createOemCredentialForm = z.object({ brand: credentialBrandSchema, name, client_id: clientId, client_secret: clientSecret });
+export const createOemCredentialForm = z.object({
+  brand: credentialBrandSchema,
+  name,
+  client_id: clientId,
+  client_secret: clientSecret,
+});
 
 /** PATCH body: only the secret can change; a different client_id is a new credential. */
 export const updateOemCredentialInput = z
   .strictObject({ client_secret: clientSecret })
-  .meta({ id: 'UpdateOemCredentialInput', description: 'Only client_secret can change. Any other field answers 400 immutable_field.' });
+  .meta({
+    id: 'UpdateOemCredentialInput',
+    description: 'Only client_secret can change. Any other field answers 400 immutable_field.',
+  });
 export type UpdateOemCredentialInput = z.output<typeof updateOemCredentialInput>;
 
 /** PATCH parses the body loosely first so that other fields get `immutable_field`, not a generic error. */
@@ -53,12 +67,16 @@ export function parseSecretUpdate(body: Record<string, unknown>): UpdateOemCrede
   }
   const result = updateOemCredentialInput.safeParse(body);
   if (!result.success) {
-    throw new AppError('validation_failed', 'The request body is invalid.', { fields: { client_secret: result.error.issues.map((i) => i.message) } });
+    throw new AppError('validation_failed', 'The request body is invalid.', {
+      fields: { client_secret: result.error.issues.map((i) => i.message) },
+    });
   }
   return result.data;
 }
 
-export const oemCredentialRef = z.object({ id: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { error: 'Not a credential id.' }) });
+export const oemCredentialRef = z.object({
+  id: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { error: 'Not a credential id.' }),
+});
 export const updateOemCredentialForm = oemCredentialRef.extend({ client_secret: clientSecret });
 
 export const oemCredentialDto = z

@@ -36,7 +36,10 @@ export async function updateOemCredentialSecret(
       meta: ctx,
       details: { key_version: keyVersion },
     });
-    const row = await tx.oemCredential.findFirstOrThrow({ where: { id, organizationId: ctx.orgId }, select: credentialSelect });
+    const row = await tx.oemCredential.findFirstOrThrow({
+      where: { id, organizationId: ctx.orgId },
+      select: credentialSelect,
+    });
     return toOemCredentialDto(row);
   });
 }

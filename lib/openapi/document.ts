@@ -26,11 +26,24 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
     security: [{ bearer: [] }, { session: [] }],
     components: {
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'RFC 9068 access token from POST /api/oauth/token' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'RFC 9068 access token from POST /api/oauth/token',
+        },
         session: { type: 'apiKey', in: 'cookie', name: 'next-auth.session-token', description: 'Console session' },
       },
     },
-    paths: { ...organizationPaths, ...memberPaths, ...serviceAccountPaths, ...projectPaths, ...oemPaths, ...vehiclePaths, ...auditPaths },
+    paths: {
+      ...organizationPaths,
+      ...memberPaths,
+      ...serviceAccountPaths,
+      ...projectPaths,
+      ...oemPaths,
+      ...vehiclePaths,
+      ...auditPaths,
+    },
   });
   return cached;
 }

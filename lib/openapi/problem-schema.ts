@@ -14,7 +14,10 @@ export const problemSchema = z
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details; `code` is stable and documented.' });
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: problemSchema } } });
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: problemSchema } },
+});
 
 /** problemResponses are the error answers every /api/v1 operation may give. */
 export const problemResponses = {

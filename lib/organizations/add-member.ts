@@ -29,5 +29,10 @@ export async function addMember(
     meta,
     details: { role: input.role },
   });
-  return { id: membership.id, organizationId: membership.organizationId, userId: membership.userId, role: membership.role };
+  return {
+    id: membership.id,
+    organizationId: membership.organizationId,
+    userId: membership.userId,
+    role: membership.role,
+  };
 }

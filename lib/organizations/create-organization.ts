@@ -23,7 +23,9 @@ export async function createOrganization(
 ): Promise<OrganizationDto> {
   const slug = input.slug ?? (await freeSlug(tx, slugify(input.name)));
   if (input.slug && (await tx.organization.findUnique({ where: { slug: input.slug }, select: { id: true } }))) {
-    throw new AppError('name_taken', `The slug "${input.slug}" is taken.`, { fields: { slug: ['This slug is taken.'] } });
+    throw new AppError('name_taken', `The slug "${input.slug}" is taken.`, {
+      fields: { slug: ['This slug is taken.'] },
+    });
   }
   const org = await tx.organization.create({ data: { id: newId('organization'), slug, name: input.name } });
   await tx.scope.createMany({
@@ -48,7 +50,9 @@ export async function createOrganization(
 
 async function freeSlug(tx: Tx, base: string): Promise<string> {
   const taken = new Set(
-    (await tx.organization.findMany({ where: { slug: { startsWith: base } }, select: { slug: true } })).map((o) => o.slug),
+    (await tx.organization.findMany({ where: { slug: { startsWith: base } }, select: { slug: true } })).map(
+      (o) => o.slug,
+    ),
   );
   if (!taken.has(base)) return base;
   for (let n = 2; ; n++) {

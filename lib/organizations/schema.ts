@@ -10,7 +10,9 @@ export const organizationNameField = z
 export const organizationSlugField = z
   .string()
   .trim()
-  .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, { error: 'Use 2–63 lowercase letters, digits and dashes, starting with a letter or digit.' });
+  .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, {
+    error: 'Use 2–63 lowercase letters, digits and dashes, starting with a letter or digit.',
+  });
 
 export const createOrganizationInput = z.strictObject({
   name: organizationNameField,
@@ -46,6 +48,12 @@ export const updateOrganizationInput = z
 export type UpdateOrganizationInput = z.infer<typeof updateOrganizationInput>;
 
 export const organizationDto = z
-  .object({ id: z.string(), slug: z.string(), name: z.string(), maxCredentialLifetimeDays: z.number().int(), createdAt: z.string() })
+  .object({
+    id: z.string(),
+    slug: z.string(),
+    name: z.string(),
+    maxCredentialLifetimeDays: z.number().int(),
+    createdAt: z.string(),
+  })
   .meta({ id: 'Organization' });
 export type OrganizationSettingsDto = z.infer<typeof organizationDto>;

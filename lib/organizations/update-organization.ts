@@ -10,7 +10,10 @@ import type { OrganizationSettingsDto, UpdateOrganizationInput } from './schema'
  * updateOrganization renames the caller's organization and/or sets the maximum lifetime of new
  * credentials (existing credentials keep their expiry). Audited with the old and new values.
  */
-export async function updateOrganization(ctx: OrgContext, input: UpdateOrganizationInput): Promise<OrganizationSettingsDto> {
+export async function updateOrganization(
+  ctx: OrgContext,
+  input: UpdateOrganizationInput,
+): Promise<OrganizationSettingsDto> {
   if (!can(ctx.role, 'organization.write')) throw new AppError('forbidden', 'Your role does not allow this change.');
   return db.$transaction(async (tx) => {
     const before = await tx.organization.findUniqueOrThrow({ where: { id: ctx.orgId } });
@@ -30,6 +33,18 @@ export async function updateOrganization(ctx: OrgContext, input: UpdateOrganizat
   });
 }
 
-export function toOrganizationDto(o: { id: string; slug: string; name: string; maxCredentialLifetimeDays: number; createdAt: Date }): OrganizationSettingsDto {
-  return { id: o.id, slug: o.slug, name: o.name, maxCredentialLifetimeDays: o.maxCredentialLifetimeDays, createdAt: o.createdAt.toISOString() };
+export function toOrganizationDto(o: {
+  id: string;
+  slug: string;
+  name: string;
+  maxCredentialLifetimeDays: number;
+  createdAt: Date;
+}): OrganizationSettingsDto {
+  return {
+    id: o.id,
+    slug: o.slug,
+    name: o.name,
+    maxCredentialLifetimeDays: o.maxCredentialLifetimeDays,
+    createdAt: o.createdAt.toISOString(),
+  };
 }

@@ -18,14 +18,24 @@ function assertCanWrite(ctx: OrgContext) {
 export async function createProject(ctx: OrgContext, input: CreateProjectInput): Promise<ProjectDto> {
   assertCanWrite(ctx);
   return db.$transaction(async (tx) => {
-    const taken = await tx.project.findFirst({ where: { organizationId: ctx.orgId, name: input.name }, select: { id: true } });
-    if (taken) throw new AppError('name_taken', `A project named "${input.name}" exists.`, { fields: { name: ['This name is taken.'] } });
+    const taken = await tx.project.findFirst({
+      where: { organizationId: ctx.orgId, name: input.name },
+      select: { id: true },
+    });
+    if (taken)
+      throw new AppError('name_taken', `A project named "${input.name}" exists.`, {
+        fields: { name: ['This name is taken.'] },
+      });
     const project = await tx.project.create({
       data: { id: newId('project'), organizationId: ctx.orgId, name: input.name, description: input.description },
     });
     const environments = [];
     for (const name of input.environments) {
-      environments.push(await tx.environment.create({ data: { id: newId('environment'), organizationId: ctx.orgId, projectId: project.id, name } }));
+      environments.push(
+        await tx.environment.create({
+          data: { id: newId('environment'), organizationId: ctx.orgId, projectId: project.id, name },
+        }),
+      );
     }
     await recordAuditEvent(tx, {
       organizationId: ctx.orgId,
@@ -46,15 +56,27 @@ export async function createProject(ctx: OrgContext, input: CreateProjectInput):
 }
 
 /** createEnvironment adds an environment to one of the organization's projects (404 otherwise). */
-export async function createEnvironment(ctx: OrgContext, projectId: string, input: CreateEnvironmentInput): Promise<EnvironmentDto> {
+export async function createEnvironment(
+  ctx: OrgContext,
+  projectId: string,
+  input: CreateEnvironmentInput,
+): Promise<EnvironmentDto> {
   assertCanWrite(ctx);
   return db.$transaction(async (tx) => {
     // 404 rather than 403: another organization's project must look exactly like a missing one.
-    const project = await tx.project.findFirst({ where: { id: projectId, organizationId: ctx.orgId }, select: { id: true } });
+    const project = await tx.project.findFirst({
+      where: { id: projectId, organizationId: ctx.orgId },
+      select: { id: true },
+    });
     if (!project) throw new AppError('not_found', 'Project not found.');
     const taken = await tx.environment.findFirst({ where: { projectId, name: input.name }, select: { id: true } });
-    if (taken) throw new AppError('name_taken', `The project has an environment named "${input.name}".`, { fields: { name: ['This name is taken.'] } });
-    const env = await tx.environment.create({ data: { id: newId('environment'), organizationId: ctx.orgId, projectId, name: input.name } });
+    if (taken)
+      throw new AppError('name_taken', `The project has an environment named "${input.name}".`, {
+        fields: { name: ['This name is taken.'] },
+      });
+    const env = await tx.environment.create({
+      data: { id: newId('environment'), organizationId: ctx.orgId, projectId, name: input.name },
+    });
     await recordAuditEvent(tx, {
       organizationId: ctx.orgId,
       actor: ctx.actor,

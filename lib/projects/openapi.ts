@@ -6,7 +6,10 @@ import { createEnvironmentInput, createProjectInput, environmentDto, projectDto,
 const TAG = 'Projects';
 const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
 const body = (schema: z.ZodType) => ({ required: true, content: { 'application/json': { schema } } });
-const conflict = { description: 'The name is taken: `name_taken`.', content: { 'application/problem+json': { schema: problemSchema } } };
+const conflict = {
+  description: 'The name is taken: `name_taken`.',
+  content: { 'application/problem+json': { schema: problemSchema } },
+};
 
 /** The /api/v1 operations on projects and environments. */
 export const paths: ZodOpenApiPathsObject = {
@@ -15,7 +18,10 @@ export const paths: ZodOpenApiPathsObject = {
       operationId: 'listProjects',
       tags: [TAG],
       summary: 'List projects and their environments',
-      responses: { '200': json(z.object({ projects: z.array(projectDto) }), 'All projects, by name.'), ...problemResponses },
+      responses: {
+        '200': json(z.object({ projects: z.array(projectDto) }), 'All projects, by name.'),
+        ...problemResponses,
+      },
     },
     post: {
       operationId: 'createProject',

@@ -14,7 +14,12 @@ export const createProjectInput = z
     name: nameField('project'),
     description: z.string().trim().max(500, { error: 'Use at most 500 characters.' }).default(''),
     environments: z
-      .array(z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { error: 'Environment names use lowercase letters, digits and dashes.' }))
+      .array(
+        z
+          .string()
+          .trim()
+          .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { error: 'Environment names use lowercase letters, digits and dashes.' }),
+      )
       .max(20, { error: 'At most 20 environments.' })
       .default(['production', 'staging', 'development'])
       .refine((list) => new Set(list).size === list.length, { error: 'Environment names must differ.' }),
@@ -24,16 +29,27 @@ export type CreateProjectInput = z.infer<typeof createProjectInput>;
 
 export const createEnvironmentInput = z
   .strictObject({
-    name: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { error: 'Use lowercase letters, digits and dashes (at most 40).' }),
+    name: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { error: 'Use lowercase letters, digits and dashes (at most 40).' }),
   })
   .meta({ id: 'CreateEnvironmentInput' });
 export type CreateEnvironmentInput = z.infer<typeof createEnvironmentInput>;
 
 export const projectParams = z.object({ projectId: projectIdField });
 
-export const environmentDto = z.object({ id: z.string(), name: z.string(), createdAt: z.string() }).meta({ id: 'Environment' });
+export const environmentDto = z
+  .object({ id: z.string(), name: z.string(), createdAt: z.string() })
+  .meta({ id: 'Environment' });
 export const projectDto = z
-  .object({ id: z.string(), name: z.string(), description: z.string(), createdAt: z.string(), environments: z.array(environmentDto) })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    createdAt: z.string(),
+    environments: z.array(environmentDto),
+  })
   .meta({ id: 'Project' });
 export type ProjectDto = z.infer<typeof projectDto>;
 export type EnvironmentDto = z.infer<typeof environmentDto>;

@@ -10,7 +10,9 @@ import { resolveRoleBindings, resolveScopes } from './resolve-grants';
 import type { CreateServiceAccountInput, ServiceAccountDto } from './schema';
 
 export function nameTaken(name: string): AppError {
-  return new AppError('name_taken', `A service account named "${name}" already exists.`, { fields: { name: ['This name is taken in this organization.'] } });
+  return new AppError('name_taken', `A service account named "${name}" already exists.`, {
+    fields: { name: ['This name is taken in this organization.'] },
+  });
 }
 
 export function isUniqueViolation(error: unknown): boolean {
@@ -22,11 +24,20 @@ export function isUniqueViolation(error: unknown): boolean {
  * (from the catalog) and role bindings, and records `service_account.created` in the same
  * transaction. A taken name is `name_taken`; unknown scopes, roles or projects are field errors.
  */
-export async function createServiceAccount(ctx: OrgContext, input: CreateServiceAccountInput): Promise<ServiceAccountDto> {
+export async function createServiceAccount(
+  ctx: OrgContext,
+  input: CreateServiceAccountInput,
+): Promise<ServiceAccountDto> {
   assertCanWrite(ctx);
   try {
     return await db.$transaction(async (tx) => {
-      if (await tx.serviceAccount.findFirst({ where: { organizationId: ctx.orgId, name: input.name }, select: { id: true } })) throw nameTaken(input.name);
+      if (
+        await tx.serviceAccount.findFirst({
+          where: { organizationId: ctx.orgId, name: input.name },
+          select: { id: true },
+        })
+      )
+        throw nameTaken(input.name);
       const scopeIds = await resolveScopes(tx, ctx.orgId, input.scopes, input.isAdmin);
       const bindings = await resolveRoleBindings(tx, ctx.orgId, input.roleBindings);
       const id = newId('serviceAccount');
@@ -43,14 +54,27 @@ export async function createServiceAccount(ctx: OrgContext, input: CreateService
           createdById: ctx.actor.type === 'MEMBER' ? ctx.actor.id : null,
         },
       });
-      if (scopeIds.length) await tx.serviceAccountScope.createMany({ data: scopeIds.map((scopeId) => ({ serviceAccountId: id, scopeId, organizationId: ctx.orgId })) });
+      if (scopeIds.length)
+        await tx.serviceAccountScope.createMany({
+          data: scopeIds.map((scopeId) => ({ serviceAccountId: id, scopeId, organizationId: ctx.orgId })),
+        });
       if (bindings.length) {
         await tx.roleBinding.createMany({
-          data: bindings.map((b) => ({ id: newId('roleBinding'), organizationId: ctx.orgId, serviceAccountId: id, roleId: b.roleId, projectId: b.projectId })),
+          data: bindings.map((b) => ({
+            id: newId('roleBinding'),
+            organizationId: ctx.orgId,
+            serviceAccountId: id,
+            roleId: b.roleId,
+            projectId: b.projectId,
+          })),
         });
       }
       const row = await tx.serviceAccount.findUniqueOrThrow({ where: { id }, select: accountSelect });
-      const roleRows = await tx.roleBinding.findMany({ where: { serviceAccountId: id, organizationId: ctx.orgId }, select: roleBindingSelect, orderBy: { createdAt: 'asc' } });
+      const roleRows = await tx.roleBinding.findMany({
+        where: { serviceAccountId: id, organizationId: ctx.orgId },
+        select: roleBindingSelect,
+        orderBy: { createdAt: 'asc' },
+      });
       const dto = toServiceAccountDto(row, roleRows);
       await recordAuditEvent(tx, {
         organizationId: ctx.orgId,

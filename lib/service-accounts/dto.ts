@@ -34,7 +34,14 @@ type RoleBindingRow = Prisma.RoleBindingGetPayload<{ select: typeof roleBindingS
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export function toRoleBindingDto(row: RoleBindingRow): RoleBindingDto {
-  return { id: row.id, roleId: row.role.id, roleName: row.role.name, kind: row.role.kind, projectId: row.projectId, projectName: row.project?.name ?? null };
+  return {
+    id: row.id,
+    roleId: row.role.id,
+    roleName: row.role.name,
+    kind: row.role.kind,
+    projectId: row.projectId,
+    projectName: row.project?.name ?? null,
+  };
 }
 
 function base(row: AccountRow): Omit<ServiceAccountDto, 'roleBindings'> {
@@ -62,6 +69,9 @@ export function toServiceAccountDto(row: AccountRow, bindings: RoleBindingRow[])
   return { ...base(row), roleBindings: bindings.map(toRoleBindingDto) };
 }
 
-export function toServiceAccountListItemDto(row: AccountRow, counts: { credentialCount: number; expiringCredentials: number }): ServiceAccountListItemDto {
+export function toServiceAccountListItemDto(
+  row: AccountRow,
+  counts: { credentialCount: number; expiringCredentials: number },
+): ServiceAccountListItemDto {
   return { ...base(row), ...counts };
 }

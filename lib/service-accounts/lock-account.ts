@@ -4,7 +4,12 @@ import type { Tx } from '@/lib/db/client';
 import { can } from '@/lib/auth/permissions';
 import { AppError } from '@/lib/errors';
 
-export type LockedAccount = { id: string; name: string; status: 'ACTIVE' | 'SUSPENDED' | 'REVOKED'; platform: 'SERVER' | 'WEB' | 'ANDROID' | 'IOS' | 'DESKTOP' };
+export type LockedAccount = {
+  id: string;
+  name: string;
+  status: 'ACTIVE' | 'SUSPENDED' | 'REVOKED';
+  platform: 'SERVER' | 'WEB' | 'ANDROID' | 'IOS' | 'DESKTOP';
+};
 
 /**
  * lockAccount reads a service account of the caller's organization FOR UPDATE, so concurrent
@@ -25,7 +30,8 @@ export async function lockAccount(tx: Tx, ctx: OrgContext, accountId: string): P
 
 /** assertNotRevoked refuses changes to a revoked account: revocation is terminal. */
 export function assertNotRevoked(account: LockedAccount): void {
-  if (account.status === 'REVOKED') throw new AppError('invalid_state', 'This service account is revoked: it cannot change any more.');
+  if (account.status === 'REVOKED')
+    throw new AppError('invalid_state', 'This service account is revoked: it cannot change any more.');
 }
 
 /**
@@ -34,5 +40,6 @@ export function assertNotRevoked(account: LockedAccount): void {
  * It reads the same role table (lib/auth/permissions.ts).
  */
 export function assertCanWrite(ctx: OrgContext): void {
-  if (!can(ctx.role, 'service_accounts.write')) throw new AppError('forbidden', 'Your role does not allow changes to service accounts.');
+  if (!can(ctx.role, 'service_accounts.write'))
+    throw new AppError('forbidden', 'Your role does not allow changes to service accounts.');
 }

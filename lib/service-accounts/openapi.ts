@@ -33,13 +33,24 @@ const TAG_CREDENTIALS = 'Service account credentials';
 
 const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
 const body = (schema: z.ZodType) => ({ required: true, content: { 'application/json': { schema } } });
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: problemSchema } } });
-const conflict = { '409': problem('The state forbids it: `name_taken`, `conflict`, `invalid_state` (revoked account, wrong status), `limit_exceeded`.') };
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: problemSchema } },
+});
+const conflict = {
+  '409': problem(
+    'The state forbids it: `name_taken`, `conflict`, `invalid_state` (revoked account, wrong status), `limit_exceeded`.',
+  ),
+};
 
-const credentialStatusResult = z.object({ id: z.string(), status: z.enum(['ENABLED', 'DISABLED']) }).meta({ id: 'CredentialStatusResult' });
+const credentialStatusResult = z
+  .object({ id: z.string(), status: z.enum(['ENABLED', 'DISABLED']) })
+  .meta({ id: 'CredentialStatusResult' });
 const noContent = { '204': { description: 'Deleted.' } };
 
-function op(o: Omit<ZodOpenApiOperationObject, 'responses'> & { responses: ZodOpenApiOperationObject['responses'] }): ZodOpenApiOperationObject {
+function op(
+  o: Omit<ZodOpenApiOperationObject, 'responses'> & { responses: ZodOpenApiOperationObject['responses'] },
+): ZodOpenApiOperationObject {
   return { ...o, responses: { ...o.responses, ...problemResponses } };
 }
 
@@ -50,7 +61,8 @@ export const paths: ZodOpenApiPathsObject = {
       operationId: 'listServiceAccounts',
       tags: [TAG_ACCOUNTS],
       summary: 'List service accounts',
-      description: 'Newest first. Search names with `q`, filter by `status` and `platform`; page with `page` and `pageSize`. Needs `service_accounts.read`.',
+      description:
+        'Newest first. Search names with `q`, filter by `status` and `platform`; page with `page` and `pageSize`. Needs `service_accounts.read`.',
       requestParams: { query: listServiceAccountsQuery },
       responses: { '200': json(serviceAccountPageDto, 'One page of accounts.') },
     }),
@@ -58,7 +70,8 @@ export const paths: ZodOpenApiPathsObject = {
       operationId: 'createServiceAccount',
       tags: [TAG_ACCOUNTS],
       summary: 'Create a service account',
-      description: 'Scopes come from the organization catalog (management scopes need `isAdmin`); role bindings name a role and, for project roles, a project. Needs `service_accounts.write`.',
+      description:
+        'Scopes come from the organization catalog (management scopes need `isAdmin`); role bindings name a role and, for project roles, a project. Needs `service_accounts.write`.',
       requestBody: body(createServiceAccountInput),
       responses: { '201': json(serviceAccountDto, 'The new account.'), ...conflict },
     }),
@@ -84,7 +97,8 @@ export const paths: ZodOpenApiPathsObject = {
       operationId: 'updateServiceAccount',
       tags: [TAG_ACCOUNTS],
       summary: 'Change a service account',
-      description: 'Only the fields sent change; the platform cannot change. A revoked account cannot change (`invalid_state`).',
+      description:
+        'Only the fields sent change; the platform cannot change. A revoked account cannot change (`invalid_state`).',
       requestParams: { path: accountParams },
       requestBody: body(updateServiceAccountInput),
       responses: { '200': json(serviceAccountDto, 'The changed account.'), ...conflict },
@@ -115,7 +129,8 @@ export const paths: ZodOpenApiPathsObject = {
       operationId: 'revokeServiceAccount',
       tags: [TAG_ACCOUNTS],
       summary: 'Revoke a service account for good',
-      description: 'Terminal: every credential is disabled and every refresh token revoked; the record stays for audit. Send the account name as `confirmName`.',
+      description:
+        'Terminal: every credential is disabled and every refresh token revoked; the record stays for audit. Send the account name as `confirmName`.',
       requestParams: { path: accountParams },
       requestBody: body(revokeServiceAccountInput),
       responses: { '200': json(serviceAccountDto, 'The revoked account.'), ...conflict },
@@ -127,13 +142,16 @@ export const paths: ZodOpenApiPathsObject = {
       tags: [TAG_CREDENTIALS],
       summary: "List an account's client secrets",
       requestParams: { path: accountParams },
-      responses: { '200': json(z.object({ items: z.array(clientSecretDto) }), 'The secrets (without the secrets themselves).') },
+      responses: {
+        '200': json(z.object({ items: z.array(clientSecretDto) }), 'The secrets (without the secrets themselves).'),
+      },
     }),
     post: op({
       operationId: 'createClientSecret',
       tags: [TAG_CREDENTIALS],
       summary: 'Issue a client secret',
-      description: 'The secret is in the response this once. Use `id:secret` as HTTP Basic credentials at the token endpoint. At most 10 enabled secrets per account (`limit_exceeded`).',
+      description:
+        'The secret is in the response this once. Use `id:secret` as HTTP Basic credentials at the token endpoint. At most 10 enabled secrets per account (`limit_exceeded`).',
       requestParams: { path: accountParams },
       requestBody: body(createClientSecretInput),
       responses: { '201': json(createdClientSecretDto, 'The secret, shown once.'), ...conflict },
@@ -161,7 +179,8 @@ export const paths: ZodOpenApiPathsObject = {
       operationId: 'rotateClientSecret',
       tags: [TAG_CREDENTIALS],
       summary: 'Rotate a client secret',
-      description: 'Issues a new secret and makes the old one expire after `gracePeriodHours` (0 = now). Send `{}` for the defaults.',
+      description:
+        'Issues a new secret and makes the old one expire after `gracePeriodHours` (0 = now). Send `{}` for the defaults.',
       requestParams: { path: secretParams },
       requestBody: body(rotateClientSecretInput),
       responses: { '201': json(rotatedClientSecretDto, 'The new secret, shown once, and the old one.'), ...conflict },
@@ -183,7 +202,10 @@ export const paths: ZodOpenApiPathsObject = {
         'Without `publicKey`, Latchkey generates the pair and returns the private key once in `config` (save it as a JSON file). With `publicKey` (SPKI PEM or JWK, P-256 only) the private key never leaves you; private keys, RSA and other curves are refused with `invalid_key`.',
       requestParams: { path: accountParams },
       requestBody: body(createKeyPairInput),
-      responses: { '201': json(createdKeyPairDto, 'The key pair, and for a generated one its private key config, shown once.'), ...conflict },
+      responses: {
+        '201': json(createdKeyPairDto, 'The key pair, and for a generated one its private key config, shown once.'),
+        ...conflict,
+      },
     }),
   },
   '/api/v1/service-accounts/{accountId}/keys/{keyId}': {
@@ -215,7 +237,8 @@ export const paths: ZodOpenApiPathsObject = {
       operationId: 'createClientTokenPair',
       tags: [TAG_CREDENTIALS],
       summary: 'Issue a client token + server token pair',
-      description: 'Only for WEB, ANDROID, IOS and DESKTOP accounts (`invalid_request` for SERVER). The server token is in the response this once.',
+      description:
+        'Only for WEB, ANDROID, IOS and DESKTOP accounts (`invalid_request` for SERVER). The server token is in the response this once.',
       requestParams: { path: accountParams },
       requestBody: body(createTokenPairInput),
       responses: { '201': json(createdTokenPairDto, 'The pair, with its server token shown once.'), ...conflict },

@@ -1,6 +1,13 @@
 import 'server-only';
 import type { OrgContext } from '@/lib/auth/context';
-import { clientSecretSelect, keyPairSelect, toClientSecretDto, toKeyPairDto, toTokenPairDto, tokenPairSelect } from '@/lib/credentials/dto';
+import {
+  clientSecretSelect,
+  keyPairSelect,
+  toClientSecretDto,
+  toKeyPairDto,
+  toTokenPairDto,
+  tokenPairSelect,
+} from '@/lib/credentials/dto';
 import { db } from '@/lib/db/client';
 import type { Prisma } from '@/lib/db/generated/client';
 import { AppError } from '@/lib/errors';
@@ -20,7 +27,10 @@ const DAY_MS = 86_400_000;
 const notFound = () => new AppError('not_found', 'Service account not found.');
 
 function expiringWhere(now: Date) {
-  return { status: 'ENABLED' as const, expiresAt: { gt: now, lte: new Date(now.getTime() + EXPIRY_WARNING_DAYS * DAY_MS) } };
+  return {
+    status: 'ENABLED' as const,
+    expiresAt: { gt: now, lte: new Date(now.getTime() + EXPIRY_WARNING_DAYS * DAY_MS) },
+  };
 }
 
 /**
@@ -28,7 +38,10 @@ function expiringWhere(now: Date) {
  * searching names (case-insensitive) and filtering by status and platform. Each item carries
  * its credential count and how many of its credentials expire within 14 days.
  */
-export async function listServiceAccounts(ctx: OrgContext, query: ListServiceAccountsQuery): Promise<ServiceAccountPageDto> {
+export async function listServiceAccounts(
+  ctx: OrgContext,
+  query: ListServiceAccountsQuery,
+): Promise<ServiceAccountPageDto> {
   const where: Prisma.ServiceAccountWhereInput = {
     organizationId: ctx.orgId,
     ...(query.q ? { name: { contains: query.q, mode: 'insensitive' } } : {}),
@@ -37,7 +50,13 @@ export async function listServiceAccounts(ctx: OrgContext, query: ListServiceAcc
   };
   const [total, rows] = await Promise.all([
     db.serviceAccount.count({ where }),
-    db.serviceAccount.findMany({ where, select: accountSelect, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: (query.page - 1) * query.pageSize, take: query.pageSize }),
+    db.serviceAccount.findMany({
+      where,
+      select: accountSelect,
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      skip: (query.page - 1) * query.pageSize,
+      take: query.pageSize,
+    }),
   ]);
   const ids = rows.map((r) => r.id);
   const now = new Date();
@@ -56,7 +75,12 @@ export async function listServiceAccounts(ctx: OrgContext, query: ListServiceAcc
   const sum = (groups: Array<Array<{ serviceAccountId: string; _count: { _all: number } }>>, id: string) =>
     groups.reduce((n, g) => n + (g.find((x) => x.serviceAccountId === id)?._count._all ?? 0), 0);
   return {
-    items: rows.map((r) => toServiceAccountListItemDto(r, { credentialCount: sum([s, k, t], r.id), expiringCredentials: r.status === 'REVOKED' ? 0 : sum([se, ke, te], r.id) })),
+    items: rows.map((r) =>
+      toServiceAccountListItemDto(r, {
+        credentialCount: sum([s, k, t], r.id),
+        expiringCredentials: r.status === 'REVOKED' ? 0 : sum([se, ke, te], r.id),
+      }),
+    ),
     page: query.page,
     pageSize: query.pageSize,
     total,
@@ -66,7 +90,10 @@ export async function listServiceAccounts(ctx: OrgContext, query: ListServiceAcc
 
 /** getServiceAccount returns one account with its credentials; not_found outside the caller's organization. */
 export async function getServiceAccount(ctx: OrgContext, accountId: string): Promise<ServiceAccountDetailDto> {
-  const row = await db.serviceAccount.findFirst({ where: { id: accountId, organizationId: ctx.orgId }, select: accountSelect });
+  const row = await db.serviceAccount.findFirst({
+    where: { id: accountId, organizationId: ctx.orgId },
+    select: accountSelect,
+  });
   if (!row) throw notFound();
   const where = { serviceAccountId: accountId, organizationId: ctx.orgId };
   const [bindings, clientSecrets, keyPairs, clientTokenPairs] = await Promise.all([
@@ -79,23 +106,35 @@ export async function getServiceAccount(ctx: OrgContext, accountId: string): Pro
 }
 
 async function assertAccount(ctx: OrgContext, accountId: string) {
-  const found = await db.serviceAccount.findFirst({ where: { id: accountId, organizationId: ctx.orgId }, select: { id: true } });
+  const found = await db.serviceAccount.findFirst({
+    where: { id: accountId, organizationId: ctx.orgId },
+    select: { id: true },
+  });
   if (!found) throw notFound();
 }
 
 const credentialOrder = [{ status: 'asc' as const }, { createdAt: 'desc' as const }];
 
-async function listClientSecretRows(where: { serviceAccountId: string; organizationId: string }): Promise<ClientSecretDto[]> {
+async function listClientSecretRows(where: {
+  serviceAccountId: string;
+  organizationId: string;
+}): Promise<ClientSecretDto[]> {
   const now = new Date();
-  return (await db.clientSecret.findMany({ where, select: clientSecretSelect, orderBy: credentialOrder })).map((r) => toClientSecretDto(r, now));
+  return (await db.clientSecret.findMany({ where, select: clientSecretSelect, orderBy: credentialOrder })).map((r) =>
+    toClientSecretDto(r, now),
+  );
 }
 async function listKeyPairRows(where: { serviceAccountId: string; organizationId: string }): Promise<KeyPairDto[]> {
   const now = new Date();
-  return (await db.keyPair.findMany({ where, select: keyPairSelect, orderBy: credentialOrder })).map((r) => toKeyPairDto(r, now));
+  return (await db.keyPair.findMany({ where, select: keyPairSelect, orderBy: credentialOrder })).map((r) =>
+    toKeyPairDto(r, now),
+  );
 }
 async function listTokenPairRows(where: { serviceAccountId: string; organizationId: string }): Promise<TokenPairDto[]> {
   const now = new Date();
-  return (await db.clientTokenPair.findMany({ where, select: tokenPairSelect, orderBy: credentialOrder })).map((r) => toTokenPairDto(r, now));
+  return (await db.clientTokenPair.findMany({ where, select: tokenPairSelect, orderBy: credentialOrder })).map((r) =>
+    toTokenPairDto(r, now),
+  );
 }
 
 /** listClientSecrets lists an account's client secrets (never their hashes). */
@@ -120,18 +159,58 @@ export async function listTokenPairs(ctx: OrgContext, accountId: string): Promis
  */
 export async function listExpiringCredentials(ctx: OrgContext, limit = 50): Promise<ExpiringCredentialDto[]> {
   const now = new Date();
-  const where = { organizationId: ctx.orgId, ...expiringWhere(now), serviceAccount: { status: { not: 'REVOKED' as const } } };
+  const where = {
+    organizationId: ctx.orgId,
+    ...expiringWhere(now),
+    serviceAccount: { status: { not: 'REVOKED' as const } },
+  };
   const account = { select: { id: true, name: true } } as const;
   const orderBy = { expiresAt: 'asc' as const };
   const [secrets, keys, pairs] = await Promise.all([
-    db.clientSecret.findMany({ where, select: { id: true, name: true, expiresAt: true, serviceAccount: account }, orderBy, take: limit }),
-    db.keyPair.findMany({ where, select: { id: true, name: true, expiresAt: true, serviceAccount: account }, orderBy, take: limit }),
-    db.clientTokenPair.findMany({ where, select: { id: true, expiresAt: true, serviceAccount: account }, orderBy, take: limit }),
+    db.clientSecret.findMany({
+      where,
+      select: { id: true, name: true, expiresAt: true, serviceAccount: account },
+      orderBy,
+      take: limit,
+    }),
+    db.keyPair.findMany({
+      where,
+      select: { id: true, name: true, expiresAt: true, serviceAccount: account },
+      orderBy,
+      take: limit,
+    }),
+    db.clientTokenPair.findMany({
+      where,
+      select: { id: true, expiresAt: true, serviceAccount: account },
+      orderBy,
+      take: limit,
+    }),
   ]);
   const items: ExpiringCredentialDto[] = [
-    ...secrets.map((r) => ({ kind: 'client_secret' as const, id: r.id, label: r.name, serviceAccountId: r.serviceAccount.id, serviceAccountName: r.serviceAccount.name, expiresAt: r.expiresAt.toISOString() })),
-    ...keys.map((r) => ({ kind: 'key_pair' as const, id: r.id, label: r.name, serviceAccountId: r.serviceAccount.id, serviceAccountName: r.serviceAccount.name, expiresAt: r.expiresAt.toISOString() })),
-    ...pairs.map((r) => ({ kind: 'client_token_pair' as const, id: r.id, label: 'Client token pair', serviceAccountId: r.serviceAccount.id, serviceAccountName: r.serviceAccount.name, expiresAt: r.expiresAt.toISOString() })),
+    ...secrets.map((r) => ({
+      kind: 'client_secret' as const,
+      id: r.id,
+      label: r.name,
+      serviceAccountId: r.serviceAccount.id,
+      serviceAccountName: r.serviceAccount.name,
+      expiresAt: r.expiresAt.toISOString(),
+    })),
+    ...keys.map((r) => ({
+      kind: 'key_pair' as const,
+      id: r.id,
+      label: r.name,
+      serviceAccountId: r.serviceAccount.id,
+      serviceAccountName: r.serviceAccount.name,
+      expiresAt: r.expiresAt.toISOString(),
+    })),
+    ...pairs.map((r) => ({
+      kind: 'client_token_pair' as const,
+      id: r.id,
+      label: 'Client token pair',
+      serviceAccountId: r.serviceAccount.id,
+      serviceAccountName: r.serviceAccount.name,
+      expiresAt: r.expiresAt.toISOString(),
+    })),
   ];
   return items.sort((a, b) => a.expiresAt.localeCompare(b.expiresAt)).slice(0, limit);
 }
@@ -147,8 +226,16 @@ export type AccountCatalog = {
 export async function getAccountCatalog(ctx: OrgContext): Promise<AccountCatalog> {
   const where = { organizationId: ctx.orgId };
   const [scopes, roles, projects, org] = await Promise.all([
-    db.scope.findMany({ where, select: { name: true, description: true, isManagement: true }, orderBy: [{ isManagement: 'asc' }, { name: 'asc' }] }),
-    db.roleDefinition.findMany({ where, select: { id: true, name: true, description: true, kind: true }, orderBy: [{ kind: 'asc' }, { name: 'asc' }] }),
+    db.scope.findMany({
+      where,
+      select: { name: true, description: true, isManagement: true },
+      orderBy: [{ isManagement: 'asc' }, { name: 'asc' }],
+    }),
+    db.roleDefinition.findMany({
+      where,
+      select: { id: true, name: true, description: true, kind: true },
+      orderBy: [{ kind: 'asc' }, { name: 'asc' }],
+    }),
     db.project.findMany({ where, select: { id: true, name: true }, orderBy: { name: 'asc' } }),
     db.organization.findUniqueOrThrow({ where: { id: ctx.orgId }, select: { maxCredentialLifetimeDays: true } }),
   ]);

@@ -11,11 +11,16 @@ import type { RoleBindingInput } from './schema';
 export async function resolveScopes(tx: Tx, orgId: string, names: string[], isAdmin: boolean): Promise<string[]> {
   const unique = [...new Set(names)];
   if (unique.length === 0) return [];
-  const rows = await tx.scope.findMany({ where: { organizationId: orgId, name: { in: unique } }, select: { id: true, name: true, isManagement: true } });
+  const rows = await tx.scope.findMany({
+    where: { organizationId: orgId, name: { in: unique } },
+    select: { id: true, name: true, isManagement: true },
+  });
   const found = new Map(rows.map((r) => [r.name, r]));
   const unknown = unique.filter((n) => !found.has(n));
   if (unknown.length) {
-    throw new AppError('validation_failed', 'Some scopes are not in the catalog.', { fields: { scopes: [`Not in this organization's catalog: ${unknown.join(', ')}.`] } });
+    throw new AppError('validation_failed', 'Some scopes are not in the catalog.', {
+      fields: { scopes: [`Not in this organization's catalog: ${unknown.join(', ')}.`] },
+    });
   }
   const management = rows.filter((r) => r.isManagement).map((r) => r.name);
   if (management.length && !isAdmin) {
@@ -31,7 +36,11 @@ export async function resolveScopes(tx: Tx, orgId: string, names: string[], isAd
  * projects: an organization role takes no project, a project role needs one. Both ids must
  * belong to the caller's organization (a guessed id from elsewhere is "not found").
  */
-export async function resolveRoleBindings(tx: Tx, orgId: string, bindings: RoleBindingInput[]): Promise<RoleBindingInput[]> {
+export async function resolveRoleBindings(
+  tx: Tx,
+  orgId: string,
+  bindings: RoleBindingInput[],
+): Promise<RoleBindingInput[]> {
   const seen = new Set<string>();
   const unique = bindings.filter((b) => {
     const key = `${b.roleId}@${b.projectId ?? ''}`;
@@ -43,8 +52,13 @@ export async function resolveRoleBindings(tx: Tx, orgId: string, bindings: RoleB
   const roleIds = [...new Set(unique.map((b) => b.roleId))];
   const projectIds = [...new Set(unique.flatMap((b) => (b.projectId ? [b.projectId] : [])))];
   const [roles, projects] = await Promise.all([
-    tx.roleDefinition.findMany({ where: { organizationId: orgId, id: { in: roleIds } }, select: { id: true, name: true, kind: true } }),
-    projectIds.length ? tx.project.findMany({ where: { organizationId: orgId, id: { in: projectIds } }, select: { id: true } }) : [],
+    tx.roleDefinition.findMany({
+      where: { organizationId: orgId, id: { in: roleIds } },
+      select: { id: true, name: true, kind: true },
+    }),
+    projectIds.length
+      ? tx.project.findMany({ where: { organizationId: orgId, id: { in: projectIds } }, select: { id: true } })
+      : [],
   ]);
   const roleById = new Map(roles.map((r) => [r.id, r]));
   const projectSet = new Set(projects.map((p) => p.id));
@@ -52,10 +66,12 @@ export async function resolveRoleBindings(tx: Tx, orgId: string, bindings: RoleB
   for (const b of unique) {
     const role = roleById.get(b.roleId);
     if (!role) errors.push(`Role ${b.roleId} was not found.`);
-    else if (role.kind === 'ORGANIZATION' && b.projectId) errors.push(`${role.name} is an organization role: it takes no project.`);
+    else if (role.kind === 'ORGANIZATION' && b.projectId)
+      errors.push(`${role.name} is an organization role: it takes no project.`);
     else if (role.kind === 'PROJECT' && !b.projectId) errors.push(`${role.name} is a project role: choose a project.`);
     else if (b.projectId && !projectSet.has(b.projectId)) errors.push(`Project ${b.projectId} was not found.`);
   }
-  if (errors.length) throw new AppError('validation_failed', 'Some role bindings are invalid.', { fields: { roleBindings: errors } });
+  if (errors.length)
+    throw new AppError('validation_failed', 'Some role bindings are invalid.', { fields: { roleBindings: errors } });
   return unique;
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createClientSecretForm, createServiceAccountForm, rotateClientSecretForm, updateServiceAccountForm } from './schema';
+import {
+  createClientSecretForm,
+  createServiceAccountForm,
+  rotateClientSecretForm,
+  updateServiceAccountForm,
+} from './schema';
 
 const ROLE = 'rol_01JD5Z8Q4W3M2N1P0R9S8T7V6X';
 const PROJECT = 'prj_01JD5Z8Q4W3M2N1P0R9S8T7V6X';
@@ -33,17 +38,37 @@ describe('console forms run the API schemas', () => {
   });
 
   it('an unchecked admin box and a single scope still parse; a bad CIDR is reported on its line', () => {
-    const ok = createServiceAccountForm.parse({ name: 'x', platform: 'SERVER', scopes: 'TILE', tokenLifetimeSeconds: '' });
+    const ok = createServiceAccountForm.parse({
+      name: 'x',
+      platform: 'SERVER',
+      scopes: 'TILE',
+      tokenLifetimeSeconds: '',
+    });
     expect(ok).toMatchObject({ isAdmin: false, scopes: ['TILE'], tokenLifetimeSeconds: 3600, ipAllowList: [] });
-    const bad = createServiceAccountForm.safeParse({ name: 'x', platform: 'SERVER', ipAllowList: '10.0.0.0/8\n10.0.0.0/99' });
+    const bad = createServiceAccountForm.safeParse({
+      name: 'x',
+      platform: 'SERVER',
+      ipAllowList: '10.0.0.0/8\n10.0.0.0/99',
+    });
     expect(bad.success).toBe(false);
     expect(bad.error?.issues[0]?.path).toEqual(['ipAllowList', 1]);
   });
 
   it('edit forms carry the account id; credential forms drop empty optional fields', () => {
-    expect(updateServiceAccountForm.parse({ accountId: ACCOUNT, name: 'y', tokenLifetimeSeconds: '60' })).toMatchObject({ accountId: ACCOUNT, name: 'y', isAdmin: false, scopes: [] });
-    expect(createClientSecretForm.parse({ accountId: ACCOUNT, name: 'prod', expiresAt: '' })).toEqual({ accountId: ACCOUNT, name: 'prod' });
-    expect(rotateClientSecretForm.parse({ accountId: ACCOUNT, secretId: 'kid_01JD5Z8Q4W3M2N1P0R9S8T7V6X', gracePeriodHours: '0' })).toMatchObject({ gracePeriodHours: 0 });
+    expect(updateServiceAccountForm.parse({ accountId: ACCOUNT, name: 'y', tokenLifetimeSeconds: '60' })).toMatchObject(
+      { accountId: ACCOUNT, name: 'y', isAdmin: false, scopes: [] },
+    );
+    expect(createClientSecretForm.parse({ accountId: ACCOUNT, name: 'prod', expiresAt: '' })).toEqual({
+      accountId: ACCOUNT,
+      name: 'prod',
+    });
+    expect(
+      rotateClientSecretForm.parse({
+        accountId: ACCOUNT,
+        secretId: 'kid_01JD5Z8Q4W3M2N1P0R9S8T7V6X',
+        gracePeriodHours: '0',
+      }),
+    ).toMatchObject({ gracePeriodHours: 0 });
     expect(createClientSecretForm.safeParse({ accountId: 'sa_nope', name: 'x' }).success).toBe(false);
   });
 });

@@ -34,7 +34,9 @@ export const tokenPairId = idOf('ctp', 'client token pair').meta({ example: 'ctp
 
 export const platformSchema = z.enum(PLATFORMS, { error: 'Choose a platform.' }).meta({ id: 'Platform' });
 export const accountStatusSchema = z.enum(ACCOUNT_STATUSES).meta({ id: 'ServiceAccountStatus' });
-export const credentialStatusSchema = z.enum(CREDENTIAL_STATUSES, { error: 'Status is ENABLED or DISABLED.' }).meta({ id: 'CredentialStatus' });
+export const credentialStatusSchema = z
+  .enum(CREDENTIAL_STATUSES, { error: 'Status is ENABLED or DISABLED.' })
+  .meta({ id: 'CredentialStatus' });
 
 const nameField = z
   .string({ error: 'Enter a name.' })
@@ -50,7 +52,9 @@ const scopeNameField = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, { error: 'Not
 const cidrField = z
   .string()
   .trim()
-  .refine(isValidCidr, { error: (issue) => `"${String(issue.input).slice(0, 60)}" is not an IP address or CIDR block.` });
+  .refine(isValidCidr, {
+    error: (issue) => `"${String(issue.input).slice(0, 60)}" is not an IP address or CIDR block.`,
+  });
 
 export const roleBindingInput = z
   .strictObject({
@@ -62,7 +66,10 @@ export const roleBindingInput = z
       .optional()
       .transform((v) => v ?? null),
   })
-  .meta({ id: 'RoleBindingInput', description: 'An organization role (projectId null) or a project role bound to one project.' });
+  .meta({
+    id: 'RoleBindingInput',
+    description: 'An organization role (projectId null) or a project role bound to one project.',
+  });
 export type RoleBindingInput = z.output<typeof roleBindingInput>;
 
 const tokenLifetimeField = z.coerce
@@ -74,11 +81,22 @@ const tokenLifetimeField = z.coerce
 const accountFields = {
   name: nameField,
   description: descriptionField.default(''),
-  isAdmin: z.boolean().default(false).meta({ description: 'May call the management API (/api/v1) with a management scope.' }),
-  scopes: z.array(scopeNameField).max(200).default([]).meta({ description: 'Scope names from the organization catalog.' }),
+  isAdmin: z
+    .boolean()
+    .default(false)
+    .meta({ description: 'May call the management API (/api/v1) with a management scope.' }),
+  scopes: z
+    .array(scopeNameField)
+    .max(200)
+    .default([])
+    .meta({ description: 'Scope names from the organization catalog.' }),
   roleBindings: z.array(roleBindingInput).max(100).default([]),
   tokenLifetimeSeconds: tokenLifetimeField.default(3600),
-  ipAllowList: z.array(cidrField).max(100, { error: 'At most 100 entries.' }).default([]).meta({ description: 'CIDR blocks or addresses; empty = any address.' }),
+  ipAllowList: z
+    .array(cidrField)
+    .max(100, { error: 'At most 100 entries.' })
+    .default([])
+    .meta({ description: 'CIDR blocks or addresses; empty = any address.' }),
 };
 
 export const createServiceAccountInput = z
@@ -101,7 +119,9 @@ export type UpdateServiceAccountInput = z.output<typeof updateServiceAccountInpu
 
 export const revokeServiceAccountInput = z
   .strictObject({
-    confirmName: z.string({ error: 'Type the account name to confirm.' }).meta({ description: 'The account name, typed to confirm: revocation is permanent.' }),
+    confirmName: z
+      .string({ error: 'Type the account name to confirm.' })
+      .meta({ description: 'The account name, typed to confirm: revocation is permanent.' }),
   })
   .meta({ id: 'RevokeServiceAccountInput' });
 export type RevokeServiceAccountInput = z.output<typeof revokeServiceAccountInput>;
@@ -117,7 +137,9 @@ export type ListServiceAccountsQuery = z.output<typeof listServiceAccountsQuery>
 
 /** An expiry given as an ISO 8601 date-time with offset, or a calendar date (end of that day, UTC). */
 const expiresAtField = z
-  .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'Give a date (YYYY-MM-DD) or an ISO 8601 date-time.' })
+  .union([z.iso.datetime({ offset: true }), z.iso.date()], {
+    error: 'Give a date (YYYY-MM-DD) or an ISO 8601 date-time.',
+  })
   .transform((v) => (v.length === 10 ? new Date(`${v}T23:59:59.000Z`) : new Date(v)))
   .optional()
   .meta({ description: 'Defaults to 2 years from now, capped by the organization maximum.' });
@@ -134,14 +156,18 @@ export const rotateClientSecretInput = z
     gracePeriodHours: z.coerce
       .number()
       .int()
-      .refine((v) => (ROTATION_GRACE_HOURS as readonly number[]).includes(v), { error: `Choose one of ${ROTATION_GRACE_HOURS.join(', ')} hours.` })
+      .refine((v) => (ROTATION_GRACE_HOURS as readonly number[]).includes(v), {
+        error: `Choose one of ${ROTATION_GRACE_HOURS.join(', ')} hours.`,
+      })
       .default(24)
       .meta({ description: 'The old secret expires this many hours after the rotation.' }),
   })
   .meta({ id: 'RotateClientSecretInput' });
 export type RotateClientSecretInput = z.output<typeof rotateClientSecretInput>;
 
-export const setCredentialStatusInput = z.strictObject({ status: credentialStatusSchema }).meta({ id: 'SetCredentialStatusInput' });
+export const setCredentialStatusInput = z
+  .strictObject({ status: credentialStatusSchema })
+  .meta({ id: 'SetCredentialStatusInput' });
 
 const jwkObject = z.record(z.string(), z.unknown()).meta({ description: 'A public JWK (kty EC, crv P-256).' });
 
@@ -152,12 +178,16 @@ export const createKeyPairInput = z
     publicKey: z
       .union([z.string().max(10_000, { error: 'The key is too long.' }), jwkObject])
       .optional()
-      .meta({ description: 'Upload: an ES256 public key as SPKI PEM or JWK. Omit it to have Latchkey generate a key pair.' }),
+      .meta({
+        description: 'Upload: an ES256 public key as SPKI PEM or JWK. Omit it to have Latchkey generate a key pair.',
+      }),
   })
   .meta({ id: 'CreateKeyPairInput' });
 export type CreateKeyPairInput = z.output<typeof createKeyPairInput>;
 
-export const createTokenPairInput = z.strictObject({ expiresAt: expiresAtField }).meta({ id: 'CreateClientTokenPairInput' });
+export const createTokenPairInput = z
+  .strictObject({ expiresAt: expiresAtField })
+  .meta({ id: 'CreateClientTokenPairInput' });
 export type CreateTokenPairInput = z.output<typeof createTokenPairInput>;
 
 // --- path parameters ----------------------------------------------------------------------
@@ -216,7 +246,10 @@ export const serviceAccountListItemDto = serviceAccountDto
   .omit({ roleBindings: true })
   .extend({
     credentialCount: z.number().int(),
-    expiringCredentials: z.number().int().meta({ description: `ENABLED credentials expiring within ${EXPIRY_WARNING_DAYS} days.` }),
+    expiringCredentials: z
+      .number()
+      .int()
+      .meta({ description: `ENABLED credentials expiring within ${EXPIRY_WARNING_DAYS} days.` }),
   })
   .meta({ id: 'ServiceAccountListItem' });
 export type ServiceAccountListItemDto = z.output<typeof serviceAccountListItemDto>;
@@ -290,7 +323,9 @@ export type ServiceAccountDetailDto = z.output<typeof serviceAccountDetailDto>;
 export const createdClientSecretDto = z
   .object({
     clientSecret: clientSecretDto,
-    secret: z.string().meta({ description: 'The secret, shown this once. Use `key id:secret` as HTTP Basic credentials.' }),
+    secret: z
+      .string()
+      .meta({ description: 'The secret, shown this once. Use `key id:secret` as HTTP Basic credentials.' }),
   })
   .meta({ id: 'CreatedClientSecret' });
 export type CreatedClientSecretDto = z.output<typeof createdClientSecretDto>;
@@ -313,12 +348,18 @@ export const keyConfigDto = z
 export type KeyConfigDto = z.output<typeof keyConfigDto>;
 
 export const createdKeyPairDto = z
-  .object({ keyPair: keyPairDto, config: keyConfigDto.nullable().meta({ description: 'Only for a generated key; null for an upload.' }) })
+  .object({
+    keyPair: keyPairDto,
+    config: keyConfigDto.nullable().meta({ description: 'Only for a generated key; null for an upload.' }),
+  })
   .meta({ id: 'CreatedKeyPair' });
 export type CreatedKeyPairDto = z.output<typeof createdKeyPairDto>;
 
 export const createdTokenPairDto = z
-  .object({ tokenPair: tokenPairDto, serverToken: z.string().meta({ description: 'The secret server token, shown this once.' }) })
+  .object({
+    tokenPair: tokenPairDto,
+    serverToken: z.string().meta({ description: 'The secret server token, shown this once.' }),
+  })
   .meta({ id: 'CreatedClientTokenPair' });
 export type CreatedTokenPairDto = z.output<typeof createdTokenPairDto>;
 
@@ -336,7 +377,8 @@ export type ExpiringCredentialDto = z.output<typeof expiringCredentialDto>;
 
 // --- console forms ------------------------------------------------------------------------
 
-const asArray = (v: unknown): string[] => (v === undefined || v === '' ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+const asArray = (v: unknown): string[] =>
+  v === undefined || v === '' ? [] : Array.isArray(v) ? v.map(String) : [String(v)];
 const emptyToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
 
 /**
@@ -376,7 +418,10 @@ export function credentialFormToInput(fields: Record<string, unknown>): Record<s
   return out;
 }
 
-export const createServiceAccountForm = z.preprocess((v) => accountFormToInput(v as Record<string, unknown>), createServiceAccountInput);
+export const createServiceAccountForm = z.preprocess(
+  (v) => accountFormToInput(v as Record<string, unknown>),
+  createServiceAccountInput,
+);
 export const updateServiceAccountForm = z.preprocess(
   (v) => {
     const fields = v as Record<string, unknown>;
@@ -386,7 +431,8 @@ export const updateServiceAccountForm = z.preprocess(
   z.object({ accountId: serviceAccountId }).extend(updateServiceAccountInput.shape),
 );
 export const revokeServiceAccountForm = accountRef.extend(revokeServiceAccountInput.shape);
-const credentialForm = <S extends z.ZodObject>(schema: S) => z.preprocess((v) => credentialFormToInput(v as Record<string, unknown>), schema);
+const credentialForm = <S extends z.ZodObject>(schema: S) =>
+  z.preprocess((v) => credentialFormToInput(v as Record<string, unknown>), schema);
 export const createClientSecretForm = credentialForm(accountRef.extend(createClientSecretInput.shape));
 export const rotateClientSecretForm = credentialForm(secretRef.extend(rotateClientSecretInput.shape));
 export const createKeyPairForm = credentialForm(accountRef.extend(createKeyPairInput.shape));

@@ -2,15 +2,28 @@ import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
 import { newId } from '@/lib/ids';
 import { createTestOrg, memberCtx, createTestMember } from '@/lib/testing/factories';
-import { auditEventsOf, createTestProject, createTestServiceAccount, orgWithRoles } from '@/lib/testing/service-account-fixtures';
+import {
+  auditEventsOf,
+  createTestProject,
+  createTestServiceAccount,
+  orgWithRoles,
+} from '@/lib/testing/service-account-fixtures';
 import { createServiceAccount } from './create-service-account';
 import { getAccountCatalog, getServiceAccount, listServiceAccounts } from './queries';
 import { createServiceAccountInput, listServiceAccountsQuery, updateServiceAccountInput } from './schema';
 import { reactivateServiceAccount, revokeServiceAccount, suspendServiceAccount } from './set-service-account-status';
 import { updateServiceAccount } from './update-service-account';
 
-const codeOf = async (p: Promise<unknown>) => p.then(() => 'resolved', (e: { code?: string }) => e.code ?? String(e));
-const fieldsOf = async (p: Promise<unknown>): Promise<Record<string, string[]>> => p.then(() => ({}), (e: { fields?: Record<string, string[]> }) => e.fields ?? {});
+const codeOf = async (p: Promise<unknown>) =>
+  p.then(
+    () => 'resolved',
+    (e: { code?: string }) => e.code ?? String(e),
+  );
+const fieldsOf = async (p: Promise<unknown>): Promise<Record<string, string[]>> =>
+  p.then(
+    () => ({}),
+    (e: { fields?: Record<string, string[]> }) => e.fields ?? {},
+  );
 
 describe('createServiceAccount', () => {
   it('creates an account with scopes, role bindings, lifetime and allow-list, audited in the same transaction', async () => {
@@ -48,7 +61,12 @@ describe('createServiceAccount', () => {
       ]),
     );
     const events = await auditEventsOf(org.id);
-    expect(events.at(-1)).toMatchObject({ action: 'service_account.created', targetId: account.id, actorId: adminCtx.actor.id, requestId: adminCtx.requestId });
+    expect(events.at(-1)).toMatchObject({
+      action: 'service_account.created',
+      targetId: account.id,
+      actorId: adminCtx.actor.id,
+      requestId: adminCtx.requestId,
+    });
   });
 
   it('refuses a taken name, unknown scopes, management scopes on a non-admin account and bad role bindings', async () => {
@@ -56,19 +74,33 @@ describe('createServiceAccount', () => {
     await createTestServiceAccount(adminCtx, { name: 'dup' });
     expect(await codeOf(createTestServiceAccount(adminCtx, { name: 'dup' }))).toBe('name_taken');
     expect(await fieldsOf(createTestServiceAccount(adminCtx, { scopes: ['NOPE'] }))).toHaveProperty('scopes');
-    expect(await fieldsOf(createTestServiceAccount(adminCtx, { scopes: ['read:audit'], isAdmin: false }))).toHaveProperty('scopes');
+    expect(
+      await fieldsOf(createTestServiceAccount(adminCtx, { scopes: ['read:audit'], isAdmin: false })),
+    ).toHaveProperty('scopes');
     const catalog = await getAccountCatalog(adminCtx);
     const projectRole = catalog.roles.find((r) => r.kind === 'PROJECT');
     const orgRole = catalog.roles.find((r) => r.kind === 'ORGANIZATION');
     const project = await createTestProject(org.id);
     // A project role without a project, an organization role with one, an unknown role.
-    for (const binding of [{ roleId: projectRole?.id ?? '', projectId: null }, { roleId: orgRole?.id ?? '', projectId: project.id }, { roleId: newId('role'), projectId: null }]) {
-      expect(await fieldsOf(createTestServiceAccount(adminCtx, { roleBindings: [binding] }))).toHaveProperty('roleBindings');
+    for (const binding of [
+      { roleId: projectRole?.id ?? '', projectId: null },
+      { roleId: orgRole?.id ?? '', projectId: project.id },
+      { roleId: newId('role'), projectId: null },
+    ]) {
+      expect(await fieldsOf(createTestServiceAccount(adminCtx, { roleBindings: [binding] }))).toHaveProperty(
+        'roleBindings',
+      );
     }
     // Another organization's project and role are unknown here.
     const other = await createTestOrg();
     const otherProject = await createTestProject(other.id);
-    expect(await codeOf(createTestServiceAccount(adminCtx, { roleBindings: [{ roleId: projectRole?.id ?? '', projectId: otherProject.id }] }))).toBe('validation_failed');
+    expect(
+      await codeOf(
+        createTestServiceAccount(adminCtx, {
+          roleBindings: [{ roleId: projectRole?.id ?? '', projectId: otherProject.id }],
+        }),
+      ),
+    ).toBe('validation_failed');
     expect(await db.serviceAccount.count({ where: { organizationId: org.id } })).toBe(1);
   });
 
@@ -84,7 +116,8 @@ describe('createServiceAccount', () => {
       { ...base, name: 'x'.repeat(101) },
       { ...base, extra: true },
     ];
-    for (const input of bad) expect(createServiceAccountInput.safeParse(input).success, JSON.stringify(input)).toBe(false);
+    for (const input of bad)
+      expect(createServiceAccountInput.safeParse(input).success, JSON.stringify(input)).toBe(false);
     expect(createServiceAccountInput.safeParse({ ...base, ipAllowList: ['::1', '10.1.2.0/24'] }).success).toBe(true);
   });
 
@@ -119,7 +152,10 @@ describe('listServiceAccounts and getServiceAccount', () => {
     expect(all.total).toBe(4);
     const alpha = await listServiceAccounts(adminCtx, listServiceAccountsQuery.parse({ q: 'ALPHA' }));
     expect(alpha.items.map((i) => i.name).sort()).toEqual(['alpha-server', 'alpha-web']);
-    const servers = await listServiceAccounts(adminCtx, listServiceAccountsQuery.parse({ platform: 'SERVER', status: 'ACTIVE' }));
+    const servers = await listServiceAccounts(
+      adminCtx,
+      listServiceAccountsQuery.parse({ platform: 'SERVER', status: 'ACTIVE' }),
+    );
     expect(servers.items.map((i) => i.name).sort()).toEqual(['alpha-server', 'beta-server']);
     const onlySuspended = await listServiceAccounts(adminCtx, listServiceAccountsQuery.parse({ status: 'SUSPENDED' }));
     expect(onlySuspended.items.map((i) => i.name)).toEqual(['gamma']);
@@ -147,11 +183,25 @@ describe('updateServiceAccount', () => {
   it('changes only the fields sent and audits what changed', async () => {
     const { org, adminCtx } = await orgWithRoles();
     const account = await createTestServiceAccount(adminCtx, { scopes: ['TILE'], ipAllowList: ['10.0.0.0/8'] });
-    const updated = await updateServiceAccount(adminCtx, account.id, updateServiceAccountInput.parse({ description: 'new', scopes: ['MATRIX', 'TILE'], tokenLifetimeSeconds: 120 }));
-    expect(updated).toMatchObject({ description: 'new', scopes: ['MATRIX', 'TILE'], tokenLifetimeSeconds: 120, ipAllowList: ['10.0.0.0/8'], name: account.name });
+    const updated = await updateServiceAccount(
+      adminCtx,
+      account.id,
+      updateServiceAccountInput.parse({ description: 'new', scopes: ['MATRIX', 'TILE'], tokenLifetimeSeconds: 120 }),
+    );
+    expect(updated).toMatchObject({
+      description: 'new',
+      scopes: ['MATRIX', 'TILE'],
+      tokenLifetimeSeconds: 120,
+      ipAllowList: ['10.0.0.0/8'],
+      name: account.name,
+    });
     const event = (await auditEventsOf(org.id)).at(-1);
     expect(event?.action).toBe('service_account.updated');
-    expect((event?.details as { changed: string[] }).changed.sort()).toEqual(['description', 'scopes', 'tokenLifetimeSeconds']);
+    expect((event?.details as { changed: string[] }).changed.sort()).toEqual([
+      'description',
+      'scopes',
+      'tokenLifetimeSeconds',
+    ]);
     // Nothing changed: no event.
     const count = (await auditEventsOf(org.id)).length;
     await updateServiceAccount(adminCtx, account.id, { description: 'new' });
@@ -192,7 +242,15 @@ describe('suspend, reactivate, revoke', () => {
     await createKeyPair(adminCtx, account.id, { name: 'k' });
     await createTokenPair(adminCtx, account.id, {});
     await db.refreshToken.create({
-      data: { id: newId('refreshToken'), organizationId: org.id, serviceAccountId: account.id, familyId: 'fam', tokenHash: new Uint8Array(32).fill(7), scope: '', expiresAt: new Date(Date.now() + 3_600_000) },
+      data: {
+        id: newId('refreshToken'),
+        organizationId: org.id,
+        serviceAccountId: account.id,
+        familyId: 'fam',
+        tokenHash: new Uint8Array(32).fill(7),
+        scope: '',
+        expiresAt: new Date(Date.now() + 3_600_000),
+      },
     });
 
     expect(await fieldsOf(revokeServiceAccount(adminCtx, account.id, 'Doomed'))).toHaveProperty('confirmName');
@@ -202,7 +260,8 @@ describe('suspend, reactivate, revoke', () => {
     expect(revoked.status).toBe('REVOKED');
     expect(revoked.revokedAt).not.toBeNull();
     const detail = await getServiceAccount(adminCtx, account.id);
-    for (const c of [...detail.clientSecrets, ...detail.keyPairs, ...detail.clientTokenPairs]) expect(c.status).toBe('DISABLED');
+    for (const c of [...detail.clientSecrets, ...detail.keyPairs, ...detail.clientTokenPairs])
+      expect(c.status).toBe('DISABLED');
     expect(await db.refreshToken.count({ where: { serviceAccountId: account.id, revokedAt: null } })).toBe(0);
 
     expect(await codeOf(reactivateServiceAccount(adminCtx, account.id))).toBe('invalid_state');
@@ -212,7 +271,12 @@ describe('suspend, reactivate, revoke', () => {
     expect(await codeOf(createClientSecret(adminCtx, account.id, { name: 'again' }))).toBe('invalid_state');
     const event = (await auditEventsOf(org.id)).at(-1);
     expect(event).toMatchObject({ action: 'service_account.revoked', targetId: account.id });
-    expect(event?.details).toMatchObject({ disabledClientSecrets: 1, disabledKeyPairs: 1, disabledClientTokenPairs: 1, revokedRefreshTokens: 1 });
+    expect(event?.details).toMatchObject({
+      disabledClientSecrets: 1,
+      disabledKeyPairs: 1,
+      disabledClientTokenPairs: 1,
+      revokedRefreshTokens: 1,
+    });
   });
 
   it('an OWNER may do what an ADMIN may', async () => {

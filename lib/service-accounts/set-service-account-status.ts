@@ -9,7 +9,11 @@ import type { ServiceAccountDto } from './schema';
 
 async function reload(tx: Tx, ctx: OrgContext, accountId: string): Promise<ServiceAccountDto> {
   const row = await tx.serviceAccount.findUniqueOrThrow({ where: { id: accountId }, select: accountSelect });
-  const roleRows = await tx.roleBinding.findMany({ where: { serviceAccountId: accountId, organizationId: ctx.orgId }, select: roleBindingSelect, orderBy: { createdAt: 'asc' } });
+  const roleRows = await tx.roleBinding.findMany({
+    where: { serviceAccountId: accountId, organizationId: ctx.orgId },
+    select: roleBindingSelect,
+    orderBy: { createdAt: 'asc' },
+  });
   return toServiceAccountDto(row, roleRows);
 }
 
@@ -24,8 +28,18 @@ export async function suspendServiceAccount(ctx: OrgContext, accountId: string):
     const account = await lockAccount(tx, ctx, accountId);
     assertNotRevoked(account);
     if (account.status !== 'ACTIVE') throw new AppError('invalid_state', 'This service account is already suspended.');
-    await tx.serviceAccount.update({ where: { id: accountId, organizationId: ctx.orgId }, data: { status: 'SUSPENDED', suspendedAt: new Date() } });
-    await recordAuditEvent(tx, { organizationId: ctx.orgId, actor: ctx.actor, action: 'service_account.suspended', target: { type: 'service_account', id: accountId }, meta: ctx, details: { name: account.name } });
+    await tx.serviceAccount.update({
+      where: { id: accountId, organizationId: ctx.orgId },
+      data: { status: 'SUSPENDED', suspendedAt: new Date() },
+    });
+    await recordAuditEvent(tx, {
+      organizationId: ctx.orgId,
+      actor: ctx.actor,
+      action: 'service_account.suspended',
+      target: { type: 'service_account', id: accountId },
+      meta: ctx,
+      details: { name: account.name },
+    });
     return reload(tx, ctx, accountId);
   });
 }
@@ -40,8 +54,18 @@ export async function reactivateServiceAccount(ctx: OrgContext, accountId: strin
     const account = await lockAccount(tx, ctx, accountId);
     assertNotRevoked(account);
     if (account.status !== 'SUSPENDED') throw new AppError('invalid_state', 'This service account is not suspended.');
-    await tx.serviceAccount.update({ where: { id: accountId, organizationId: ctx.orgId }, data: { status: 'ACTIVE', suspendedAt: null } });
-    await recordAuditEvent(tx, { organizationId: ctx.orgId, actor: ctx.actor, action: 'service_account.reactivated', target: { type: 'service_account', id: accountId }, meta: ctx, details: { name: account.name } });
+    await tx.serviceAccount.update({
+      where: { id: accountId, organizationId: ctx.orgId },
+      data: { status: 'ACTIVE', suspendedAt: null },
+    });
+    await recordAuditEvent(tx, {
+      organizationId: ctx.orgId,
+      actor: ctx.actor,
+      action: 'service_account.reactivated',
+      target: { type: 'service_account', id: accountId },
+      meta: ctx,
+      details: { name: account.name },
+    });
     return reload(tx, ctx, accountId);
   });
 }
@@ -52,28 +76,52 @@ export async function reactivateServiceAccount(ctx: OrgContext, accountId: strin
  * record stays for audit. The caller must type the account's name (`confirmName`); a mismatch
  * is a field error. Audited `service_account.revoked` with the counts, in the same transaction.
  */
-export async function revokeServiceAccount(ctx: OrgContext, accountId: string, confirmName: string): Promise<ServiceAccountDto> {
+export async function revokeServiceAccount(
+  ctx: OrgContext,
+  accountId: string,
+  confirmName: string,
+): Promise<ServiceAccountDto> {
   assertCanWrite(ctx);
   return db.$transaction(async (tx) => {
     const account = await lockAccount(tx, ctx, accountId);
     assertNotRevoked(account);
     if (confirmName.trim() !== account.name) {
-      throw new AppError('validation_failed', 'Type the account name exactly to confirm the revocation.', { fields: { confirmName: [`Type "${account.name}" to confirm.`] } });
+      throw new AppError('validation_failed', 'Type the account name exactly to confirm the revocation.', {
+        fields: { confirmName: [`Type "${account.name}" to confirm.`] },
+      });
     }
     const now = new Date();
     const where = { serviceAccountId: accountId, organizationId: ctx.orgId };
-    await tx.serviceAccount.update({ where: { id: accountId, organizationId: ctx.orgId }, data: { status: 'REVOKED', revokedAt: now } });
-    const secrets = await tx.clientSecret.updateMany({ where: { ...where, status: 'ENABLED' }, data: { status: 'DISABLED' } });
+    await tx.serviceAccount.update({
+      where: { id: accountId, organizationId: ctx.orgId },
+      data: { status: 'REVOKED', revokedAt: now },
+    });
+    const secrets = await tx.clientSecret.updateMany({
+      where: { ...where, status: 'ENABLED' },
+      data: { status: 'DISABLED' },
+    });
     const keys = await tx.keyPair.updateMany({ where: { ...where, status: 'ENABLED' }, data: { status: 'DISABLED' } });
-    const pairs = await tx.clientTokenPair.updateMany({ where: { ...where, status: 'ENABLED' }, data: { status: 'DISABLED' } });
-    const refresh = await tx.refreshToken.updateMany({ where: { ...where, revokedAt: null }, data: { revokedAt: now } });
+    const pairs = await tx.clientTokenPair.updateMany({
+      where: { ...where, status: 'ENABLED' },
+      data: { status: 'DISABLED' },
+    });
+    const refresh = await tx.refreshToken.updateMany({
+      where: { ...where, revokedAt: null },
+      data: { revokedAt: now },
+    });
     await recordAuditEvent(tx, {
       organizationId: ctx.orgId,
       actor: ctx.actor,
       action: 'service_account.revoked',
       target: { type: 'service_account', id: accountId },
       meta: ctx,
-      details: { name: account.name, disabledClientSecrets: secrets.count, disabledKeyPairs: keys.count, disabledClientTokenPairs: pairs.count, revokedRefreshTokens: refresh.count },
+      details: {
+        name: account.name,
+        disabledClientSecrets: secrets.count,
+        disabledKeyPairs: keys.count,
+        disabledClientTokenPairs: pairs.count,
+        revokedRefreshTokens: refresh.count,
+      },
     });
     return reload(tx, ctx, accountId);
   });

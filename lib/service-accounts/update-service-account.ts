@@ -9,7 +9,8 @@ import { assertNotRevoked, lockAccount, assertCanWrite } from './lock-account';
 import { resolveRoleBindings, resolveScopes } from './resolve-grants';
 import type { ServiceAccountDto, UpdateServiceAccountInput } from './schema';
 
-const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
+const sameSet = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
 
 /**
  * updateServiceAccount changes the fields sent (name, description, isAdmin, scopes, role
@@ -17,23 +18,38 @@ const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.l
  * records `service_account.updated` with the names of the changed fields and their new values.
  * A revoked account is `invalid_state`; another organization's account is `not_found`.
  */
-export async function updateServiceAccount(ctx: OrgContext, accountId: string, input: UpdateServiceAccountInput): Promise<ServiceAccountDto> {
+export async function updateServiceAccount(
+  ctx: OrgContext,
+  accountId: string,
+  input: UpdateServiceAccountInput,
+): Promise<ServiceAccountDto> {
   assertCanWrite(ctx);
   try {
     return await db.$transaction(async (tx) => {
       const locked = await lockAccount(tx, ctx, accountId);
       assertNotRevoked(locked);
       const before = await tx.serviceAccount.findUniqueOrThrow({ where: { id: accountId }, select: accountSelect });
-      const beforeBindings = await tx.roleBinding.findMany({ where: { serviceAccountId: accountId, organizationId: ctx.orgId }, select: roleBindingSelect });
+      const beforeBindings = await tx.roleBinding.findMany({
+        where: { serviceAccountId: accountId, organizationId: ctx.orgId },
+        select: roleBindingSelect,
+      });
       const changes: Record<string, unknown> = {};
 
       if (input.name !== undefined && input.name !== before.name) {
-        if (await tx.serviceAccount.findFirst({ where: { organizationId: ctx.orgId, name: input.name, id: { not: accountId } }, select: { id: true } })) throw nameTaken(input.name);
+        if (
+          await tx.serviceAccount.findFirst({
+            where: { organizationId: ctx.orgId, name: input.name, id: { not: accountId } },
+            select: { id: true },
+          })
+        )
+          throw nameTaken(input.name);
         changes.name = input.name;
       }
-      if (input.description !== undefined && input.description !== before.description) changes.description = input.description;
+      if (input.description !== undefined && input.description !== before.description)
+        changes.description = input.description;
       if (input.isAdmin !== undefined && input.isAdmin !== before.isAdmin) changes.isAdmin = input.isAdmin;
-      if (input.tokenLifetimeSeconds !== undefined && input.tokenLifetimeSeconds !== before.tokenLifetimeSeconds) changes.tokenLifetimeSeconds = input.tokenLifetimeSeconds;
+      if (input.tokenLifetimeSeconds !== undefined && input.tokenLifetimeSeconds !== before.tokenLifetimeSeconds)
+        changes.tokenLifetimeSeconds = input.tokenLifetimeSeconds;
       const ipAllowList = input.ipAllowList ? [...new Set(input.ipAllowList)] : undefined;
       if (ipAllowList && !sameSet(ipAllowList, before.ipAllowList)) changes.ipAllowList = ipAllowList;
 
@@ -47,7 +63,10 @@ export async function updateServiceAccount(ctx: OrgContext, accountId: string, i
       if (scopesChanged) {
         changes.scopes = [...new Set(scopes)].sort();
         await tx.serviceAccountScope.deleteMany({ where: { serviceAccountId: accountId, organizationId: ctx.orgId } });
-        if (scopeIds.length) await tx.serviceAccountScope.createMany({ data: scopeIds.map((scopeId) => ({ serviceAccountId: accountId, scopeId, organizationId: ctx.orgId })) });
+        if (scopeIds.length)
+          await tx.serviceAccountScope.createMany({
+            data: scopeIds.map((scopeId) => ({ serviceAccountId: accountId, scopeId, organizationId: ctx.orgId })),
+          });
       }
 
       if (input.roleBindings) {
@@ -59,7 +78,13 @@ export async function updateServiceAccount(ctx: OrgContext, accountId: string, i
           await tx.roleBinding.deleteMany({ where: { serviceAccountId: accountId, organizationId: ctx.orgId } });
           if (bindings.length) {
             await tx.roleBinding.createMany({
-              data: bindings.map((b) => ({ id: newId('roleBinding'), organizationId: ctx.orgId, serviceAccountId: accountId, roleId: b.roleId, projectId: b.projectId })),
+              data: bindings.map((b) => ({
+                id: newId('roleBinding'),
+                organizationId: ctx.orgId,
+                serviceAccountId: accountId,
+                roleId: b.roleId,
+                projectId: b.projectId,
+              })),
             });
           }
           changes.roleBindings = afterKeys;
@@ -67,11 +92,20 @@ export async function updateServiceAccount(ctx: OrgContext, accountId: string, i
       }
 
       const { scopes: _s, roleBindings: _r, ...columns } = changes;
-      if (Object.keys(columns).length) await tx.serviceAccount.update({ where: { id: accountId, organizationId: ctx.orgId }, data: columns });
-      else if (Object.keys(changes).length) await tx.serviceAccount.update({ where: { id: accountId, organizationId: ctx.orgId }, data: { updatedAt: new Date() } });
+      if (Object.keys(columns).length)
+        await tx.serviceAccount.update({ where: { id: accountId, organizationId: ctx.orgId }, data: columns });
+      else if (Object.keys(changes).length)
+        await tx.serviceAccount.update({
+          where: { id: accountId, organizationId: ctx.orgId },
+          data: { updatedAt: new Date() },
+        });
 
       const row = await tx.serviceAccount.findUniqueOrThrow({ where: { id: accountId }, select: accountSelect });
-      const roleRows = await tx.roleBinding.findMany({ where: { serviceAccountId: accountId, organizationId: ctx.orgId }, select: roleBindingSelect, orderBy: { createdAt: 'asc' } });
+      const roleRows = await tx.roleBinding.findMany({
+        where: { serviceAccountId: accountId, organizationId: ctx.orgId },
+        select: roleBindingSelect,
+        orderBy: { createdAt: 'asc' },
+      });
       if (Object.keys(changes).length) {
         await recordAuditEvent(tx, {
           organizationId: ctx.orgId,

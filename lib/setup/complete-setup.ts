@@ -21,10 +21,14 @@ export async function needsSetup(): Promise<boolean> {
  * owner, so nothing seeded is left unreachable. Concurrent submissions are serialized by an
  * advisory lock; every one after the first gets `setup_complete`.
  */
-export async function completeSetup(input: SetupInput, meta: Partial<RequestMeta>): Promise<{ user: UserDto; organization: OrganizationDto }> {
+export async function completeSetup(
+  input: SetupInput,
+  meta: Partial<RequestMeta>,
+): Promise<{ user: UserDto; organization: OrganizationDto }> {
   return db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SETUP_LOCK}::int)`;
-    if ((await tx.user.count()) > 0) throw new AppError('setup_complete', 'Latchkey is already set up. Sign in instead.');
+    if ((await tx.user.count()) > 0)
+      throw new AppError('setup_complete', 'Latchkey is already set up. Sign in instead.');
     const user = await createUser(tx, { email: input.email, name: input.name, password: input.password });
     const actor = { type: 'MEMBER', id: user.id, label: user.email } as const;
     const organization = await createOrganization(tx, { name: input.organizationName }, actor, meta);

@@ -19,7 +19,8 @@ useFreshDatabase();
 beforeEach(() => resetSigningKeyCache());
 afterEach(() => vi.useRealTimers());
 
-const mint = () => mintAccessToken({ serviceAccountId: 'sa_test', clientId: 'kid_test', scopes: ['TILE'], lifetimeSeconds: 600 });
+const mint = () =>
+  mintAccessToken({ serviceAccountId: 'sa_test', clientId: 'kid_test', scopes: ['TILE'], lifetimeSeconds: 600 });
 
 describe('signing keys', () => {
   it('creates the first key on demand, sealed at rest, exactly one even under concurrent first use', async () => {
@@ -48,7 +49,10 @@ describe('signing keys', () => {
     expect(decodeProtectedHeader((await mint()).token).kid).toBe(oldKid);
 
     // Once published long enough, it is promoted; the old key is retired but still published.
-    await db.signingKey.update({ where: { id: pending.id }, data: { createdAt: new Date(Date.now() - PENDING_PUBLISH_MS - 1000) } });
+    await db.signingKey.update({
+      where: { id: pending.id },
+      data: { createdAt: new Date(Date.now() - PENDING_PUBLISH_MS - 1000) },
+    });
     await rotateSigningKeys();
     resetSigningKeyCache();
     const after = await mint();
@@ -76,7 +80,10 @@ describe('signing keys', () => {
     const before = await mint();
     const oldKid = decodeProtectedHeader(before.token).kid ?? '';
     // As if the master key version it was sealed under had been removed.
-    await db.signingKey.update({ where: { id: oldKid }, data: { privateKeyEnc: new Uint8Array(seal('{}', 'signing_key:elsewhere').sealed) } });
+    await db.signingKey.update({
+      where: { id: oldKid },
+      data: { privateKeyEnc: new Uint8Array(seal('{}', 'signing_key:elsewhere').sealed) },
+    });
     resetSigningKeyCache();
     const { kid } = await activeSigningKey();
     expect(kid).not.toBe(oldKid);
@@ -101,6 +108,8 @@ describe('signing keys', () => {
   it('the database refuses a second ACTIVE key', async () => {
     await activeSigningKey();
     const row = await db.signingKey.findFirstOrThrow();
-    await expect(db.signingKey.create({ data: { ...row, id: 'sk_second', publicKeyJwk: row.publicKeyJwk ?? {} } })).rejects.toThrow();
+    await expect(
+      db.signingKey.create({ data: { ...row, id: 'sk_second', publicKeyJwk: row.publicKeyJwk ?? {} } }),
+    ).rejects.toThrow();
   });
 });

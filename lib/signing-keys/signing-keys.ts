@@ -28,12 +28,22 @@ export const PENDING_PUBLISH_MS = 24 * 3600_000;
 export const MAX_TOKEN_LIFETIME_MS = 86_400_000 + 5 * 60_000;
 
 export type SigningKeyStatus = 'PENDING' | 'ACTIVE' | 'RETIRED';
-type LoadedKey = { kid: string; status: SigningKeyStatus; publicJwk: JWK; verifyKey: CryptoKey; signKey?: KeyObject; createdAt: Date; notAfter: Date | null };
+type LoadedKey = {
+  kid: string;
+  status: SigningKeyStatus;
+  publicJwk: JWK;
+  verifyKey: CryptoKey;
+  signKey?: KeyObject;
+  createdAt: Date;
+  notAfter: Date | null;
+};
 type KeyCache = { loadedAt: number; keys: Map<string, LoadedKey>; active: LoadedKey | undefined };
 
 const publicJwkSchema = z.object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string(), y: z.string() });
 
-const state = globalThis as unknown as { __latchkeySigningKeys?: { cache?: KeyCache; loading?: Promise<KeyCache>; lastUnknownReload: number } };
+const state = globalThis as unknown as {
+  __latchkeySigningKeys?: { cache?: KeyCache; loading?: Promise<KeyCache>; lastUnknownReload: number };
+};
 const holder = (state.__latchkeySigningKeys ??= { lastUnknownReload: 0 });
 
 function context(kid: string): string {
@@ -45,7 +55,11 @@ async function newKeyMaterial(kid: string) {
   const publicJwk = publicJwkSchema.parse(await exportJWK(publicKey));
   const privateJwk = await exportJWK(privateKey);
   const { sealed, keyVersion } = seal(JSON.stringify(privateJwk), context(kid));
-  return { publicJwk: { ...publicJwk, kid, alg: 'ES256', use: 'sig' }, privateKeyEnc: sealed, encKeyVersion: keyVersion };
+  return {
+    publicJwk: { ...publicJwk, kid, alg: 'ES256', use: 'sig' },
+    privateKeyEnc: sealed,
+    encKeyVersion: keyVersion,
+  };
 }
 
 /** createSigningKey stores a new key with the given status (ACTIVE fails if one is active already). */
@@ -53,7 +67,14 @@ export async function createSigningKey(status: 'PENDING' | 'ACTIVE'): Promise<st
   const kid = newId('signingKey');
   const material = await newKeyMaterial(kid);
   await db.signingKey.create({
-    data: { id: kid, status, publicKeyJwk: material.publicJwk, privateKeyEnc: new Uint8Array(material.privateKeyEnc), encKeyVersion: material.encKeyVersion, activatedAt: status === 'ACTIVE' ? new Date() : null },
+    data: {
+      id: kid,
+      status,
+      publicKeyJwk: material.publicJwk,
+      privateKeyEnc: new Uint8Array(material.privateKeyEnc),
+      encKeyVersion: material.encKeyVersion,
+      activatedAt: status === 'ACTIVE' ? new Date() : null,
+    },
   });
   return kid;
 }
@@ -83,7 +104,10 @@ export async function promotePendingKey(now = new Date()): Promise<string | null
  * refuses a second active key; the loser just reloads).
  */
 export async function rotateSigningKeys(now = new Date()): Promise<void> {
-  const keys = await db.signingKey.findMany({ where: { status: { in: ['ACTIVE', 'PENDING'] } }, select: { id: true, status: true, createdAt: true, activatedAt: true } });
+  const keys = await db.signingKey.findMany({
+    where: { status: { in: ['ACTIVE', 'PENDING'] } },
+    select: { id: true, status: true, createdAt: true, activatedAt: true },
+  });
   const active = keys.find((k) => k.status === 'ACTIVE');
   const pending = keys.filter((k) => k.status === 'PENDING');
   try {
@@ -121,7 +145,14 @@ async function replaceUnusableActiveKey(kid: string): Promise<void> {
       if (retired.count !== 1) return;
       const id = material.publicJwk.kid;
       await tx.signingKey.create({
-        data: { id, status: 'ACTIVE', publicKeyJwk: material.publicJwk, privateKeyEnc: new Uint8Array(material.privateKeyEnc), encKeyVersion: material.encKeyVersion, activatedAt: now },
+        data: {
+          id,
+          status: 'ACTIVE',
+          publicKeyJwk: material.publicJwk,
+          privateKeyEnc: new Uint8Array(material.privateKeyEnc),
+          encKeyVersion: material.encKeyVersion,
+          activatedAt: now,
+        },
       });
     });
   } catch (error) {
@@ -172,7 +203,14 @@ async function loadOnce(): Promise<KeyCache & { unusableActive?: string }> {
         unusableActive = row.id;
         // Its public half still verifies the tokens it signed.
         const publicJwk = { ...publicJwkSchema.parse(row.publicKeyJwk), kid: row.id, alg: 'ES256', use: 'sig' };
-        keys.set(row.id, { kid: row.id, status: 'RETIRED', publicJwk, verifyKey: (await importJWK(publicJwk, 'ES256')) as CryptoKey, createdAt: row.createdAt, notAfter: null });
+        keys.set(row.id, {
+          kid: row.id,
+          status: 'RETIRED',
+          publicJwk,
+          verifyKey: (await importJWK(publicJwk, 'ES256')) as CryptoKey,
+          createdAt: row.createdAt,
+          notAfter: null,
+        });
       }
     }
   }
@@ -214,7 +252,9 @@ export async function verificationKey(kid: string): Promise<CryptoKey | null> {
 export async function publishedJwks(): Promise<{ keys: JWK[] }> {
   const c = await cache();
   const now = Date.now();
-  return { keys: [...c.keys.values()].filter((k) => !k.notAfter || k.notAfter.getTime() > now).map((k) => k.publicJwk) };
+  return {
+    keys: [...c.keys.values()].filter((k) => !k.notAfter || k.notAfter.getTime() > now).map((k) => k.publicJwk),
+  };
 }
 
 /** resetSigningKeyCache forgets cached keys (tests, and after a manual rotation). */

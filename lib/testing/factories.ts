@@ -20,14 +20,22 @@ export async function createTestOrg(name = `Org ${uniqueSuffix()}`) {
 /** createTestMember creates a user (password TEST_PASSWORD) with `role` in `orgId`. */
 export async function createTestMember(orgId: string, role: Role) {
   return db.$transaction(async (tx) => {
-    const user = await createUser(tx, { email: `${role.toLowerCase()}-${uniqueSuffix()}@example.test`, name: `${role} Tester`, password: TEST_PASSWORD });
+    const user = await createUser(tx, {
+      email: `${role.toLowerCase()}-${uniqueSuffix()}@example.test`,
+      name: `${role} Tester`,
+      password: TEST_PASSWORD,
+    });
     await addMember(tx, { organizationId: orgId, userId: user.id, role }, SYSTEM_ACTOR, { requestId: 'test' });
     return user;
   });
 }
 
 /** memberCtx is the OrgContext a member of `org` with `role` acts under, as domain functions take it. */
-export function memberCtx(org: { id: string; slug: string }, user: { id: string; email: string }, role: Role): import('@/lib/auth/context').OrgContext {
+export function memberCtx(
+  org: { id: string; slug: string },
+  user: { id: string; email: string },
+  role: Role,
+): import('@/lib/auth/context').OrgContext {
   return {
     orgId: org.id,
     orgSlug: org.slug,

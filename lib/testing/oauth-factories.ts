@@ -18,7 +18,14 @@ export type TestAccount = { id: string; organizationId: string; name: string };
 
 export async function createAccount(
   org: Org,
-  options: { scopes?: string[]; status?: 'ACTIVE' | 'SUSPENDED' | 'REVOKED'; isAdmin?: boolean; ipAllowList?: string[]; tokenLifetimeSeconds?: number; platform?: 'SERVER' | 'WEB' } = {},
+  options: {
+    scopes?: string[];
+    status?: 'ACTIVE' | 'SUSPENDED' | 'REVOKED';
+    isAdmin?: boolean;
+    ipAllowList?: string[];
+    tokenLifetimeSeconds?: number;
+    platform?: 'SERVER' | 'WEB';
+  } = {},
 ): Promise<TestAccount> {
   const id = newId('serviceAccount');
   const status = options.status ?? 'ACTIVE';
@@ -39,14 +46,19 @@ export async function createAccount(
   const names = options.scopes ?? ['TILE', 'MATRIX'];
   if (names.length > 0) {
     const scopes = await db.scope.findMany({ where: { organizationId: org.id, name: { in: names } } });
-    await db.serviceAccountScope.createMany({ data: scopes.map((s) => ({ serviceAccountId: id, scopeId: s.id, organizationId: org.id })) });
+    await db.serviceAccountScope.createMany({
+      data: scopes.map((s) => ({ serviceAccountId: id, scopeId: s.id, organizationId: org.id })),
+    });
   }
   return { id: account.id, organizationId: org.id, name: account.name };
 }
 
 const inTwoYears = () => new Date(Date.now() + 2 * 365 * 86_400_000);
 
-export async function createClientSecret(account: TestAccount, options: { status?: 'ENABLED' | 'DISABLED'; expiresAt?: Date } = {}) {
+export async function createClientSecret(
+  account: TestAccount,
+  options: { status?: 'ENABLED' | 'DISABLED'; expiresAt?: Date } = {},
+) {
   const id = newId('clientSecret');
   const secret = generateSecret('clientSecret');
   const { hash, keyVersion } = keyedHash(secret);
@@ -68,7 +80,10 @@ export async function createClientSecret(account: TestAccount, options: { status
 
 export type TestKeyPair = { id: string; privateKey: CryptoKey };
 
-export async function createKeyPair(account: TestAccount, options: { status?: 'ENABLED' | 'DISABLED'; expiresAt?: Date } = {}): Promise<TestKeyPair> {
+export async function createKeyPair(
+  account: TestAccount,
+  options: { status?: 'ENABLED' | 'DISABLED'; expiresAt?: Date } = {},
+): Promise<TestKeyPair> {
   const id = newId('keyPair');
   const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
   const jwk = await exportJWK(publicKey);
@@ -89,7 +104,10 @@ export async function createKeyPair(account: TestAccount, options: { status?: 'E
   return { id, privateKey };
 }
 
-export async function createClientTokenPair(account: TestAccount, options: { status?: 'ENABLED' | 'DISABLED'; expiresAt?: Date } = {}) {
+export async function createClientTokenPair(
+  account: TestAccount,
+  options: { status?: 'ENABLED' | 'DISABLED'; expiresAt?: Date } = {},
+) {
   const id = newId('clientTokenPair');
   const clientToken = generateSecret('clientToken');
   const serverToken = generateSecret('serverToken');
@@ -120,14 +138,36 @@ export async function createProject(org: Org, bindTo?: TestAccount) {
 }
 
 export async function bindProjectRole(account: TestAccount, projectId: string | null): Promise<void> {
-  const role = await db.roleDefinition.findFirstOrThrow({ where: { organizationId: account.organizationId, name: projectId ? 'project.viewer' : 'organization.viewer' } });
-  await db.roleBinding.create({ data: { id: newId('roleBinding'), organizationId: account.organizationId, serviceAccountId: account.id, roleId: role.id, projectId } });
+  const role = await db.roleDefinition.findFirstOrThrow({
+    where: { organizationId: account.organizationId, name: projectId ? 'project.viewer' : 'organization.viewer' },
+  });
+  await db.roleBinding.create({
+    data: {
+      id: newId('roleBinding'),
+      organizationId: account.organizationId,
+      serviceAccountId: account.id,
+      roleId: role.id,
+      projectId,
+    },
+  });
 }
 
 /** signAssertion signs an RFC 7523 assertion with a key pair; `claims` override the defaults. */
-export async function signAssertion(key: TestKeyPair, claims: JWTPayload & Record<string, unknown> = {}, header: { alg?: string } = {}): Promise<string> {
+export async function signAssertion(
+  key: TestKeyPair,
+  claims: JWTPayload & Record<string, unknown> = {},
+  header: { alg?: string } = {},
+): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  const payload: JWTPayload = { iss: key.id, sub: key.id, aud: tokenUrl(), iat: now, exp: now + 60, jti: randomUUID(), ...claims };
+  const payload: JWTPayload = {
+    iss: key.id,
+    sub: key.id,
+    aud: tokenUrl(),
+    iat: now,
+    exp: now + 60,
+    jti: randomUUID(),
+    ...claims,
+  };
   for (const k of Object.keys(payload)) if (payload[k] === undefined) delete payload[k];
   return new SignJWT(payload).setProtectedHeader({ alg: header.alg ?? 'ES256', kid: key.id }).sign(key.privateKey);
 }
@@ -137,7 +177,11 @@ export function basic(id: string, secret: string): string {
 }
 
 /** formRequest builds a form POST as the HTTP server would hand it to a route (peer address set). */
-export function formRequest(path: string, params: Record<string, string>, options: { authorization?: string; ip?: string; headers?: Record<string, string> } = {}): Request {
+export function formRequest(
+  path: string,
+  params: Record<string, string>,
+  options: { authorization?: string; ip?: string; headers?: Record<string, string> } = {},
+): Request {
   return new Request(`http://localhost:3000${path}`, {
     method: 'POST',
     headers: {
@@ -151,7 +195,11 @@ export function formRequest(path: string, params: Record<string, string>, option
 }
 
 /** jsonRequest builds a JSON POST (compat flows). */
-export function jsonRequest(path: string, body: unknown, options: { authorization?: string; ip?: string } = {}): Request {
+export function jsonRequest(
+  path: string,
+  body: unknown,
+  options: { authorization?: string; ip?: string } = {},
+): Request {
   return new Request(`http://localhost:3000${path}`, {
     method: 'POST',
     headers: {
@@ -165,5 +213,8 @@ export function jsonRequest(path: string, body: unknown, options: { authorizatio
 
 /** auditEvents returns an organization's (or the instance chain's) token events, oldest first. */
 export async function tokenEvents(organizationId: string | null) {
-  return db.auditEvent.findMany({ where: { organizationId, action: { startsWith: 'token.' } }, orderBy: { seq: 'asc' } });
+  return db.auditEvent.findMany({
+    where: { organizationId, action: { startsWith: 'token.' } },
+    orderBy: { seq: 'asc' },
+  });
 }

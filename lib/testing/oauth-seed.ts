@@ -5,7 +5,13 @@
 import { exportJWK } from 'jose';
 import { db } from '@/lib/db/client';
 import { createTestOrg } from './factories';
-import { createAccount, createClientSecret, createClientTokenPair, createKeyPair, createProject } from './oauth-factories';
+import {
+  createAccount,
+  createClientSecret,
+  createClientTokenPair,
+  createKeyPair,
+  createProject,
+} from './oauth-factories';
 
 const org = await createTestOrg();
 const account = await createAccount(org, { scopes: ['TILE', 'MATRIX'], platform: 'WEB' });

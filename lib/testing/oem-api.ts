@@ -12,17 +12,34 @@ export type Handler = (request: Request, context: { params: Promise<unknown> }) 
 export async function bearerFor(ctx: OrgContext, scopes: string[]): Promise<string> {
   const account = await createTestServiceAccount(ctx, { isAdmin: true, scopes });
   const { clientSecret, secret } = await createClientSecret(ctx, account.id, { name: 'api' });
-  const res = await tokenRoute(formRequest('/api/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic(clientSecret.id, secret) }));
+  const res = await tokenRoute(
+    formRequest(
+      '/api/oauth/token',
+      { grant_type: 'client_credentials' },
+      { authorization: basic(clientSecret.id, secret) },
+    ),
+  );
   expect(res.status).toBe(200);
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
 /** callRoute calls a route handler as the server would, with a bearer token (or none). */
-export function callRoute(handler: Handler, token: string | null, method: string, path: string, params: Record<string, string> = {}, body?: unknown): Promise<Response> {
+export function callRoute(
+  handler: Handler,
+  token: string | null,
+  method: string,
+  path: string,
+  params: Record<string, string> = {},
+  body?: unknown,
+): Promise<Response> {
   const headers: Record<string, string> = { [PEER_IP_HEADER]: '127.0.0.1' };
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const request = new Request(`http://localhost:3000${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const request = new Request(`http://localhost:3000${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return handler(request, { params: Promise.resolve(params) });
 }
 

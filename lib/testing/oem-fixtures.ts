@@ -10,9 +10,17 @@ export function testSecret(): string {
 }
 
 /** createTestOemCredential stores a credential of `brand` with a fresh name, client id and secret. */
-export async function createTestOemCredential(ctx: OrgContext, brand: CredentialBrand = 'MERCEDES_BENZ', secret = testSecret()) {
+export async function createTestOemCredential(
+  ctx: OrgContext,
+  brand: CredentialBrand = 'MERCEDES_BENZ',
+  secret = testSecret(),
+) {
   const tag = randomBytes(3).toString('hex');
-  const credential = await createOemCredential(ctx, brand, { name: `${brand} ${tag}`, client_id: `client-${tag}`, client_secret: secret });
+  const credential = await createOemCredential(ctx, brand, {
+    name: `${brand} ${tag}`,
+    client_id: `client-${tag}`,
+    client_secret: secret,
+  });
   return { credential, secret };
 }
 

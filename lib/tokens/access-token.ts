@@ -60,7 +60,16 @@ export async function mintAccessToken(input: MintInput, now = Date.now()): Promi
   const jti = randomUUID();
   const scope = input.scopes.join(' ');
   // RFC 9068 §2.2: the registered claims, then client_id, scope and the narrowing.
-  const payload: Record<string, unknown> = { iss: issuerUrl(), sub: input.serviceAccountId, aud: accessTokenAudience(), exp, iat, jti, client_id: input.clientId, scope };
+  const payload: Record<string, unknown> = {
+    iss: issuerUrl(),
+    sub: input.serviceAccountId,
+    aud: accessTokenAudience(),
+    exp,
+    iat,
+    jti,
+    client_id: input.clientId,
+    scope,
+  };
   if (input.projectId) payload.project_id = input.projectId;
   if (input.environmentId) payload.environment_id = input.environmentId;
   if (input.rootJti) payload.root_jti = input.rootJti;

@@ -7,9 +7,16 @@ const p256 = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 
 describe('signEs256', () => {
   it('produces a JWS that jose verifies, with the header and claims given', async () => {
-    const token = signEs256({ typ: 'at+jwt', kid: 'sk_1' }, { sub: 'sa_1', scope: 'TILE', exp: Math.floor(Date.now() / 1000) + 60 }, p256.privateKey);
+    const token = signEs256(
+      { typ: 'at+jwt', kid: 'sk_1' },
+      { sub: 'sa_1', scope: 'TILE', exp: Math.floor(Date.now() / 1000) + 60 },
+      p256.privateKey,
+    );
     expect(decodeProtectedHeader(token)).toEqual({ typ: 'at+jwt', kid: 'sk_1', alg: 'ES256' });
-    const { payload, protectedHeader } = await jwtVerify(token, p256.publicKey, { algorithms: ['ES256'], typ: 'at+jwt' });
+    const { payload, protectedHeader } = await jwtVerify(token, p256.publicKey, {
+      algorithms: ['ES256'],
+      typ: 'at+jwt',
+    });
     expect(protectedHeader.alg).toBe('ES256');
     expect(payload).toMatchObject({ sub: 'sa_1', scope: 'TILE' });
   });

@@ -12,7 +12,11 @@ import { sign, type KeyObject } from 'node:crypto';
  * token with jose, so the two can't drift apart.
  */
 export function signEs256(header: Record<string, unknown>, payload: Record<string, unknown>, key: KeyObject): string {
-  if (key.type !== 'private' || key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+  if (
+    key.type !== 'private' ||
+    key.asymmetricKeyType !== 'ec' ||
+    key.asymmetricKeyDetails?.namedCurve !== 'prime256v1'
+  ) {
     throw new Error('ES256 needs a P-256 private key');
   }
   const signingInput = `${encode({ ...header, alg: 'ES256' })}.${encode(payload)}`;

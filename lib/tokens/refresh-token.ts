@@ -68,7 +68,19 @@ export async function findRefreshToken(presented: string): Promise<StoredRefresh
   if (!isWellFormedSecret('refreshToken', presented)) return null;
   return db.refreshToken.findFirst({
     where: { tokenHash: { in: keyedHashCandidates(presented).map((c) => new Uint8Array(c.hash)) } },
-    select: { id: true, familyId: true, organizationId: true, serviceAccountId: true, clientTokenPairId: true, scope: true, projectId: true, environmentId: true, expiresAt: true, usedAt: true, revokedAt: true },
+    select: {
+      id: true,
+      familyId: true,
+      organizationId: true,
+      serviceAccountId: true,
+      clientTokenPairId: true,
+      scope: true,
+      projectId: true,
+      environmentId: true,
+      expiresAt: true,
+      usedAt: true,
+      revokedAt: true,
+    },
   });
 }
 
@@ -82,7 +94,12 @@ export async function findRefreshToken(presented: string): Promise<StoredRefresh
 export async function consumeRefreshToken(tx: Tx, stored: StoredRefreshToken, now = new Date()): Promise<void> {
   const updated = await tx.$executeRaw`
     UPDATE refresh_tokens SET used_at = ${now} WHERE id = ${stored.id} AND used_at IS NULL AND revoked_at IS NULL`;
-  if (updated !== 1) refuse('invalid_grant', 'refresh_token_reused', 'This refresh token has been used already; its whole family is now revoked.');
+  if (updated !== 1)
+    refuse(
+      'invalid_grant',
+      'refresh_token_reused',
+      'This refresh token has been used already; its whole family is now revoked.',
+    );
 }
 
 /**

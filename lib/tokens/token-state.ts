@@ -14,7 +14,16 @@ export type ActiveAccessToken = {
   isAdmin: boolean;
 };
 
-type StateRow = { organization_id: string; org_slug: string; name: string; status: string; is_admin: boolean; revoked: boolean; credential_ok: boolean; held_scopes: string[] };
+type StateRow = {
+  organization_id: string;
+  org_slug: string;
+  name: string;
+  status: string;
+  is_admin: boolean;
+  revoked: boolean;
+  credential_ok: boolean;
+  held_scopes: string[];
+};
 
 /**
  * The lifecycle state of a token (jti, client_id, sub, root_jti are the parameters' positions).
@@ -59,15 +68,29 @@ export async function activeAccessToken(token: string, known?: TokenState): Prom
   if (!row || row.status !== 'ACTIVE' || row.revoked || !row.credential_ok) return null;
   // A scope removed from the account since issuance no longer counts.
   const scopes = scopeList(claims.scope).filter((s) => row.held_scopes.includes(s));
-  return { claims, scopes, organizationId: row.organization_id, orgSlug: row.org_slug, accountName: row.name, isAdmin: row.is_admin };
+  return {
+    claims,
+    scopes,
+    organizationId: row.organization_id,
+    orgSlug: row.org_slug,
+    accountName: row.name,
+    isAdmin: row.is_admin,
+  };
 }
 
 /**
  * readCallerAndTokenState reads a client secret (a caller authenticating with it) and the state
  * of an access token whose claims are verified, in one round trip.
  */
-export async function readCallerAndTokenState(secretId: string, claims: AccessTokenClaims): Promise<{ principal: Principal | null; state: TokenState }> {
-  const { principal, along } = await findClientSecretAlong<StateRow>(secretId, STATE_ALONG_SQL, stateParameters(claims));
+export async function readCallerAndTokenState(
+  secretId: string,
+  claims: AccessTokenClaims,
+): Promise<{ principal: Principal | null; state: TokenState }> {
+  const { principal, along } = await findClientSecretAlong<StateRow>(
+    secretId,
+    STATE_ALONG_SQL,
+    stateParameters(claims),
+  );
   return { principal, state: { claims, row: along } };
 }
 

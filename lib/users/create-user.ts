@@ -13,7 +13,9 @@ export type UserDto = { id: string; email: string; name: string; createdAt: stri
 export async function createUser(tx: Tx, input: { email: string; name: string; password: string }): Promise<UserDto> {
   const email = input.email.toLowerCase();
   if (await tx.user.findUnique({ where: { email }, select: { id: true } })) {
-    throw new AppError('email_taken', 'A user with this email already exists.', { fields: { email: ['This email is already registered.'] } });
+    throw new AppError('email_taken', 'A user with this email already exists.', {
+      fields: { email: ['This email is already registered.'] },
+    });
   }
   const user = await tx.user.create({
     data: { id: newId('user'), email, name: input.name, passwordHash: await hashPassword(input.password) },

@@ -19,25 +19,43 @@ export async function addVehicle(ctx: OrgContext, input: AddVehicleInput): Promi
   const { vin, brand } = input;
   const credentialId = input.oem_credential_id;
   if (!needsCredential(brand) && credentialId) {
-    throw new AppError('brand_mismatch', `${BRAND_LABELS[brand]} vehicles connect without an OEM credential: leave it empty.`, { fields: { oem_credential_id: ['Not used for this brand.'] } });
+    throw new AppError(
+      'brand_mismatch',
+      `${BRAND_LABELS[brand]} vehicles connect without an OEM credential: leave it empty.`,
+      { fields: { oem_credential_id: ['Not used for this brand.'] } },
+    );
   }
   if (needsCredential(brand) && !credentialId) {
-    throw new AppError('validation_failed', `${BRAND_LABELS[brand]} vehicles need an OEM credential of that brand.`, { fields: { oem_credential_id: ['Choose a credential.'] } });
+    throw new AppError('validation_failed', `${BRAND_LABELS[brand]} vehicles need an OEM credential of that brand.`, {
+      fields: { oem_credential_id: ['Choose a credential.'] },
+    });
   }
   try {
     return await db.$transaction(async (tx) => {
       if (credentialId) {
-        const credential = await tx.oemCredential.findFirst({ where: { id: credentialId, organizationId: ctx.orgId }, select: { brand: true, name: true } });
+        const credential = await tx.oemCredential.findFirst({
+          where: { id: credentialId, organizationId: ctx.orgId },
+          select: { brand: true, name: true },
+        });
         // not_found, not brand_mismatch: another organization's credential must look missing.
-        if (!credential) throw new AppError('not_found', 'No such OEM credential.', { fields: { oem_credential_id: ['No such credential.'] } });
-        if (credential.brand !== brand) {
-          throw new AppError('brand_mismatch', `"${credential.name}" is a ${BRAND_LABELS[credential.brand]} credential; a ${BRAND_LABELS[brand]} vehicle needs a ${BRAND_LABELS[brand]} one.`, {
-            fields: { oem_credential_id: ['Wrong brand.'] },
+        if (!credential)
+          throw new AppError('not_found', 'No such OEM credential.', {
+            fields: { oem_credential_id: ['No such credential.'] },
           });
+        if (credential.brand !== brand) {
+          throw new AppError(
+            'brand_mismatch',
+            `"${credential.name}" is a ${BRAND_LABELS[credential.brand]} credential; a ${BRAND_LABELS[brand]} vehicle needs a ${BRAND_LABELS[brand]} one.`,
+            {
+              fields: { oem_credential_id: ['Wrong brand.'] },
+            },
+          );
         }
       }
       if (await tx.vehicle.findFirst({ where: { organizationId: ctx.orgId, vin }, select: { id: true } })) {
-        throw new AppError('vin_taken', `Vehicle ${vin} is already registered.`, { fields: { vin: ['Already registered.'] } });
+        throw new AppError('vin_taken', `Vehicle ${vin} is already registered.`, {
+          fields: { vin: ['Already registered.'] },
+        });
       }
       const row = await tx.vehicle.create({
         data: {
@@ -61,7 +79,10 @@ export async function addVehicle(ctx: OrgContext, input: AddVehicleInput): Promi
       return toVehicleDto(row);
     });
   } catch (error) {
-    if ((error as { code?: unknown } | null)?.code === 'P2002') throw new AppError('vin_taken', `Vehicle ${vin} is already registered.`, { fields: { vin: ['Already registered.'] } });
+    if ((error as { code?: unknown } | null)?.code === 'P2002')
+      throw new AppError('vin_taken', `Vehicle ${vin} is already registered.`, {
+        fields: { vin: ['Already registered.'] },
+      });
     throw error;
   }
 }

@@ -13,13 +13,28 @@ import { brandFromWmi, checkVin, vinRegion } from './vin';
 export async function lookupVin(ctx: OrgContext, input: string): Promise<VinLookupDto> {
   const check = checkVin(input);
   if (!check.ok) {
-    return { vin: check.vin, valid: false, problem: check.reason, check_digit: null, region: null, wmi: null, manufacturer: null, brand: null, registered: false, options: [] };
+    return {
+      vin: check.vin,
+      valid: false,
+      problem: check.reason,
+      check_digit: null,
+      region: null,
+      wmi: null,
+      manufacturer: null,
+      brand: null,
+      registered: false,
+      options: [],
+    };
   }
   const vin = check.vin;
   const known = brandFromWmi(vin);
   const brands: readonly OemBrand[] = known ? [known.brand] : OEM_BRANDS;
   const [credentials, registered] = await Promise.all([
-    db.oemCredential.findMany({ where: { organizationId: ctx.orgId, brand: { in: brands.filter(needsCredential) } }, orderBy: { name: 'asc' }, select: { id: true, name: true, brand: true } }),
+    db.oemCredential.findMany({
+      where: { organizationId: ctx.orgId, brand: { in: brands.filter(needsCredential) } },
+      orderBy: { name: 'asc' },
+      select: { id: true, name: true, brand: true },
+    }),
     db.vehicle.findFirst({ where: { organizationId: ctx.orgId, vin }, select: { id: true } }),
   ]);
   return {
@@ -34,7 +49,13 @@ export async function lookupVin(ctx: OrgContext, input: string): Promise<VinLook
     registered: Boolean(registered),
     options: brands.map((brand) => {
       if (!needsCredential(brand)) {
-        return { brand, needs_credential: false, credentials: [], can_connect: true, needs: `${BRAND_LABELS[brand]} connects through its telematics box: no OEM credential needed.` };
+        return {
+          brand,
+          needs_credential: false,
+          credentials: [],
+          can_connect: true,
+          needs: `${BRAND_LABELS[brand]} connects through its telematics box: no OEM credential needed.`,
+        };
       }
       const mine = credentials.filter((c) => c.brand === brand).map(({ id, name }) => ({ id, name }));
       return {

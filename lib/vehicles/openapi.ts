@@ -3,7 +3,10 @@ import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { problemResponses } from '@/lib/openapi/problem-schema';
 import { addVehicleInput, vehicleDto, vinLookupDto, vinLookupQuery } from './schema';
 
-const json = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { 'application/json': { schema } } });
+const json = <S extends z.ZodType>(schema: S, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
 const idPath = z.object({ id: z.string().meta({ description: 'Vehicle id (veh_…) or VIN.' }) });
 const problem = problemResponses['400'].content['application/problem+json'].schema;
 const tags = ['Vehicles'];
@@ -28,7 +31,10 @@ export const paths: ZodOpenApiPathsObject = {
       responses: {
         '201': json(vehicleDto, 'Added.'),
         ...problemResponses,
-        '409': { description: '`vin_taken`: the organization already has this VIN.', content: { 'application/problem+json': { schema: problem } } },
+        '409': {
+          description: '`vin_taken`: the organization already has this VIN.',
+          content: { 'application/problem+json': { schema: problem } },
+        },
       },
     },
   },
@@ -38,7 +44,13 @@ export const paths: ZodOpenApiPathsObject = {
       summary: 'Look up a VIN: validity, brand, and what connecting it needs',
       tags,
       requestParams: { query: vinLookupQuery },
-      responses: { '200': json(vinLookupDto, 'What the VIN is and what connecting it needs; an invalid VIN answers valid=false with the reason.'), ...problemResponses },
+      responses: {
+        '200': json(
+          vinLookupDto,
+          'What the VIN is and what connecting it needs; an invalid VIN answers valid=false with the reason.',
+        ),
+        ...problemResponses,
+      },
     },
   },
   '/api/v1/vehicles/{id}': {

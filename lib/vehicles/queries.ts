@@ -13,7 +13,13 @@ export const vehicleSelect = {
   oemCredential: { select: { id: true, name: true } },
 } as const;
 
-type VehicleRow = { id: string; vin: string; brand: string; createdAt: Date; oemCredential: { id: string; name: string } | null };
+type VehicleRow = {
+  id: string;
+  vin: string;
+  brand: string;
+  createdAt: Date;
+  oemCredential: { id: string; name: string } | null;
+};
 
 export function toVehicleDto(row: VehicleRow): VehicleDto {
   return {
@@ -27,7 +33,11 @@ export function toVehicleDto(row: VehicleRow): VehicleDto {
 
 /** listVehicles returns the organization's vehicles by VIN. */
 export async function listVehicles(ctx: OrgContext): Promise<VehicleDto[]> {
-  const rows = await db.vehicle.findMany({ where: { organizationId: ctx.orgId }, orderBy: { vin: 'asc' }, select: vehicleSelect });
+  const rows = await db.vehicle.findMany({
+    where: { organizationId: ctx.orgId },
+    orderBy: { vin: 'asc' },
+    select: vehicleSelect,
+  });
   return rows.map(toVehicleDto);
 }
 

@@ -12,7 +12,10 @@ import type { VehicleKey } from './schema';
 export async function removeVehicle(ctx: OrgContext, key: string | VehicleKey): Promise<void> {
   const where = typeof key === 'string' ? { id: key } : key;
   await db.$transaction(async (tx) => {
-    const vehicle = await tx.vehicle.findFirst({ where: { ...where, organizationId: ctx.orgId }, select: { id: true, vin: true, brand: true } });
+    const vehicle = await tx.vehicle.findFirst({
+      where: { ...where, organizationId: ctx.orgId },
+      select: { id: true, vin: true, brand: true },
+    });
     if (!vehicle) throw new AppError('not_found', 'No such vehicle.');
     const id = vehicle.id;
     await tx.vehicle.deleteMany({ where: { id, organizationId: ctx.orgId } });

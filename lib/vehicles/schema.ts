@@ -10,25 +10,40 @@ export const vinSchema = z
     const result = checkVin(vin);
     if (!result.ok) refinement.addIssue({ code: 'custom', message: result.reason });
   })
-  .meta({ description: '17-character VIN (ISO 3779); the check digit is verified where the region uses one.', example: 'WDD2050461F123456' });
+  .meta({
+    description: '17-character VIN (ISO 3779); the check digit is verified where the region uses one.',
+    example: 'WDD2050461F123456',
+  });
 
 const credentialId = z
   .string()
   .trim()
   .transform((v) => (v === '' ? undefined : v))
-  .pipe(z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { error: 'Not a credential id.' }).optional());
+  .pipe(
+    z
+      .string()
+      .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { error: 'Not a credential id.' })
+      .optional(),
+  );
 
 /** POST /api/v1/vehicles body and the console form. */
 export const addVehicleInput = z
   .strictObject({
     vin: vinSchema,
     brand: brandSchema,
-    oem_credential_id: credentialId.optional().meta({ description: 'Required for MERCEDES_BENZ, NIU and SEGWAY; must be a credential of the same brand. Omit for CLOUDBOXX.' }),
+    oem_credential_id: credentialId
+      .optional()
+      .meta({
+        description:
+          'Required for MERCEDES_BENZ, NIU and SEGWAY; must be a credential of the same brand. Omit for CLOUDBOXX.',
+      }),
   })
   .meta({ id: 'AddVehicleInput' });
 export type AddVehicleInput = z.output<typeof addVehicleInput>;
 
-export const vehicleRef = z.object({ id: z.string().regex(/^veh_[0-9A-HJKMNP-TV-Z]{26}$/, { error: 'Not a vehicle id.' }) });
+export const vehicleRef = z.object({
+  id: z.string().regex(/^veh_[0-9A-HJKMNP-TV-Z]{26}$/, { error: 'Not a vehicle id.' }),
+});
 
 /** A vehicle named in a URL: its id (veh_…) or its VIN. */
 export const vehicleKey = z

@@ -29,14 +29,25 @@ describe('vehicles', () => {
     const ctx = await adminCtx();
     const { credential } = await createTestOemCredential(ctx, 'MERCEDES_BENZ');
     const vin = randomVin('WDD');
-    const vehicle = await addVehicle(ctx, addVehicleInput.parse({ vin: vin.toLowerCase(), brand: 'MERCEDES_BENZ', oem_credential_id: credential.id }));
-    expect(vehicle).toMatchObject({ vin, brand: 'MERCEDES_BENZ', oem_credential: { id: credential.id, name: credential.name } });
+    const vehicle = await addVehicle(
+      ctx,
+      addVehicleInput.parse({ vin: vin.toLowerCase(), brand: 'MERCEDES_BENZ', oem_credential_id: credential.id }),
+    );
+    expect(vehicle).toMatchObject({
+      vin,
+      brand: 'MERCEDES_BENZ',
+      oem_credential: { id: credential.id, name: credential.name },
+    });
     expect(await listVehicles(ctx)).toEqual([vehicle]);
     const cloudboxx = await addVehicle(ctx, addVehicleInput.parse({ vin: randomVin('1FT'), brand: 'CLOUDBOXX' }));
     expect(cloudboxx.oem_credential).toBeNull();
     await removeVehicle(ctx, vehicle.id);
     expect(await code(getVehicle(ctx, vehicle.id))).toBe('not_found');
-    expect(await db.auditEvent.count({ where: { organizationId: ctx.orgId, action: { in: ['vehicle.added', 'vehicle.removed'] } } })).toBe(3);
+    expect(
+      await db.auditEvent.count({
+        where: { organizationId: ctx.orgId, action: { in: ['vehicle.added', 'vehicle.removed'] } },
+      }),
+    ).toBe(3);
   });
 
   it('refuses bad VINs with a reason', () => {
@@ -52,7 +63,9 @@ describe('vehicles', () => {
     const ctx = await adminCtx();
     const { credential: niu } = await createTestOemCredential(ctx, 'NIU');
     const vin = randomVin('WDD');
-    expect(await code(addVehicle(ctx, { vin, brand: 'MERCEDES_BENZ', oem_credential_id: niu.id }))).toBe('brand_mismatch');
+    expect(await code(addVehicle(ctx, { vin, brand: 'MERCEDES_BENZ', oem_credential_id: niu.id }))).toBe(
+      'brand_mismatch',
+    );
     expect(await code(addVehicle(ctx, { vin, brand: 'MERCEDES_BENZ' }))).toBe('validation_failed');
     expect(await code(addVehicle(ctx, { vin, brand: 'CLOUDBOXX', oem_credential_id: niu.id }))).toBe('brand_mismatch');
     await addVehicle(ctx, { vin, brand: 'NIU', oem_credential_id: niu.id });
@@ -64,7 +77,9 @@ describe('vehicles', () => {
     const ctx = await adminCtx();
     const other = await adminCtx();
     const { credential } = await createTestOemCredential(other, 'NIU');
-    expect(await code(addVehicle(ctx, { vin: randomVin('WDD'), brand: 'NIU', oem_credential_id: credential.id }))).toBe('not_found');
+    expect(await code(addVehicle(ctx, { vin: randomVin('WDD'), brand: 'NIU', oem_credential_id: credential.id }))).toBe(
+      'not_found',
+    );
     const theirs = await addVehicle(other, { vin: randomVin('WDD'), brand: 'NIU', oem_credential_id: credential.id });
     expect(await code(getVehicle(ctx, theirs.id))).toBe('not_found');
     expect(await code(removeVehicle(ctx, theirs.id))).toBe('not_found');
@@ -75,12 +90,23 @@ describe('vehicles', () => {
     const ctx = await adminCtx();
     const vin = randomVin('W1K');
     const before = await lookupVin(ctx, vin);
-    expect(before).toMatchObject({ valid: true, brand: 'MERCEDES_BENZ', check_digit: 'not_used', region: 'Europe', registered: false });
-    expect(before.options).toEqual([expect.objectContaining({ brand: 'MERCEDES_BENZ', needs_credential: true, can_connect: false, credentials: [] })]);
+    expect(before).toMatchObject({
+      valid: true,
+      brand: 'MERCEDES_BENZ',
+      check_digit: 'not_used',
+      region: 'Europe',
+      registered: false,
+    });
+    expect(before.options).toEqual([
+      expect.objectContaining({ brand: 'MERCEDES_BENZ', needs_credential: true, can_connect: false, credentials: [] }),
+    ]);
 
     const { credential } = await createTestOemCredential(ctx, 'MERCEDES_BENZ');
     const after = await lookupVin(ctx, vin);
-    expect(after.options[0]).toMatchObject({ can_connect: true, credentials: [{ id: credential.id, name: credential.name }] });
+    expect(after.options[0]).toMatchObject({
+      can_connect: true,
+      credentials: [{ id: credential.id, name: credential.name }],
+    });
 
     const unknown = await lookupVin(ctx, '1M8GDM9AXKP042788');
     expect(unknown).toMatchObject({ valid: true, brand: null, check_digit: 'valid', region: 'North America' });
@@ -91,6 +117,9 @@ describe('vehicles', () => {
       ['CLOUDBOXX', true],
     ]);
 
-    expect(await lookupVin(ctx, '1M8GDM9A1KP042788')).toMatchObject({ valid: false, problem: expect.stringMatching(/check digit/) });
+    expect(await lookupVin(ctx, '1M8GDM9A1KP042788')).toMatchObject({
+      valid: false,
+      problem: expect.stringMatching(/check digit/),
+    });
   });
 });

@@ -11,9 +11,29 @@ import type { OemBrand } from '@/lib/oem/brands';
 export const VIN_PATTERN = /^[A-HJ-NPR-Z0-9]{17}$/;
 
 const TRANSLITERATION: Record<string, number> = {
-  A: 1, B: 2, C: 3, D: 4, E: 5, F: 6, G: 7, H: 8,
-  J: 1, K: 2, L: 3, M: 4, N: 5, P: 7, R: 9,
-  S: 2, T: 3, U: 4, V: 5, W: 6, X: 7, Y: 8, Z: 9,
+  A: 1,
+  B: 2,
+  C: 3,
+  D: 4,
+  E: 5,
+  F: 6,
+  G: 7,
+  H: 8,
+  J: 1,
+  K: 2,
+  L: 3,
+  M: 4,
+  N: 5,
+  P: 7,
+  R: 9,
+  S: 2,
+  T: 3,
+  U: 4,
+  V: 5,
+  W: 6,
+  X: 7,
+  Y: 8,
+  Z: 9,
 };
 const WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
 
@@ -49,8 +69,7 @@ export function computeCheckDigit(vin: string): string {
 }
 
 export type VinCheck =
-  | { ok: true; vin: string; checkDigit: 'valid' | 'not_used' }
-  | { ok: false; vin: string; reason: string };
+  { ok: true; vin: string; checkDigit: 'valid' | 'not_used' } | { ok: false; vin: string; reason: string };
 
 /** normalizeVin trims and upper-cases user input; validation happens on the result. */
 export function normalizeVin(input: string): string {
@@ -62,11 +81,16 @@ export function checkVin(input: string): VinCheck {
   const vin = normalizeVin(input);
   if (vin.length !== 17) return { ok: false, vin, reason: `A VIN has 17 characters; this one has ${vin.length}.` };
   if (/[IOQ]/.test(vin)) return { ok: false, vin, reason: 'A VIN never contains the letters I, O or Q.' };
-  if (!VIN_PATTERN.test(vin)) return { ok: false, vin, reason: 'A VIN has only digits and the letters A-Z (without I, O and Q).' };
+  if (!VIN_PATTERN.test(vin))
+    return { ok: false, vin, reason: 'A VIN has only digits and the letters A-Z (without I, O and Q).' };
   if (checkDigitRequired(vin)) {
     const expected = computeCheckDigit(vin);
     if (vin.charAt(8) !== expected) {
-      return { ok: false, vin, reason: `The check digit (9th character) should be ${expected} for this VIN: it is mistyped.` };
+      return {
+        ok: false,
+        vin,
+        reason: `The check digit (9th character) should be ${expected} for this VIN: it is mistyped.`,
+      };
     }
     return { ok: true, vin, checkDigit: 'valid' };
   }

@@ -14,7 +14,9 @@ export default async function SetupPage() {
   return (
     <Card>
       <h1 className="text-lg font-semibold">Set up Latchkey</h1>
-      <p className="mt-1 mb-6 text-sm text-gray-600">Create your organization and its owner account. This page closes once it is done.</p>
+      <p className="mt-1 mb-6 text-sm text-gray-600">
+        Create your organization and its owner account. This page closes once it is done.
+      </p>
       <SetupForm />
     </Card>
   );

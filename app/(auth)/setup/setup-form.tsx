@@ -20,11 +20,32 @@ export function SetupForm() {
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
       {state && !state.ok && !state.fieldErrors ? <Alert>{state.message}</Alert> : null}
-      <Field name="organizationName" label="Organization name" autoComplete="organization" required errors={errors.organizationName} />
+      <Field
+        name="organizationName"
+        label="Organization name"
+        autoComplete="organization"
+        required
+        errors={errors.organizationName}
+      />
       <Field name="name" label="Your name" autoComplete="name" required errors={errors.name} />
       <Field name="email" label="Email" type="email" autoComplete="email" required errors={errors.email} />
-      <Field name="password" label="Password" type="password" autoComplete="new-password" required hint="At least 12 characters." errors={errors.password} />
-      <Field name="confirmPassword" label="Repeat password" type="password" autoComplete="new-password" required errors={errors.confirmPassword} />
+      <Field
+        name="password"
+        label="Password"
+        type="password"
+        autoComplete="new-password"
+        required
+        hint="At least 12 characters."
+        errors={errors.password}
+      />
+      <Field
+        name="confirmPassword"
+        label="Repeat password"
+        type="password"
+        autoComplete="new-password"
+        required
+        errors={errors.confirmPassword}
+      />
       <Button type="submit" className="w-full" disabled={pending || state?.ok}>
         {pending ? 'Creating…' : 'Create organization'}
       </Button>

@@ -23,7 +23,11 @@ export function SignInForm({ initialEmail, setupDone, initialError, sso }: Props
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const code = form.get('code');
-    const parsed = signInInput.safeParse({ email: form.get('email'), password: form.get('password'), ...(needsCode ? { code } : {}) });
+    const parsed = signInInput.safeParse({
+      email: form.get('email'),
+      password: form.get('password'),
+      ...(needsCode ? { code } : {}),
+    });
     if (!parsed.success) {
       setFieldErrors(z.flattenError(parsed.error).fieldErrors);
       setError(null);
@@ -49,11 +53,28 @@ export function SignInForm({ initialEmail, setupDone, initialError, sso }: Props
 
   return (
     <div className="space-y-4">
-      {setupDone && !error ? <Alert tone="success">Your organization is ready. Sign in with the account you just created.</Alert> : null}
+      {setupDone && !error ? (
+        <Alert tone="success">Your organization is ready. Sign in with the account you just created.</Alert>
+      ) : null}
       {error ? <Alert>{error}</Alert> : null}
       <form onSubmit={onSubmit} className="space-y-4" noValidate>
-        <Field name="email" label="Email" type="email" autoComplete="username" defaultValue={initialEmail} required errors={fieldErrors.email} />
-        <Field name="password" label="Password" type="password" autoComplete="current-password" required errors={fieldErrors.password} />
+        <Field
+          name="email"
+          label="Email"
+          type="email"
+          autoComplete="username"
+          defaultValue={initialEmail}
+          required
+          errors={fieldErrors.email}
+        />
+        <Field
+          name="password"
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          required
+          errors={fieldErrors.password}
+        />
         {needsCode ? (
           <Field
             name="code"
@@ -71,7 +92,11 @@ export function SignInForm({ initialEmail, setupDone, initialError, sso }: Props
         </Button>
       </form>
       {sso ? (
-        <Button variant="secondary" className="w-full" onClick={() => void signIn('oidc', { callbackUrl: paths.home() })}>
+        <Button
+          variant="secondary"
+          className="w-full"
+          onClick={() => void signIn('oidc', { callbackUrl: paths.home() })}
+        >
           Sign in with {sso.name}
         </Button>
       ) : null}

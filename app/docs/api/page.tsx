@@ -33,7 +33,9 @@ export default function ApiReferencePage() {
   const paths = isObj(doc.paths) ? doc.paths : {};
   const schemas = isObj(doc.components) && isObj(doc.components.schemas) ? doc.components.schemas : {};
   const operations: Operation[] = Object.entries(paths).flatMap(([path, item]) =>
-    isObj(item) ? METHODS.flatMap((method) => (isObj(item[method]) ? [{ method, path, op: item[method] as Json }] : [])) : [],
+    isObj(item)
+      ? METHODS.flatMap((method) => (isObj(item[method]) ? [{ method, path, op: item[method] as Json }] : []))
+      : [],
   );
   const byTag = new Map<string, Operation[]>();
   for (const o of operations) {
@@ -45,7 +47,12 @@ export default function ApiReferencePage() {
     <div className="mx-auto max-w-5xl px-6 py-10">
       <header className="border-b border-gray-200 pb-6">
         <h1 className="text-2xl font-semibold">{String(info.title ?? 'API reference')}</h1>
-        <p className="mt-1 text-sm text-gray-500">Version {String(info.version ?? '')} · OpenAPI {String(doc.openapi)} · <a className="text-brand-700 hover:underline" href="/api/openapi.json">openapi.json</a></p>
+        <p className="mt-1 text-sm text-gray-500">
+          Version {String(info.version ?? '')} · OpenAPI {String(doc.openapi)} ·{' '}
+          <a className="text-brand-700 hover:underline" href="/api/openapi.json">
+            openapi.json
+          </a>
+        </p>
         {typeof info.description === 'string' ? <p className="mt-3 text-sm text-gray-700">{info.description}</p> : null}
       </header>
 
@@ -76,13 +83,21 @@ export default function ApiReferencePage() {
             const body = isObj(op.requestBody) ? jsonSchemaOf(op.requestBody.content) : null;
             const responses = isObj(op.responses) ? Object.entries(op.responses) : [];
             return (
-              <article key={`${method} ${path}`} id={`op-${String(op.operationId)}`} className="mt-6 rounded-lg bg-white p-5 shadow-sm ring-1 ring-gray-200">
+              <article
+                key={`${method} ${path}`}
+                id={`op-${String(op.operationId)}`}
+                className="mt-6 rounded-lg bg-white p-5 shadow-sm ring-1 ring-gray-200"
+              >
                 <h3 className="flex flex-wrap items-center gap-2 text-base font-semibold">
-                  <span className={`rounded px-2 py-0.5 font-mono text-xs uppercase ${METHOD_TONE[method] ?? ''}`}>{method}</span>
+                  <span className={`rounded px-2 py-0.5 font-mono text-xs uppercase ${METHOD_TONE[method] ?? ''}`}>
+                    {method}
+                  </span>
                   <code className="text-sm">{path}</code>
                 </h3>
                 <p className="mt-1 text-sm font-medium">{String(op.summary ?? '')}</p>
-                {typeof op.description === 'string' ? <p className="mt-1 text-sm text-gray-700">{op.description}</p> : null}
+                {typeof op.description === 'string' ? (
+                  <p className="mt-1 text-sm text-gray-700">{op.description}</p>
+                ) : null}
                 <p className="mt-1 text-xs text-gray-500">operationId: {String(op.operationId)}</p>
                 {params.length ? (
                   <div className="mt-3">
@@ -96,7 +111,13 @@ export default function ApiReferencePage() {
                               {p.required ? <span className="text-red-600"> *</span> : null}
                             </td>
                             <td className="py-1 pr-4 text-xs text-gray-500">{String(p.in)}</td>
-                            <td className="py-1 text-xs">{isObj(p.schema) ? <SchemaView schema={{ ...p.schema, description: p.description ?? p.schema.description }} /> : null}</td>
+                            <td className="py-1 text-xs">
+                              {isObj(p.schema) ? (
+                                <SchemaView
+                                  schema={{ ...p.schema, description: p.description ?? p.schema.description }}
+                                />
+                              ) : null}
+                            </td>
                           </tr>
                         ))}
                       </tbody>
@@ -117,7 +138,8 @@ export default function ApiReferencePage() {
                       const content = jsonSchemaOf(res.content);
                       return (
                         <li key={status}>
-                          <span className="font-mono text-xs font-semibold">{status}</span> <span className="text-gray-700">{String(res.description ?? '')}</span>
+                          <span className="font-mono text-xs font-semibold">{status}</span>{' '}
+                          <span className="text-gray-700">{String(res.description ?? '')}</span>
                           {content ? (
                             <span className="text-xs text-gray-500">
                               {' '}
@@ -142,7 +164,9 @@ export default function ApiReferencePage() {
         {Object.entries(schemas).map(([name, schema]) => (
           <div key={name} id={`schema-${name}`} className="mt-4 rounded-lg bg-white p-4 ring-1 ring-gray-200">
             <h3 className="font-mono text-sm font-semibold">{name}</h3>
-            {isObj(schema) && typeof schema.description === 'string' ? <p className="text-xs text-gray-600">{schema.description}</p> : null}
+            {isObj(schema) && typeof schema.description === 'string' ? (
+              <p className="text-xs text-gray-600">{schema.description}</p>
+            ) : null}
             {isObj(schema) ? <SchemaView schema={schema} /> : null}
           </div>
         ))}
@@ -160,5 +184,11 @@ function SchemaInline({ schema }: { schema: Json }) {
       </a>
     );
   }
-  return <>{isObj(schema.properties) ? `object with ${Object.keys(schema.properties).join(', ')}` : String(schema.type ?? 'value')}</>;
+  return (
+    <>
+      {isObj(schema.properties)
+        ? `object with ${Object.keys(schema.properties).join(', ')}`
+        : String(schema.type ?? 'value')}
+    </>
+  );
 }

@@ -68,13 +68,20 @@ export function SchemaView({ schema, depth = 0 }: { schema: Json; depth?: number
             <tr key={name} className="border-b border-gray-100 align-top">
               <td className="py-1 pr-4 font-mono text-xs">
                 {name}
-                {required.has(name) ? <span className="text-red-600" title="required"> *</span> : null}
+                {required.has(name) ? (
+                  <span className="text-red-600" title="required">
+                    {' '}
+                    *
+                  </span>
+                ) : null}
               </td>
               <td className="py-1 pr-4 font-mono text-xs">
                 {isObj(prop.properties) ? 'object' : typeLabel(prop)}
                 {isObj(prop.properties) ? <SchemaView schema={prop} depth={depth + 1} /> : null}
               </td>
-              <td className="py-1 text-xs text-gray-700">{typeof prop.description === 'string' ? prop.description : ''}</td>
+              <td className="py-1 text-xs text-gray-700">
+                {typeof prop.description === 'string' ? prop.description : ''}
+              </td>
             </tr>
           );
         })}

@@ -2,7 +2,13 @@ import 'server-only';
 import { z } from 'zod';
 import { requestMeta } from '@/lib/http/request-meta';
 import { verifySecretCredential } from '@/lib/oauth/client-auth';
-import { clientCredentialsGrant, refreshGrant, refuseUnreadable, runGrant, type TokenResult } from '@/lib/oauth/token-service';
+import {
+  clientCredentialsGrant,
+  refreshGrant,
+  refuseUnreadable,
+  runGrant,
+  type TokenResult,
+} from '@/lib/oauth/token-service';
 import { readCompatBody } from '../body';
 import { gebetaError } from './errors';
 
@@ -11,7 +17,12 @@ const authSchema = z.object({
   client_token: z.string({ error: 'client_token is required' }).min(1, { error: 'client_token is required' }).max(200),
   server_token: z.string({ error: 'server_token is required' }).min(1, { error: 'server_token is required' }).max(200),
 });
-const refreshSchema = z.object({ refresh_token: z.string({ error: 'refresh_token is required' }).min(1, { error: 'refresh_token is required' }).max(200) });
+const refreshSchema = z.object({
+  refresh_token: z
+    .string({ error: 'refresh_token is required' })
+    .min(1, { error: 'refresh_token is required' })
+    .max(200),
+});
 
 function answer(result: TokenResult, requestId: string): Response {
   return Response.json(
@@ -29,7 +40,9 @@ export async function gebetaAuth(request: Request): Promise<Response> {
   const meta = requestMeta(request.headers);
   const ctx = { meta, endpoint: `${PREFIX}/auth` };
   try {
-    const body = await readCompatBody(request, authSchema).catch((error: unknown) => refuseUnreadable('gebeta:auth', ctx, error));
+    const body = await readCompatBody(request, authSchema).catch((error: unknown) =>
+      refuseUnreadable('gebeta:auth', ctx, error),
+    );
     const result = await runGrant('gebeta:auth', ctx, body.client_token, async (attempt) => {
       const principal = await verifySecretCredential(body.client_token, body.server_token, attempt);
       return clientCredentialsGrant(principal, attempt, ctx, null);
@@ -48,8 +61,12 @@ export async function gebetaRefresh(request: Request): Promise<Response> {
   const meta = requestMeta(request.headers);
   const ctx = { meta, endpoint: `${PREFIX}/refresh` };
   try {
-    const body = await readCompatBody(request, refreshSchema).catch((error: unknown) => refuseUnreadable('gebeta:refresh', ctx, error));
-    const result = await runGrant('gebeta:refresh', ctx, null, (attempt) => refreshGrant(body.refresh_token, attempt, ctx, null, null));
+    const body = await readCompatBody(request, refreshSchema).catch((error: unknown) =>
+      refuseUnreadable('gebeta:refresh', ctx, error),
+    );
+    const result = await runGrant('gebeta:refresh', ctx, null, (attempt) =>
+      refreshGrant(body.refresh_token, attempt, ctx, null, null),
+    );
     return answer(result, meta.requestId);
   } catch (error) {
     return gebetaError(error, meta.requestId);

@@ -35,5 +35,8 @@ export function highMobilityError(error: unknown, requestId: string): Response {
   }
   const headers: Record<string, string> = { 'Cache-Control': 'no-store', 'X-Request-Id': requestId };
   if (e.retryAfter) headers['Retry-After'] = String(e.retryAfter);
-  return Response.json({ errors: [{ title, ...(source ? { source } : {}), detail: e.description }] }, { status, headers });
+  return Response.json(
+    { errors: [{ title, ...(source ? { source } : {}), detail: e.description }] },
+    { status, headers },
+  );
 }

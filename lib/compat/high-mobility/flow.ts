@@ -57,11 +57,24 @@ export async function highMobilityAuthToken(request: Request): Promise<Response>
   const meta = requestMeta(request.headers);
   const ctx = { meta, endpoint: ENDPOINT };
   try {
-    const body = await readCompatBody(request, bodySchema).catch((error: unknown) => refuseUnreadable(GRANT_TYPE, ctx, error));
+    const body = await readCompatBody(request, bodySchema).catch((error: unknown) =>
+      refuseUnreadable(GRANT_TYPE, ctx, error),
+    );
     const assertion = typeof body.assertion === 'string' ? body.assertion.trim() : '';
     const result = await runGrant(GRANT_TYPE, ctx, assertion ? issuerOf(assertion) : null, async (attempt) => {
-      if (!assertion) refuse('invalid_grant', 'assertion_missing', 'Missing or invalid assertion. It must be a JWT signed with the service account key.');
-      return assertionGrant(assertion, { audiences: highMobilityAudiences(), requireExp: false, requiredClaims: ['ver'] }, attempt, ctx, null);
+      if (!assertion)
+        refuse(
+          'invalid_grant',
+          'assertion_missing',
+          'Missing or invalid assertion. It must be a JWT signed with the service account key.',
+        );
+      return assertionGrant(
+        assertion,
+        { audiences: highMobilityAudiences(), requireExp: false, requiredClaims: ['ver'] },
+        attempt,
+        ctx,
+        null,
+      );
     });
     return Response.json(
       { auth_token: result.access_token, ...validity(result) },

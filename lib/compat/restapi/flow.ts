@@ -22,12 +22,23 @@ export async function restApiUserAccount(request: Request): Promise<Response> {
   const meta = requestMeta(request.headers);
   const ctx = { meta, endpoint: ENDPOINT };
   try {
-    const body = await readCompatBody(request, bodySchema).catch((error: unknown) => refuseUnreadable('restapi:user_account', ctx, error));
-    const result = await runGrant('restapi:user_account', ctx, body.clientId, async (attempt) => {
-      const principal = await verifySecretCredential(body.clientId, body.clientSecret, attempt);
-      return clientCredentialsGrant(principal, attempt, ctx, null);
-    }, { cacheable: true });
-    return Response.json({ token: result.access_token, expiresIn: result.expires_in }, { headers: { 'Cache-Control': 'no-store', 'X-Request-Id': meta.requestId } });
+    const body = await readCompatBody(request, bodySchema).catch((error: unknown) =>
+      refuseUnreadable('restapi:user_account', ctx, error),
+    );
+    const result = await runGrant(
+      'restapi:user_account',
+      ctx,
+      body.clientId,
+      async (attempt) => {
+        const principal = await verifySecretCredential(body.clientId, body.clientSecret, attempt);
+        return clientCredentialsGrant(principal, attempt, ctx, null);
+      },
+      { cacheable: true },
+    );
+    return Response.json(
+      { token: result.access_token, expiresIn: result.expires_in },
+      { headers: { 'Cache-Control': 'no-store', 'X-Request-Id': meta.requestId } },
+    );
   } catch (error) {
     return restApiError(error, meta.requestId);
   }

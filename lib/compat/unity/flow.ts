@@ -35,12 +35,25 @@ export async function unityTokenExchange(request: Request): Promise<Response> {
       const body = await readCompatBody(request, bodySchema, { allowForm: false });
       return { ...query.data, scopes: body.scopes };
     })().catch((error: unknown) => refuseUnreadable(GRANT_TYPE, ctx, error));
-    const result = await runGrant(GRANT_TYPE, ctx, basic?.id ?? null, async (attempt) => {
-      if (!basic) throw new AppError('invalid_client', 'Send the service account key id and secret as HTTP Basic credentials.');
-      const principal = await verifySecretCredential(basic.id, basic.secret, attempt);
-      return clientCredentialsGrant(principal, attempt, ctx, input.scopes ? input.scopes.join(' ') : null, { projectId: input.projectId, environmentId: input.environmentId ?? null });
-    }, { cacheable: true });
-    return Response.json({ accessToken: result.access_token }, { headers: { 'Cache-Control': 'no-store', 'X-Request-Id': meta.requestId } });
+    const result = await runGrant(
+      GRANT_TYPE,
+      ctx,
+      basic?.id ?? null,
+      async (attempt) => {
+        if (!basic)
+          throw new AppError('invalid_client', 'Send the service account key id and secret as HTTP Basic credentials.');
+        const principal = await verifySecretCredential(basic.id, basic.secret, attempt);
+        return clientCredentialsGrant(principal, attempt, ctx, input.scopes ? input.scopes.join(' ') : null, {
+          projectId: input.projectId,
+          environmentId: input.environmentId ?? null,
+        });
+      },
+      { cacheable: true },
+    );
+    return Response.json(
+      { accessToken: result.access_token },
+      { headers: { 'Cache-Control': 'no-store', 'X-Request-Id': meta.requestId } },
+    );
   } catch (error) {
     return unityError(error, meta.requestId);
   }

@@ -32,7 +32,11 @@ export default async function ConsoleLayout({ children, params }: LayoutProps<'/
           <NavLinks items={nav} />
         </nav>
         <div className="border-t border-gray-200 pt-3">
-          <Link href={paths.account(org.slug)} className="block truncate px-3 text-sm font-medium hover:underline" title={user.email}>
+          <Link
+            href={paths.account(org.slug)}
+            className="block truncate px-3 text-sm font-medium hover:underline"
+            title={user.email}
+          >
             {user.name}
           </Link>
           <p className="truncate px-3 pb-2 text-xs text-gray-500">

@@ -15,9 +15,17 @@ export default async function OverviewPage({ params }: PageProps<'/orgs/[orgSlug
   const { orgSlug } = await params;
   const { ctx, org, role } = await requireMember(orgSlug, 'organization.read');
   const canReadAccounts = can(role, 'service_accounts.read');
-  const [overview, expiring] = await Promise.all([getOverview(ctx), canReadAccounts ? listExpiringCredentials(ctx) : Promise.resolve(null)]);
+  const [overview, expiring] = await Promise.all([
+    getOverview(ctx),
+    canReadAccounts ? listExpiringCredentials(ctx) : Promise.resolve(null),
+  ]);
   const tiles = [
-    { label: 'Service accounts', value: overview.serviceAccounts, note: `${overview.activeServiceAccounts} active`, href: paths.serviceAccounts(org.slug) },
+    {
+      label: 'Service accounts',
+      value: overview.serviceAccounts,
+      note: `${overview.activeServiceAccounts} active`,
+      href: paths.serviceAccounts(org.slug),
+    },
     { label: 'OEM credentials', value: overview.oemCredentials, href: paths.oemCredentials(org.slug) },
     { label: 'Vehicles', value: overview.vehicles, href: paths.vehicles(org.slug) },
     { label: 'Scopes in catalog', value: overview.scopes, href: paths.settings(org.slug) },

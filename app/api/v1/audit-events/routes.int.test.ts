@@ -14,7 +14,14 @@ describe('/api/v1/audit-events route handlers (bearer, read:audit)', () => {
   it('pages with next_cursor, exports with the filters, charts, and verifies', async () => {
     const { org, adminCtx } = await orgWithRoles();
     const token = await bearerFor(adminCtx, ['read:audit']);
-    await appendTestEvents(org.id, Array.from({ length: 30 }, (_, i) => ({ occurredAt: new Date(Date.now() - (30 - i) * 60_000), action: i % 2 ? TOKEN_REFUSED : 'test.other', outcome: i % 2 ? 'FAILURE' : 'SUCCESS' })));
+    await appendTestEvents(
+      org.id,
+      Array.from({ length: 30 }, (_, i) => ({
+        occurredAt: new Date(Date.now() - (30 - i) * 60_000),
+        action: i % 2 ? TOKEN_REFUSED : 'test.other',
+        outcome: i % 2 ? 'FAILURE' : 'SUCCESS',
+      })),
+    );
 
     const seqs: string[] = [];
     let query = '?action=token.refused&limit=4';
@@ -37,7 +44,9 @@ describe('/api/v1/audit-events route handlers (bearer, read:audit)', () => {
     expect(records.filter((r) => r.action === TOKEN_REFUSED)).toHaveLength(15);
     expect(records.every((r) => r.outcome === 'FAILURE')).toBe(true);
 
-    const chart = (await (await callRoute(activity, token, 'GET', '/api/v1/audit-events/token-activity')).json()) as { points: Array<{ refused: number }> };
+    const chart = (await (await callRoute(activity, token, 'GET', '/api/v1/audit-events/token-activity')).json()) as {
+      points: Array<{ refused: number }>;
+    };
     expect(chart.points.reduce((n, p) => n + p.refused, 0)).toBe(15);
 
     const verdict = await callRoute(verify, token, 'POST', '/api/v1/audit-events/verify');
@@ -50,13 +59,22 @@ describe('/api/v1/audit-events route handlers (bearer, read:audit)', () => {
     const { adminCtx } = await orgWithRoles();
     const token = await bearerFor(adminCtx, ['read:audit']);
     const wrongScope = await bearerFor(adminCtx, ['manage:vehicles']);
-    for (const query of ['?from=yesterday', '?outcome=MAYBE', '?cursor=bogus', '?limit=1000', '?from=2026-05-01&to=2026-04-01', '?unknown=1']) {
+    for (const query of [
+      '?from=yesterday',
+      '?outcome=MAYBE',
+      '?cursor=bogus',
+      '?limit=1000',
+      '?from=2026-05-01&to=2026-04-01',
+      '?unknown=1',
+    ]) {
       const res = await callRoute(list, token, 'GET', `/api/v1/audit-events${query}`);
       expect(res.status, query).toBe(400);
       expect((await problemOf(res)).code).toBe('validation_failed');
     }
     expect((await callRoute(exportRoute, token, 'GET', '/api/v1/audit-events/export')).status).toBe(400);
-    expect((await problemOf(await callRoute(list, wrongScope, 'GET', '/api/v1/audit-events'))).code).toBe('insufficient_scope');
+    expect((await problemOf(await callRoute(list, wrongScope, 'GET', '/api/v1/audit-events'))).code).toBe(
+      'insufficient_scope',
+    );
     expect((await callRoute(verify, 'not.a.token', 'POST', '/api/v1/audit-events/verify')).status).toBe(401);
   });
 });

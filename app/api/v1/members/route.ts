@@ -3,7 +3,9 @@ import { addOrganizationMember, listMembers } from '@/lib/members/manage-members
 import { addMemberInput } from '@/lib/members/schema';
 
 // GET /api/v1/members: the organization's members (owners and auditors)
-export const GET = apiRoute({ permission: 'members.read' }, async (ctx) => Response.json({ members: await listMembers(ctx) }));
+export const GET = apiRoute({ permission: 'members.read' }, async (ctx) =>
+  Response.json({ members: await listMembers(ctx) }),
+);
 
 // POST /api/v1/members: add a person with a role (owners)
 export const POST = apiRoute({ permission: 'members.write', body: addMemberInput }, async (ctx, { body }) =>

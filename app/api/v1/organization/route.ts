@@ -9,6 +9,7 @@ export const GET = apiRoute({ permission: 'organization.read' }, async (ctx) =>
 );
 
 // PATCH /api/v1/organization: rename it or set the maximum credential lifetime
-export const PATCH = apiRoute({ permission: 'organization.write', body: updateOrganizationInput }, async (ctx, { body }) =>
-  Response.json(await updateOrganization(ctx, body)),
+export const PATCH = apiRoute(
+  { permission: 'organization.write', body: updateOrganizationInput },
+  async (ctx, { body }) => Response.json(await updateOrganization(ctx, body)),
 );

@@ -4,11 +4,13 @@ import { listServiceAccounts } from '@/lib/service-accounts/queries';
 import { createServiceAccountInput, listServiceAccountsQuery } from '@/lib/service-accounts/schema';
 
 // GET /api/v1/service-accounts: list the organization's service accounts (search, filters, pages)
-export const GET = apiRoute({ permission: 'service_accounts.read', query: listServiceAccountsQuery }, async (ctx, { query }) =>
-  Response.json(await listServiceAccounts(ctx, query)),
+export const GET = apiRoute(
+  { permission: 'service_accounts.read', query: listServiceAccountsQuery },
+  async (ctx, { query }) => Response.json(await listServiceAccounts(ctx, query)),
 );
 
 // POST /api/v1/service-accounts: create a service account
-export const POST = apiRoute({ permission: 'service_accounts.write', body: createServiceAccountInput }, async (ctx, { body }) =>
-  Response.json(await createServiceAccount(ctx, body), { status: 201 }),
+export const POST = apiRoute(
+  { permission: 'service_accounts.write', body: createServiceAccountInput },
+  async (ctx, { body }) => Response.json(await createServiceAccount(ctx, body), { status: 201 }),
 );

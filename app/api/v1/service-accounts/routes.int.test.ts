@@ -24,12 +24,25 @@ type Handler = (request: Request, context: { params: Promise<unknown> }) => Prom
 async function bearerFor(ctx: OrgContext, scopes: string[]): Promise<string> {
   const account = await createTestServiceAccount(ctx, { isAdmin: true, scopes });
   const { clientSecret, secret } = await createClientSecret(ctx, account.id, { name: 'api' });
-  const res = await tokenRoute(formRequest('/api/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic(clientSecret.id, secret) }));
+  const res = await tokenRoute(
+    formRequest(
+      '/api/oauth/token',
+      { grant_type: 'client_credentials' },
+      { authorization: basic(clientSecret.id, secret) },
+    ),
+  );
   expect(res.status).toBe(200);
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
-function call(handler: Handler, token: string, method: string, params: Record<string, string> = {}, body?: unknown, init: { query?: string; contentType?: string; raw?: string } = {}) {
+function call(
+  handler: Handler,
+  token: string,
+  method: string,
+  params: Record<string, string> = {},
+  body?: unknown,
+  init: { query?: string; contentType?: string; raw?: string } = {},
+) {
   const headers: Record<string, string> = { [PEER_IP_HEADER]: '127.0.0.1', authorization: `Bearer ${token}` };
   if (body !== undefined || init.raw !== undefined) headers['content-type'] = init.contentType ?? 'application/json';
   const request = new Request(`http://localhost:3000/api/v1/service-accounts${init.query ?? ''}`, {
@@ -50,15 +63,25 @@ describe('/api/v1/service-accounts route handlers (bearer)', () => {
     const { org, adminCtx } = await orgWithRoles();
     const token = await bearerFor(adminCtx, ['manage:service_accounts']);
 
-    const created = await call(create, token, 'POST', {}, { name: 'via-api', platform: 'WEB', scopes: ['TILE'], ipAllowList: ['192.0.2.0/24'] });
+    const created = await call(
+      create,
+      token,
+      'POST',
+      {},
+      { name: 'via-api', platform: 'WEB', scopes: ['TILE'], ipAllowList: ['192.0.2.0/24'] },
+    );
     expect(created.status).toBe(201);
     const account = (await created.json()) as { id: string; name: string; scopes: string[] };
     expect(account).toMatchObject({ name: 'via-api', scopes: ['TILE'] });
-    const event = (await auditEventsOf(org.id)).find((e) => e.action === 'service_account.created' && e.targetId === account.id);
+    const event = (await auditEventsOf(org.id)).find(
+      (e) => e.action === 'service_account.created' && e.targetId === account.id,
+    );
     expect(event?.actorType).toBe('SERVICE_ACCOUNT');
 
     expect((await call(getAccount, token, 'GET', { accountId: account.id })).status).toBe(200);
-    const page = (await (await call(list, token, 'GET', {}, undefined, { query: '?q=via&platform=WEB' })).json()) as { total: number };
+    const page = (await (await call(list, token, 'GET', {}, undefined, { query: '?q=via&platform=WEB' })).json()) as {
+      total: number;
+    };
     expect(page.total).toBe(1);
     const patched = await call(patchAccount, token, 'PATCH', { accountId: account.id }, { tokenLifetimeSeconds: 120 });
     expect(((await patched.json()) as { tokenLifetimeSeconds: number }).tokenLifetimeSeconds).toBe(120);
@@ -77,15 +100,42 @@ describe('/api/v1/service-accounts route handlers (bearer)', () => {
   it('answers bad input with problem details and stable codes', async () => {
     const { adminCtx } = await orgWithRoles();
     const token = await bearerFor(adminCtx, ['manage:service_accounts']);
-    const bad = await problem(await call(create, token, 'POST', {}, { name: 'x', platform: 'SERVER', tokenLifetimeSeconds: 5, ipAllowList: ['nope'], color: 'red' }));
+    const bad = await problem(
+      await call(
+        create,
+        token,
+        'POST',
+        {},
+        { name: 'x', platform: 'SERVER', tokenLifetimeSeconds: 5, ipAllowList: ['nope'], color: 'red' },
+      ),
+    );
     expect(bad.code).toBe('validation_failed');
-    expect(Object.keys(bad.errors ?? {})).toEqual(expect.arrayContaining(['tokenLifetimeSeconds', 'ipAllowList.0', '_']));
-    expect((await problem(await call(create, token, 'POST', {}, undefined, { raw: '{"name":' }))).code).toBe('invalid_json');
-    expect((await problem(await call(create, token, 'POST', {}, undefined, { raw: 'name=x', contentType: 'application/x-www-form-urlencoded' }))).code).toBe('unsupported_media_type');
-    expect((await problem(await call(list, token, 'GET', {}, undefined, { query: '?status=DELETED' }))).code).toBe('validation_failed');
-    expect((await problem(await call(getAccount, token, 'GET', { accountId: '../../etc' }))).code).toBe('validation_failed');
+    expect(Object.keys(bad.errors ?? {})).toEqual(
+      expect.arrayContaining(['tokenLifetimeSeconds', 'ipAllowList.0', '_']),
+    );
+    expect((await problem(await call(create, token, 'POST', {}, undefined, { raw: '{"name":' }))).code).toBe(
+      'invalid_json',
+    );
+    expect(
+      (
+        await problem(
+          await call(create, token, 'POST', {}, undefined, {
+            raw: 'name=x',
+            contentType: 'application/x-www-form-urlencoded',
+          }),
+        )
+      ).code,
+    ).toBe('unsupported_media_type');
+    expect((await problem(await call(list, token, 'GET', {}, undefined, { query: '?status=DELETED' }))).code).toBe(
+      'validation_failed',
+    );
+    expect((await problem(await call(getAccount, token, 'GET', { accountId: '../../etc' }))).code).toBe(
+      'validation_failed',
+    );
     const taken = await createTestServiceAccount(adminCtx, { name: 'taken' });
-    expect((await problem(await call(create, token, 'POST', {}, { name: taken.name, platform: 'SERVER' }))).code).toBe('name_taken');
+    expect((await problem(await call(create, token, 'POST', {}, { name: taken.name, platform: 'SERVER' }))).code).toBe(
+      'name_taken',
+    );
   });
 
   it("answers 404 for another organization's account and its credentials", async () => {
@@ -108,7 +158,9 @@ describe('/api/v1/service-accounts route handlers (bearer)', () => {
       const res = await call(handler, token, method, ids, body);
       expect(res.status, `${method} ${handler.name}`).toBe(404);
     }
-    expect((await createClientSecret(theirs.adminCtx, account.id, { name: 'still-theirs' })).clientSecret.status).toBe('ENABLED');
+    expect((await createClientSecret(theirs.adminCtx, account.id, { name: 'still-theirs' })).clientSecret.status).toBe(
+      'ENABLED',
+    );
   });
 
   it('credentials: limit, rotation, status, delete, key refusals, token pairs; a read-only token cannot write', async () => {
@@ -121,27 +173,52 @@ describe('/api/v1/service-accounts route handlers (bearer)', () => {
       expect(res.status).toBe(201);
       ids.push(((await res.json()) as { clientSecret: { id: string } }).clientSecret.id);
     }
-    expect((await problem(await call(createSecret, token, 'POST', { accountId: server.id }, { name: 's10' }))).code).toBe('limit_exceeded');
+    expect(
+      (await problem(await call(createSecret, token, 'POST', { accountId: server.id }, { name: 's10' }))).code,
+    ).toBe('limit_exceeded');
     const first = ids[0] ?? '';
-    expect((await call(patchSecret, token, 'PATCH', { accountId: server.id, secretId: first }, { status: 'DISABLED' })).status).toBe(200);
-    const rotated = await call(rotateSecret, token, 'POST', { accountId: server.id, secretId: ids[1] ?? '' }, { gracePeriodHours: 168 });
+    expect(
+      (await call(patchSecret, token, 'PATCH', { accountId: server.id, secretId: first }, { status: 'DISABLED' }))
+        .status,
+    ).toBe(200);
+    const rotated = await call(
+      rotateSecret,
+      token,
+      'POST',
+      { accountId: server.id, secretId: ids[1] ?? '' },
+      { gracePeriodHours: 168 },
+    );
     expect(rotated.status).toBe(201);
     expect(((await rotated.json()) as { secret: string }).secret).toMatch(/^lk_sec_/);
     expect((await call(deleteSecret, token, 'DELETE', { accountId: server.id, secretId: first })).status).toBe(204);
-    expect((await problem(await call(patchSecret, token, 'PATCH', { accountId: server.id, secretId: first }, { status: 'ENABLED' }))).code).toBe('not_found');
+    expect(
+      (
+        await problem(
+          await call(patchSecret, token, 'PATCH', { accountId: server.id, secretId: first }, { status: 'ENABLED' }),
+        )
+      ).code,
+    ).toBe('not_found');
 
-    const privatePem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-    const refused = await problem(await call(createKey, token, 'POST', { accountId: server.id }, { name: 'k', publicKey: privatePem }));
+    const privatePem = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .privateKey.export({ format: 'pem', type: 'pkcs8' })
+      .toString();
+    const refused = await problem(
+      await call(createKey, token, 'POST', { accountId: server.id }, { name: 'k', publicKey: privatePem }),
+    );
     expect(refused.code).toBe('invalid_key');
     expect(refused.errors?.publicKey?.[0]).toMatch(/private key/i);
     expect((await call(createKey, token, 'POST', { accountId: server.id }, { name: 'k' })).status).toBe(201);
-    expect((await problem(await call(createPair, token, 'POST', { accountId: server.id }, {}))).code).toBe('invalid_request');
+    expect((await problem(await call(createPair, token, 'POST', { accountId: server.id }, {}))).code).toBe(
+      'invalid_request',
+    );
     const web = await createTestServiceAccount(adminCtx, { platform: 'ANDROID' });
     expect((await call(createPair, token, 'POST', { accountId: web.id }, {})).status).toBe(201);
     expect((await call(expiring, token, 'GET')).status).toBe(200);
 
     const readOnly = await bearerFor(adminCtx, ['read:service_accounts']);
     expect((await call(listSecrets, readOnly, 'GET', { accountId: server.id })).status).toBe(200);
-    expect((await problem(await call(createSecret, readOnly, 'POST', { accountId: server.id }, { name: 'x' }))).code).toBe('insufficient_scope');
+    expect(
+      (await problem(await call(createSecret, readOnly, 'POST', { accountId: server.id }, { name: 'x' }))).code,
+    ).toBe('insufficient_scope');
   });
 });

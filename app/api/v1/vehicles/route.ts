@@ -4,7 +4,9 @@ import { listVehicles } from '@/lib/vehicles/queries';
 import { addVehicleInput } from '@/lib/vehicles/schema';
 
 // GET /api/v1/vehicles: list the organization's vehicles
-export const GET = apiRoute({ permission: 'vehicles.read' }, async (ctx) => Response.json({ data: await listVehicles(ctx) }));
+export const GET = apiRoute({ permission: 'vehicles.read' }, async (ctx) =>
+  Response.json({ data: await listVehicles(ctx) }),
+);
 
 // POST /api/v1/vehicles: add a vehicle by VIN, brand and (except CloudBoxx) an OEM credential of that brand
 export const POST = apiRoute({ permission: 'vehicles.write', body: addVehicleInput }, async (ctx, { body }) =>

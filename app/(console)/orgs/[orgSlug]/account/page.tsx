@@ -13,7 +13,10 @@ export default async function AccountPage({ params }: PageProps<'/orgs/[orgSlug]
   const { orgSlug } = await params;
   const { user } = await requireMember(orgSlug);
   const status = await totpStatus(user.id);
-  const qr = !status.enabled && status.pending ? await QRCode.toString(status.pending.uri, { type: 'svg', margin: 1, width: 192 }) : null;
+  const qr =
+    !status.enabled && status.pending
+      ? await QRCode.toString(status.pending.uri, { type: 'svg', margin: 1, width: 192 })
+      : null;
   return (
     <>
       <PageHeader title="Your account" description={`${user.name} · ${user.email}`} />
@@ -24,7 +27,9 @@ export default async function AccountPage({ params }: PageProps<'/orgs/[orgSlug]
         </div>
         {status.enabled ? (
           <>
-            <p className="mb-4 text-sm text-gray-600">Signing in asks for a code from your authenticator app. To turn it off, enter a current code.</p>
+            <p className="mb-4 text-sm text-gray-600">
+              Signing in asks for a code from your authenticator app. To turn it off, enter a current code.
+            </p>
             <TotpDisableForm />
           </>
         ) : status.pending && qr ? (
@@ -33,7 +38,12 @@ export default async function AccountPage({ params }: PageProps<'/orgs/[orgSlug]
               Scan this code with an authenticator app (or enter the key by hand), then enter the 6-digit code it shows.
             </p>
             <div className="mb-4 flex flex-wrap items-center gap-6">
-              <div role="img" aria-label="QR code for your authenticator app" className="rounded bg-white p-2 ring-1 ring-gray-200" dangerouslySetInnerHTML={{ __html: qr }} />
+              <div
+                role="img"
+                aria-label="QR code for your authenticator app"
+                className="rounded bg-white p-2 ring-1 ring-gray-200"
+                dangerouslySetInnerHTML={{ __html: qr }}
+              />
               <div className="text-sm">
                 <p className="text-gray-600">Key</p>
                 <code className="font-mono break-all" data-testid="totp-secret">
@@ -45,7 +55,9 @@ export default async function AccountPage({ params }: PageProps<'/orgs/[orgSlug]
           </>
         ) : (
           <>
-            <p className="mb-4 text-sm text-gray-600">Protect your login with a one-time code from an authenticator app in addition to your password.</p>
+            <p className="mb-4 text-sm text-gray-600">
+              Protect your login with a one-time code from an authenticator app in addition to your password.
+            </p>
             <TotpStartForm />
           </>
         )}

@@ -18,12 +18,27 @@ export function TotpStartForm() {
   );
 }
 
-function CodeForm({ action, submit, variant }: { action: typeof confirmTotpAction; submit: string; variant: 'primary' | 'danger' }) {
+function CodeForm({
+  action,
+  submit,
+  variant,
+}: {
+  action: typeof confirmTotpAction;
+  submit: string;
+  variant: 'primary' | 'danger';
+}) {
   const { state, onSubmit, pending, fieldErrors } = useFormAction(action);
   return (
     <form onSubmit={onSubmit} className="flex max-w-sm flex-col gap-3" noValidate>
       {state && !state.ok && !state.fieldErrors ? <Alert>{state.message}</Alert> : null}
-      <Field name="code" label="Authenticator code" inputMode="numeric" autoComplete="one-time-code" required errors={fieldErrors.code} />
+      <Field
+        name="code"
+        label="Authenticator code"
+        inputMode="numeric"
+        autoComplete="one-time-code"
+        required
+        errors={fieldErrors.code}
+      />
       <Button type="submit" variant={variant} disabled={pending}>
         {pending ? 'Checking…' : submit}
       </Button>

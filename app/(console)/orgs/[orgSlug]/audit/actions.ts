@@ -5,4 +5,6 @@ import { defineAction } from '@/lib/actions/define-action';
 import { verifyAuditChain } from '@/lib/audit/verify-audit-chain';
 
 // Verify the organization's audit hash chain; the result names the first broken link.
-export const verifyAuditChainAction = defineAction({ input: z.object({}), permission: 'audit.verify' }, (ctx) => verifyAuditChain(ctx));
+export const verifyAuditChainAction = defineAction({ input: z.object({}), permission: 'audit.verify' }, (ctx) =>
+  verifyAuditChain(ctx),
+);

@@ -27,18 +27,37 @@ export default async function AuditPage({ params, searchParams }: PageProps<'/or
   const single = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
   const parsed = auditListQuery.safeParse(single);
   const errors: Record<string, string[]> = {};
-  if (!parsed.success) for (const issue of parsed.error.issues) (errors[String(issue.path[0] ?? 'query')] ??= []).push(issue.message);
+  if (!parsed.success)
+    for (const issue of parsed.error.issues) (errors[String(issue.path[0] ?? 'query')] ??= []).push(issue.message);
 
   const query = parsed.success ? parsed.data : {};
-  const filters: AuditFilters = parsed.success ? { from: query.from, to: query.to, actor: query.actor, action: query.action, target: query.target, outcome: query.outcome } : {};
+  const filters: AuditFilters = parsed.success
+    ? {
+        from: query.from,
+        to: query.to,
+        actor: query.actor,
+        action: query.action,
+        target: query.target,
+        outcome: query.outcome,
+      }
+    : {};
   const [page, actions, activity] = await Promise.all([
-    parsed.success ? listAuditEvents(ctx, filters, { cursor: parsed.data.cursor, limit: parsed.data.limit }) : Promise.resolve({ data: [], next_cursor: null }),
+    parsed.success
+      ? listAuditEvents(ctx, filters, { cursor: parsed.data.cursor, limit: parsed.data.limit })
+      : Promise.resolve({ data: [], next_cursor: null }),
     knownActions(ctx),
     tokenActivity(ctx, { from: filters.from, to: filters.to }),
   ]);
 
   const values: AuditFilterValues = parsed.success
-    ? { from: localValue(filters.from), to: localValue(filters.to), actor: filters.actor, action: filters.action, target: filters.target, outcome: filters.outcome }
+    ? {
+        from: localValue(filters.from),
+        to: localValue(filters.to),
+        actor: filters.actor,
+        action: filters.action,
+        target: filters.target,
+        outcome: filters.outcome,
+      }
     : Object.fromEntries(FILTER_KEYS.map((k) => [k, single[k]]));
   const filterParams = filtersToSearchParams(filters);
   const base = paths.audit(orgSlug);
@@ -58,10 +77,18 @@ export default async function AuditPage({ params, searchParams }: PageProps<'/or
         actions={
           can(role, 'audit.export') ? (
             <>
-              <a href={exportHref('csv')} download className="rounded-md px-3.5 py-2 text-sm font-semibold text-gray-900 ring-1 ring-inset ring-gray-300 hover:bg-gray-50">
+              <a
+                href={exportHref('csv')}
+                download
+                className="rounded-md px-3.5 py-2 text-sm font-semibold text-gray-900 ring-1 ring-inset ring-gray-300 hover:bg-gray-50"
+              >
                 Export CSV
               </a>
-              <a href={exportHref('ndjson')} download className="rounded-md px-3.5 py-2 text-sm font-semibold text-gray-900 ring-1 ring-inset ring-gray-300 hover:bg-gray-50">
+              <a
+                href={exportHref('ndjson')}
+                download
+                className="rounded-md px-3.5 py-2 text-sm font-semibold text-gray-900 ring-1 ring-inset ring-gray-300 hover:bg-gray-50"
+              >
                 Export NDJSON
               </a>
             </>
@@ -73,7 +100,9 @@ export default async function AuditPage({ params, searchParams }: PageProps<'/or
         {can(role, 'audit.verify') ? (
           <div className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-gray-200">
             <h2 className="mb-1 text-sm font-semibold text-gray-900">Tamper evidence</h2>
-            <p className="mb-3 text-xs text-gray-600">Recompute every event’s hash and link, from the first event to the last.</p>
+            <p className="mb-3 text-xs text-gray-600">
+              Recompute every event’s hash and link, from the first event to the last.
+            </p>
             <VerifyChainButton orgSlug={orgSlug} action={verifyAuditChainAction} />
           </div>
         ) : null}
@@ -90,7 +119,10 @@ export default async function AuditPage({ params, searchParams }: PageProps<'/or
           <span />
         )}
         {page.next_cursor ? (
-          <Link href={`${base}${withParams({ cursor: page.next_cursor, ...(query.limit ? { limit: String(query.limit) } : {}) })}`} className="font-medium text-brand-700 hover:underline">
+          <Link
+            href={`${base}${withParams({ cursor: page.next_cursor, ...(query.limit ? { limit: String(query.limit) } : {}) })}`}
+            className="font-medium text-brand-700 hover:underline"
+          >
             Older events →
           </Link>
         ) : (

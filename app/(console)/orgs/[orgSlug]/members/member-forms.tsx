@@ -14,7 +14,12 @@ function RoleSelect({ id, defaultValue, label }: { id: string; defaultValue?: Ro
       <label htmlFor={id} className="block text-sm font-medium text-gray-900">
         {label}
       </label>
-      <select id={id} name="role" defaultValue={defaultValue ?? 'ADMIN'} className="block rounded-md border-0 px-3 py-2 text-sm ring-1 ring-gray-300 ring-inset">
+      <select
+        id={id}
+        name="role"
+        defaultValue={defaultValue ?? 'ADMIN'}
+        className="block rounded-md border-0 px-3 py-2 text-sm ring-1 ring-gray-300 ring-inset"
+      >
         {ROLES.map((r) => (
           <option key={r} value={r}>
             {ROLE_LABELS[r]}
@@ -37,7 +42,15 @@ export function AddMemberForm({ orgSlug }: { orgSlug: string }) {
       <Field name="email" id="member-email" label="Email" type="email" required errors={fieldErrors.email} />
       <RoleSelect id="member-role" label="Role" />
       <Field name="name" id="member-name" label="Name (new logins only)" errors={fieldErrors.name} />
-      <Field name="password" id="member-password" label="Initial password (new logins only)" type="password" autoComplete="new-password" hint="At least 12 characters; hand it over yourself." errors={fieldErrors.password} />
+      <Field
+        name="password"
+        id="member-password"
+        label="Initial password (new logins only)"
+        type="password"
+        autoComplete="new-password"
+        hint="At least 12 characters; hand it over yourself."
+        errors={fieldErrors.password}
+      />
       <div className="sm:col-span-2">
         <Button type="submit" disabled={pending}>
           {pending ? 'Adding…' : 'Add member'}
@@ -47,11 +60,23 @@ export function AddMemberForm({ orgSlug }: { orgSlug: string }) {
   );
 }
 
-export function MemberRowActions({ orgSlug, userId, email, role }: { orgSlug: string; userId: string; email: string; role: Role }) {
+export function MemberRowActions({
+  orgSlug,
+  userId,
+  email,
+  role,
+}: {
+  orgSlug: string;
+  userId: string;
+  email: string;
+  role: Role;
+}) {
   const change = useFormAction(changeRoleAction);
   const remove = useFormAction(removeMemberAction);
   const [confirming, setConfirming] = useState(false);
-  const error = (change.state && !change.state.ok ? change.state.message : null) ?? (remove.state && !remove.state.ok ? remove.state.message : null);
+  const error =
+    (change.state && !change.state.ok ? change.state.message : null) ??
+    (remove.state && !remove.state.ok ? remove.state.message : null);
   return (
     <div className="flex flex-wrap items-end gap-2">
       <form onSubmit={change.onSubmit} className="flex items-end gap-2" aria-label={`Role of ${email}`}>

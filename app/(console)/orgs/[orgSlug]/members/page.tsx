@@ -20,7 +20,10 @@ export default async function MembersPage({ params }: PageProps<'/orgs/[orgSlug]
   return (
     <>
       <PageHeader title="Members" description="People with a console login in this organization." />
-      <Table caption="Members" columns={['Name', 'Email', 'Role', 'Two-factor', 'Member since', ...(canWrite ? ['Manage'] : [])]}>
+      <Table
+        caption="Members"
+        columns={['Name', 'Email', 'Role', 'Two-factor', 'Member since', ...(canWrite ? ['Manage'] : [])]}
+      >
         {members.map((m) => (
           <tr key={m.userId}>
             <Td>{m.name}</Td>

@@ -29,11 +29,17 @@ export default async function OemCredentialsPage({ params }: PageProps<'/orgs/[o
           {credentials.length === 0 ? (
             <EmptyState title="No OEM credentials yet" />
           ) : (
-            <Table caption="OEM credentials" columns={['Name', 'Brand', 'Client ID', 'Vehicles', 'Key version', 'Updated (UTC)']}>
+            <Table
+              caption="OEM credentials"
+              columns={['Name', 'Brand', 'Client ID', 'Vehicles', 'Key version', 'Updated (UTC)']}
+            >
               {credentials.map((c) => (
                 <tr key={c.id}>
                   <Td>
-                    <Link href={paths.oemCredential(orgSlug, c.id)} className="font-medium text-brand-700 hover:underline">
+                    <Link
+                      href={paths.oemCredential(orgSlug, c.id)}
+                      className="font-medium text-brand-700 hover:underline"
+                    >
                       {c.name}
                     </Link>
                   </Td>

@@ -26,7 +26,11 @@ import {
   tokenPairRef,
   updateServiceAccountForm,
 } from '@/lib/service-accounts/schema';
-import { reactivateServiceAccount, revokeServiceAccount, suspendServiceAccount } from '@/lib/service-accounts/set-service-account-status';
+import {
+  reactivateServiceAccount,
+  revokeServiceAccount,
+  suspendServiceAccount,
+} from '@/lib/service-accounts/set-service-account-status';
 import { updateServiceAccount } from '@/lib/service-accounts/update-service-account';
 
 const write = 'service_accounts.write' as const;
@@ -37,84 +41,129 @@ function refresh(ctx: OrgContext, accountId?: string) {
   if (accountId) revalidatePath(paths.serviceAccount(ctx.orgSlug, accountId));
 }
 
-export const createServiceAccountAction = defineAction({ input: createServiceAccountForm, permission: write }, async (ctx, input) => {
-  const account = await createServiceAccount(ctx, input);
-  refresh(ctx);
-  return { id: account.id };
-});
+export const createServiceAccountAction = defineAction(
+  { input: createServiceAccountForm, permission: write },
+  async (ctx, input) => {
+    const account = await createServiceAccount(ctx, input);
+    refresh(ctx);
+    return { id: account.id };
+  },
+);
 
-export const updateServiceAccountAction = defineAction({ input: updateServiceAccountForm, permission: write }, async (ctx, { accountId, ...input }) => {
-  await updateServiceAccount(ctx, accountId, input);
-  refresh(ctx, accountId);
-  return { id: accountId };
-});
+export const updateServiceAccountAction = defineAction(
+  { input: updateServiceAccountForm, permission: write },
+  async (ctx, { accountId, ...input }) => {
+    await updateServiceAccount(ctx, accountId, input);
+    refresh(ctx, accountId);
+    return { id: accountId };
+  },
+);
 
-export const suspendServiceAccountAction = defineAction({ input: accountRef, permission: write }, async (ctx, { accountId }) => {
-  await suspendServiceAccount(ctx, accountId);
-  refresh(ctx, accountId);
-});
+export const suspendServiceAccountAction = defineAction(
+  { input: accountRef, permission: write },
+  async (ctx, { accountId }) => {
+    await suspendServiceAccount(ctx, accountId);
+    refresh(ctx, accountId);
+  },
+);
 
-export const reactivateServiceAccountAction = defineAction({ input: accountRef, permission: write }, async (ctx, { accountId }) => {
-  await reactivateServiceAccount(ctx, accountId);
-  refresh(ctx, accountId);
-});
+export const reactivateServiceAccountAction = defineAction(
+  { input: accountRef, permission: write },
+  async (ctx, { accountId }) => {
+    await reactivateServiceAccount(ctx, accountId);
+    refresh(ctx, accountId);
+  },
+);
 
-export const revokeServiceAccountAction = defineAction({ input: revokeServiceAccountForm, permission: write }, async (ctx, { accountId, confirmName }) => {
-  await revokeServiceAccount(ctx, accountId, confirmName);
-  refresh(ctx, accountId);
-});
+export const revokeServiceAccountAction = defineAction(
+  { input: revokeServiceAccountForm, permission: write },
+  async (ctx, { accountId, confirmName }) => {
+    await revokeServiceAccount(ctx, accountId, confirmName);
+    refresh(ctx, accountId);
+  },
+);
 
 // The secret is returned once, in the action result: the client keeps it in component state only.
-export const createClientSecretAction = defineAction({ input: createClientSecretForm, permission: write }, async (ctx, { accountId, ...input }) => {
-  const created = await createClientSecret(ctx, accountId, input);
-  refresh(ctx, accountId);
-  return created;
-});
+export const createClientSecretAction = defineAction(
+  { input: createClientSecretForm, permission: write },
+  async (ctx, { accountId, ...input }) => {
+    const created = await createClientSecret(ctx, accountId, input);
+    refresh(ctx, accountId);
+    return created;
+  },
+);
 
-export const rotateClientSecretAction = defineAction({ input: rotateClientSecretForm, permission: write }, async (ctx, { accountId, secretId, ...input }) => {
-  const rotated = await rotateClientSecret(ctx, accountId, secretId, input);
-  refresh(ctx, accountId);
-  return rotated;
-});
+export const rotateClientSecretAction = defineAction(
+  { input: rotateClientSecretForm, permission: write },
+  async (ctx, { accountId, secretId, ...input }) => {
+    const rotated = await rotateClientSecret(ctx, accountId, secretId, input);
+    refresh(ctx, accountId);
+    return rotated;
+  },
+);
 
-export const setClientSecretStatusAction = defineAction({ input: setSecretStatusForm, permission: write }, async (ctx, { accountId, secretId, status }) => {
-  await setCredentialStatus(ctx, 'client_secret', accountId, secretId, status);
-  refresh(ctx, accountId);
-});
+export const setClientSecretStatusAction = defineAction(
+  { input: setSecretStatusForm, permission: write },
+  async (ctx, { accountId, secretId, status }) => {
+    await setCredentialStatus(ctx, 'client_secret', accountId, secretId, status);
+    refresh(ctx, accountId);
+  },
+);
 
-export const deleteClientSecretAction = defineAction({ input: secretRef, permission: write }, async (ctx, { accountId, secretId }) => {
-  await deleteCredential(ctx, 'client_secret', accountId, secretId);
-  refresh(ctx, accountId);
-});
+export const deleteClientSecretAction = defineAction(
+  { input: secretRef, permission: write },
+  async (ctx, { accountId, secretId }) => {
+    await deleteCredential(ctx, 'client_secret', accountId, secretId);
+    refresh(ctx, accountId);
+  },
+);
 
-export const createKeyPairAction = defineAction({ input: createKeyPairForm, permission: write }, async (ctx, { accountId, ...input }) => {
-  const created = await createKeyPair(ctx, accountId, input);
-  refresh(ctx, accountId);
-  return created;
-});
+export const createKeyPairAction = defineAction(
+  { input: createKeyPairForm, permission: write },
+  async (ctx, { accountId, ...input }) => {
+    const created = await createKeyPair(ctx, accountId, input);
+    refresh(ctx, accountId);
+    return created;
+  },
+);
 
-export const setKeyPairStatusAction = defineAction({ input: setKeyStatusForm, permission: write }, async (ctx, { accountId, keyId, status }) => {
-  await setCredentialStatus(ctx, 'key_pair', accountId, keyId, status);
-  refresh(ctx, accountId);
-});
+export const setKeyPairStatusAction = defineAction(
+  { input: setKeyStatusForm, permission: write },
+  async (ctx, { accountId, keyId, status }) => {
+    await setCredentialStatus(ctx, 'key_pair', accountId, keyId, status);
+    refresh(ctx, accountId);
+  },
+);
 
-export const deleteKeyPairAction = defineAction({ input: keyRef, permission: write }, async (ctx, { accountId, keyId }) => {
-  await deleteCredential(ctx, 'key_pair', accountId, keyId);
-  refresh(ctx, accountId);
-});
+export const deleteKeyPairAction = defineAction(
+  { input: keyRef, permission: write },
+  async (ctx, { accountId, keyId }) => {
+    await deleteCredential(ctx, 'key_pair', accountId, keyId);
+    refresh(ctx, accountId);
+  },
+);
 
-export const createTokenPairAction = defineAction({ input: createTokenPairForm, permission: write }, async (ctx, { accountId, ...input }) => {
-  const created = await createTokenPair(ctx, accountId, input);
-  refresh(ctx, accountId);
-  return created;
-});
+export const createTokenPairAction = defineAction(
+  { input: createTokenPairForm, permission: write },
+  async (ctx, { accountId, ...input }) => {
+    const created = await createTokenPair(ctx, accountId, input);
+    refresh(ctx, accountId);
+    return created;
+  },
+);
 
-export const setTokenPairStatusAction = defineAction({ input: setTokenPairStatusForm, permission: write }, async (ctx, { accountId, pairId, status }) => {
-  await setCredentialStatus(ctx, 'client_token_pair', accountId, pairId, status);
-  refresh(ctx, accountId);
-});
+export const setTokenPairStatusAction = defineAction(
+  { input: setTokenPairStatusForm, permission: write },
+  async (ctx, { accountId, pairId, status }) => {
+    await setCredentialStatus(ctx, 'client_token_pair', accountId, pairId, status);
+    refresh(ctx, accountId);
+  },
+);
 
-export const deleteTokenPairAction = defineAction({ input: tokenPairRef, permission: write }, async (ctx, { accountId, pairId }) => {
-  await deleteCredential(ctx, 'client_token_pair', accountId, pairId);
-  refresh(ctx, accountId);
-});
+export const deleteTokenPairAction = defineAction(
+  { input: tokenPairRef, permission: write },
+  async (ctx, { accountId, pairId }) => {
+    await deleteCredential(ctx, 'client_token_pair', accountId, pairId);
+    refresh(ctx, accountId);
+  },
+);

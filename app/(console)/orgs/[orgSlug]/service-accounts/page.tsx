@@ -13,16 +13,26 @@ import { listServiceAccountsQuery } from '@/lib/service-accounts/schema';
 
 export const metadata: Metadata = { title: 'Service accounts' };
 
-export default async function ServiceAccountsPage({ params, searchParams }: PageProps<'/orgs/[orgSlug]/service-accounts'>) {
+export default async function ServiceAccountsPage({
+  params,
+  searchParams,
+}: PageProps<'/orgs/[orgSlug]/service-accounts'>) {
   const { orgSlug } = await params;
   const { ctx, role } = await requireMember(orgSlug, 'service_accounts.read');
-  const raw = Object.fromEntries(Object.entries(await searchParams).filter(([, v]) => typeof v === 'string' && v !== '')) as Record<string, string>;
+  const raw = Object.fromEntries(
+    Object.entries(await searchParams).filter(([, v]) => typeof v === 'string' && v !== ''),
+  ) as Record<string, string>;
   const parsed = listServiceAccountsQuery.safeParse(raw);
   const query = parsed.success ? parsed.data : listServiceAccountsQuery.parse({});
   const page = await listServiceAccounts(ctx, query);
   const filtered = Boolean(query.q || query.status || query.platform);
   const pageHref = (n: number) => {
-    const sp = new URLSearchParams({ ...(query.q ? { q: query.q } : {}), ...(query.status ? { status: query.status } : {}), ...(query.platform ? { platform: query.platform } : {}), page: String(n) });
+    const sp = new URLSearchParams({
+      ...(query.q ? { q: query.q } : {}),
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.platform ? { platform: query.platform } : {}),
+      page: String(n),
+    });
     return `${paths.serviceAccounts(orgSlug)}?${sp.toString()}`;
   };
   return (
@@ -31,7 +41,8 @@ export default async function ServiceAccountsPage({ params, searchParams }: Page
         title="Service accounts"
         description={
           <>
-            Service accounts are the identities your backends, pipelines and apps use to get access tokens. Everything here is also in the{' '}
+            Service accounts are the identities your backends, pipelines and apps use to get access tokens. Everything
+            here is also in the{' '}
             <Link href={paths.apiReference()} className="text-brand-700 hover:underline">
               management API
             </Link>
@@ -40,17 +51,29 @@ export default async function ServiceAccountsPage({ params, searchParams }: Page
         }
         actions={
           can(role, 'service_accounts.write') ? (
-            <Link href={paths.newServiceAccount(orgSlug)} className="rounded-md bg-brand-600 px-3.5 py-2 text-sm font-semibold text-white hover:bg-brand-700">
+            <Link
+              href={paths.newServiceAccount(orgSlug)}
+              className="rounded-md bg-brand-600 px-3.5 py-2 text-sm font-semibold text-white hover:bg-brand-700"
+            >
               New service account
             </Link>
           ) : null
         }
       />
-      <AccountsFilters action={paths.serviceAccounts(orgSlug)} q={query.q} status={query.status} platform={query.platform} />
+      <AccountsFilters
+        action={paths.serviceAccounts(orgSlug)}
+        q={query.q}
+        status={query.status}
+        platform={query.platform}
+      />
       {!parsed.success ? <Alert>Some filters in the address were not understood and were ignored.</Alert> : null}
       {page.items.length === 0 ? (
         <EmptyState title={filtered ? 'No service accounts match these filters' : 'No service accounts yet'}>
-          {filtered ? <Link href={paths.serviceAccounts(orgSlug)}>Clear the filters</Link> : 'Create one to let a backend or app get access tokens.'}
+          {filtered ? (
+            <Link href={paths.serviceAccounts(orgSlug)}>Clear the filters</Link>
+          ) : (
+            'Create one to let a backend or app get access tokens.'
+          )}
         </EmptyState>
       ) : (
         <>
@@ -61,12 +84,18 @@ export default async function ServiceAccountsPage({ params, searchParams }: Page
             </p>
             <div className="flex gap-2">
               {page.page > 1 ? (
-                <Link href={pageHref(page.page - 1)} className="rounded-md px-3 py-1.5 ring-1 ring-gray-300 hover:bg-gray-50">
+                <Link
+                  href={pageHref(page.page - 1)}
+                  className="rounded-md px-3 py-1.5 ring-1 ring-gray-300 hover:bg-gray-50"
+                >
                   Previous
                 </Link>
               ) : null}
               {page.page < page.totalPages ? (
-                <Link href={pageHref(page.page + 1)} className="rounded-md px-3 py-1.5 ring-1 ring-gray-300 hover:bg-gray-50">
+                <Link
+                  href={pageHref(page.page + 1)}
+                  className="rounded-md px-3 py-1.5 ring-1 ring-gray-300 hover:bg-gray-50"
+                >
                   Next
                 </Link>
               ) : null}

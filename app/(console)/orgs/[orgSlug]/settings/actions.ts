@@ -9,22 +9,31 @@ import { updateOrganization } from '@/lib/organizations/update-organization';
 import { paths } from '@/lib/paths';
 
 // Create a project (with its environments) in the organization.
-export const createProjectAction = defineAction({ input: createProjectForm, permission: 'organization.write' }, async (ctx, input) => {
-  const project = await createProject(ctx, input);
-  revalidatePath(paths.settings(ctx.orgSlug));
-  return { id: project.id, name: project.name };
-});
+export const createProjectAction = defineAction(
+  { input: createProjectForm, permission: 'organization.write' },
+  async (ctx, input) => {
+    const project = await createProject(ctx, input);
+    revalidatePath(paths.settings(ctx.orgSlug));
+    return { id: project.id, name: project.name };
+  },
+);
 
 // Add an environment to one of the organization's projects.
-export const createEnvironmentAction = defineAction({ input: createEnvironmentForm, permission: 'organization.write' }, async (ctx, { projectId, name }) => {
-  const env = await createEnvironment(ctx, projectId, { name });
-  revalidatePath(paths.settings(ctx.orgSlug));
-  return { id: env.id, name: env.name };
-});
+export const createEnvironmentAction = defineAction(
+  { input: createEnvironmentForm, permission: 'organization.write' },
+  async (ctx, { projectId, name }) => {
+    const env = await createEnvironment(ctx, projectId, { name });
+    revalidatePath(paths.settings(ctx.orgSlug));
+    return { id: env.id, name: env.name };
+  },
+);
 
 // Rename the organization or change the maximum credential lifetime.
-export const updateOrganizationAction = defineAction({ input: updateOrganizationInput, permission: 'organization.write' }, async (ctx, input) => {
-  const org = await updateOrganization(ctx, input);
-  revalidatePath(paths.settings(ctx.orgSlug), 'layout');
-  return { name: org.name };
-});
+export const updateOrganizationAction = defineAction(
+  { input: updateOrganizationInput, permission: 'organization.write' },
+  async (ctx, input) => {
+    const org = await updateOrganization(ctx, input);
+    revalidatePath(paths.settings(ctx.orgSlug), 'layout');
+    return { name: org.name };
+  },
+);

@@ -6,7 +6,15 @@ import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import { updateOrganizationAction } from './actions';
 
-export function OrganizationForm({ orgSlug, name, maxCredentialLifetimeDays }: { orgSlug: string; name: string; maxCredentialLifetimeDays: number }) {
+export function OrganizationForm({
+  orgSlug,
+  name,
+  maxCredentialLifetimeDays,
+}: {
+  orgSlug: string;
+  name: string;
+  maxCredentialLifetimeDays: number;
+}) {
   const { state, onSubmit, pending, fieldErrors } = useFormAction(updateOrganizationAction);
   return (
     <form onSubmit={onSubmit} className="space-y-3" noValidate aria-label="Organization settings">

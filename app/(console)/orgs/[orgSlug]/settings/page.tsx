@@ -24,7 +24,11 @@ export default async function SettingsPage({ params }: PageProps<'/orgs/[orgSlug
           <h2 className="mb-3 text-sm font-semibold">Organization</h2>
           {canWrite ? (
             <div className="mb-4">
-              <OrganizationForm orgSlug={settings.slug} name={settings.name} maxCredentialLifetimeDays={settings.maxCredentialLifetimeDays} />
+              <OrganizationForm
+                orgSlug={settings.slug}
+                name={settings.name}
+                maxCredentialLifetimeDays={settings.maxCredentialLifetimeDays}
+              />
             </div>
           ) : null}
           <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2 text-sm">
@@ -40,7 +44,9 @@ export default async function SettingsPage({ params }: PageProps<'/orgs/[orgSlug
         </Card>
         <Card className="lg:row-span-2">
           <h2 className="mb-3 text-sm font-semibold">Projects and environments</h2>
-          <p className="mb-4 text-xs text-gray-500">Tokens can be narrowed to one project and environment; project roles bind to one project.</p>
+          <p className="mb-4 text-xs text-gray-500">
+            Tokens can be narrowed to one project and environment; project roles bind to one project.
+          </p>
           {projects.length === 0 ? <p className="mb-4 text-sm text-gray-600">No projects yet.</p> : null}
           <ul className="mb-6 space-y-4" aria-label="Projects">
             {projects.map((p) => (

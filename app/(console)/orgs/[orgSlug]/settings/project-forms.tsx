@@ -7,7 +7,9 @@ import { Field } from '@/components/ui/field';
 import { createEnvironmentAction, createProjectAction } from './actions';
 
 export function CreateProjectForm({ orgSlug }: { orgSlug: string }) {
-  const { state, onSubmit, pending, fieldErrors, formRef } = useFormAction(createProjectAction, { resetOnSuccess: true });
+  const { state, onSubmit, pending, fieldErrors, formRef } = useFormAction(createProjectAction, {
+    resetOnSuccess: true,
+  });
   return (
     <form ref={formRef} onSubmit={onSubmit} className="space-y-3" noValidate aria-label="New project">
       <input type="hidden" name="orgSlug" value={orgSlug} />
@@ -29,13 +31,35 @@ export function CreateProjectForm({ orgSlug }: { orgSlug: string }) {
   );
 }
 
-export function AddEnvironmentForm({ orgSlug, projectId, projectName }: { orgSlug: string; projectId: string; projectName: string }) {
-  const { state, onSubmit, pending, fieldErrors, formRef } = useFormAction(createEnvironmentAction, { resetOnSuccess: true });
+export function AddEnvironmentForm({
+  orgSlug,
+  projectId,
+  projectName,
+}: {
+  orgSlug: string;
+  projectId: string;
+  projectName: string;
+}) {
+  const { state, onSubmit, pending, fieldErrors, formRef } = useFormAction(createEnvironmentAction, {
+    resetOnSuccess: true,
+  });
   return (
-    <form ref={formRef} onSubmit={onSubmit} className="mt-2 flex items-start gap-2" noValidate aria-label={`Add an environment to ${projectName}`}>
+    <form
+      ref={formRef}
+      onSubmit={onSubmit}
+      className="mt-2 flex items-start gap-2"
+      noValidate
+      aria-label={`Add an environment to ${projectName}`}
+    >
       <input type="hidden" name="orgSlug" value={orgSlug} />
       <input type="hidden" name="projectId" value={projectId} />
-      <Field name="name" id={`env-${projectId}`} label={`New environment in ${projectName}`} className="flex-1" errors={fieldErrors.name ?? (state && !state.ok && !state.fieldErrors ? [state.message] : undefined)} />
+      <Field
+        name="name"
+        id={`env-${projectId}`}
+        label={`New environment in ${projectName}`}
+        className="flex-1"
+        errors={fieldErrors.name ?? (state && !state.ok && !state.fieldErrors ? [state.message] : undefined)}
+      />
       <Button type="submit" variant="secondary" className="mt-6" disabled={pending}>
         Add
       </Button>

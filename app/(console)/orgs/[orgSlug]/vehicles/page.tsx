@@ -20,23 +20,39 @@ export default async function VehiclesPage({ params }: PageProps<'/orgs/[orgSlug
   const { orgSlug } = await params;
   const { ctx, role } = await requireMember(orgSlug, 'vehicles.read');
   const writable = can(role, 'vehicles.write');
-  const [vehicles, credentials] = await Promise.all([listVehicles(ctx), writable ? listOemCredentials(ctx) : Promise.resolve([])]);
+  const [vehicles, credentials] = await Promise.all([
+    listVehicles(ctx),
+    writable ? listOemCredentials(ctx) : Promise.resolve([]),
+  ]);
   return (
     <>
-      <PageHeader title="Vehicles" description="Connect vehicles by VIN to the OEM credentials they use. CloudBoxx vehicles need no credential." />
+      <PageHeader
+        title="Vehicles"
+        description="Connect vehicles by VIN to the OEM credentials they use. CloudBoxx vehicles need no credential."
+      />
       <div className="grid gap-6 xl:grid-cols-[1fr_24rem]">
         <section aria-label="Registered vehicles">
           {vehicles.length === 0 ? (
             <EmptyState title="No vehicles yet" />
           ) : (
-            <Table caption="Vehicles" columns={writable ? ['VIN', 'Brand', 'OEM credential', 'Added (UTC)', ''] : ['VIN', 'Brand', 'OEM credential', 'Added (UTC)']}>
+            <Table
+              caption="Vehicles"
+              columns={
+                writable
+                  ? ['VIN', 'Brand', 'OEM credential', 'Added (UTC)', '']
+                  : ['VIN', 'Brand', 'OEM credential', 'Added (UTC)']
+              }
+            >
               {vehicles.map((v) => (
                 <tr key={v.id}>
                   <Td className="font-mono text-xs">{v.vin}</Td>
                   <Td>{BRAND_LABELS[v.brand]}</Td>
                   <Td>
                     {v.oem_credential ? (
-                      <Link href={paths.oemCredential(orgSlug, v.oem_credential.id)} className="text-brand-700 hover:underline">
+                      <Link
+                        href={paths.oemCredential(orgSlug, v.oem_credential.id)}
+                        className="text-brand-700 hover:underline"
+                      >
                         {v.oem_credential.name}
                       </Link>
                     ) : (

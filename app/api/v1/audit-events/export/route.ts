@@ -6,6 +6,9 @@ import { apiRoute } from '@/lib/http/api-route';
 export const GET = apiRoute({ permission: 'audit.export', query: auditExportQuery }, async (ctx, { query }) => {
   const { format, ...filters } = query;
   return new Response(await exportAuditEvents(ctx, filters, format), {
-    headers: { 'Content-Type': EXPORT_CONTENT_TYPES[format], 'Content-Disposition': `attachment; filename="${exportFileName(ctx.orgSlug, format)}"` },
+    headers: {
+      'Content-Type': EXPORT_CONTENT_TYPES[format],
+      'Content-Disposition': `attachment; filename="${exportFileName(ctx.orgSlug, format)}"`,
+    },
   });
 });

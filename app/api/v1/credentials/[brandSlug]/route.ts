@@ -12,5 +12,6 @@ export const GET = apiRoute({ permission: 'oem_credentials.read', params: brandP
 // POST /api/v1/credentials/{brand}: store a new OEM credential (the secret is never returned)
 export const POST = apiRoute(
   { permission: 'oem_credentials.write', params: brandParams, body: createOemCredentialInput },
-  async (ctx, { params, body }) => Response.json(await createOemCredential(ctx, params.brandSlug, body), { status: 201 }),
+  async (ctx, { params, body }) =>
+    Response.json(await createOemCredential(ctx, params.brandSlug, body), { status: 201 }),
 );

@@ -3,10 +3,13 @@ import { changeMemberRole, removeMember } from '@/lib/members/manage-members';
 import { changeRoleInput, memberParams } from '@/lib/members/schema';
 
 // PATCH /api/v1/members/{userId}: change a member's role (owners)
-export const PATCH = apiRoute({ permission: 'members.write', params: memberParams, body: changeRoleInput }, async (ctx, { params, body }) => {
-  await changeMemberRole(ctx, params.userId, body.role);
-  return Response.json({ userId: params.userId, role: body.role });
-});
+export const PATCH = apiRoute(
+  { permission: 'members.write', params: memberParams, body: changeRoleInput },
+  async (ctx, { params, body }) => {
+    await changeMemberRole(ctx, params.userId, body.role);
+    return Response.json({ userId: params.userId, role: body.role });
+  },
+);
 
 // DELETE /api/v1/members/{userId}: remove a member from the organization (owners)
 export const DELETE = apiRoute({ permission: 'members.write', params: memberParams }, async (ctx, { params }) => {

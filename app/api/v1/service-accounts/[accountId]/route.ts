@@ -9,6 +9,7 @@ export const GET = apiRoute({ permission: 'service_accounts.read', params: accou
 );
 
 // PATCH /api/v1/service-accounts/{accountId}: change the fields sent
-export const PATCH = apiRoute({ permission: 'service_accounts.write', params: accountParams, body: updateServiceAccountInput }, async (ctx, { params, body }) =>
-  Response.json(await updateServiceAccount(ctx, params.accountId, body)),
+export const PATCH = apiRoute(
+  { permission: 'service_accounts.write', params: accountParams, body: updateServiceAccountInput },
+  async (ctx, { params, body }) => Response.json(await updateServiceAccount(ctx, params.accountId, body)),
 );

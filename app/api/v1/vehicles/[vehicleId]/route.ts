@@ -7,7 +7,9 @@ import { vehicleKey } from '@/lib/vehicles/schema';
 const params = z.object({ vehicleId: vehicleKey });
 
 // GET /api/v1/vehicles/{id or VIN}: one vehicle
-export const GET = apiRoute({ permission: 'vehicles.read', params }, async (ctx, { params }) => Response.json(await getVehicle(ctx, params.vehicleId)));
+export const GET = apiRoute({ permission: 'vehicles.read', params }, async (ctx, { params }) =>
+  Response.json(await getVehicle(ctx, params.vehicleId)),
+);
 
 // DELETE /api/v1/vehicles/{id or VIN}: remove a vehicle
 export const DELETE = apiRoute({ permission: 'vehicles.write', params }, async (ctx, { params }) => {

@@ -13,7 +13,10 @@ export async function GET(request: Request, { params }: RouteContext<'/orgs/[org
   const parsed = auditExportQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`);
-    return new Response(`Invalid export request:\n${lines.join('\n')}\n`, { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+    return new Response(`Invalid export request:\n${lines.join('\n')}\n`, {
+      status: 400,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+    });
   }
   const { format, ...filters } = parsed.data;
   return new Response(await exportAuditEvents(session.ctx, filters, format), {

@@ -16,7 +16,9 @@ import { deleteOemCredentialAction, updateOemCredentialSecretAction } from '../a
 
 export const metadata: Metadata = { title: 'OEM credential' };
 
-export default async function OemCredentialPage({ params }: PageProps<'/orgs/[orgSlug]/oem-credentials/[credentialId]'>) {
+export default async function OemCredentialPage({
+  params,
+}: PageProps<'/orgs/[orgSlug]/oem-credentials/[credentialId]'>) {
   const { orgSlug, credentialId } = await params;
   const { ctx, role } = await requireMember(orgSlug, 'oem_credentials.read');
   if (!oemCredentialRef.safeParse({ id: credentialId }).success) notFound();
@@ -52,7 +54,9 @@ export default async function OemCredentialPage({ params }: PageProps<'/orgs/[or
             <dt className="text-gray-500">Created (UTC)</dt>
             <dd className="tabular-nums">{credential.created_at.replace('T', ' ').slice(0, 19)}</dd>
           </dl>
-          <p className="mt-4 text-xs text-gray-500">Only the client secret can change. A different client ID is a new credential.</p>
+          <p className="mt-4 text-xs text-gray-500">
+            Only the client secret can change. A different client ID is a new credential.
+          </p>
         </Card>
         {writable ? (
           <div className="space-y-6">
@@ -63,7 +67,12 @@ export default async function OemCredentialPage({ params }: PageProps<'/orgs/[or
             <Card>
               <h2 className="mb-2 text-sm font-semibold text-gray-900">Delete</h2>
               <p className="mb-3 text-xs text-gray-600">A credential that vehicles use cannot be deleted.</p>
-              <DeleteCredentialForm orgSlug={orgSlug} id={credential.id} name={credential.name} action={deleteOemCredentialAction} />
+              <DeleteCredentialForm
+                orgSlug={orgSlug}
+                id={credential.id}
+                name={credential.name}
+                action={deleteOemCredentialAction}
+              />
             </Card>
           </div>
         ) : null}

@@ -45,7 +45,9 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
   );
 }
 
-export default async function ServiceAccountPage({ params }: PageProps<'/orgs/[orgSlug]/service-accounts/[accountId]'>) {
+export default async function ServiceAccountPage({
+  params,
+}: PageProps<'/orgs/[orgSlug]/service-accounts/[accountId]'>) {
   const { orgSlug, accountId } = await params;
   const { ctx, role } = await requireMember(orgSlug, 'service_accounts.read');
   if (!serviceAccountId.safeParse(accountId).success) notFound();
@@ -71,27 +73,45 @@ export default async function ServiceAccountPage({ params }: PageProps<'/orgs/[o
         title={account.name}
         description={
           <span className="flex flex-wrap items-center gap-2">
-            <AccountStatusBadge status={account.status} /> <Badge>{account.platform}</Badge> {account.isAdmin ? <Badge tone="blue">Admin</Badge> : null}
+            <AccountStatusBadge status={account.status} /> <Badge>{account.platform}</Badge>{' '}
+            {account.isAdmin ? <Badge tone="blue">Admin</Badge> : null}
             <code className="text-xs text-gray-500">{account.id}</code>
           </span>
         }
         actions={
           canManage && !revoked ? (
             <div className="flex flex-wrap items-start gap-2">
-              <Link href={paths.editServiceAccount(orgSlug, account.id)} className="rounded-md bg-white px-2.5 py-1 text-xs font-semibold ring-1 ring-gray-300 hover:bg-gray-50">
+              <Link
+                href={paths.editServiceAccount(orgSlug, account.id)}
+                className="rounded-md bg-white px-2.5 py-1 text-xs font-semibold ring-1 ring-gray-300 hover:bg-gray-50"
+              >
                 Edit
               </Link>
               <StatusActions
                 orgSlug={orgSlug}
                 account={account}
-                actions={{ suspend: suspendServiceAccountAction, reactivate: reactivateServiceAccountAction, revoke: revokeServiceAccountAction }}
+                actions={{
+                  suspend: suspendServiceAccountAction,
+                  reactivate: reactivateServiceAccountAction,
+                  revoke: revokeServiceAccountAction,
+                }}
               />
             </div>
           ) : null
         }
       />
-      {revoked ? <Alert>This service account was revoked on {formatDateTime(account.revokedAt)}. It and its credentials can no longer be used or changed; the record stays for audit.</Alert> : null}
-      {account.status === 'SUSPENDED' ? <Alert tone="info">Suspended since {formatDateTime(account.suspendedAt)}: no tokens are issued to it, and its tokens do not introspect as active.</Alert> : null}
+      {revoked ? (
+        <Alert>
+          This service account was revoked on {formatDateTime(account.revokedAt)}. It and its credentials can no longer
+          be used or changed; the record stays for audit.
+        </Alert>
+      ) : null}
+      {account.status === 'SUSPENDED' ? (
+        <Alert tone="info">
+          Suspended since {formatDateTime(account.suspendedAt)}: no tokens are issued to it, and its tokens do not
+          introspect as active.
+        </Alert>
+      ) : null}
 
       <nav aria-label="Sections" className="mt-4 flex gap-4 text-sm">
         <a href="#secrets" className="text-brand-700 hover:underline">
@@ -110,7 +130,15 @@ export default async function ServiceAccountPage({ params }: PageProps<'/orgs/[o
         <Card>
           <dl className="divide-y divide-gray-100">
             <Row label="Description">{account.description || '—'}</Row>
-            <Row label="Scopes">{account.scopes.length ? account.scopes.map((s) => <code key={s} className="mr-2 inline-block text-xs">{s}</code>) : 'None'}</Row>
+            <Row label="Scopes">
+              {account.scopes.length
+                ? account.scopes.map((s) => (
+                    <code key={s} className="mr-2 inline-block text-xs">
+                      {s}
+                    </code>
+                  ))
+                : 'None'}
+            </Row>
             <Row label="Roles">
               {account.roleBindings.length
                 ? account.roleBindings.map((b) => (
@@ -122,7 +150,15 @@ export default async function ServiceAccountPage({ params }: PageProps<'/orgs/[o
                 : 'None'}
             </Row>
             <Row label="Access token lifetime">{account.tokenLifetimeSeconds} seconds</Row>
-            <Row label="IP allow-list">{account.ipAllowList.length ? account.ipAllowList.map((c) => <code key={c} className="mr-2 inline-block text-xs">{c}</code>) : 'Any address'}</Row>
+            <Row label="IP allow-list">
+              {account.ipAllowList.length
+                ? account.ipAllowList.map((c) => (
+                    <code key={c} className="mr-2 inline-block text-xs">
+                      {c}
+                    </code>
+                  ))
+                : 'Any address'}
+            </Row>
             <Row label="Created">
               {formatDateTime(account.createdAt)}
               {account.createdBy ? ` by ${account.createdBy.label}` : ''}
@@ -139,7 +175,12 @@ export default async function ServiceAccountPage({ params }: PageProps<'/orgs/[o
           canWrite={canWrite}
           tokenUrl={tokenUrl()}
           maxDays={maxCredentialLifetimeDays}
-          actions={{ create: createClientSecretAction, rotate: rotateClientSecretAction, setStatus: setClientSecretStatusAction, remove: deleteClientSecretAction }}
+          actions={{
+            create: createClientSecretAction,
+            rotate: rotateClientSecretAction,
+            setStatus: setClientSecretStatusAction,
+            remove: deleteClientSecretAction,
+          }}
         />
         <KeyPairsPanel
           orgSlug={orgSlug}
@@ -155,7 +196,11 @@ export default async function ServiceAccountPage({ params }: PageProps<'/orgs/[o
             accountId={account.id}
             pairs={account.clientTokenPairs}
             canWrite={canWrite}
-            actions={{ create: createTokenPairAction, setStatus: setTokenPairStatusAction, remove: deleteTokenPairAction }}
+            actions={{
+              create: createTokenPairAction,
+              setStatus: setTokenPairStatusAction,
+              remove: deleteTokenPairAction,
+            }}
           />
         ) : null}
       </div>

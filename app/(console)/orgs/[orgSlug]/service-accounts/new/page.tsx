@@ -14,7 +14,10 @@ export default async function NewServiceAccountPage({ params }: PageProps<'/orgs
   const catalog = await getAccountCatalog(ctx);
   return (
     <>
-      <PageHeader title="New service account" description="Give it only the scopes and roles it needs. Credentials are issued on the next page." />
+      <PageHeader
+        title="New service account"
+        description="Give it only the scopes and roles it needs. Credentials are issued on the next page."
+      />
       <AccountForm orgSlug={orgSlug} catalog={catalog} action={createServiceAccountAction} />
     </>
   );

@@ -13,11 +13,15 @@ export const GET = apiRoute({ permission: 'oem_credentials.read', params: creden
 // PATCH /api/v1/credentials/{brand}/{id}: replace the client_secret (nothing else can change)
 export const PATCH = apiRoute(
   { permission: 'oem_credentials.write', params: credentialParams, body: looseJsonObject },
-  async (ctx, { params, body }) => Response.json(await updateOemCredentialSecret(ctx, params.credentialId, parseSecretUpdate(body), params.brandSlug)),
+  async (ctx, { params, body }) =>
+    Response.json(await updateOemCredentialSecret(ctx, params.credentialId, parseSecretUpdate(body), params.brandSlug)),
 );
 
 // DELETE /api/v1/credentials/{brand}/{id}: delete a credential no vehicle uses (409 naming them otherwise)
-export const DELETE = apiRoute({ permission: 'oem_credentials.write', params: credentialParams }, async (ctx, { params }) => {
-  await deleteOemCredential(ctx, params.credentialId, params.brandSlug);
-  return new Response(null, { status: 204 });
-});
+export const DELETE = apiRoute(
+  { permission: 'oem_credentials.write', params: credentialParams },
+  async (ctx, { params }) => {
+    await deleteOemCredential(ctx, params.credentialId, params.brandSlug);
+    return new Response(null, { status: 204 });
+  },
+);

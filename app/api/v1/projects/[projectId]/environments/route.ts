@@ -3,6 +3,7 @@ import { createEnvironment } from '@/lib/projects/create-project';
 import { createEnvironmentInput, projectParams } from '@/lib/projects/schema';
 
 // POST /api/v1/projects/{projectId}/environments: add an environment to a project
-export const POST = apiRoute({ permission: 'organization.write', params: projectParams, body: createEnvironmentInput }, async (ctx, { params, body }) =>
-  Response.json(await createEnvironment(ctx, params.projectId, body), { status: 201 }),
+export const POST = apiRoute(
+  { permission: 'organization.write', params: projectParams, body: createEnvironmentInput },
+  async (ctx, { params, body }) => Response.json(await createEnvironment(ctx, params.projectId, body), { status: 201 }),
 );

@@ -9,6 +9,7 @@ export const GET = apiRoute({ permission: 'service_accounts.read', params: accou
 );
 
 // POST /api/v1/service-accounts/{accountId}/keys: generate an ES256 key pair, or upload a public key
-export const POST = apiRoute({ permission: 'service_accounts.write', params: accountParams, body: createKeyPairInput }, async (ctx, { params, body }) =>
-  Response.json(await createKeyPair(ctx, params.accountId, body), { status: 201 }),
+export const POST = apiRoute(
+  { permission: 'service_accounts.write', params: accountParams, body: createKeyPairInput },
+  async (ctx, { params, body }) => Response.json(await createKeyPair(ctx, params.accountId, body), { status: 201 }),
 );

@@ -3,6 +3,7 @@ import { accountParams, revokeServiceAccountInput } from '@/lib/service-accounts
 import { revokeServiceAccount } from '@/lib/service-accounts/set-service-account-status';
 
 // POST /api/v1/service-accounts/{accountId}/revoke: revoke for good (confirm with the account name)
-export const POST = apiRoute({ permission: 'service_accounts.write', params: accountParams, body: revokeServiceAccountInput }, async (ctx, { params, body }) =>
-  Response.json(await revokeServiceAccount(ctx, params.accountId, body.confirmName)),
+export const POST = apiRoute(
+  { permission: 'service_accounts.write', params: accountParams, body: revokeServiceAccountInput },
+  async (ctx, { params, body }) => Response.json(await revokeServiceAccount(ctx, params.accountId, body.confirmName)),
 );

@@ -9,6 +9,8 @@ export const GET = apiRoute({ permission: 'service_accounts.read', params: accou
 );
 
 // POST /api/v1/service-accounts/{accountId}/secrets: issue a client secret (returned this once)
-export const POST = apiRoute({ permission: 'service_accounts.write', params: accountParams, body: createClientSecretInput }, async (ctx, { params, body }) =>
-  Response.json(await createClientSecret(ctx, params.accountId, body), { status: 201 }),
+export const POST = apiRoute(
+  { permission: 'service_accounts.write', params: accountParams, body: createClientSecretInput },
+  async (ctx, { params, body }) =>
+    Response.json(await createClientSecret(ctx, params.accountId, body), { status: 201 }),
 );

@@ -9,6 +9,7 @@ export const GET = apiRoute({ permission: 'service_accounts.read', params: accou
 );
 
 // POST /api/v1/service-accounts/{accountId}/token-pairs: issue a client token + server token (server token returned this once)
-export const POST = apiRoute({ permission: 'service_accounts.write', params: accountParams, body: createTokenPairInput }, async (ctx, { params, body }) =>
-  Response.json(await createTokenPair(ctx, params.accountId, body), { status: 201 }),
+export const POST = apiRoute(
+  { permission: 'service_accounts.write', params: accountParams, body: createTokenPairInput },
+  async (ctx, { params, body }) => Response.json(await createTokenPair(ctx, params.accountId, body), { status: 201 }),
 );

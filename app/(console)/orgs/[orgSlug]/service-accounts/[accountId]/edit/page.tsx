@@ -11,7 +11,9 @@ import { updateServiceAccountAction } from '../../actions';
 
 export const metadata: Metadata = { title: 'Edit service account' };
 
-export default async function EditServiceAccountPage({ params }: PageProps<'/orgs/[orgSlug]/service-accounts/[accountId]/edit'>) {
+export default async function EditServiceAccountPage({
+  params,
+}: PageProps<'/orgs/[orgSlug]/service-accounts/[accountId]/edit'>) {
   const { orgSlug, accountId } = await params;
   const { ctx } = await requireMember(orgSlug, 'service_accounts.write');
   if (!serviceAccountId.safeParse(accountId).success) notFound();

@@ -3,8 +3,10 @@ import { deleteCredential, setCredentialStatus } from '@/lib/credentials/set-cre
 import { keyParams, setCredentialStatusInput } from '@/lib/service-accounts/schema';
 
 // PATCH /api/v1/service-accounts/{accountId}/keys/{keyId}: enable or disable a key pair
-export const PATCH = apiRoute({ permission: 'service_accounts.write', params: keyParams, body: setCredentialStatusInput }, async (ctx, { params, body }) =>
-  Response.json(await setCredentialStatus(ctx, 'key_pair', params.accountId, params.keyId, body.status)),
+export const PATCH = apiRoute(
+  { permission: 'service_accounts.write', params: keyParams, body: setCredentialStatusInput },
+  async (ctx, { params, body }) =>
+    Response.json(await setCredentialStatus(ctx, 'key_pair', params.accountId, params.keyId, body.status)),
 );
 
 // DELETE /api/v1/service-accounts/{accountId}/keys/{keyId}: delete a key pair

@@ -3,12 +3,17 @@ import { deleteCredential, setCredentialStatus } from '@/lib/credentials/set-cre
 import { secretParams, setCredentialStatusInput } from '@/lib/service-accounts/schema';
 
 // PATCH /api/v1/service-accounts/{accountId}/secrets/{secretId}: enable or disable a client secret
-export const PATCH = apiRoute({ permission: 'service_accounts.write', params: secretParams, body: setCredentialStatusInput }, async (ctx, { params, body }) =>
-  Response.json(await setCredentialStatus(ctx, 'client_secret', params.accountId, params.secretId, body.status)),
+export const PATCH = apiRoute(
+  { permission: 'service_accounts.write', params: secretParams, body: setCredentialStatusInput },
+  async (ctx, { params, body }) =>
+    Response.json(await setCredentialStatus(ctx, 'client_secret', params.accountId, params.secretId, body.status)),
 );
 
 // DELETE /api/v1/service-accounts/{accountId}/secrets/{secretId}: delete a client secret
-export const DELETE = apiRoute({ permission: 'service_accounts.write', params: secretParams }, async (ctx, { params }) => {
-  await deleteCredential(ctx, 'client_secret', params.accountId, params.secretId);
-  return new Response(null, { status: 204 });
-});
+export const DELETE = apiRoute(
+  { permission: 'service_accounts.write', params: secretParams },
+  async (ctx, { params }) => {
+    await deleteCredential(ctx, 'client_secret', params.accountId, params.secretId);
+    return new Response(null, { status: 204 });
+  },
+);

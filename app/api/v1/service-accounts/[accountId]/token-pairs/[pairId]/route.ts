@@ -3,12 +3,17 @@ import { deleteCredential, setCredentialStatus } from '@/lib/credentials/set-cre
 import { setCredentialStatusInput, tokenPairParams } from '@/lib/service-accounts/schema';
 
 // PATCH /api/v1/service-accounts/{accountId}/token-pairs/{pairId}: enable or disable a client token pair
-export const PATCH = apiRoute({ permission: 'service_accounts.write', params: tokenPairParams, body: setCredentialStatusInput }, async (ctx, { params, body }) =>
-  Response.json(await setCredentialStatus(ctx, 'client_token_pair', params.accountId, params.pairId, body.status)),
+export const PATCH = apiRoute(
+  { permission: 'service_accounts.write', params: tokenPairParams, body: setCredentialStatusInput },
+  async (ctx, { params, body }) =>
+    Response.json(await setCredentialStatus(ctx, 'client_token_pair', params.accountId, params.pairId, body.status)),
 );
 
 // DELETE /api/v1/service-accounts/{accountId}/token-pairs/{pairId}: delete a client token pair
-export const DELETE = apiRoute({ permission: 'service_accounts.write', params: tokenPairParams }, async (ctx, { params }) => {
-  await deleteCredential(ctx, 'client_token_pair', params.accountId, params.pairId);
-  return new Response(null, { status: 204 });
-});
+export const DELETE = apiRoute(
+  { permission: 'service_accounts.write', params: tokenPairParams },
+  async (ctx, { params }) => {
+    await deleteCredential(ctx, 'client_token_pair', params.accountId, params.pairId);
+    return new Response(null, { status: 204 });
+  },
+);

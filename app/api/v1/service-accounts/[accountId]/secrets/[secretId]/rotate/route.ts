@@ -3,6 +3,8 @@ import { apiRoute } from '@/lib/http/api-route';
 import { rotateClientSecretInput, secretParams } from '@/lib/service-accounts/schema';
 
 // POST /api/v1/service-accounts/{accountId}/secrets/{secretId}/rotate: new secret; the old one expires after the grace period
-export const POST = apiRoute({ permission: 'service_accounts.write', params: secretParams, body: rotateClientSecretInput }, async (ctx, { params, body }) =>
-  Response.json(await rotateClientSecret(ctx, params.accountId, params.secretId, body), { status: 201 }),
+export const POST = apiRoute(
+  { permission: 'service_accounts.write', params: secretParams, body: rotateClientSecretInput },
+  async (ctx, { params, body }) =>
+    Response.json(await rotateClientSecret(ctx, params.accountId, params.secretId, body), { status: 201 }),
 );
