@@ -41,12 +41,10 @@ export const createOemCredentialForm = z.object({
 });
 
 /** PATCH body: only the secret can change; a different client_id is a new credential. */
-export const updateOemCredentialInput = z
-  .strictObject({ client_secret: clientSecret })
-  .meta({
-    id: 'UpdateOemCredentialInput',
-    description: 'Only client_secret can change. Any other field answers 400 immutable_field.',
-  });
+export const updateOemCredentialInput = z.strictObject({ client_secret: clientSecret }).meta({
+  id: 'UpdateOemCredentialInput',
+  description: 'Only client_secret can change. Any other field answers 400 immutable_field.',
+});
 export type UpdateOemCredentialInput = z.output<typeof updateOemCredentialInput>;
 
 /** PATCH parses the body loosely first so that other fields get `immutable_field`, not a generic error. */

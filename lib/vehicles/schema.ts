@@ -31,12 +31,10 @@ export const addVehicleInput = z
   .strictObject({
     vin: vinSchema,
     brand: brandSchema,
-    oem_credential_id: credentialId
-      .optional()
-      .meta({
-        description:
-          'Required for MERCEDES_BENZ, NIU and SEGWAY; must be a credential of the same brand. Omit for CLOUDBOXX.',
-      }),
+    oem_credential_id: credentialId.optional().meta({
+      description:
+        'Required for MERCEDES_BENZ, NIU and SEGWAY; must be a credential of the same brand. Omit for CLOUDBOXX.',
+    }),
   })
   .meta({ id: 'AddVehicleInput' });
 export type AddVehicleInput = z.output<typeof addVehicleInput>;
