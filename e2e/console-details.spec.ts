@@ -1,0 +1,85 @@
+import { expect, signInAs, test } from './fixtures';
+
+// Small console defects seen by a first-time owner (issue 18), each checked in the real browser.
+
+test('credential forms start empty after a create, and the expiry hint states the organization limit', async ({
+  page,
+  seed,
+}) => {
+  const org = await seed.org();
+  const owner = await seed.member(org, 'OWNER');
+  await signInAs(page, owner);
+
+  // An organization that caps credentials at 30 days: the hint must not promise 2 years.
+  await page.goto(`/orgs/${org.slug}/settings`);
+  const settings = page.getByRole('form', { name: 'Organization settings' });
+  await settings.getByLabel('Maximum credential lifetime (days)').fill('30');
+  await settings.getByRole('button', { name: 'Save' }).click();
+  await expect(settings.getByRole('status')).toHaveText('Saved.');
+
+  await page.goto(`/orgs/${org.slug}/service-accounts/new`);
+  await page.getByLabel('Name', { exact: true }).fill('forms-reset');
+  await page.getByLabel('Platform').selectOption('SERVER');
+  await page.getByRole('button', { name: 'Create service account' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'forms-reset' })).toBeVisible();
+
+  const form = page.getByRole('form', { name: 'New client secret' });
+  await expect(form.getByText("Default and maximum: 30 days (this organization's limit).")).toBeVisible();
+  await expect(form.getByText('Default 2 years')).toHaveCount(0);
+
+  const expiry = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+  await form.getByLabel('Secret name').fill('first');
+  await form.getByLabel('Secret expires on (optional)').fill(expiry);
+  await form.getByRole('button', { name: 'Create secret' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Client secret "first" created' });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('button', { name: 'I have saved it, close' }).click();
+  // The next secret must not silently inherit the previous name or expiry.
+  await expect(form.getByLabel('Secret name')).toHaveValue('');
+  await expect(form.getByLabel('Secret expires on (optional)')).toHaveValue('');
+});
+
+test('members see themselves marked, a single organization has no empty menu, and the favicon is served', async ({
+  page,
+  seed,
+}) => {
+  const org = await seed.org();
+  const owner = await seed.member(org, 'OWNER');
+  const auditor = await seed.member(org, 'AUDITOR');
+  await signInAs(page, owner);
+
+  await page.goto(`/orgs/${org.slug}/members`);
+  const members = page.getByRole('table', { name: 'Members' });
+  await expect(members.getByRole('row', { name: new RegExp(owner.email) })).toContainText('(you)');
+  await expect(members.getByRole('row', { name: new RegExp(auditor.email) })).not.toContainText('(you)');
+
+  // This owner belongs to one organization only: its name is a label, not a menu that opens onto nothing.
+  await expect(page.locator('summary', { hasText: org.name })).toHaveCount(0);
+  await expect(page.getByText(org.name).first()).toBeVisible();
+
+  const icon = await page.request.get('/icon.svg');
+  expect(icon.status()).toBe(200);
+  expect(icon.headers()['content-type']).toContain('image/svg+xml');
+  await expect(page.locator('link[rel="icon"]')).toHaveCount(1);
+});
+
+test('audit event details open wide enough to read', async ({ page, seed }) => {
+  const org = await seed.org();
+  const owner = await seed.member(org, 'OWNER');
+  await signInAs(page, owner);
+  // Any change writes an event with details: renaming the organization records old and new values.
+  await page.goto(`/orgs/${org.slug}/settings`);
+  const settings = page.getByRole('form', { name: 'Organization settings' });
+  await settings.getByLabel('Maximum credential lifetime (days)').fill('365');
+  await settings.getByRole('button', { name: 'Save' }).click();
+  await expect(settings.getByRole('status')).toHaveText('Saved.');
+
+  await page.goto(`/orgs/${org.slug}/audit`);
+  const table = page.getByRole('table', { name: 'Audit events' });
+  await table.getByText('Show').first().click();
+  const pre = table.locator('details[open] pre').first();
+  await expect(pre).toBeVisible();
+  const box = await pre.boundingBox();
+  // One character per line was about 50 px wide; readable JSON needs far more.
+  expect(box?.width ?? 0).toBeGreaterThan(250);
+});
