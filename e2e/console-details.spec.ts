@@ -83,3 +83,37 @@ test('audit event details open wide enough to read', async ({ page, seed }) => {
   // One character per line was about 50 px wide; readable JSON needs far more.
   expect(box?.width ?? 0).toBeGreaterThan(250);
 });
+
+test('revoked accounts are left out of the default list; a filter shows them', async ({ page, seed }) => {
+  const org = await seed.org();
+  const admin = await seed.member(org, 'ADMIN');
+  await signInAs(page, admin);
+  const headers = { 'Latchkey-Organization': org.slug, Origin: `http://localhost:${process.env.E2E_PORT ?? 3100}` };
+  for (const name of ['kept-account', 'gone-account']) {
+    const created = await page.request.post('/api/v1/service-accounts', {
+      headers,
+      data: { name, platform: 'SERVER' },
+    });
+    expect(created.status()).toBe(201);
+    if (name === 'gone-account') {
+      const { id } = (await created.json()) as { id: string };
+      const revoked = await page.request.post(`/api/v1/service-accounts/${id}/revoke`, {
+        headers,
+        data: { confirmName: name },
+      });
+      expect(revoked.status()).toBe(200);
+    }
+  }
+  await page.goto(`/orgs/${org.slug}/service-accounts`);
+  await expect(page.getByRole('link', { name: 'kept-account' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'gone-account' })).toHaveCount(0);
+  await page.getByLabel('Status').selectOption({ label: 'Any status (with revoked)' });
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(/status=ANY/);
+  await expect(page.getByRole('link', { name: 'gone-account' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'kept-account' })).toBeVisible();
+  await page.getByLabel('Status').selectOption({ label: 'Revoked' });
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByRole('link', { name: 'gone-account' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'kept-account' })).toHaveCount(0);
+});
