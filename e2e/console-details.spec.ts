@@ -117,3 +117,68 @@ test('revoked accounts are left out of the default list; a filter shows them', a
   await expect(page.getByRole('link', { name: 'gone-account' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'kept-account' })).toHaveCount(0);
 });
+
+test('destructive actions ask in one accessible dialog that names the object; show-once dialogs ask before closing', async ({
+  page,
+  seed,
+}) => {
+  const org = await seed.org();
+  const admin = await seed.member(org, 'ADMIN');
+  await signInAs(page, admin);
+  const headers = { 'Latchkey-Organization': org.slug, Origin: `http://localhost:${process.env.E2E_PORT ?? 3100}` };
+  const created = await page.request.post('/api/v1/service-accounts', {
+    headers,
+    data: { name: 'dialogs', platform: 'SERVER' },
+  });
+  const { id } = (await created.json()) as { id: string };
+  await page.goto(`/orgs/${org.slug}/service-accounts/${id}`);
+
+  // A show-once dialog does not vanish on Escape: it asks, and "Keep it open" keeps it.
+  const form = page.getByRole('form', { name: 'New client secret' });
+  await form.getByLabel('Secret name').fill('production');
+  await form.getByRole('button', { name: 'Create secret' }).click();
+  const reveal = page.getByRole('dialog', { name: 'Client secret "production" created' });
+  await expect(reveal).toBeVisible();
+  const firstKeyId = (await reveal.getByLabel('Key id', { exact: true }).textContent()) ?? '';
+  await page.keyboard.press('Escape');
+  await expect(reveal).toBeVisible();
+  await expect(reveal.getByText('Close without saving? This is never shown again.')).toBeVisible();
+  await reveal.getByRole('button', { name: 'Keep it open' }).click();
+  await expect(reveal.getByLabel('Client secret', { exact: true })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await reveal.getByRole('button', { name: 'Close without saving' }).click();
+  await expect(reveal).toBeHidden();
+
+  // A second secret with the same name: the confirmation tells them apart by key id.
+  await form.getByLabel('Secret name').fill('production');
+  await form.getByRole('button', { name: 'Create secret' }).click();
+  await page.getByRole('button', { name: 'I have saved it, close' }).click();
+  const row = page.getByRole('table', { name: 'Client secrets' }).getByRole('row', { name: new RegExp(firstKeyId) });
+  const deleteButton = row.getByRole('button', { name: 'Delete' });
+  await deleteButton.click();
+  const confirm = page.getByRole('dialog', { name: 'Delete the secret "production"?' });
+  await expect(confirm).toContainText(firstKeyId);
+  await expect(confirm).toContainText(/created \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+  // Focus starts on Cancel and stays in the dialog; Escape cancels and focus returns to the opener.
+  await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(confirm.getByRole('button', { name: 'Delete' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(confirm).toBeHidden();
+  await expect(deleteButton).toBeFocused();
+  await expect(page.getByRole('table', { name: 'Client secrets' }).getByRole('row')).toHaveCount(3);
+
+  // Disabling asks too, and says what happens to tokens already issued.
+  await row.getByRole('button', { name: 'Disable' }).click();
+  const disable = page.getByRole('dialog', { name: 'Disable the secret "production"?' });
+  await expect(disable).toContainText('stay dead if you enable it again');
+  await disable.getByRole('button', { name: 'Disable' }).click();
+  await expect(row.getByText('Disabled')).toBeVisible();
+
+  await deleteButton.click();
+  await page
+    .getByRole('dialog', { name: 'Delete the secret "production"?' })
+    .getByRole('button', { name: 'Delete' })
+    .click();
+  await expect(page.getByRole('table', { name: 'Client secrets' }).getByRole('row')).toHaveCount(2);
+});

@@ -114,7 +114,8 @@ export function ClientSecretsPanel({
                       actions={actions}
                       fields={{ ...base, secretId: s.id }}
                       status={s.status}
-                      confirm={`Delete the secret "${s.name}"? Callers using it stop working.`}
+                      credential={{ kind: 'secret', name: s.name, id: s.id, createdAt: s.createdAt }}
+                      consequence="Callers using it stop getting tokens."
                     />
                   </div>
                 </Td>

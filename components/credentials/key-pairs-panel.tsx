@@ -110,7 +110,8 @@ export function KeyPairsPanel({
                       actions={actions}
                       fields={{ ...base, keyId: k.id }}
                       status={k.status}
-                      confirm={`Delete the key "${k.name}"?`}
+                      credential={{ kind: 'key pair', name: k.name, id: k.id, createdAt: k.createdAt }}
+                      consequence="Assertions signed with it are refused."
                     />
                   </div>
                 </Td>

@@ -78,7 +78,13 @@ export function TokenPairsPanel({
                       actions={actions}
                       fields={{ ...base, pairId: p.id }}
                       status={p.status}
-                      confirm="Delete this client token pair? Apps using it stop working."
+                      credential={{
+                        kind: 'client token pair',
+                        name: p.clientToken.slice(0, 16) + '…',
+                        id: p.id,
+                        createdAt: p.createdAt,
+                      }}
+                      consequence="Apps using it stop getting tokens."
                     />
                   </div>
                 </Td>
