@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { POST as introspectRoute } from '@/app/api/oauth/introspect/route';
 import { POST as tokenRoute } from '@/app/api/oauth/token/route';
 import { db } from '@/lib/db/client';
 import { resetEnvCache } from '@/lib/env';
+import { authenticateManagementBearer } from '@/lib/oauth/management-bearer';
 import { resetTokenLimiters } from '@/lib/oauth/token-service';
 import { createTokenEventLog } from '@/lib/oauth/usage-log';
 import { rotateClientSecret } from '@/lib/credentials/rotate-client-secret';
@@ -146,5 +148,114 @@ describe('administrators act while clients request tokens', () => {
     expect((await load.batches).filter((s) => s.status === 'rejected')).toEqual([]);
     expect((await clientCredentials(secret)).status).toBeGreaterThanOrEqual(400);
     expect((await clientCredentials(secret)).status).toBeLessThan(500);
+  });
+});
+
+async function tokenWith(params: Record<string, string>, authorization?: string) {
+  const res = await tokenRoute(formRequest('/api/oauth/token', params, authorization ? { authorization } : {}));
+  return {
+    status: res.status,
+    body: (await res.json()) as { access_token?: string; refresh_token?: string; error?: string },
+  };
+}
+
+async function active(caller: { id: string; secret: string }, token: string): Promise<boolean> {
+  const res = await introspectRoute(
+    formRequest('/api/oauth/introspect', { token }, { authorization: basic(caller.id, caller.secret) }),
+  );
+  return ((await res.json()) as { active: boolean }).active;
+}
+
+const META = { requestId: 'test', ip: '127.0.0.1', userAgent: 'vitest' };
+
+/** Waits for the next whole second, so that a token issued now has a later iat than anything before. */
+async function nextSecond(): Promise<void> {
+  await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
+}
+
+describe('reactivation and re-enabling never bring back older tokens', () => {
+  it('an account suspended and reactivated: its earlier access, exchanged and refresh tokens stay dead; new ones work', async () => {
+    const { org, adminCtx } = await orgWithRoles();
+    const account = await createAccount(org, { isAdmin: true, scopes: ['TILE', 'MATRIX', 'read:service_accounts'] });
+    const secret = await createClientSecret(account);
+    const web = await createAccount(org, { platform: 'WEB', scopes: ['TILE'] });
+    const pair = await createClientTokenPair(web);
+    const caller = await createClientSecret(await createAccount(org));
+    const old = (await clientCredentials(secret)).body.access_token ?? '';
+    const exchanged =
+      (
+        await tokenWith(
+          {
+            grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+            subject_token: old,
+            subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+            scope: 'TILE',
+          },
+          basic(secret.id, secret.secret),
+        )
+      ).body.access_token ?? '';
+    const first = await tokenWith({
+      grant_type: 'client_credentials',
+      client_id: pair.clientToken,
+      client_secret: pair.serverToken,
+    });
+    expect(first.status).toBe(200);
+    expect(await active(caller, old)).toBe(true);
+    expect(await active(caller, exchanged)).toBe(true);
+    expect(await authenticateManagementBearer(old, META)).not.toBeNull();
+
+    // Suspended in the same second as the issuance (the usual case in this test): still dead.
+    await suspendServiceAccount(adminCtx, account.id);
+    await suspendServiceAccount(adminCtx, web.id);
+    await reactivateServiceAccount(adminCtx, account.id);
+    await reactivateServiceAccount(adminCtx, web.id);
+    expect(await active(caller, old)).toBe(false);
+    expect(await active(caller, exchanged)).toBe(false);
+    expect(await active(caller, first.body.access_token ?? '')).toBe(false);
+    expect(await authenticateManagementBearer(old, META)).toBeNull();
+    const refreshed = await tokenWith({ grant_type: 'refresh_token', refresh_token: first.body.refresh_token ?? '' });
+    expect(refreshed.body.error).toBe('invalid_grant');
+
+    await nextSecond();
+    const fresh = (await clientCredentials(secret)).body.access_token ?? '';
+    expect(await active(caller, fresh)).toBe(true);
+    expect(await authenticateManagementBearer(fresh, META)).not.toBeNull();
+    const again = await tokenWith({
+      grant_type: 'client_credentials',
+      client_id: pair.clientToken,
+      client_secret: pair.serverToken,
+    });
+    expect(again.status).toBe(200);
+    expect(await active(caller, again.body.access_token ?? '')).toBe(true);
+  });
+
+  it('a secret and a token pair disabled and enabled again: tokens they obtained before stay dead', async () => {
+    const { org, adminCtx } = await orgWithRoles();
+    const account = await createAccount(org);
+    const secret = await createClientSecret(account);
+    const web = await createAccount(org, { platform: 'WEB', scopes: ['TILE'] });
+    const pair = await createClientTokenPair(web);
+    const caller = await createClientSecret(await createAccount(org));
+    const old = (await clientCredentials(secret)).body.access_token ?? '';
+    const first = await tokenWith({
+      grant_type: 'client_credentials',
+      client_id: pair.clientToken,
+      client_secret: pair.serverToken,
+    });
+    expect(await active(caller, old)).toBe(true);
+
+    await setCredentialStatus(adminCtx, 'client_secret', account.id, secret.id, 'DISABLED');
+    await setCredentialStatus(adminCtx, 'client_secret', account.id, secret.id, 'ENABLED');
+    await setCredentialStatus(adminCtx, 'client_token_pair', web.id, pair.id, 'DISABLED');
+    await setCredentialStatus(adminCtx, 'client_token_pair', web.id, pair.id, 'ENABLED');
+    expect(await active(caller, old)).toBe(false);
+    expect(await active(caller, first.body.access_token ?? '')).toBe(false);
+    expect(
+      (await tokenWith({ grant_type: 'refresh_token', refresh_token: first.body.refresh_token ?? '' })).body.error,
+    ).toBe('invalid_grant');
+
+    await nextSecond();
+    const fresh = (await clientCredentials(secret)).body.access_token ?? '';
+    expect(await active(caller, fresh)).toBe(true);
   });
 });
