@@ -34,6 +34,8 @@ import { rotateClientSecretInput } from '@/lib/service-accounts/schema';
 afterEach(() => {
   delete process.env.TOKEN_RATE_LIMIT_PER_CLIENT;
   delete process.env.TOKEN_RATE_LIMIT_PER_IP;
+  delete process.env.TOKEN_FAILURE_LIMIT_PER_CLIENT_ADDRESS;
+  delete process.env.TOKEN_FAILURE_LIMIT_PER_IP;
   resetEnvCache();
   resetTokenLimiters();
 });
@@ -41,6 +43,8 @@ afterEach(() => {
 function generousLimits() {
   process.env.TOKEN_RATE_LIMIT_PER_CLIENT = '100000';
   process.env.TOKEN_RATE_LIMIT_PER_IP = '100000';
+  process.env.TOKEN_FAILURE_LIMIT_PER_CLIENT_ADDRESS = '100000';
+  process.env.TOKEN_FAILURE_LIMIT_PER_IP = '100000';
   resetEnvCache();
   resetTokenLimiters();
 }
