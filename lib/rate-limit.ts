@@ -73,8 +73,14 @@ export type FailureLimits = {
   blocked(subject: string | null, ip: string | null): Promise<FailureBlock | null>;
   /** failed counts one failed attempt for `subject` at `ip` and for `ip`. */
   failed(subject: string | null, ip: string | null): Promise<void>;
-  /** succeeded forgets `subject`'s failures at `ip` (the address's own count stays). */
-  succeeded(subject: string | null, ip: string | null): Promise<void>;
+  /**
+   * reserve counts the attempt as a failure before it is decided, so that parallel attempts
+   * cannot all pass one check (for password guessing); succeeded gives it back. Null when
+   * admitted, else the block (nothing is counted then).
+   */
+  reserve(subject: string, ip: string | null): Promise<FailureBlock | null>;
+  /** succeeded forgets `subject`'s failures at `ip` and gives back a reserved attempt of the address. */
+  succeeded(subject: string, ip: string | null): Promise<void>;
 };
 
 /**
@@ -83,6 +89,11 @@ export type FailureLimits = {
  * e-mail) from elsewhere spends their own budget, not the real owner's, so nobody can lock an
  * account out without its secret. Guessing one subject's secret from one address is stopped by
  * `perSubjectAddress`, spraying many subjects from one address by `perAddress`.
+ *
+ * Two ways to use it: blocked + failed (check, decide, count a failure: parallel attempts may
+ * overshoot by their number, fine where secrets cannot be guessed anyway and honest clients
+ * send many requests at once, as at the token endpoint), or reserve + succeeded (count first,
+ * give back on success: exact, for passwords).
  */
 export function createFailureLimits(options: {
   keyPrefix: string;
@@ -121,8 +132,24 @@ export function createFailureLimits(options: {
         address.penalty(ip ?? 'unknown', 1),
       ]);
     },
+    async reserve(subject, ip) {
+      try {
+        await pair.consume(pairKey(subject, ip));
+      } catch (error) {
+        if (!isRateLimitRejection(error)) throw error;
+        return { scope: 'subject_address', retryAfterSeconds: retryAfterSeconds(error) };
+      }
+      try {
+        await address.consume(ip ?? 'unknown');
+      } catch (error) {
+        await pair.reward(pairKey(subject, ip), 1);
+        if (!isRateLimitRejection(error)) throw error;
+        return { scope: 'address', retryAfterSeconds: retryAfterSeconds(error) };
+      }
+      return null;
+    },
     async succeeded(subject, ip) {
-      if (subject !== null) await pair.delete(pairKey(subject, ip));
+      await Promise.all([pair.delete(pairKey(subject, ip)), address.reward(ip ?? 'unknown', 1)]);
     },
   };
 }
