@@ -3,7 +3,7 @@
 // Run by `npm start` and by the end-to-end tests; reads DATABASE_URL, PORT, HOSTNAME.
 //
 // Fast path (production only): the token service's routes (POST /api/oauth/token, /introspect,
-// /revoke; GET /.well-known/jwks.json and /oauth-authorization-server) are answered here by the
+// /revoke; GET /.well-known/jwks.json, /oauth-authorization-server and /openid-configuration) are answered here by the
 // same lib functions the Next route handlers call (lib/oauth/node-mount.ts), skipping the
 // Next.js request pipeline, which costs more than the token service itself. `next dev`
 // (--dev) keeps everything in Next, so edits reload; LATCHKEY_FAST_PATH=off does the same in
