@@ -117,3 +117,38 @@ test('both mounts of the production server answer a lifecycle change alike, neve
     ]),
   );
 });
+
+// Issue 10 items 4 and 5: both routes draw on one set of limits (the token service runs in one
+// copy of lib/), and a throttled vendor flow answers 429 in its vendor's shape, never 500.
+test('the standard and the compat routes share one failure budget per client and address, and throttle in shape', async ({
+  request,
+}) => {
+  const s = await seed();
+  const wrongBasic = `Basic ${Buffer.from(`${s.secret.id}:lk_cs_wrong`).toString('base64')}`;
+  const seen: number[] = [];
+  // TOKEN_FAILURE_LIMIT_PER_CLIENT_ADDRESS is 30 by default: 20 failures here, 10 there.
+  for (let i = 0; i < 20; i++)
+    seen.push(
+      (
+        await request.post('/api/oauth/token', {
+          form: { grant_type: 'client_credentials' },
+          headers: { authorization: wrongBasic },
+        })
+      ).status(),
+    );
+  for (let i = 0; i < 10; i++)
+    seen.push(
+      (
+        await request.post('/compat/restapi/System/UserAccount', {
+          data: { clientId: s.secret.id, clientSecret: 'lk_cs_wrong' },
+        })
+      ).status(),
+    );
+  expect(seen).toEqual(Array(30).fill(401));
+  const throttled = await request.post('/compat/restapi/System/UserAccount', {
+    data: { clientId: s.secret.id, clientSecret: s.secret.secret },
+  });
+  expect(throttled.status()).toBe(429);
+  expect(Number(throttled.headers()['retry-after'])).toBeGreaterThan(0);
+  expect(await throttled.json()).toEqual({ status: 429, message: expect.any(String) });
+});
