@@ -2,6 +2,7 @@ import 'server-only';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { COMPAT_ROUTES } from '@/lib/compat/routes';
 import { PEER_IP_HEADER } from '@/lib/http/client-ip';
+import { requestMeta } from '@/lib/http/request-meta';
 import { logger } from '@/lib/logger';
 import { introspectionEndpoint, jwksReply, metadataReply, revocationEndpoint, tokenEndpoint } from './endpoints';
 import { bodyTooLarge, MAX_FORM_BYTES, type OAuthReply, type OAuthRequest } from './errors';
@@ -140,10 +141,11 @@ export async function serveOAuth(
   } catch (error) {
     // The endpoints render their own errors; this is only a failure outside them (e.g. the JWKS could not be loaded).
     // Only the path: a misguided client may put credentials in the query string.
-    logger.error({ err: error, path: req.url?.split('?')[0] }, 'token service fast path failed');
+    const { requestId } = requestMeta(request.headers);
+    logger.error({ err: error, requestId, path: req.url?.split('?')[0] }, 'token service fast path failed');
     reply = {
       status: 500,
-      headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+      headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'X-Request-Id': requestId },
       body: JSON.stringify({ error: 'server_error', error_description: 'Something went wrong on our side.' }),
     };
   }
