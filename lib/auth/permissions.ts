@@ -51,3 +51,10 @@ export function scopesGrant(scopes: readonly string[], permission: Permission): 
       : false,
   );
 }
+
+/** scopesGranting lists the management scopes that grant `permission` (RFC 6750 `scope` hint). */
+export function scopesGranting(permission: Permission): string[] {
+  return Object.entries(MANAGEMENT_SCOPE_PERMISSIONS)
+    .filter(([, permissions]) => (permissions as readonly Permission[]).includes(permission))
+    .map(([scope]) => scope);
+}

@@ -13,6 +13,7 @@ import {
 } from '@/lib/rate-limit';
 import { verifyPassword } from './password';
 import type { SignInInput } from './schema';
+import { consumeRecoveryCode, normalizeRecoveryCode } from './recovery-codes';
 import { consumeTotp } from './two-factor';
 import { recordUserEvent } from './user-audit';
 
@@ -105,7 +106,7 @@ export async function verifySignIn(input: SignInInput, meta: RequestMeta): Promi
       totpLastStep: true,
     },
   });
-  const fail = async (code: 'invalid_credentials' | 'invalid_totp', detail: string) => {
+  const fail = async (code: 'invalid_credentials' | 'invalid_totp' | 'totp_reused', detail: string) => {
     await audit(user, input.email, 'FAILURE', meta, code);
     return new AppError(code, detail);
   };
@@ -118,12 +119,29 @@ export async function verifySignIn(input: SignInInput, meta: RequestMeta): Promi
       await failures.succeeded(input.email, meta.ip);
       throw new AppError('totp_required', 'Enter the 6-digit code from your authenticator app.');
     }
-    const ok = await consumeTotp(
-      { id: user.id, totpSecretEnc: user.totpSecretEnc, totpLastStep: user.totpLastStep },
-      input.code,
-    );
-    if (!ok)
-      throw await fail('invalid_totp', 'That code is not valid. Enter the current code from your authenticator app.');
+    if (normalizeRecoveryCode(input.code)) {
+      // A recovery code stands in for the authenticator once; the auditors see that one was used.
+      const left = await consumeRecoveryCode(user.id, input.code);
+      if (left === null) throw await fail('invalid_totp', 'That recovery code is not valid or was used already.');
+      await db.$transaction((tx) =>
+        recordUserEvent(tx, {
+          user,
+          action: 'member.recovery_code_used',
+          outcome: 'SUCCESS',
+          meta,
+          details: { recovery_codes_left: left },
+        }),
+      );
+    } else {
+      const result = await consumeTotp(
+        { id: user.id, totpSecretEnc: user.totpSecretEnc, totpLastStep: user.totpLastStep },
+        input.code,
+      );
+      if (result === 'reused')
+        throw await fail('totp_reused', 'That code was used already: wait for the next code from your app.');
+      if (result === 'invalid')
+        throw await fail('invalid_totp', 'That code is not valid. Enter the current code from your authenticator app.');
+    }
   }
 
   await failures.succeeded(input.email, meta.ip);

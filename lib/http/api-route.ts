@@ -1,16 +1,16 @@
 import 'server-only';
 import { z } from 'zod';
 import type { OrgContext } from '@/lib/auth/context';
-import { can, scopesGrant, type Permission } from '@/lib/auth/permissions';
+import { can, scopesGrant, scopesGranting, type Permission } from '@/lib/auth/permissions';
 import { currentUser } from '@/lib/auth/session';
 import { findMember } from '@/lib/auth/members';
 import { db } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { AppError, toAppError, type FieldErrors } from '@/lib/errors';
 import { logger } from '@/lib/logger';
-import { authenticateManagementBearer } from '@/lib/oauth/management-bearer';
+import { authenticateManagementBearer, NOT_A_MANAGEMENT_TOKEN } from '@/lib/oauth/management-bearer';
 import { createLimiter, isRateLimitRejection, retryAfterSeconds } from '@/lib/rate-limit';
-import { problemResponse } from './problem';
+import { bearerChallenge, problemResponse } from './problem';
 import { requestMeta } from './request-meta';
 
 const MAX_BODY_BYTES = 1_000_000;
@@ -91,6 +91,11 @@ async function callerContext(
     const match = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)$/i.exec(authorization.trim());
     const caller = match?.[1] ? await authenticateManagementBearer(match[1], meta) : null;
     if (!caller) throw new AppError('invalid_token', 'The access token is missing, malformed, expired or revoked.');
+    if (caller === NOT_A_MANAGEMENT_TOKEN)
+      throw new AppError(
+        'insufficient_scope',
+        'This token cannot call the management API: its service account is not an admin account, or the token is narrowed to a project.',
+      );
     if (!scopesGrant(caller.scopes, permission))
       throw new AppError('insufficient_scope', `This call needs a token with a scope granting ${permission}.`);
     return {
@@ -167,13 +172,8 @@ export function apiRoute<B extends Schema = undefined, Q extends Schema = undefi
     } catch (error) {
       const appError = toAppError(error);
       if (appError) {
-        const headers: Record<string, string> =
-          appError.code === 'invalid_token' || appError.code === 'unauthenticated'
-            ? { 'WWW-Authenticate': 'Bearer realm="latchkey"' }
-            : {};
-        if (appError.code === 'insufficient_scope')
-          headers['WWW-Authenticate'] = 'Bearer realm="latchkey", error="insufficient_scope"';
-        return problemResponse(appError, meta.requestId, headers);
+        const challenge = bearerChallenge(appError, scopesGranting(config.permission));
+        return problemResponse(appError, meta.requestId, challenge ? { 'WWW-Authenticate': challenge } : {});
       }
       logger.error({ err: error, requestId: meta.requestId }, 'api route failed');
       return problemResponse(new AppError('internal', 'Something went wrong on our side.'), meta.requestId);

@@ -40,3 +40,19 @@ export function problemResponse(error: AppError, requestId: string, headers: Rec
     },
   });
 }
+
+/**
+ * bearerChallenge is the RFC 6750 §3 `WWW-Authenticate` value for an /api/v1 refusal, or null
+ * when the error is not about the caller's credentials. A request without credentials gets the
+ * bare challenge (§3.1: no error code then); a token that failed gets `error="invalid_token"`;
+ * a valid token without the rights gets `error="insufficient_scope"` and the scopes that would do.
+ */
+export function bearerChallenge(error: AppError, scopes: readonly string[]): string | null {
+  const quoted = (value: string) => `"${value.replace(/[\\"]/g, '')}"`;
+  if (error.code === 'unauthenticated') return 'Bearer realm="latchkey"';
+  if (error.code === 'invalid_token')
+    return `Bearer realm="latchkey", error="invalid_token", error_description=${quoted(error.detail)}`;
+  if (error.code === 'insufficient_scope')
+    return `Bearer realm="latchkey", error="insufficient_scope", error_description=${quoted(error.detail)}, scope=${quoted(scopes.join(' '))}`;
+  return null;
+}

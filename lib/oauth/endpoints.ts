@@ -1,6 +1,7 @@
 import 'server-only';
 import type { RequestMeta } from '@/lib/audit/actor';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
+import { MANAGEMENT_SCOPE_PERMISSIONS } from '@/lib/auth/permissions';
 import { db } from '@/lib/db/client';
 import { requestMeta } from '@/lib/http/request-meta';
 import { findRefreshToken, revokeRefreshFamily } from '@/lib/tokens/refresh-token';
@@ -259,14 +260,23 @@ export function authorizationServerMetadata(): Record<string, unknown> {
     introspection_endpoint_auth_signing_alg_values_supported: ['ES256'],
     revocation_endpoint_auth_methods_supported: authMethods,
     revocation_endpoint_auth_signing_alg_values_supported: ['ES256'],
-    scopes_supported: [],
+    // Issuer-wide scopes only: the management scopes every organization's admin accounts may hold.
+    // The catalogs of product scopes (TILE, MATRIX, …) belong to each organization and differ
+    // between them; one issuer serves all organizations, so a public document listing them would
+    // be wrong for most clients and would tell anyone the names every tenant uses.
+    scopes_supported: Object.keys(MANAGEMENT_SCOPE_PERMISSIONS),
     service_documentation: `${iss}/api/openapi.json`,
   };
 }
 
 const PUBLIC_CACHE = 'public, max-age=300';
 
-/** metadataReply is GET /.well-known/oauth-authorization-server (both mounts). */
+/**
+ * metadataReply is GET /.well-known/oauth-authorization-server (both mounts), and also
+ * /.well-known/openid-configuration: the same OAuth-only document under the OpenID Connect
+ * discovery name, because OIDC-first clients (openid-client's default discovery()) ask there
+ * first. Latchkey issues no ID tokens, so the document claims no OpenID Connect features.
+ */
 export function metadataReply(): OAuthReply {
   return {
     status: 200,

@@ -51,18 +51,30 @@ describe('management bearer tokens on /api/v1', () => {
     });
   });
 
-  it("a garbage token or a non-admin account's token is 401", async () => {
-    expect((await call(whoAmI, 'abc.def.ghi')).status).toBe(401);
-    const { token } = await adminToken({ isAdmin: false });
-    const res = await call(whoAmI, token);
-    expect(res.status).toBe(401);
-    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
+  it('a garbage token is 401 invalid_token with an RFC 6750 challenge', async () => {
+    const garbage = await call(whoAmI, 'abc.def.ghi');
+    expect(garbage.status).toBe(401);
+    expect(garbage.headers.get('www-authenticate')).toMatch(
+      /^Bearer realm="latchkey", error="invalid_token", error_description="/,
+    );
+    expect(await garbage.json()).toMatchObject({ code: 'invalid_token' });
   });
 
-  it('a scope that does not grant the permission is 403 insufficient_scope', async () => {
+  it("a non-admin account's valid token is 403 insufficient_scope (RFC 6750 §3.1), not 401", async () => {
+    const { token } = await adminToken({ isAdmin: false });
+    const res = await call(whoAmI, token);
+    expect(res.status).toBe(403);
+    expect(res.headers.get('www-authenticate')).toMatch(/error="insufficient_scope"/);
+    expect(await res.json()).toMatchObject({ code: 'insufficient_scope' });
+  });
+
+  it('a scope that does not grant the permission is 403 insufficient_scope naming the scope that would', async () => {
     const { token } = await adminToken({ scopes: ['read:service_accounts'] });
     const res = await call(writeSomething, token, 'POST');
     expect(res.status).toBe(403);
+    expect(res.headers.get('www-authenticate')).toMatch(
+      /^Bearer realm="latchkey", error="insufficient_scope", error_description="[^"]+", scope="manage:service_accounts"$/,
+    );
     expect(await res.json()).toMatchObject({ code: 'insufficient_scope' });
   });
 
@@ -92,7 +104,7 @@ describe('management bearer tokens on /api/v1', () => {
     const fourth = await adminToken();
     expect((await call(whoAmI, fourth.token)).status).toBe(200);
     await db.serviceAccount.update({ where: { id: fourth.account.id }, data: { isAdmin: false } });
-    expect((await call(whoAmI, fourth.token)).status).toBe(401);
+    expect((await call(whoAmI, fourth.token)).status).toBe(403);
   });
 
   it('a token narrowed to a project by token exchange cannot manage the organization', async () => {
@@ -107,7 +119,9 @@ describe('management bearer tokens on /api/v1', () => {
       }),
     );
     const narrowed = ((await res.json()) as { access_token: string }).access_token;
-    expect((await call(whoAmI, narrowed)).status).toBe(401);
+    const refused = await call(whoAmI, narrowed);
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ code: 'insufficient_scope' });
     expect((await call(whoAmI, token)).status).toBe(200);
   });
 

@@ -9,7 +9,8 @@ const root = path.resolve(import.meta.dirname, '../..');
 function routesUnder(dir: string): string[] {
   const found: string[] = [];
   for (const entry of readdirSync(path.join(root, dir), { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || entry.name !== 'route.ts') continue;
+    // Catch-all segments ([...path]) answer unknown paths with a 404 and run no token service.
+    if (!entry.isFile() || entry.name !== 'route.ts' || entry.parentPath.includes('[')) continue;
     const file = path.join(entry.parentPath, entry.name);
     const urlPath = `/${path.relative(path.join(root, 'app'), entry.parentPath).split(path.sep).join('/')}`;
     for (const [, method] of readFileSync(file, 'utf8').matchAll(/export const (GET|POST|PUT|PATCH|DELETE) =/g))

@@ -33,6 +33,7 @@ const ROUTES: Record<string, Endpoint> = {
   'POST /api/oauth/revoke': revocationEndpoint,
   'GET /.well-known/jwks.json': () => jwksReply(),
   'GET /.well-known/oauth-authorization-server': async () => metadataReply(),
+  'GET /.well-known/openid-configuration': async () => metadataReply(),
 };
 
 /** oauthRoute returns the endpoint for a method and request target, or null (Next serves it). */

@@ -1,0 +1,10 @@
+import { metadataReply } from '@/lib/oauth/endpoints';
+import { toResponse } from '@/lib/oauth/errors';
+
+export const dynamic = 'force-dynamic';
+
+// GET /.well-known/openid-configuration: the RFC 8414 document under its OpenID Connect discovery
+// name, for clients that discover OIDC-first (the fast path serves it too: lib/oauth/node-mount.ts)
+export function GET() {
+  return toResponse(metadataReply());
+}
