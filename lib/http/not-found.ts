@@ -44,7 +44,11 @@ export function notFoundResponse(surface: JsonSurface, request: Request): Respon
     case 'compat':
       return json({ status: 404, message: DETAIL }, 404, requestId);
     case 'invers':
-      return json({ status: 404, error: 'Not Found', message: DETAIL, path: new URL(request.url).pathname }, 404, requestId);
+      return json(
+        { status: 404, error: 'Not Found', message: DETAIL, path: new URL(request.url).pathname },
+        404,
+        requestId,
+      );
   }
 }
 
