@@ -22,6 +22,8 @@ export default defineConfig({
         resolve,
         test: {
           name: 'unit',
+          // `vitest run` with no --project runs both layers, unit first (their pools differ).
+          sequence: { groupOrder: 0 },
           include: ['lib/**/*.test.ts', 'components/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', 'node_modules/**'],
           environment: 'node',
@@ -37,6 +39,7 @@ export default defineConfig({
         resolve,
         test: {
           name: 'integration',
+          sequence: { groupOrder: 1 },
           include: ['lib/**/*.int.test.ts', 'app/**/*.int.test.ts', 'scripts/**/*.int.test.ts'],
           environment: 'node',
           globalSetup: ['lib/testing/global-setup.ts'],

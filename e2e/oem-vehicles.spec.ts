@@ -78,8 +78,11 @@ test('an admin adds an OEM credential and a vehicle; the secret is never shown; 
   // Deleting the credential while the vehicle uses it names the vehicle.
   await page.goto(`/orgs/${org.slug}/oem-credentials`);
   await page.getByRole('link', { name }).click();
-  page.on('dialog', (dialog) => void dialog.accept());
   await page.getByRole('button', { name: 'Delete credential' }).click();
+  await page
+    .getByRole('dialog', { name: `Delete the OEM credential “${name}”?` })
+    .getByRole('button', { name: 'Delete' })
+    .click();
   await expect(formAlert(page)).toContainText('is used by 1 vehicle');
   await expect(page.getByRole('list', { name: 'Vehicles using this credential' })).toHaveText(myVin);
   const del = await page.request.delete(`/api/v1/credentials/mercedes-benz/${id}`, { headers });
@@ -89,9 +92,14 @@ test('an admin adds an OEM credential and a vehicle; the secret is never shown; 
   // Remove the vehicle, then the credential goes.
   await page.goto(`/orgs/${org.slug}/vehicles`);
   await page.getByRole('button', { name: `Remove ${myVin}` }).click();
+  await page
+    .getByRole('dialog', { name: `Remove vehicle ${myVin}?` })
+    .getByRole('button', { name: 'Remove' })
+    .click();
   await expect(page.getByText('No vehicles yet')).toBeVisible();
   await page.goto(`/orgs/${org.slug}/oem-credentials/${id}`);
   await page.getByRole('button', { name: 'Delete credential' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
   await expect(page).toHaveURL(new RegExp(`/orgs/${org.slug}/oem-credentials$`));
   await expect(page.getByText('No OEM credentials yet')).toBeVisible();
 });

@@ -88,6 +88,7 @@ test('an admin creates an account, issues a secret seen once, rotates it, suspen
 
   // Suspend, then reactivate.
   await page.getByRole('button', { name: 'Suspend' }).click();
+  await page.getByRole('dialog', { name: 'Suspend billing-backend?' }).getByRole('button', { name: 'Suspend' }).click();
   await expect(page.getByText(/Suspended since/)).toBeVisible();
   await page.getByRole('button', { name: 'Reactivate' }).click();
   await expect(page.getByRole('button', { name: 'Suspend' })).toBeVisible();
@@ -168,6 +169,8 @@ test('the management API: validation problems, pagination, tenancy and a forged 
   browser,
   seed,
 }) => {
+  // Seeds four members in two organizations and pages through 25 accounts: more than the default 30 s on a busy machine.
+  test.setTimeout(60_000);
   const org = await seed.org();
   const other = await seed.org();
   const admin = await seed.member(org, 'ADMIN');

@@ -19,7 +19,14 @@ test('a member turns on two-factor authentication and then needs a code to sign 
   // The previous step's code is still accepted at enrollment, which leaves the current one for sign-in.
   await page.getByLabel('Authenticator code').fill(currentTotpCode(secret, Date.now() - 30_000));
   await page.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
+  // Ten recovery codes, shown once.
+  const reveal = page.getByRole('dialog', { name: 'Two-factor authentication is on: your recovery codes' });
+  await expect(reveal).toBeVisible();
+  const codes = ((await reveal.getByLabel('Recovery codes', { exact: true }).textContent()) ?? '').trim().split('\n');
+  expect(codes).toHaveLength(10);
+  await reveal.getByRole('button', { name: 'I have saved it, close' }).click();
   await expect(page.getByText('On', { exact: true })).toBeVisible();
+  await expect(page.getByTestId('recovery-codes-left')).toContainText('10 of 10 unused');
 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/sign-in$/);
@@ -33,7 +40,24 @@ test('a member turns on two-factor authentication and then needs a code to sign 
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(formAlert(page)).toContainText('That code is not valid');
 
-  await page.getByLabel('Authenticator code').fill(currentTotpCode(secret));
+  const code = currentTotpCode(secret);
+  await page.getByLabel('Authenticator code').fill(code);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`/orgs/${org.slug}$`));
+
+  // The same code a second time: the member is told to wait for the next one.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByLabel('Email').fill(member.email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByLabel('Authenticator code').fill(code);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(formAlert(page)).toContainText('That code was used already: wait for the next code');
+
+  // A recovery code gets in once, without the authenticator.
+  await page.getByLabel('Authenticator code').fill(codes[0] ?? '');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`/orgs/${org.slug}$`));
+  await page.goto(`/orgs/${org.slug}/account`);
+  await expect(page.getByTestId('recovery-codes-left')).toContainText('9 of 10 unused');
 });

@@ -10,6 +10,11 @@ const envSchema = z.object({
   NEXTAUTH_SECRET: z.string().min(32, { error: 'NEXTAUTH_SECRET must be at least 32 characters' }),
   NEXTAUTH_URL: z.url().default('http://localhost:3000'),
   REDIS_URL: z.url().optional(),
+  // Namespace of the rate-limit keys in Redis, so that installations (or test runs) can share one.
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,40}$/)
+    .default('lk'),
   // Versioned 256-bit master keys, newest first: "2:<base64>,1:<base64>". They encrypt OEM
   // secrets and signing keys at rest and key the hashes of client secrets; older versions stay
   // listed until everything written under them has been re-encrypted.
@@ -29,12 +34,18 @@ const envSchema = z.object({
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   OIDC_NAME: z.string().min(1).default('SSO'),
+  // Failed sign-ins per e-mail and address (a guess from elsewhere never locks the member out),
+  // all sign-in attempts per address, and failed ones per address over all e-mails.
   SIGN_IN_MAX_FAILURES_PER_EMAIL: z.coerce.number().int().positive().default(5),
   SIGN_IN_MAX_ATTEMPTS_PER_IP: z.coerce.number().int().positive().default(30),
+  SIGN_IN_MAX_FAILURES_PER_IP: z.coerce.number().int().positive().default(20),
   SIGN_IN_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
-  // Token service rate limits (issue 4): requests per minute per client id and per client IP.
+  // Token service rate limits, per minute (lib/oauth/rate-limits.ts): successful requests per
+  // client, all requests per address, failed ones per (client id, address) and per address.
   TOKEN_RATE_LIMIT_PER_CLIENT: z.coerce.number().int().positive().default(600),
   TOKEN_RATE_LIMIT_PER_IP: z.coerce.number().int().positive().default(3000),
+  TOKEN_FAILURE_LIMIT_PER_CLIENT_ADDRESS: z.coerce.number().int().positive().default(30),
+  TOKEN_FAILURE_LIMIT_PER_IP: z.coerce.number().int().positive().default(300),
 });
 
 export type Env = z.infer<typeof envSchema>;

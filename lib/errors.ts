@@ -12,6 +12,7 @@ export const ERROR_STATUS = {
   invalid_token: 401,
   totp_required: 401,
   invalid_totp: 401,
+  totp_reused: 401,
   forbidden: 403,
   insufficient_scope: 403,
   csrf_rejected: 403,

@@ -33,11 +33,12 @@ export function AuditEventsTable({ events }: { events: AuditEventDto[] }) {
             </Badge>
           </Td>
           <Td className="font-mono text-xs">{e.ip ?? '—'}</Td>
-          <Td className="max-w-xs">
+          <Td>
             {Object.keys(e.details).length > 0 ? (
               <details>
                 <summary className="cursor-pointer text-xs text-brand-700">Show</summary>
-                <pre className="mt-1 whitespace-pre-wrap break-all text-xs text-gray-700">
+                {/* A width of its own: inside an auto-sized table a wrapping block shrinks to one character per line. */}
+                <pre className="mt-1 max-h-80 w-[28rem] max-w-[80vw] overflow-auto whitespace-pre text-xs text-gray-700">
                   {JSON.stringify(e.details, null, 2)}
                 </pre>
               </details>

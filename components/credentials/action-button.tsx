@@ -1,14 +1,16 @@
 'use client';
 
-import { useActionState } from 'react';
+import { startTransition, useActionState, useState } from 'react';
 import type { ActionResult } from '@/lib/actions/define-action';
 import { Button } from '@/components/ui/button';
+import { ConfirmDialog, type ConfirmSpec } from '@/components/ui/confirm-dialog';
 
 type Action<T> = (previous: ActionResult<T> | null, formData: FormData) => Promise<ActionResult<T>>;
 
 /**
  * ActionButton is a one-button form posting hidden fields to a server action, showing the
- * action's error next to it. `confirm` asks before destructive changes.
+ * action's error next to it. With `confirm`, the action runs only after the confirmation
+ * dialog (components/ui/confirm-dialog.tsx) was accepted.
  */
 export function ActionButton<T>({
   action,
@@ -24,15 +26,18 @@ export function ActionButton<T>({
   label: string;
   pendingLabel?: string;
   variant?: 'primary' | 'secondary' | 'danger' | 'ghost';
-  confirm?: string;
+  confirm?: ConfirmSpec;
   className?: string;
 }) {
   const [state, dispatch, pending] = useActionState<ActionResult<T> | null, FormData>(action, null);
+  const [asking, setAsking] = useState<FormData | null>(null);
   return (
     <form
-      action={dispatch}
       onSubmit={(e) => {
-        if (confirm && !window.confirm(confirm)) e.preventDefault();
+        e.preventDefault();
+        const formData = new FormData(e.currentTarget);
+        if (confirm) setAsking(formData);
+        else startTransition(() => dispatch(formData));
       }}
       className={className ?? 'inline-flex flex-col items-start'}
     >
@@ -46,6 +51,17 @@ export function ActionButton<T>({
         <span role="alert" className="mt-1 max-w-xs text-xs text-red-700">
           {state.message}
         </span>
+      ) : null}
+      {confirm && asking ? (
+        <ConfirmDialog
+          spec={confirm}
+          onCancel={() => setAsking(null)}
+          onConfirm={() => {
+            const formData = asking;
+            setAsking(null);
+            startTransition(() => dispatch(formData));
+          }}
+        />
       ) : null}
     </form>
   );

@@ -9,6 +9,7 @@ import { Table, Td } from '@/components/ui/table';
 import type { ClientSecretDto, CreatedClientSecretDto, RotatedClientSecretDto } from '@/lib/service-accounts/schema';
 import { ROTATION_GRACE_HOURS } from '@/lib/service-accounts/schema';
 import { CredentialLifecycleCells, EnableDisableDelete } from './credential-row';
+import { expiryHint } from './format';
 import { SecretRevealDialog } from './secret-reveal-dialog';
 import type { FormAction } from './types';
 
@@ -55,18 +56,21 @@ export function ClientSecretsPanel({
   actions: ClientSecretActions;
 }) {
   const [revealed, setRevealed] = useState<Revealed | null>(null);
-  const create = useFormAction(async (prev: Awaited<ReturnType<typeof actions.create>> | null, fd: FormData) => {
-    const result = await actions.create(prev, fd);
-    if (result.ok)
-      setRevealed({
-        keyId: result.data.clientSecret.id,
-        secret: result.data.secret,
-        name: result.data.clientSecret.name,
-        expiresAt: result.data.clientSecret.expiresAt,
-      });
-    // Keep the secret out of the form state: only the dialog's state holds it.
-    return result.ok ? { ok: true as const, data: { ...result.data, secret: '' } } : result;
-  });
+  const create = useFormAction(
+    async (prev: Awaited<ReturnType<typeof actions.create>> | null, fd: FormData) => {
+      const result = await actions.create(prev, fd);
+      if (result.ok)
+        setRevealed({
+          keyId: result.data.clientSecret.id,
+          secret: result.data.secret,
+          name: result.data.clientSecret.name,
+          expiresAt: result.data.clientSecret.expiresAt,
+        });
+      // Keep the secret out of the form state: only the dialog's state holds it.
+      return result.ok ? { ok: true as const, data: { ...result.data, secret: '' } } : result;
+    },
+    { resetOnSuccess: true },
+  );
   const base = { orgSlug, accountId };
 
   return (
@@ -110,7 +114,8 @@ export function ClientSecretsPanel({
                       actions={actions}
                       fields={{ ...base, secretId: s.id }}
                       status={s.status}
-                      confirm={`Delete the secret "${s.name}"? Callers using it stop working.`}
+                      credential={{ kind: 'secret', name: s.name, id: s.id, createdAt: s.createdAt }}
+                      consequence="Callers using it stop getting tokens."
                     />
                   </div>
                 </Td>
@@ -121,6 +126,7 @@ export function ClientSecretsPanel({
       )}
       {canWrite ? (
         <form
+          ref={create.formRef}
           onSubmit={create.onSubmit}
           className="flex flex-wrap items-end gap-3 rounded-lg bg-white p-4 ring-1 ring-gray-200"
           aria-label="New client secret"
@@ -142,7 +148,7 @@ export function ClientSecretsPanel({
             id="secret-expires"
             label="Secret expires on (optional)"
             type="date"
-            hint={`Default 2 years; at most ${maxDays} days.`}
+            hint={expiryHint(maxDays)}
             errors={create.fieldErrors.expiresAt}
             className="w-56"
           />

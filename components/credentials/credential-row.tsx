@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Td } from '@/components/ui/table';
 import { ActionButton } from './action-button';
 import { CredentialStatusBadge } from './credential-status-badge';
@@ -29,29 +30,73 @@ export function CredentialLifecycleCells({ credential: c }: { credential: Lifecy
   );
 }
 
+/** How a confirmation names one credential, so that two secrets both called "production" cannot be confused. */
+export type CredentialLabel = { kind: string; name: string; id: string; createdAt: string };
+
+function describe(c: CredentialLabel): ReactNode {
+  return (
+    <>
+      <strong>{c.name}</strong> (<code className="text-xs">{c.id}</code>, created {formatDateTime(c.createdAt)})
+    </>
+  );
+}
+
 /**
  * EnableDisableDelete are the two actions every credential has: switch its status, and delete
- * it (after `confirm`). `fields` name the credential to the actions.
+ * it. Disabling and deleting ask first, in the one confirmation dialog, naming the credential by
+ * name, id and creation time. `fields` name the credential to the actions.
  */
 export function EnableDisableDelete({
   actions,
   fields,
   status,
-  confirm,
+  credential,
+  consequence,
 }: {
   actions: { setStatus: FormAction<void>; remove: FormAction<void> };
   fields: Record<string, string>;
   status: 'ENABLED' | 'DISABLED';
-  confirm: string;
+  credential: CredentialLabel;
+  /** What stops working, e.g. "Callers using it stop getting tokens." */
+  consequence: string;
 }) {
+  const disabling = status === 'ENABLED';
   return (
     <>
       <ActionButton
         action={actions.setStatus}
-        fields={{ ...fields, status: status === 'ENABLED' ? 'DISABLED' : 'ENABLED' }}
-        label={status === 'ENABLED' ? 'Disable' : 'Enable'}
+        fields={{ ...fields, status: disabling ? 'DISABLED' : 'ENABLED' }}
+        label={disabling ? 'Disable' : 'Enable'}
+        confirm={
+          disabling
+            ? {
+                title: `Disable the ${credential.kind} "${credential.name}"?`,
+                body: (
+                  <p>
+                    {describe(credential)}. {consequence} Tokens already issued with it stop working, and stay dead if
+                    you enable it again.
+                  </p>
+                ),
+                confirmLabel: 'Disable',
+              }
+            : undefined
+        }
       />
-      <ActionButton action={actions.remove} fields={fields} label="Delete" variant="danger" confirm={confirm} />
+      <ActionButton
+        action={actions.remove}
+        fields={fields}
+        label="Delete"
+        variant="danger"
+        confirm={{
+          title: `Delete the ${credential.kind} "${credential.name}"?`,
+          body: (
+            <p>
+              {describe(credential)}. {consequence} This cannot be undone.
+            </p>
+          ),
+          confirmLabel: 'Delete',
+        }}
+      />
     </>
   );
 }

@@ -9,6 +9,7 @@ import { Field } from '@/components/ui/field';
 import { Table, Td } from '@/components/ui/table';
 import type { CreatedKeyPairDto, KeyConfigDto, KeyPairDto } from '@/lib/service-accounts/schema';
 import { CredentialLifecycleCells, EnableDisableDelete } from './credential-row';
+import { expiryHint } from './format';
 import { SecretRevealDialog } from './secret-reveal-dialog';
 import type { FormAction } from './types';
 
@@ -50,8 +51,14 @@ export function KeyPairsPanel({
       // The private key stays out of the form state: only the dialog's state holds it.
       return { ok: true as const, data: { ...result.data, config: null } };
     };
-  const generate = useFormAction(handle(() => setUploaded(null)));
-  const upload = useFormAction(handle(() => undefined));
+  const generate = useFormAction(
+    handle(() => setUploaded(null)),
+    { resetOnSuccess: true },
+  );
+  const upload = useFormAction(
+    handle(() => undefined),
+    { resetOnSuccess: true },
+  );
   const base = { orgSlug, accountId };
 
   return (
@@ -103,7 +110,8 @@ export function KeyPairsPanel({
                       actions={actions}
                       fields={{ ...base, keyId: k.id }}
                       status={k.status}
-                      confirm={`Delete the key "${k.name}"?`}
+                      credential={{ kind: 'key pair', name: k.name, id: k.id, createdAt: k.createdAt }}
+                      consequence="Assertions signed with it are refused."
                     />
                   </div>
                 </Td>
@@ -116,6 +124,7 @@ export function KeyPairsPanel({
       {canWrite ? (
         <div className="grid gap-4 lg:grid-cols-2">
           <form
+            ref={generate.formRef}
             onSubmit={generate.onSubmit}
             aria-label="Generate key pair"
             className="space-y-3 rounded-lg bg-white p-4 ring-1 ring-gray-200"
@@ -130,7 +139,7 @@ export function KeyPairsPanel({
               id="generate-key-expires"
               label="Key expires on (optional)"
               type="date"
-              hint={`Default 2 years; at most ${maxDays} days.`}
+              hint={expiryHint(maxDays)}
               errors={generate.fieldErrors.expiresAt}
             />
             {generate.state && !generate.state.ok && !generate.state.fieldErrors ? (
@@ -141,6 +150,7 @@ export function KeyPairsPanel({
             </Button>
           </form>
           <form
+            ref={upload.formRef}
             onSubmit={upload.onSubmit}
             aria-label="Upload public key"
             className="space-y-3 rounded-lg bg-white p-4 ring-1 ring-gray-200"

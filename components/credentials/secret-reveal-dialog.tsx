@@ -11,6 +11,8 @@ export type RevealDownload = { label: string; filename: string; content: string;
  * SecretRevealDialog shows freshly issued secret material exactly once. The values live only
  * in the parent's component state: closing the dialog calls `onClose`, which must drop them
  * (they are never put in the URL, storage or a query cache, so a reload cannot bring them back).
+ * Escape does not close it: it asks first, since what it shows can never be shown again. Focus
+ * stays inside while it is open (a modal dialog) and goes back to where it was when it closes.
  */
 export function SecretRevealDialog({
   title,
@@ -29,10 +31,13 @@ export function SecretRevealDialog({
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const [copied, setCopied] = useState<string | null>(null);
+  const [leaving, setLeaving] = useState(false);
 
   useEffect(() => {
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal();
+    return () => opener?.focus();
   }, []);
 
   async function copy(label: string, value: string) {
@@ -61,7 +66,7 @@ export function SecretRevealDialog({
       aria-labelledby="reveal-title"
       onCancel={(e) => {
         e.preventDefault();
-        onClose();
+        setLeaving(true);
       }}
       className="m-auto w-full max-w-2xl rounded-lg bg-white p-6 shadow-xl backdrop:bg-gray-900/50"
     >
@@ -119,6 +124,25 @@ export function SecretRevealDialog({
         </div>
         <Button onClick={onClose}>I have saved it, close</Button>
       </div>
+      {leaving ? (
+        <div
+          role="alertdialog"
+          aria-labelledby="reveal-leave"
+          className="mt-4 rounded-md bg-amber-50 p-3 ring-1 ring-amber-200"
+        >
+          <p id="reveal-leave" className="text-sm font-medium text-amber-900">
+            Close without saving? This is never shown again.
+          </p>
+          <div className="mt-2 flex gap-2">
+            <Button variant="secondary" autoFocus onClick={() => setLeaving(false)}>
+              Keep it open
+            </Button>
+            <Button variant="danger" onClick={onClose}>
+              Close without saving
+            </Button>
+          </div>
+        </div>
+      ) : null}
       <p aria-live="polite" className="sr-only">
         {copied ? `${copied} copied to the clipboard` : ''}
       </p>

@@ -35,16 +35,19 @@ export function TokenPairsPanel({
   actions: TokenPairActions;
 }) {
   const [revealed, setRevealed] = useState<{ clientToken: string; serverToken: string; id: string } | null>(null);
-  const create = useFormAction(async (prev: Awaited<ReturnType<typeof actions.create>> | null, fd: FormData) => {
-    const result = await actions.create(prev, fd);
-    if (!result.ok) return result;
-    setRevealed({
-      clientToken: result.data.tokenPair.clientToken,
-      serverToken: result.data.serverToken,
-      id: result.data.tokenPair.id,
-    });
-    return { ok: true as const, data: { ...result.data, serverToken: '' } };
-  });
+  const create = useFormAction(
+    async (prev: Awaited<ReturnType<typeof actions.create>> | null, fd: FormData) => {
+      const result = await actions.create(prev, fd);
+      if (!result.ok) return result;
+      setRevealed({
+        clientToken: result.data.tokenPair.clientToken,
+        serverToken: result.data.serverToken,
+        id: result.data.tokenPair.id,
+      });
+      return { ok: true as const, data: { ...result.data, serverToken: '' } };
+    },
+    { resetOnSuccess: true },
+  );
   const base = { orgSlug, accountId };
   return (
     <section id="token-pairs" aria-labelledby="token-pairs-heading" className="scroll-mt-4 space-y-3">
@@ -75,7 +78,13 @@ export function TokenPairsPanel({
                       actions={actions}
                       fields={{ ...base, pairId: p.id }}
                       status={p.status}
-                      confirm="Delete this client token pair? Apps using it stop working."
+                      credential={{
+                        kind: 'client token pair',
+                        name: p.clientToken.slice(0, 16) + '…',
+                        id: p.id,
+                        createdAt: p.createdAt,
+                      }}
+                      consequence="Apps using it stop getting tokens."
                     />
                   </div>
                 </Td>
@@ -86,6 +95,7 @@ export function TokenPairsPanel({
       )}
       {canWrite ? (
         <form
+          ref={create.formRef}
           onSubmit={create.onSubmit}
           aria-label="New client token pair"
           className="flex flex-wrap items-end gap-3 rounded-lg bg-white p-4 ring-1 ring-gray-200"

@@ -19,11 +19,14 @@ export function useFormAction<T>(
   useEffect(() => {
     if (resetOnSuccess && state?.ok) formRef.current?.reset();
   }, [state, resetOnSuccess]);
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const formData = new FormData(event.currentTarget);
+  /** submit runs the action with form data read earlier (e.g. once a confirmation was accepted). */
+  function submit(formData: FormData) {
     startTransition(() => dispatch(formData));
   }
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    submit(new FormData(event.currentTarget));
+  }
   const fieldErrors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
-  return { state, onSubmit, pending, fieldErrors, formRef };
+  return { state, onSubmit, submit, pending, fieldErrors, formRef };
 }

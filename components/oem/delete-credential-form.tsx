@@ -1,8 +1,10 @@
 'use client';
 
+import { useState } from 'react';
 import { useFormAction } from '@/components/forms/use-form-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import type { ActionResult } from '@/lib/actions/define-action';
 
 /** DeleteCredentialForm deletes a credential; while vehicles use it, the error names them. */
@@ -17,16 +19,14 @@ export function DeleteCredentialForm({
   name: string;
   action: (p: ActionResult<void> | null, f: FormData) => Promise<ActionResult<void>>;
 }) {
-  const { state, onSubmit, pending } = useFormAction(action);
+  const { state, submit, pending } = useFormAction(action);
+  const [asking, setAsking] = useState<FormData | null>(null);
   const vehicles = state && !state.ok ? state.fieldErrors?.vehicles : undefined;
   return (
     <form
       onSubmit={(event) => {
-        if (!window.confirm(`Delete the OEM credential “${name}”?`)) {
-          event.preventDefault();
-          return;
-        }
-        onSubmit(event);
+        event.preventDefault();
+        setAsking(new FormData(event.currentTarget));
       }}
       className="space-y-3"
     >
@@ -47,6 +47,24 @@ export function DeleteCredentialForm({
       <Button type="submit" variant="danger" disabled={pending}>
         {pending ? 'Deleting…' : 'Delete credential'}
       </Button>
+      {asking ? (
+        <ConfirmDialog
+          spec={{
+            title: `Delete the OEM credential “${name}”?`,
+            body: (
+              <p>
+                <code className="text-xs">{id}</code>: its encrypted client secret is destroyed. This cannot be undone.
+              </p>
+            ),
+            confirmLabel: 'Delete',
+          }}
+          onCancel={() => setAsking(null)}
+          onConfirm={() => {
+            submit(asking);
+            setAsking(null);
+          }}
+        />
+      ) : null}
     </form>
   );
 }

@@ -1,5 +1,8 @@
 import { ACCOUNT_STATUSES, PLATFORMS } from '@/lib/service-accounts/schema';
 
+/** The status filter's value for "every status, revoked accounts included" (the default hides revoked ones). */
+export const ANY_STATUS = 'ANY';
+
 /** AccountsFilters is a plain GET form: search and filters live in the URL, so views can be shared. */
 export function AccountsFilters({
   action,
@@ -22,7 +25,8 @@ export function AccountsFilters({
       <label className="text-sm">
         <span className="block font-medium">Status</span>
         <select name="status" defaultValue={status ?? ''} className={select}>
-          <option value="">Any status</option>
+          <option value="">Active and suspended</option>
+          <option value={ANY_STATUS}>Any status (with revoked)</option>
           {ACCOUNT_STATUSES.map((s) => (
             <option key={s} value={s}>
               {s[0]}

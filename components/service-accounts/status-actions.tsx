@@ -27,7 +27,21 @@ export function StatusActions({
   return (
     <div className="flex flex-wrap items-start gap-2">
       {account.status === 'ACTIVE' ? (
-        <ActionButton action={actions.suspend} fields={fields} label="Suspend" />
+        <ActionButton
+          action={actions.suspend}
+          fields={fields}
+          label="Suspend"
+          confirm={{
+            title: `Suspend ${account.name}?`,
+            body: (
+              <p>
+                <code className="text-xs">{account.id}</code> gets no new tokens, and the tokens it already holds stop
+                working at once. Reactivating it later lets it obtain new tokens; the old ones stay dead.
+              </p>
+            ),
+            confirmLabel: 'Suspend',
+          }}
+        />
       ) : (
         <ActionButton action={actions.reactivate} fields={fields} label="Reactivate" variant="primary" />
       )}

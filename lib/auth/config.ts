@@ -49,7 +49,7 @@ export function authOptions(): NextAuthOptions {
           // next-auth passes the thrown message to the browser: only stable codes, never details.
           if (
             isAppError(error) &&
-            ['invalid_credentials', 'rate_limited', 'totp_required', 'invalid_totp'].includes(error.code)
+            ['invalid_credentials', 'rate_limited', 'totp_required', 'invalid_totp', 'totp_reused'].includes(error.code)
           )
             throw new Error(error.code);
           logger.error({ err: error }, 'sign-in failed unexpectedly');

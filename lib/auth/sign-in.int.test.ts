@@ -41,17 +41,49 @@ describe('verifySignIn', () => {
     expect(JSON.stringify(failure.details)).not.toContain('not the password');
   });
 
-  it('blocks an email after repeated failures, even with the right password', async () => {
+  it('blocks an email at an address after repeated failures there, even with the right password', async () => {
     const org = await createTestOrg();
     const user = await createTestMember(org.id, 'ADMIN');
+    const from = { ...meta(), ip: '192.0.2.50' };
     for (let i = 0; i < 5; i++) {
-      await expect(verifySignIn({ email: user.email, password: `wrong-${i}` }, meta())).rejects.toMatchObject({
+      await expect(verifySignIn({ email: user.email, password: `wrong-${i}` }, from)).rejects.toMatchObject({
         code: 'invalid_credentials',
       });
     }
-    await expect(verifySignIn({ email: user.email, password: TEST_PASSWORD }, meta())).rejects.toMatchObject({
+    await expect(verifySignIn({ email: user.email, password: TEST_PASSWORD }, from)).rejects.toMatchObject({
       code: 'rate_limited',
     });
+  });
+
+  it('wrong passwords typed elsewhere never lock the member out of their own address', async () => {
+    const org = await createTestOrg();
+    const user = await createTestMember(org.id, 'ADMIN');
+    // Five failures from each of eight addresses, all at once (parallel guesses get no extra tries).
+    const guesses = Array.from({ length: 8 }, (_, a) =>
+      Array.from({ length: 7 }, (_, i) =>
+        verifySignIn(
+          { email: user.email, password: `wrong-${i}` },
+          { requestId: 'r', ip: `203.0.113.${a + 1}`, userAgent: null },
+        ),
+      ),
+    ).flat();
+    const codes = (await Promise.allSettled(guesses)).map((r) =>
+      r.status === 'rejected' ? (r.reason as { code: string }).code : 'ok',
+    );
+    expect(codes.filter((c) => c === 'invalid_credentials')).toHaveLength(40);
+    expect(codes.filter((c) => c === 'rate_limited')).toHaveLength(16);
+    await expect(
+      verifySignIn({ email: user.email, password: TEST_PASSWORD }, { ...meta(), ip: '192.0.2.51' }),
+    ).resolves.toMatchObject({ id: user.id });
+    // A success forgets that address's failures for the member.
+    const home = { ...meta(), ip: '192.0.2.52' };
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 4; i++)
+        await expect(verifySignIn({ email: user.email, password: 'typo' }, home)).rejects.toMatchObject({
+          code: 'invalid_credentials',
+        });
+      await expect(verifySignIn({ email: user.email, password: TEST_PASSWORD }, home)).resolves.toBeTruthy();
+    }
   });
 
   it('limits attempts per IP address across emails', async () => {
@@ -64,7 +96,8 @@ describe('verifySignIn', () => {
     );
     const results = await Promise.allSettled(attempts);
     const codes = results.map((r) => (r.status === 'rejected' ? (r.reason as { code: string }).code : 'ok'));
-    expect(codes.filter((c) => c === 'rate_limited')).toHaveLength(1);
-    expect(codes.filter((c) => c === 'invalid_credentials')).toHaveLength(30);
+    // 30 attempts per address; of those, failures stop at 20 per address (SIGN_IN_MAX_FAILURES_PER_IP).
+    expect(codes.filter((c) => c === 'rate_limited')).toHaveLength(11);
+    expect(codes.filter((c) => c === 'invalid_credentials')).toHaveLength(20);
   });
 });

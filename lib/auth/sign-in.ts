@@ -4,9 +4,16 @@ import type { RequestMeta } from '@/lib/audit/actor';
 import { db } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { AppError } from '@/lib/errors';
-import { createLimiter, isRateLimitRejection, retryAfterSeconds } from '@/lib/rate-limit';
+import {
+  createFailureLimits,
+  createLimiter,
+  isRateLimitRejection,
+  retryAfterSeconds,
+  type FailureLimits,
+} from '@/lib/rate-limit';
 import { verifyPassword } from './password';
 import type { SignInInput } from './schema';
+import { consumeRecoveryCode, normalizeRecoveryCode } from './recovery-codes';
 import { consumeTotp } from './two-factor';
 import { recordUserEvent } from './user-audit';
 
@@ -14,21 +21,23 @@ export type SignedInUser = { id: string; email: string; name: string };
 
 const INVALID = 'Incorrect email or password.';
 
-let limiters: { perEmail: RateLimiterAbstract; perIp: RateLimiterAbstract } | undefined;
+let limiters: { perIp: RateLimiterAbstract; failures: FailureLimits } | undefined;
 
 function signInLimiters() {
   const e = env();
   limiters ??= {
-    // Failed attempts per email: stops password guessing against one account from many IPs.
-    perEmail: createLimiter({
-      keyPrefix: 'signin-email',
-      points: e.SIGN_IN_MAX_FAILURES_PER_EMAIL,
-      durationSeconds: e.SIGN_IN_WINDOW_SECONDS,
-    }),
-    // All attempts per IP: stops one client from spraying many accounts.
+    // All attempts per address: stops one client from spraying many accounts.
     perIp: createLimiter({
       keyPrefix: 'signin-ip',
       points: e.SIGN_IN_MAX_ATTEMPTS_PER_IP,
+      durationSeconds: e.SIGN_IN_WINDOW_SECONDS,
+    }),
+    // Failures per (e-mail, address) and per address, never per e-mail alone: five wrong
+    // passwords typed by someone else, anywhere, must not lock the member out everywhere.
+    failures: createFailureLimits({
+      keyPrefix: 'signin-fail',
+      perSubjectAddress: e.SIGN_IN_MAX_FAILURES_PER_EMAIL,
+      perAddress: e.SIGN_IN_MAX_FAILURES_PER_IP,
       durationSeconds: e.SIGN_IN_WINDOW_SECONDS,
     }),
   };
@@ -68,20 +77,22 @@ async function audit(
  * verifySignIn checks an email, password and (when the member turned it on) an authenticator
  * code. Unknown email and wrong password give the same `invalid_credentials` error after the
  * same amount of work. A right password without a code gives `totp_required`; a wrong code
- * counts as a failure (`invalid_totp`). Attempts are limited per IP and failures per email
- * (`rate_limited`), checked before the password so a blocked attacker learns nothing. Every
+ * counts as a failure (`invalid_totp`). Attempts are limited per address, failures per (email,
+ * address) and per address (`rate_limited`), never per email alone (a stranger's guesses must
+ * not lock the member out), checked before the password so a blocked attacker learns nothing. Every
  * outcome but `totp_required` is audited, never with the password or code.
  */
 export async function verifySignIn(input: SignInInput, meta: RequestMeta): Promise<SignedInUser> {
-  const { perEmail, perIp } = signInLimiters();
+  const { perIp, failures } = signInLimiters();
   try {
     await perIp.consume(meta.ip ?? 'unknown');
   } catch (error) {
     if (isRateLimitRejection(error)) throw rateLimited(retryAfterSeconds(error));
     throw error;
   }
-  const failures = await perEmail.get(input.email);
-  if (failures && failures.consumedPoints >= perEmail.points) throw rateLimited(retryAfterSeconds(failures));
+  // Counted as a failure up front (given back on success), so parallel guesses cannot all pass.
+  const blocked = await failures.reserve(input.email, meta.ip);
+  if (blocked) throw rateLimited(blocked.retryAfterSeconds);
 
   const user = await db.user.findUnique({
     where: { email: input.email },
@@ -95,10 +106,7 @@ export async function verifySignIn(input: SignInInput, meta: RequestMeta): Promi
       totpLastStep: true,
     },
   });
-  const fail = async (code: 'invalid_credentials' | 'invalid_totp', detail: string) => {
-    await perEmail.consume(input.email).catch((error: unknown) => {
-      if (!isRateLimitRejection(error)) throw error;
-    });
+  const fail = async (code: 'invalid_credentials' | 'invalid_totp' | 'totp_reused', detail: string) => {
     await audit(user, input.email, 'FAILURE', meta, code);
     return new AppError(code, detail);
   };
@@ -106,16 +114,37 @@ export async function verifySignIn(input: SignInInput, meta: RequestMeta): Promi
   if (!(await verifyPassword(input.password, user?.passwordHash)) || !user)
     throw await fail('invalid_credentials', INVALID);
   if (user.totpEnabledAt && user.totpSecretEnc) {
-    if (!input.code) throw new AppError('totp_required', 'Enter the 6-digit code from your authenticator app.');
-    const ok = await consumeTotp(
-      { id: user.id, totpSecretEnc: user.totpSecretEnc, totpLastStep: user.totpLastStep },
-      input.code,
-    );
-    if (!ok)
-      throw await fail('invalid_totp', 'That code is not valid. Enter the current code from your authenticator app.');
+    if (!input.code) {
+      // A right password is no failure, even if the code comes in the next request.
+      await failures.succeeded(input.email, meta.ip);
+      throw new AppError('totp_required', 'Enter the 6-digit code from your authenticator app.');
+    }
+    if (normalizeRecoveryCode(input.code)) {
+      // A recovery code stands in for the authenticator once; the auditors see that one was used.
+      const left = await consumeRecoveryCode(user.id, input.code);
+      if (left === null) throw await fail('invalid_totp', 'That recovery code is not valid or was used already.');
+      await db.$transaction((tx) =>
+        recordUserEvent(tx, {
+          user,
+          action: 'member.recovery_code_used',
+          outcome: 'SUCCESS',
+          meta,
+          details: { recovery_codes_left: left },
+        }),
+      );
+    } else {
+      const result = await consumeTotp(
+        { id: user.id, totpSecretEnc: user.totpSecretEnc, totpLastStep: user.totpLastStep },
+        input.code,
+      );
+      if (result === 'reused')
+        throw await fail('totp_reused', 'That code was used already: wait for the next code from your app.');
+      if (result === 'invalid')
+        throw await fail('invalid_totp', 'That code is not valid. Enter the current code from your authenticator app.');
+    }
   }
 
-  await perEmail.delete(input.email);
+  await failures.succeeded(input.email, meta.ip);
   await db.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
   await audit(user, user.email, 'SUCCESS', meta);
   return { id: user.id, email: user.email, name: user.name };

@@ -3,6 +3,7 @@ import type { RequestMeta } from '@/lib/audit/actor';
 import { open, seal } from '@/lib/crypto/secret-box';
 import { db } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
+import { clearRecoveryCodes, replaceRecoveryCodes } from './recovery-codes';
 import { checkTotp, newTotpSecret, totpUri } from './totp';
 import { recordUserEvent } from './user-audit';
 
@@ -39,9 +40,16 @@ export async function startTotpEnrollment(userId: string): Promise<void> {
   });
 }
 
-/** confirmTotpEnrollment turns the pending secret on after checking a code from it; audited. */
-export async function confirmTotpEnrollment(userId: string, code: string, meta: Partial<RequestMeta>): Promise<void> {
-  await db.$transaction(async (tx) => {
+/**
+ * confirmTotpEnrollment turns the pending secret on after checking a code from it, and returns
+ * the member's first recovery codes (lib/auth/recovery-codes.ts), to be shown once; audited.
+ */
+export async function confirmTotpEnrollment(
+  userId: string,
+  code: string,
+  meta: Partial<RequestMeta>,
+): Promise<string[]> {
+  return db.$transaction(async (tx) => {
     const user = await tx.user.findUniqueOrThrow({
       where: { id: userId },
       select: { id: true, email: true, totpSecretEnc: true, totpEnabledAt: true },
@@ -55,7 +63,47 @@ export async function confirmTotpEnrollment(userId: string, code: string, meta: 
         { fields: { code: ['That code is not valid.'] } },
       );
     await tx.user.update({ where: { id: userId }, data: { totpEnabledAt: new Date(), totpLastStep: step } });
-    await recordUserEvent(tx, { user, action: 'member.totp_enabled', outcome: 'SUCCESS', meta });
+    const codes = await replaceRecoveryCodes(tx, userId);
+    await recordUserEvent(tx, {
+      user,
+      action: 'member.totp_enabled',
+      outcome: 'SUCCESS',
+      meta,
+      details: { recovery_codes: codes.length },
+    });
+    return codes;
+  });
+}
+
+/**
+ * regenerateRecoveryCodes replaces a member's recovery codes (all earlier ones stop working)
+ * after checking a current authenticator code, which is spent like a sign-in code; audited.
+ */
+export async function regenerateRecoveryCodes(
+  userId: string,
+  code: string,
+  meta: Partial<RequestMeta>,
+): Promise<string[]> {
+  return db.$transaction(async (tx) => {
+    const user = await tx.user.findUniqueOrThrow({
+      where: { id: userId },
+      select: { id: true, email: true, totpSecretEnc: true, totpEnabledAt: true, totpLastStep: true },
+    });
+    if (!user.totpEnabledAt || !user.totpSecretEnc)
+      throw new AppError('invalid_state', 'Two-factor authentication is not on.');
+    const step = checkTotp(open(user.totpSecretEnc, context(userId)).toString('utf8'), code, user.totpLastStep);
+    if (step === null)
+      throw new AppError('invalid_totp', 'That code is not valid.', { fields: { code: ['That code is not valid.'] } });
+    await tx.user.update({ where: { id: userId }, data: { totpLastStep: step } });
+    const codes = await replaceRecoveryCodes(tx, userId);
+    await recordUserEvent(tx, {
+      user,
+      action: 'member.recovery_codes_regenerated',
+      outcome: 'SUCCESS',
+      meta,
+      details: { recovery_codes: codes.length },
+    });
+    return codes;
   });
 }
 
@@ -75,6 +123,7 @@ export async function disableTotp(userId: string, code: string, meta: Partial<Re
       where: { id: userId },
       data: { totpSecretEnc: null, totpEnabledAt: null, totpLastStep: null },
     });
+    await clearRecoveryCodes(tx, userId);
     await recordUserEvent(tx, { user, action: 'member.totp_disabled', outcome: 'SUCCESS', meta });
   });
 }
@@ -82,16 +131,19 @@ export async function disableTotp(userId: string, code: string, meta: Partial<Re
 /**
  * consumeTotp checks a sign-in code against an enabled second factor and records its time step
  * atomically (the conditional UPDATE fails if another request used this step or a later one).
+ * `reused`: the code is right for the clock but its time step was spent already (typed twice, or
+ * replayed), so the member can be told to wait for the next code.
  */
 export async function consumeTotp(
   user: { id: string; totpSecretEnc: Uint8Array; totpLastStep: bigint | null },
   code: string,
-): Promise<boolean> {
-  const step = checkTotp(open(user.totpSecretEnc, context(user.id)).toString('utf8'), code, user.totpLastStep);
-  if (step === null) return false;
+): Promise<'accepted' | 'reused' | 'invalid'> {
+  const secret = open(user.totpSecretEnc, context(user.id)).toString('utf8');
+  const step = checkTotp(secret, code, user.totpLastStep);
+  if (step === null) return checkTotp(secret, code, null) === null ? 'invalid' : 'reused';
   const updated = await db.user.updateMany({
     where: { id: user.id, OR: [{ totpLastStep: null }, { totpLastStep: { lt: step } }] },
     data: { totpLastStep: step },
   });
-  return updated.count === 1;
+  return updated.count === 1 ? 'accepted' : 'reused';
 }

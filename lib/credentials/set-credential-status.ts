@@ -22,6 +22,15 @@ const LIMIT: Record<CredentialKind, number> = {
 type Where = { id?: string; serviceAccountId: string; organizationId: string; status?: 'ENABLED' | 'DISABLED' };
 type Row = { id: string; status: 'ENABLED' | 'DISABLED' };
 
+/**
+ * statusChange is what enabling or disabling writes. A disable also ends, for good, every token
+ * the credential obtained until now (tokensValidAfter, lib/tokens/token-state.ts): enabling it
+ * again lets it obtain new tokens, never revives the old ones.
+ */
+function statusChange(status: Row['status']) {
+  return status === 'DISABLED' ? { status, tokensValidAfter: new Date() } : { status };
+}
+
 /** credentialTable gives the same three operations over the three credential tables. */
 export function credentialTable(tx: Tx, kind: CredentialKind) {
   const select = { id: true, status: true } as const;
@@ -31,7 +40,7 @@ export function credentialTable(tx: Tx, kind: CredentialKind) {
         find: (where: Where): Promise<Row | null> => tx.clientSecret.findFirst({ where, select }),
         count: (where: Where) => tx.clientSecret.count({ where }),
         setStatus: (id: string, orgId: string, status: Row['status']) =>
-          tx.clientSecret.update({ where: { id, organizationId: orgId }, data: { status }, select }),
+          tx.clientSecret.update({ where: { id, organizationId: orgId }, data: statusChange(status), select }),
         remove: (id: string, orgId: string) => tx.clientSecret.delete({ where: { id, organizationId: orgId }, select }),
       };
     case 'key_pair':
@@ -39,7 +48,7 @@ export function credentialTable(tx: Tx, kind: CredentialKind) {
         find: (where: Where): Promise<Row | null> => tx.keyPair.findFirst({ where, select }),
         count: (where: Where) => tx.keyPair.count({ where }),
         setStatus: (id: string, orgId: string, status: Row['status']) =>
-          tx.keyPair.update({ where: { id, organizationId: orgId }, data: { status }, select }),
+          tx.keyPair.update({ where: { id, organizationId: orgId }, data: statusChange(status), select }),
         remove: (id: string, orgId: string) => tx.keyPair.delete({ where: { id, organizationId: orgId }, select }),
       };
     case 'client_token_pair':
@@ -47,7 +56,7 @@ export function credentialTable(tx: Tx, kind: CredentialKind) {
         find: (where: Where): Promise<Row | null> => tx.clientTokenPair.findFirst({ where, select }),
         count: (where: Where) => tx.clientTokenPair.count({ where }),
         setStatus: (id: string, orgId: string, status: Row['status']) =>
-          tx.clientTokenPair.update({ where: { id, organizationId: orgId }, data: { status }, select }),
+          tx.clientTokenPair.update({ where: { id, organizationId: orgId }, data: statusChange(status), select }),
         remove: (id: string, orgId: string) =>
           tx.clientTokenPair.delete({ where: { id, organizationId: orgId }, select }),
       };
@@ -84,6 +93,13 @@ export async function setCredentialStatus(
       );
     }
     const updated = await table.setStatus(credentialId, ctx.orgId, status);
+    // A client token pair's refresh tokens die with the disable too (enabling it again needs a new sign-in).
+    if (kind === 'client_token_pair' && status === 'DISABLED') {
+      await tx.refreshToken.updateMany({
+        where: { clientTokenPairId: credentialId, organizationId: ctx.orgId, revokedAt: null },
+        data: { revokedAt: new Date() },
+      });
+    }
     await recordAuditEvent(tx, {
       organizationId: ctx.orgId,
       actor: ctx.actor,

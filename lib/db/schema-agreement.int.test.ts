@@ -61,15 +61,22 @@ describe('schema.prisma and the migrated database', () => {
     const organizationId = orgCreated.id;
     const org = await db.organization.update({
       where: { id: organizationId },
-      data: { name: 'Schema agreement (renamed)', maxCredentialLifetimeDays: 365 },
+      data: { name: 'Schema agreement (renamed)', maxCredentialLifetimeDays: 365, requireTwoFactor: true },
     });
+    expect(org.requireTwoFactor).toBe(true);
     expect(await db.organization.findUnique({ where: { slug: `schema-${tag}` } })).toEqual(org);
 
     // --- User ---------------------------------------------------------------------------------
     const userCreated = await db.user.create({
       data: { id: newId('user'), email: `schema-${tag}@example.test`, name: 'Ada' },
     });
-    expect(userCreated).toMatchObject({ passwordHash: null, oidcSubject: null, totpSecretEnc: null });
+    expect(userCreated).toMatchObject({
+      passwordHash: null,
+      oidcSubject: null,
+      totpSecretEnc: null,
+      recoveryCodeHashes: [],
+      recoveryCodesKeyVersion: null,
+    });
     expect(await db.user.findUnique({ where: { id: userCreated.id } })).toEqual(userCreated);
     const user = await db.user.update({
       where: { id: userCreated.id },
@@ -79,8 +86,12 @@ describe('schema.prisma and the migrated database', () => {
         totpSecretEnc: randomHash(),
         totpEnabledAt: new Date(),
         lastSignInAt: new Date(),
+        recoveryCodeHashes: [randomHash(), randomHash()],
+        recoveryCodesKeyVersion: 1,
+        recoveryCodesGeneratedAt: new Date(),
       },
     });
+    expect(user.recoveryCodeHashes).toHaveLength(2);
     expect(await db.user.findUnique({ where: { email: user.email } })).toEqual(user);
 
     // --- Membership ---------------------------------------------------------------------------

@@ -16,4 +16,16 @@ describe('cidr', () => {
     expect(ipMatches('2001:db8::1', ['10.0.0.0/8'])).toBe(false);
     expect(ipMatches('not-an-ip', ['0.0.0.0/0'])).toBe(false);
   });
+
+  it('an entry in IPv4-mapped IPv6 form matches the IPv4 peer, and an IPv4 entry the mapped peer', () => {
+    for (const entry of ['::ffff:10.1.2.3', '::ffff:10.0.0.0/104', '::ffff:a01:203/128', '::FFFF:10.1.2.0/120'])
+      for (const peer of ['10.1.2.3', '::ffff:10.1.2.3', '::ffff:a01:203']) expect(ipMatches(peer, [entry])).toBe(true);
+    for (const entry of ['10.1.2.3', '10.0.0.0/8'])
+      for (const peer of ['::ffff:10.1.2.3', '::ffff:a01:203']) expect(ipMatches(peer, [entry])).toBe(true);
+    expect(ipMatches('10.2.0.1', ['::ffff:10.1.0.0/112'])).toBe(false);
+    expect(ipMatches('::ffff:11.0.0.1', ['::ffff:10.0.0.0/104'])).toBe(false);
+    // A mapped block is still an IPv6 block to an IPv6 peer outside the mapped space.
+    expect(ipMatches('2001:db8::1', ['::ffff:0.0.0.0/96'])).toBe(false);
+    expect(isValidCidr('::ffff:10.0.0.0/104')).toBe(true);
+  });
 });

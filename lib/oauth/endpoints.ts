@@ -17,6 +17,7 @@ import { publishedJwks } from '@/lib/signing-keys/signing-keys';
 import { oauthErrorReply, oauthReply, readForm, toResponse, type OAuthReply, type OAuthRequest } from './errors';
 import { issuerUrl } from './issuer';
 import { findClientSecret, type Principal } from './principals';
+import { settledOutcome, tokenRateLimits } from './rate-limits';
 import { refuse } from './refusal';
 import { exchangeToken, limitCaller, refuseUnreadable } from './token-service';
 
@@ -56,10 +57,17 @@ async function callerOf(
   const authorization = request.headers.get('authorization');
   const presented =
     authorization && /^Basic\s/i.test(authorization) ? (parseBasic(authorization)?.id ?? null) : form.get('client_id');
-  await limitCaller(ip, auditableClientId(presented));
-  const client = await authenticateClient(request.headers.get('authorization'), form, attempt);
-  if (!client) refuse('invalid_client', 'no_client_auth', 'Client authentication is required.');
-  return client.principal;
+  const clientId = auditableClientId(presented);
+  await limitCaller(ip, clientId);
+  try {
+    const client = await authenticateClient(request.headers.get('authorization'), form, attempt);
+    if (!client) refuse('invalid_client', 'no_client_auth', 'Client authentication is required.');
+    return client.principal;
+  } catch (error) {
+    // A failed caller authentication counts like a failed token request (lib/oauth/rate-limits.ts).
+    if (settledOutcome(error)) await tokenRateLimits().settled(ip, clientId, 'failure');
+    throw error;
+  }
 }
 
 const INACTIVE = { active: false } as const;

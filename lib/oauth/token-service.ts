@@ -5,7 +5,6 @@ import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { db } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
 import { env } from '@/lib/env';
-import { createLimiter, isRateLimitRejection, retryAfterSeconds } from '@/lib/rate-limit';
 import { mintAccessToken, type MintedToken } from '@/lib/tokens/access-token';
 import {
   consumeRefreshToken,
@@ -16,6 +15,7 @@ import {
 import { activeAccessToken, purgeRevokedTokens } from '@/lib/tokens/token-state';
 import { logger } from '@/lib/logger';
 import { purgeUsedAssertions, verifyAssertion, type AssertionOptions } from './assertion';
+import { resetTokenRateLimits, settledOutcome, tokenRateLimits } from './rate-limits';
 import {
   assertAccountUsable,
   assertCredentialUsable,
@@ -55,40 +55,9 @@ export type TokenCallContext = { meta: RequestMeta; endpoint: string };
 
 type GrantOutcome = { principal: Principal; result: TokenResult; details: IssuedDetails; audited?: boolean };
 
-const limiters = globalThis as unknown as {
-  __latchkeyTokenLimiters?: { perClient: ReturnType<typeof createLimiter>; perIp: ReturnType<typeof createLimiter> };
-};
-function tokenLimiters() {
-  limiters.__latchkeyTokenLimiters ??= {
-    perClient: createLimiter({
-      keyPrefix: 'token-client',
-      points: env().TOKEN_RATE_LIMIT_PER_CLIENT,
-      durationSeconds: 60,
-    }),
-    perIp: createLimiter({ keyPrefix: 'token-ip', points: env().TOKEN_RATE_LIMIT_PER_IP, durationSeconds: 60 }),
-  };
-  return limiters.__latchkeyTokenLimiters;
-}
-
 /** resetTokenLimiters drops the limiters so that the next call reads the limits again (tests). */
 export function resetTokenLimiters(): void {
-  limiters.__latchkeyTokenLimiters = undefined;
-}
-
-async function consume(limiter: ReturnType<typeof createLimiter>, key: string, what: string): Promise<void> {
-  try {
-    await limiter.consume(key);
-  } catch (error) {
-    if (isRateLimitRejection(error)) {
-      const e = new TokenRefusal(
-        'rate_limited',
-        `rate_limited_${what}`,
-        `Too many token requests for this ${what}; retry later.`,
-      );
-      throw Object.assign(e, { retryAfterSeconds: retryAfterSeconds(error) });
-    }
-    throw error;
-  }
+  resetTokenRateLimits();
 }
 
 const PURGE_EVERY_MS = 60_000;
@@ -104,11 +73,9 @@ function purgeExpiredState(): void {
   );
 }
 
-/** limitCaller applies the token service's per-IP and per-client limits (also used by introspection and revocation). */
+/** limitCaller admits a request under the token service's rate limits (lib/oauth/rate-limits.ts; also used by introspection and revocation). */
 export async function limitCaller(ip: string | null, clientId: string | null): Promise<void> {
-  const { perClient, perIp } = tokenLimiters();
-  if (ip) await consume(perIp, ip, 'address');
-  if (clientId) await consume(perClient, clientId, 'client');
+  await tokenRateLimits().admit(ip, clientId);
 }
 
 /** Thrown when a decision made on a cached copy must be made again on fresh data. */
@@ -149,6 +116,25 @@ export async function runGrant(
     );
     throw error;
   }
+  try {
+    const result = await decideOnce(grantType, ctx, clientId, grant, options);
+    await tokenRateLimits().settled(ctx.meta.ip, clientId, 'success');
+    return result;
+  } catch (error) {
+    // A refusal spends the failure budget of (client id, address), never the client's own.
+    const outcome = settledOutcome(error);
+    if (outcome) await tokenRateLimits().settled(ctx.meta.ip, clientId, outcome);
+    throw error;
+  }
+}
+
+async function decideOnce(
+  grantType: string,
+  ctx: TokenCallContext,
+  clientId: string | null,
+  grant: (attempt: TokenAttempt) => Promise<GrantOutcome>,
+  options: { cacheable?: boolean },
+): Promise<TokenResult> {
   if (options.cacheable) {
     try {
       return await decide(grantType, ctx, clientId, grant, true);

@@ -93,8 +93,9 @@ export function recordTokenEvent(event: AuditEventInput | null, use?: Credential
 }
 
 /**
- * One statement writes a whole batch: latchkey_append_token_events (migration 0005) takes the
- * chains' advisory locks, checks that each chain's last link is the one the events were chained
+ * One statement writes a whole batch: latchkey_append_token_events (migrations 0005, 0010) locks
+ * the account and credential rows it stamps, then the chains' advisory locks (the lock order of
+ * lib/service-accounts/lock-account.ts, so it never deadlocks with an administrator), checks that each chain's last link is the one the events were chained
  * to and that no guarded client secret changed, and only then appends the events and stamps the
  * last uses, all in the statement's own implicit transaction. Its answer carries each chain's
  * actual last link, so a batch chained to a stale prediction is chained again and sent once more.

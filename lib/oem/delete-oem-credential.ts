@@ -49,7 +49,7 @@ async function deleteUnused(ctx: OrgContext, id: string, brand?: CredentialBrand
       const more = count > vehicles.length ? ` and ${count - vehicles.length} more` : '';
       throw new AppError(
         'oem_credential_in_use',
-        `"${credential.name}" is used by ${count} vehicle${count === 1 ? '' : 's'}: ${vins}${more}. Remove or move them first.`,
+        `"${credential.name}" is used by ${count} vehicle${count === 1 ? '' : 's'}: ${vins}${more}. Remove those vehicles first.`,
         { fields: { vehicles: vehicles.map((v) => v.vin) } },
       );
     }

@@ -16,6 +16,12 @@ export type LockedAccount = {
  * changes to it (status changes, the enabled-credential limits) run one after the other.
  * Throws not_found for an unknown id or another organization's account: 404 rather than 403,
  * so another organization's account looks exactly like a missing one.
+ *
+ * Lock order (every writer, the token service's audit batch included, migration 0010): the
+ * account row first, then its credential rows (client secrets, key pairs, client token pairs),
+ * then the organization's audit chain lock (recordAuditEvent, last). A transaction that took
+ * them in another order could deadlock with token traffic, and PostgreSQL would abort the
+ * administrator's suspension or revocation.
  */
 export async function lockAccount(tx: Tx, ctx: OrgContext, accountId: string): Promise<LockedAccount> {
   const rows = await tx.$queryRaw<LockedAccount[]>`

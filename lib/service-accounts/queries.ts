@@ -36,16 +36,19 @@ function expiringWhere(now: Date) {
 /**
  * listServiceAccounts pages through the caller's organization's accounts, newest first,
  * searching names (case-insensitive) and filtering by status and platform. Each item carries
- * its credential count and how many of its credentials expire within 14 days.
+ * its credential count and how many of its credentials expire within 14 days. With
+ * `hideRevoked` and no status filter, revoked accounts (kept only for the record) are left out.
  */
 export async function listServiceAccounts(
   ctx: OrgContext,
   query: ListServiceAccountsQuery,
+  options: { hideRevoked?: boolean } = {},
 ): Promise<ServiceAccountPageDto> {
+  const status = query.status ?? (options.hideRevoked ? { not: 'REVOKED' as const } : undefined);
   const where: Prisma.ServiceAccountWhereInput = {
     organizationId: ctx.orgId,
     ...(query.q ? { name: { contains: query.q, mode: 'insensitive' } } : {}),
-    ...(query.status ? { status: query.status } : {}),
+    ...(status ? { status } : {}),
     ...(query.platform ? { platform: query.platform } : {}),
   };
   const [total, rows] = await Promise.all([

@@ -19,8 +19,9 @@ async function reload(tx: Tx, ctx: OrgContext, accountId: string): Promise<Servi
 
 /**
  * suspendServiceAccount moves an ACTIVE account to SUSPENDED (reversible: the token service
- * issues nothing to it and its tokens stop introspecting as active). Audited
- * `service_account.suspended`. Not ACTIVE → invalid_state.
+ * issues nothing to it and its tokens stop introspecting as active). The tokens issued before
+ * it stay dead after a reactivation: access tokens by tokensValidAfter, refresh tokens revoked.
+ * Audited `service_account.suspended`. Not ACTIVE → invalid_state.
  */
 export async function suspendServiceAccount(ctx: OrgContext, accountId: string): Promise<ServiceAccountDto> {
   assertCanWrite(ctx);
@@ -28,9 +29,17 @@ export async function suspendServiceAccount(ctx: OrgContext, accountId: string):
     const account = await lockAccount(tx, ctx, accountId);
     assertNotRevoked(account);
     if (account.status !== 'ACTIVE') throw new AppError('invalid_state', 'This service account is already suspended.');
+    const now = new Date();
+    // A suspension is how a stolen token is cut off, so what it ends stays ended: every token
+    // issued until now is dead for good (tokensValidAfter, lib/tokens/token-state.ts), and so
+    // is every refresh token, reactivation or not.
     await tx.serviceAccount.update({
       where: { id: accountId, organizationId: ctx.orgId },
-      data: { status: 'SUSPENDED', suspendedAt: new Date() },
+      data: { status: 'SUSPENDED', suspendedAt: now, tokensValidAfter: now },
+    });
+    const refresh = await tx.refreshToken.updateMany({
+      where: { serviceAccountId: accountId, organizationId: ctx.orgId, revokedAt: null },
+      data: { revokedAt: now },
     });
     await recordAuditEvent(tx, {
       organizationId: ctx.orgId,
@@ -38,15 +47,16 @@ export async function suspendServiceAccount(ctx: OrgContext, accountId: string):
       action: 'service_account.suspended',
       target: { type: 'service_account', id: accountId },
       meta: ctx,
-      details: { name: account.name },
+      details: { name: account.name, revokedRefreshTokens: refresh.count },
     });
     return reload(tx, ctx, accountId);
   });
 }
 
 /**
- * reactivateServiceAccount moves a SUSPENDED account back to ACTIVE. A revoked account can
- * never be reactivated (invalid_state). Audited `service_account.reactivated`.
+ * reactivateServiceAccount moves a SUSPENDED account back to ACTIVE: it may obtain new tokens;
+ * those issued before the suspension stay dead. A revoked account can never be reactivated
+ * (invalid_state). Audited `service_account.reactivated`.
  */
 export async function reactivateServiceAccount(ctx: OrgContext, accountId: string): Promise<ServiceAccountDto> {
   assertCanWrite(ctx);
@@ -94,17 +104,12 @@ export async function revokeServiceAccount(
     const where = { serviceAccountId: accountId, organizationId: ctx.orgId };
     await tx.serviceAccount.update({
       where: { id: accountId, organizationId: ctx.orgId },
-      data: { status: 'REVOKED', revokedAt: now },
+      data: { status: 'REVOKED', revokedAt: now, tokensValidAfter: now },
     });
-    const secrets = await tx.clientSecret.updateMany({
-      where: { ...where, status: 'ENABLED' },
-      data: { status: 'DISABLED' },
-    });
-    const keys = await tx.keyPair.updateMany({ where: { ...where, status: 'ENABLED' }, data: { status: 'DISABLED' } });
-    const pairs = await tx.clientTokenPair.updateMany({
-      where: { ...where, status: 'ENABLED' },
-      data: { status: 'DISABLED' },
-    });
+    const disabled = { status: 'DISABLED', tokensValidAfter: now } as const;
+    const secrets = await tx.clientSecret.updateMany({ where: { ...where, status: 'ENABLED' }, data: disabled });
+    const keys = await tx.keyPair.updateMany({ where: { ...where, status: 'ENABLED' }, data: disabled });
+    const pairs = await tx.clientTokenPair.updateMany({ where: { ...where, status: 'ENABLED' }, data: disabled });
     const refresh = await tx.refreshToken.updateMany({
       where: { ...where, revokedAt: null },
       data: { revokedAt: now },

@@ -21,8 +21,10 @@ export async function cloneTemplate(adminUrl: string, template: string, name: st
     try {
       await c.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`);
     } catch (error) {
-      // 42P04 duplicate_database: this worker's database exists already; reuse it.
-      if ((error as { code?: string }).code !== '42P04') throw error;
+      // 42P04 duplicate_database: this worker's database exists already; reuse it. 23505 is the
+      // same answer when another process of this worker slot was creating it at the same moment.
+      const code = (error as { code?: string }).code;
+      if (code !== '42P04' && code !== '23505') throw error;
     }
   });
   return databaseUrl(adminUrl, name);

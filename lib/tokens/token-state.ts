@@ -22,6 +22,9 @@ type StateRow = {
   is_admin: boolean;
   revoked: boolean;
   credential_ok: boolean;
+  /** Whole seconds (floor) of the account's and the credential's tokensValidAfter, or null. */
+  account_valid_after: number | null;
+  credential_valid_after: number | null;
   held_scopes: string[];
 };
 
@@ -32,14 +35,19 @@ type StateRow = {
 const stateSql = (jti: string, clientId: string, sub: string, rootJti: string) => `
   SELECT sa.organization_id, o.slug AS org_slug, sa.name, sa.status::text AS status, sa.is_admin,
          EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = ${jti} OR r.jti = ${rootJti}) AS revoked,
-         COALESCE(
-           (SELECT c.status = 'ENABLED' AND c.expires_at > now() FROM client_secrets c WHERE c.id = ${clientId} AND c.service_account_id = sa.id),
-           (SELECT c.status = 'ENABLED' AND c.expires_at > now() FROM key_pairs c WHERE c.id = ${clientId} AND c.service_account_id = sa.id),
-           (SELECT c.status = 'ENABLED' AND c.expires_at > now() FROM client_token_pairs c WHERE c.id = ${clientId} AND c.service_account_id = sa.id),
-           false) AS credential_ok,
+         COALESCE(cred.ok, false) AS credential_ok,
+         floor(extract(epoch FROM sa.tokens_valid_after))::float8 AS account_valid_after,
+         floor(extract(epoch FROM cred.tokens_valid_after))::float8 AS credential_valid_after,
          COALESCE((SELECT array_agg(s.name) FROM service_account_scopes sas JOIN scopes s ON s.id = sas.scope_id
                    WHERE sas.service_account_id = sa.id), '{}') AS held_scopes
   FROM service_accounts sa JOIN organizations o ON o.id = sa.organization_id
+  LEFT JOIN LATERAL (
+    SELECT c.status = 'ENABLED' AND c.expires_at > now() AS ok, c.tokens_valid_after FROM client_secrets c WHERE c.id = ${clientId} AND c.service_account_id = sa.id
+    UNION ALL
+    SELECT c.status = 'ENABLED' AND c.expires_at > now(), c.tokens_valid_after FROM key_pairs c WHERE c.id = ${clientId} AND c.service_account_id = sa.id
+    UNION ALL
+    SELECT c.status = 'ENABLED' AND c.expires_at > now(), c.tokens_valid_after FROM client_token_pairs c WHERE c.id = ${clientId} AND c.service_account_id = sa.id
+    LIMIT 1) cred ON true
   WHERE sa.id = ${sub}`;
 const STATE_SQL = stateSql('$1', '$2', '$3', '$4');
 /** The same, as findClientSecretAlong's subquery (its parameters come after the secret's id). */
@@ -53,9 +61,22 @@ function stateParameters(claims: AccessTokenClaims): unknown[] {
 export type TokenState = { claims: AccessTokenClaims | null; row: StateRow | null };
 
 /**
+ * issuedBefore tells whether a token issued at `iat` predates a suspension or disable made in
+ * the second `validAfter` (both whole seconds). iat has no fraction, so a token issued in the
+ * same second as the suspension cannot be told apart from one issued just before it: equal
+ * counts as before (dead). The cost is that a token issued in that same second after a
+ * reactivation is dead too, which only asks the client for a new one.
+ */
+function issuedBefore(iat: number, validAfter: number | null): boolean {
+  return validAfter !== null && iat <= validAfter;
+}
+
+/**
  * activeAccessToken returns a token's claims and owner when the token is valid right now:
  * signature, issuer, audience and expiry (verifyAccessToken), not revoked, its account ACTIVE,
- * and the credential that obtained it (client_id) still enabled and unexpired. One query, or
+ * and the credential that obtained it (client_id) still enabled and unexpired, and the token
+ * issued after the account's last suspension and the credential's last disable (so that a
+ * reactivation or a re-enable never revives it). One query, or
  * none when `known` is the state read together with something else (readCallerAndTokenState).
  * `scopes` are the token's scopes that the account still holds.
  * This is what introspection, token exchange and the management API all rely on, so the
@@ -66,6 +87,8 @@ export async function activeAccessToken(token: string, known?: TokenState): Prom
   if (!claims) return null;
   const row = known ? known.row : (await hotQuery<StateRow>(STATE_SQL, stateParameters(claims))).rows[0];
   if (!row || row.status !== 'ACTIVE' || row.revoked || !row.credential_ok) return null;
+  if (issuedBefore(claims.iat, row.account_valid_after) || issuedBefore(claims.iat, row.credential_valid_after))
+    return null;
   // A scope removed from the account since issuance no longer counts.
   const scopes = scopeList(claims.scope).filter((s) => row.held_scopes.includes(s));
   return {

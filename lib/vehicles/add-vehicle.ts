@@ -6,6 +6,7 @@ import { AppError } from '@/lib/errors';
 import { newId } from '@/lib/ids';
 import { BRAND_LABELS, needsCredential } from '@/lib/oem/brands';
 import { toVehicleDto, vehicleSelect } from './queries';
+import { brandFromWmi } from './vin';
 import type { AddVehicleInput, VehicleDto } from './schema';
 
 /**
@@ -13,11 +14,21 @@ import type { AddVehicleInput, VehicleDto } from './schema';
  * organization. Mercedes-Benz, NIU and Segway vehicles need an OEM credential of the same brand
  * from the same organization (brand_mismatch otherwise; another organization's credential is
  * not_found); CloudBoxx vehicles take none. A VIN is registered once per organization
- * (vin_taken). Audited as vehicle.added.
+ * (vin_taken). A VIN whose manufacturer code names another brand is brand_mismatch (a
+ * Mercedes-Benz VIN cannot be registered as an NIU vehicle); unknown codes are left to the user.
+ * Audited as vehicle.added.
  */
 export async function addVehicle(ctx: OrgContext, input: AddVehicleInput): Promise<VehicleDto> {
   const { vin, brand } = input;
   const credentialId = input.oem_credential_id;
+  const known = brandFromWmi(vin);
+  if (known && known.brand !== brand) {
+    throw new AppError(
+      'brand_mismatch',
+      `${vin} is a ${known.manufacturer} VIN (manufacturer code ${known.wmi}): register it as ${BRAND_LABELS[known.brand]}.`,
+      { fields: { brand: [`The VIN says ${BRAND_LABELS[known.brand]}.`] } },
+    );
+  }
   if (!needsCredential(brand) && credentialId) {
     throw new AppError(
       'brand_mismatch',

@@ -68,8 +68,13 @@ describe('vehicles', () => {
     );
     expect(await code(addVehicle(ctx, { vin, brand: 'MERCEDES_BENZ' }))).toBe('validation_failed');
     expect(await code(addVehicle(ctx, { vin, brand: 'CLOUDBOXX', oem_credential_id: niu.id }))).toBe('brand_mismatch');
-    await addVehicle(ctx, { vin, brand: 'NIU', oem_credential_id: niu.id });
-    expect(await code(addVehicle(ctx, { vin, brand: 'NIU', oem_credential_id: niu.id }))).toBe('vin_taken');
+    // A VIN whose manufacturer code says Mercedes-Benz is not an NIU vehicle, whatever the user picks.
+    const refused = await addVehicle(ctx, { vin, brand: 'NIU', oem_credential_id: niu.id }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'brand_mismatch', fields: { brand: ['The VIN says Mercedes-Benz.'] } });
+    // An unknown manufacturer code is the user's call.
+    const niuVin = randomVin('ZZZ');
+    await addVehicle(ctx, { vin: niuVin, brand: 'NIU', oem_credential_id: niu.id });
+    expect(await code(addVehicle(ctx, { vin: niuVin, brand: 'NIU', oem_credential_id: niu.id }))).toBe('vin_taken');
     expect(await db.vehicle.count({ where: { organizationId: ctx.orgId } })).toBe(1);
   });
 
@@ -77,10 +82,10 @@ describe('vehicles', () => {
     const ctx = await adminCtx();
     const other = await adminCtx();
     const { credential } = await createTestOemCredential(other, 'NIU');
-    expect(await code(addVehicle(ctx, { vin: randomVin('WDD'), brand: 'NIU', oem_credential_id: credential.id }))).toBe(
+    expect(await code(addVehicle(ctx, { vin: randomVin('ZZZ'), brand: 'NIU', oem_credential_id: credential.id }))).toBe(
       'not_found',
     );
-    const theirs = await addVehicle(other, { vin: randomVin('WDD'), brand: 'NIU', oem_credential_id: credential.id });
+    const theirs = await addVehicle(other, { vin: randomVin('ZZZ'), brand: 'NIU', oem_credential_id: credential.id });
     expect(await code(getVehicle(ctx, theirs.id))).toBe('not_found');
     expect(await code(removeVehicle(ctx, theirs.id))).toBe('not_found');
     expect(await listVehicles(ctx)).toEqual([]);

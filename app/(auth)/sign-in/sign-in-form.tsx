@@ -79,11 +79,10 @@ export function SignInForm({ initialEmail, setupDone, initialError, sso }: Props
           <Field
             name="code"
             label="Authenticator code"
-            inputMode="numeric"
             autoComplete="one-time-code"
             autoFocus
             required
-            hint="Two-factor authentication is on for this account: enter the 6-digit code from your app."
+            hint="Two-factor authentication is on for this account: enter the 6-digit code from your app, or one of your recovery codes."
             errors={fieldErrors.code}
           />
         ) : null}

@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { ConsoleShell } from '@/components/layout/console-shell';
 import { NavLinks, type NavItem } from '@/components/layout/nav-links';
 import { OrgSwitcher } from '@/components/layout/org-switcher';
 import { SignOutButton } from '@/components/layout/sign-out-button';
@@ -23,29 +24,27 @@ export default async function ConsoleLayout({ children, params }: LayoutProps<'/
     ...(can(role, 'members.read') ? [{ href: paths.members(org.slug), label: 'Members' }] : []),
     { href: paths.settings(org.slug), label: 'Settings' },
   ];
-  return (
-    <div className="flex min-h-screen">
-      <aside className="flex w-64 shrink-0 flex-col border-r border-gray-200 bg-white px-3 py-4">
-        <p className="px-3 pb-4 text-lg font-bold tracking-tight text-brand-700">Latchkey</p>
-        <OrgSwitcher current={org} orgs={orgs} />
-        <nav aria-label="Console" className="mt-4 flex-1">
-          <NavLinks items={nav} />
-        </nav>
-        <div className="border-t border-gray-200 pt-3">
-          <Link
-            href={paths.account(org.slug)}
-            className="block truncate px-3 text-sm font-medium hover:underline"
-            title={user.email}
-          >
-            {user.name}
-          </Link>
-          <p className="truncate px-3 pb-2 text-xs text-gray-500">
-            {user.email} · <Badge tone="blue">{ROLE_LABELS[role]}</Badge>
-          </p>
-          <SignOutButton />
-        </div>
-      </aside>
-      <main className="min-w-0 flex-1 px-8 py-6">{children}</main>
-    </div>
+  const sidebar = (
+    <>
+      <p className="hidden px-3 pb-4 text-lg font-bold tracking-tight text-brand-700 md:block">Latchkey</p>
+      <OrgSwitcher current={org} orgs={orgs} />
+      <nav aria-label="Console" className="mt-4 flex-1">
+        <NavLinks items={nav} />
+      </nav>
+      <div className="border-t border-gray-200 pt-3">
+        <Link
+          href={paths.account(org.slug)}
+          className="block truncate px-3 text-sm font-medium hover:underline"
+          title={user.email}
+        >
+          {user.name}
+        </Link>
+        <p className="truncate px-3 pb-2 text-xs text-gray-500">
+          {user.email} · <Badge tone="blue">{ROLE_LABELS[role]}</Badge>
+        </p>
+        <SignOutButton />
+      </div>
+    </>
   );
+  return <ConsoleShell sidebar={sidebar}>{children}</ConsoleShell>;
 }

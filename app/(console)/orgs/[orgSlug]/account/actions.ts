@@ -4,7 +4,12 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { defineUserAction } from '@/lib/actions/define-action';
 import { totpCodeField } from '@/lib/auth/schema';
-import { confirmTotpEnrollment, disableTotp, startTotpEnrollment } from '@/lib/auth/two-factor';
+import {
+  confirmTotpEnrollment,
+  disableTotp,
+  regenerateRecoveryCodes,
+  startTotpEnrollment,
+} from '@/lib/auth/two-factor';
 
 const codeInput = z.object({ code: totpCodeField });
 
@@ -14,10 +19,15 @@ export const startTotpAction = defineUserAction({ input: z.object({}) }, async (
   revalidatePath('/orgs/[orgSlug]/account', 'page');
 });
 
-export const confirmTotpAction = defineUserAction({ input: codeInput }, async (user, { code }, meta) => {
-  await confirmTotpEnrollment(user.id, code, meta);
-  revalidatePath('/orgs/[orgSlug]/account', 'page');
-});
+// Returns the recovery codes, shown once; the page refreshes when their dialog closes (a
+// revalidation here would unmount the form that holds them before they were seen).
+export const confirmTotpAction = defineUserAction({ input: codeInput }, async (user, { code }, meta) =>
+  confirmTotpEnrollment(user.id, code, meta),
+);
+
+export const regenerateRecoveryCodesAction = defineUserAction({ input: codeInput }, async (user, { code }, meta) =>
+  regenerateRecoveryCodes(user.id, code, meta),
+);
 
 export const disableTotpAction = defineUserAction({ input: codeInput }, async (user, { code }, meta) => {
   await disableTotp(user.id, code, meta);

@@ -4,8 +4,9 @@ import { PageHeader } from '@/components/layout/page-header';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { requireMember } from '@/lib/auth/session';
+import { recoveryCodesLeft } from '@/lib/auth/recovery-codes';
 import { totpStatus } from '@/lib/auth/two-factor';
-import { TotpConfirmForm, TotpDisableForm, TotpStartForm } from './totp-forms';
+import { RegenerateRecoveryCodesForm, TotpConfirmForm, TotpDisableForm, TotpStartForm } from './totp-forms';
 
 export const metadata: Metadata = { title: 'Your account' };
 
@@ -13,6 +14,7 @@ export default async function AccountPage({ params }: PageProps<'/orgs/[orgSlug]
   const { orgSlug } = await params;
   const { user } = await requireMember(orgSlug);
   const status = await totpStatus(user.id);
+  const codesLeft = status.enabled ? await recoveryCodesLeft(user.id) : 0;
   const qr =
     !status.enabled && status.pending
       ? await QRCode.toString(status.pending.uri, { type: 'svg', margin: 1, width: 192 })
@@ -31,6 +33,16 @@ export default async function AccountPage({ params }: PageProps<'/orgs/[orgSlug]
               Signing in asks for a code from your authenticator app. To turn it off, enter a current code.
             </p>
             <TotpDisableForm />
+            <div className="mt-6 border-t border-gray-100 pt-4">
+              <h3 className="text-sm font-semibold">Recovery codes</h3>
+              <p className="mb-3 text-sm text-gray-600" data-testid="recovery-codes-left">
+                {codesLeft === 0
+                  ? 'No recovery codes left: create new ones now, or you cannot sign in without your authenticator.'
+                  : `${codesLeft} of 10 unused. Each signs you in once without your authenticator.`}{' '}
+                New codes replace all earlier ones.
+              </p>
+              <RegenerateRecoveryCodesForm />
+            </div>
           </>
         ) : status.pending && qr ? (
           <>

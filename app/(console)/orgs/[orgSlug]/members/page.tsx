@@ -26,7 +26,12 @@ export default async function MembersPage({ params }: PageProps<'/orgs/[orgSlug]
       >
         {members.map((m) => (
           <tr key={m.userId}>
-            <Td>{m.name}</Td>
+            <Td>
+              {m.name}
+              {ctx.actor.type === 'MEMBER' && ctx.actor.id === m.userId ? (
+                <span className="ml-1 text-gray-500">(you)</span>
+              ) : null}
+            </Td>
             <Td>{m.email}</Td>
             <Td>
               <Badge tone={m.role === 'OWNER' ? 'blue' : 'gray'}>{ROLE_LABELS[m.role]}</Badge>

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { PageHeader } from '@/components/layout/page-header';
-import { AccountsFilters } from '@/components/service-accounts/accounts-filters';
+import { ANY_STATUS, AccountsFilters } from '@/components/service-accounts/accounts-filters';
 import { AccountsTable } from '@/components/service-accounts/accounts-table';
 import { Alert } from '@/components/ui/alert';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -22,14 +22,17 @@ export default async function ServiceAccountsPage({
   const raw = Object.fromEntries(
     Object.entries(await searchParams).filter(([, v]) => typeof v === 'string' && v !== ''),
   ) as Record<string, string>;
+  // The default view leaves revoked accounts out (they stay only for the record); status=ANY shows them too.
+  const showRevoked = raw.status === ANY_STATUS;
+  if (showRevoked) delete raw.status;
   const parsed = listServiceAccountsQuery.safeParse(raw);
   const query = parsed.success ? parsed.data : listServiceAccountsQuery.parse({});
-  const page = await listServiceAccounts(ctx, query);
+  const page = await listServiceAccounts(ctx, query, { hideRevoked: !showRevoked });
   const filtered = Boolean(query.q || query.status || query.platform);
   const pageHref = (n: number) => {
     const sp = new URLSearchParams({
       ...(query.q ? { q: query.q } : {}),
-      ...(query.status ? { status: query.status } : {}),
+      ...(query.status ? { status: query.status } : showRevoked ? { status: ANY_STATUS } : {}),
       ...(query.platform ? { platform: query.platform } : {}),
       page: String(n),
     });
@@ -63,7 +66,7 @@ export default async function ServiceAccountsPage({
       <AccountsFilters
         action={paths.serviceAccounts(orgSlug)}
         q={query.q}
-        status={query.status}
+        status={query.status ?? (showRevoked ? ANY_STATUS : undefined)}
         platform={query.platform}
       />
       {!parsed.success ? <Alert>Some filters in the address were not understood and were ignored.</Alert> : null}

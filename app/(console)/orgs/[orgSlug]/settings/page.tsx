@@ -19,7 +19,7 @@ export default async function SettingsPage({ params }: PageProps<'/orgs/[orgSlug
   return (
     <>
       <PageHeader title="Settings" description="Organization details, projects and the scope catalog." />
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         <Card>
           <h2 className="mb-3 text-sm font-semibold">Organization</h2>
           {canWrite ? (
@@ -31,11 +31,11 @@ export default async function SettingsPage({ params }: PageProps<'/orgs/[orgSlug
               />
             </div>
           ) : null}
-          <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2 text-sm">
+          <dl className="grid grid-cols-[max-content_minmax(0,1fr)] gap-x-6 gap-y-2 text-sm [&_dd]:break-words">
             <dt className="text-gray-600">Name</dt>
             <dd>{settings.name}</dd>
             <dt className="text-gray-600">Slug</dt>
-            <dd className="font-mono">{settings.slug}</dd>
+            <dd className="break-all font-mono">{settings.slug}</dd>
             <dt className="text-gray-600">Maximum credential lifetime</dt>
             <dd>{settings.maxCredentialLifetimeDays} days</dd>
             <dt className="text-gray-600">Created</dt>
@@ -68,8 +68,8 @@ export default async function SettingsPage({ params }: PageProps<'/orgs/[orgSlug
           <h2 className="mb-3 text-sm font-semibold">Scope catalog</h2>
           <ul className="space-y-1.5 text-sm">
             {settings.scopes.map((s) => (
-              <li key={s.name} className="flex items-center gap-2">
-                <span className="font-mono">{s.name}</span>
+              <li key={s.name} className="flex flex-wrap items-center gap-x-2 gap-y-0.5">
+                <span className="break-all font-mono">{s.name}</span>
                 {s.isManagement ? <Badge tone="yellow">management</Badge> : null}
                 <span className="text-gray-500">{s.description}</span>
               </li>

@@ -40,9 +40,9 @@ export default async function OemCredentialPage({
           </>
         }
       />
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         <Card>
-          <dl className="grid grid-cols-[8rem_1fr] gap-y-2 text-sm">
+          <dl className="grid grid-cols-[8rem_minmax(0,1fr)] gap-y-2 text-sm [&_dd]:break-words">
             <dt className="text-gray-500">Brand</dt>
             <dd>{BRAND_LABELS[credential.brand]}</dd>
             <dt className="text-gray-500">Client ID</dt>

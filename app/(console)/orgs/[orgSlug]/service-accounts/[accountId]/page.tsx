@@ -38,9 +38,9 @@ export const metadata: Metadata = { title: 'Service account' };
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
   return (
-    <div className="grid grid-cols-3 gap-4 py-2">
+    <div className="grid gap-1 py-2 sm:grid-cols-3 sm:gap-4">
       <dt className="text-sm font-medium text-gray-600">{label}</dt>
-      <dd className="col-span-2 text-sm text-gray-900">{children}</dd>
+      <dd className="min-w-0 break-words text-sm text-gray-900 sm:col-span-2">{children}</dd>
     </div>
   );
 }
