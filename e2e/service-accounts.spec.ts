@@ -139,6 +139,8 @@ test('key pairs: generate (config downloaded once) and upload; a private key upl
     token_url: `${ORIGIN}/api/oauth/token`,
   });
   expect(config.private_key).toContain('BEGIN PRIVATE KEY');
+  // High Mobility's console field names for the key id, which their examples read (config.id).
+  expect([config.id, config.client_id]).toEqual([config.key_id, config.key_id]);
   const download = page.waitForEvent('download');
   await dialog.getByRole('button', { name: 'Download key config (JSON)' }).click();
   expect((await download).suggestedFilename()).toBe(`${config.key_id}.json`);

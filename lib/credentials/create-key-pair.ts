@@ -102,6 +102,10 @@ export async function createKeyPair(
         ? {
             type: 'latchkey_service_account_key',
             key_id: row.id,
+            // High Mobility's console names for the same id (their examples read `config.id`), so
+            // vendor code runs on this file unchanged; `key_id` stays for everyone else.
+            id: row.id,
+            client_id: row.id,
             service_account_id: accountId,
             private_key: material.privatePem,
             token_url: tokenUrl(),

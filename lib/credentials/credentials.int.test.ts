@@ -218,6 +218,9 @@ describe('key pairs', () => {
     expect(config).toMatchObject({
       type: 'latchkey_service_account_key',
       key_id: keyPair.id,
+      // High Mobility's console names for the same id, which their examples read.
+      id: keyPair.id,
+      client_id: keyPair.id,
       service_account_id: account.id,
       token_url: tokenUrl(),
       algorithm: 'ES256',

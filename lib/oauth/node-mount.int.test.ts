@@ -4,6 +4,7 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GET as jwksRoute } from '@/app/.well-known/jwks.json/route';
 import { GET as metadataRoute } from '@/app/.well-known/oauth-authorization-server/route';
+import { GET as openidConfigurationRoute } from '@/app/.well-known/openid-configuration/route';
 import { POST as tokenRoute } from '@/app/api/oauth/token/route';
 import { TOKEN_ISSUED, TOKEN_REFUSED } from '@/lib/audit/actions';
 import { findChainBreak } from '@/lib/audit/hash-chain';
@@ -254,7 +255,18 @@ describe('token service fast path', () => {
 
     const metadata = await fetch(`${base}/.well-known/oauth-authorization-server`);
     expect(metadata.headers.get('cache-control')).toBe('public, max-age=300');
-    expect(await metadata.json()).toEqual(await metadataRoute().json());
+    const document = (await metadata.json()) as Record<string, unknown>;
+    expect(document).toEqual(await metadataRoute().json());
+    // The OpenID Connect discovery name serves the same OAuth-only document, on both mounts.
+    expect(await (await fetch(`${base}/.well-known/openid-configuration`)).json()).toEqual(document);
+    expect(await openidConfigurationRoute().json()).toEqual(document);
+    expect(document.scopes_supported).toEqual([
+      'manage:service_accounts',
+      'read:service_accounts',
+      'manage:oem_credentials',
+      'manage:vehicles',
+      'read:audit',
+    ]);
     expect(await (await fetch(`${base}/.well-known/jwks.json`)).json()).toEqual(await (await jwksRoute()).json());
   });
 

@@ -15,4 +15,10 @@ describe('openApiDocument', () => {
       }
     }
   });
+
+  it('documents the roles an integrator binds (GET /api/v1/roles) with the shared Role schema', () => {
+    const doc = openApiDocument();
+    expect(doc.paths?.['/api/v1/roles']?.get?.operationId).toBe('listRoles');
+    expect(Object.keys(doc.components?.schemas ?? {})).toEqual(expect.arrayContaining(['Role', 'RoleList']));
+  });
 });

@@ -4,6 +4,7 @@ import { paths as memberPaths } from '@/lib/members/openapi';
 import { paths as oemPaths } from '@/lib/oem/openapi';
 import { paths as organizationPaths } from '@/lib/organizations/openapi';
 import { paths as projectPaths } from '@/lib/projects/openapi';
+import { paths as rolePaths } from '@/lib/roles/openapi';
 import { paths as serviceAccountPaths } from '@/lib/service-accounts/openapi';
 import { paths as vehiclePaths } from '@/lib/vehicles/openapi';
 
@@ -40,6 +41,7 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
       ...memberPaths,
       ...serviceAccountPaths,
       ...projectPaths,
+      ...rolePaths,
       ...oemPaths,
       ...vehiclePaths,
       ...auditPaths,

@@ -339,6 +339,14 @@ export const keyConfigDto = z
   .object({
     type: z.literal('latchkey_service_account_key'),
     key_id: z.string(),
+    id: z.string().meta({
+      description:
+        "The key id again, under High Mobility's console name: their examples sign with `iss: config.id` (the `iss` of a High Mobility assertion).",
+    }),
+    client_id: z.string().meta({
+      description:
+        "The key id again, as High Mobility's console calls the OAuth client of a private key (and as RFC 7523 private_key_jwt uses it: `iss` and `sub`).",
+    }),
     service_account_id: z.string(),
     private_key: z.string().meta({ description: 'PKCS #8 PEM; shown this once, never stored by Latchkey.' }),
     token_url: z.string(),
