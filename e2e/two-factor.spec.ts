@@ -61,3 +61,54 @@ test('a member turns on two-factor authentication and then needs a code to sign 
   await page.goto(`/orgs/${org.slug}/account`);
   await expect(page.getByTestId('recovery-codes-left')).toContainText('9 of 10 unused');
 });
+
+test('an owner requires two-factor authentication; a member without it can only set it up', async ({ page, seed }) => {
+  test.setTimeout(60_000);
+  const org = await seed.org();
+  const owner = await seed.member(org, 'OWNER');
+  const admin = await seed.member(org, 'ADMIN');
+  await signInAs(page, owner);
+
+  // The owner cannot require it before having it.
+  await page.goto(`/orgs/${org.slug}/settings`);
+  const settings = page.getByRole('form', { name: 'Organization settings' });
+  await settings.getByLabel('Two-factor authentication for members').selectOption('Required');
+  await settings.getByRole('button', { name: 'Save' }).click();
+  await expect(settings.getByText('Turn it on for yourself first.')).toBeVisible();
+
+  await page.goto(`/orgs/${org.slug}/account`);
+  await page.getByRole('button', { name: 'Set up two-factor authentication' }).click();
+  const secret = (await page.getByTestId('totp-secret').textContent())?.trim() ?? '';
+  await page.getByLabel('Authenticator code').fill(currentTotpCode(secret, Date.now() - 30_000));
+  await page.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
+  await page.getByRole('button', { name: 'I have saved it, close' }).click();
+  await expect(page.getByText('On', { exact: true })).toBeVisible();
+
+  await page.goto(`/orgs/${org.slug}/settings`);
+  await settings.getByLabel('Two-factor authentication for members').selectOption('Required');
+  await settings.getByRole('button', { name: 'Save' }).click();
+  await expect(settings.getByRole('status')).toHaveText('Saved.');
+
+  // The admin has no second factor: the console sends them to set it up, and nothing else works.
+  await page.context().clearCookies();
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill(admin.email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`/orgs/${org.slug}/account$`));
+  await expect(page.getByText('This organization requires two-factor authentication.')).toBeVisible();
+  await page.goto(`/orgs/${org.slug}/service-accounts`);
+  await expect(page).toHaveURL(new RegExp(`/orgs/${org.slug}/account$`));
+  const api = await page.request.get('/api/v1/service-accounts', { headers: { 'Latchkey-Organization': org.slug } });
+  expect(api.status()).toBe(403);
+  expect(await api.json()).toMatchObject({ code: 'two_factor_required' });
+
+  // Once it is on, the console opens up.
+  await page.getByRole('button', { name: 'Set up two-factor authentication' }).click();
+  const adminSecret = (await page.getByTestId('totp-secret').textContent())?.trim() ?? '';
+  await page.getByLabel('Authenticator code').fill(currentTotpCode(adminSecret, Date.now() - 30_000));
+  await page.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
+  await page.getByRole('button', { name: 'I have saved it, close' }).click();
+  await page.goto(`/orgs/${org.slug}/service-accounts`);
+  await expect(page.getByRole('heading', { level: 1, name: 'Service accounts' })).toBeVisible();
+});

@@ -3,9 +3,11 @@
 // Run by `npm start` and by the end-to-end tests; reads DATABASE_URL, PORT, HOSTNAME.
 //
 // Fast path (production only): the token service's routes (POST /api/oauth/token, /introspect,
-// /revoke; GET /.well-known/jwks.json, /oauth-authorization-server and /openid-configuration) are answered here by the
-// same lib functions the Next route handlers call (lib/oauth/node-mount.ts), skipping the
-// Next.js request pipeline, which costs more than the token service itself. `next dev`
+// /revoke; GET /.well-known/jwks.json, /oauth-authorization-server and /openid-configuration; the
+// vendor flows under /compat/*) are answered here by the same lib functions the Next route
+// handlers call (lib/oauth/node-mount.ts), skipping the Next.js request pipeline, which costs
+// more than the token service itself. This process then holds two copies of lib/ (this one and
+// Next's bundle): they share no state (lib/process-state.ts), and the token service runs in this one. `next dev`
 // (--dev) keeps everything in Next, so edits reload; LATCHKEY_FAST_PATH=off does the same in
 // production (used by `npm run bench -- --via-next` to compare).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';

@@ -19,15 +19,22 @@ export async function membershipsOf(userId: string): Promise<MemberOrg[]> {
   }));
 }
 
-/** findMember returns the user and their role in the organization with this slug, or null. */
+/**
+ * findMember returns the user and their role in the organization with this slug, or null.
+ * `twoFactorMissing` is true when the organization requires a second factor that this member
+ * has not turned on: every caller must then refuse all but setting it up (two_factor_required).
+ */
 export async function findMember(userId: string, orgSlug: string) {
   const row = await db.membership.findFirst({
     where: { userId, organization: { slug: orgSlug } },
     select: {
       role: true,
-      user: { select: { id: true, email: true, name: true } },
-      organization: { select: { id: true, slug: true, name: true } },
+      user: { select: { id: true, email: true, name: true, totpEnabledAt: true } },
+      organization: { select: { id: true, slug: true, name: true, requireTwoFactor: true } },
     },
   });
-  return row ? { user: row.user, org: row.organization, role: row.role as Role } : null;
+  if (!row) return null;
+  const { totpEnabledAt, ...user } = row.user;
+  const { requireTwoFactor, ...org } = row.organization;
+  return { user, org, role: row.role as Role, twoFactorMissing: requireTwoFactor && !totpEnabledAt };
 }

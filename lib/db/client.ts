@@ -1,6 +1,7 @@
 import 'server-only';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { env } from '@/lib/env';
+import { moduleState } from '@/lib/process-state';
 import { PrismaClient } from './generated/client';
 
 export type { PrismaClient };
@@ -11,12 +12,11 @@ export function createPrismaClient(connectionString: string): PrismaClient {
   return new PrismaClient({ adapter: new PrismaPg({ connectionString, max: 10 }) });
 }
 
-const cache = globalThis as unknown as { __latchkeyDb?: PrismaClient };
-
 function client(): PrismaClient {
-  // Cached on globalThis so that dev-mode hot reloads and test files share one pool.
-  cache.__latchkeyDb ??= createPrismaClient(env().DATABASE_URL);
-  return cache.__latchkeyDb;
+  // On globalThis in development and tests, so that hot reloads and test files share one pool
+  // (lib/testing/db.ts swaps it there); this copy's own in production (lib/process-state.ts):
+  // a client made by the other copy of lib/ would throw errors this copy's checks don't know.
+  return moduleState('__latchkeyDb', () => createPrismaClient(env().DATABASE_URL));
 }
 
 /**

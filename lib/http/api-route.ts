@@ -129,6 +129,11 @@ async function callerContext(
   const member = await findMember(user.id, slug);
   // 404 rather than 403: another organization must look exactly like a missing one.
   if (!member) throw new AppError('not_found', 'Not found.');
+  if (member.twoFactorMissing)
+    throw new AppError(
+      'two_factor_required',
+      'This organization requires two-factor authentication: turn it on under Your account first.',
+    );
   if (!can(member.role, permission)) throw new AppError('forbidden', 'Your role does not allow this.');
   return {
     orgId: member.org.id,

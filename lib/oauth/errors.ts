@@ -31,7 +31,10 @@ const DIRECT: Partial<Record<ErrorCode, OAuthErrorCode>> = {
 
 export const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
 
-/** toOAuthError maps any error to its RFC 6749 code and a safe description (unknown errors are logged, never shown). */
+/**
+ * toOAuthError maps any error to its RFC 6749 code and a safe description. Every 5xx is logged
+ * with the request id and its cause (unknown errors at error level); nothing of it is shown.
+ */
 export function toOAuthError(
   error: unknown,
   requestId: string,
@@ -41,6 +44,9 @@ export function toOAuthError(
     logger.error({ err: error, requestId }, 'token service failed');
     return { error: 'server_error', description: 'Something went wrong on our side.', status: 500 };
   }
+  // Every 5xx is logged with its request id and cause (an outage, an overloaded database…): the
+  // caller only sees the request id, and an operator must be able to find why from it.
+  if (app.status >= 500) logger.warn({ err: app.cause ?? app, code: app.code, requestId }, 'token service failed');
   // A token-service code keeps its error's status (lib/errors.ts ERROR_STATUS); any other
   // error is the client's invalid_request, or our server_error.
   const direct = DIRECT[app.code];

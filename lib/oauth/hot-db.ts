@@ -2,27 +2,26 @@ import 'server-only';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { env } from '@/lib/env';
+import { moduleState } from '@/lib/process-state';
 
 /**
  * The token service's hot path (credential lookup, token state, replay guard, audit batch)
  * talks to PostgreSQL through node-postgres directly: these few fixed statements are the
  * requests the service exists for, and a plain pool costs a fraction of the ORM's per-query
  * overhead (see `npm run bench`). Everything else uses the Prisma client (lib/db/client.ts).
- * The pool follows DATABASE_URL and live on globalThis, so that hot reloads, and the two mounts
- * of the token service in the production server (the Next.js bundle and the fast path of
- * scripts/server.ts, separate module instances), share it.
+ * The pool follows DATABASE_URL; each copy of lib/ in a process has its own (lib/process-state.ts).
  */
 type Pools = { url: string; pool: pg.Pool; pipelined?: Promise<pg.Client> };
-const cache = globalThis as unknown as { __latchkeyHotPool?: Pools };
 
 function pools(): Pools {
   const url = env().DATABASE_URL;
-  if (cache.__latchkeyHotPool?.url !== url) {
+  const cache = moduleState('__latchkeyHotPool', () => ({}) as { current?: Pools });
+  if (cache.current?.url !== url) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
     pool.on('error', () => undefined); // an idle client's error is reported on its next use
-    cache.__latchkeyHotPool = { url, pool };
+    cache.current = { url, pool };
   }
-  return cache.__latchkeyHotPool;
+  return cache.current;
 }
 
 export function hotPool(): pg.Pool {

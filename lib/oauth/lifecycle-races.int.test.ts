@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { POST as introspectRoute } from '@/app/api/oauth/introspect/route';
 import { POST as tokenRoute } from '@/app/api/oauth/token/route';
 import { db } from '@/lib/db/client';
 import { resetEnvCache } from '@/lib/env';
+import { logger } from '@/lib/logger';
 import { authenticateManagementBearer } from '@/lib/oauth/management-bearer';
 import { resetTokenLimiters } from '@/lib/oauth/token-service';
 import { createTokenEventLog } from '@/lib/oauth/usage-log';
@@ -30,6 +31,18 @@ import { rotateClientSecretInput } from '@/lib/service-accounts/schema';
  * answer 500, the administrator's change must commit in one call, and it must hold on the
  * very next request.
  */
+
+// Item 11: a 5xx anywhere in the token service fails these tests, even one no assertion sees
+// (the token service logs every 5xx with its request id and cause: lib/oauth/errors.ts).
+let logSpies: Array<ReturnType<typeof vi.spyOn>> = [];
+beforeEach(() => {
+  logSpies = [vi.spyOn(logger, 'error'), vi.spyOn(logger, 'warn')];
+});
+afterEach(() => {
+  const serverErrors = logSpies.flatMap((spy) => spy.mock.calls).filter((call) => call[1] === 'token service failed');
+  vi.restoreAllMocks();
+  expect(serverErrors).toEqual([]);
+});
 
 afterEach(() => {
   delete process.env.TOKEN_RATE_LIMIT_PER_CLIENT;

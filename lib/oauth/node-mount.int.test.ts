@@ -270,6 +270,39 @@ describe('token service fast path', () => {
     expect(await (await fetch(`${base}/.well-known/jwks.json`)).json()).toEqual(await (await jwksRoute()).json());
   });
 
+  it('serves the vendor flows of /compat/* too, in their shapes, oversized bodies included', async () => {
+    const { org, secret } = await setup();
+    const before = fallbackHits;
+    const restapi = (body: string) =>
+      fetch(`${base}/compat/restapi/System/UserAccount`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+    const issued = await restapi(JSON.stringify({ clientId: secret.id, clientSecret: secret.secret }));
+    expect(issued.status).toBe(200);
+    expect(issued.headers.get('cache-control')).toBe('no-store');
+    expect(issued.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(Object.keys((await issued.json()) as object).sort()).toEqual(['expiresIn', 'token']);
+    const wrong = await restapi(JSON.stringify({ clientId: secret.id, clientSecret: 'lk_cs_wrong' }));
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toMatchObject({ status: 401 });
+    const huge = await restapi(JSON.stringify({ clientId: secret.id, clientSecret: 'x'.repeat(70 * 1024) }));
+    expect(huge.status).toBe(400);
+    expect(await huge.json()).toMatchObject({ status: 400 });
+    // Unity reads its query string: the fast path hands it over.
+    const unity = await fetch(`${base}/compat/unity/v1/token-exchange`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: basic(secret.id, secret.secret) },
+      body: '{}',
+    });
+    expect(unity.status).toBe(400);
+    expect(((await unity.json()) as { detail: string }).detail).toMatch(/projectId is required/);
+    expect(fallbackHits).toBe(before);
+    const endpoints = (await tokenEvents(org.id)).map((e) => (e.details as { endpoint: string }).endpoint);
+    expect(endpoints).toContain('/compat/restapi/System/UserAccount');
+  });
+
   it('leaves every other method and path to the fallback', async () => {
     const before = fallbackHits;
     expect((await fetch(`${base}/api/oauth/token`)).status).toBe(418);

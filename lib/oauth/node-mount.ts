@@ -1,6 +1,8 @@
 import 'server-only';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { COMPAT_ROUTES } from '@/lib/compat/routes';
 import { PEER_IP_HEADER } from '@/lib/http/client-ip';
+import { requestMeta } from '@/lib/http/request-meta';
 import { logger } from '@/lib/logger';
 import { introspectionEndpoint, jwksReply, metadataReply, revocationEndpoint, tokenEndpoint } from './endpoints';
 import { bodyTooLarge, MAX_FORM_BYTES, type OAuthReply, type OAuthRequest } from './errors';
@@ -14,8 +16,16 @@ import { bodyTooLarge, MAX_FORM_BYTES, type OAuthReply, type OAuthRequest } from
  *
  * The caller must already have set the peer-IP header from the socket (lib/http/client-ip.ts),
  * exactly as it does before handing a request to Next.
+ *
+ * Every token-service route is served here, the vendor flows of /compat/* included (as WHATWG
+ * Requests, which is what they take): the production server holds two copies of lib/ (this one
+ * and Next's bundle) that share no state (lib/process-state.ts), and the token service must run
+ * in one of them only, or its rate limits and its cache of client secrets would be split in two.
+ * node-mount.test.ts checks that no app/ route of the token service is left to Next.
  */
-type Endpoint = (request: OAuthRequest) => Promise<OAuthReply>;
+/** The fast path's request: an OAuthRequest that can also list its header names (for the compat flows). */
+type NodeRequest = OAuthRequest & { headerNames?: () => string[] };
+type Endpoint = (request: NodeRequest) => Promise<OAuthReply>;
 
 const ROUTES: Record<string, Endpoint> = {
   'POST /api/oauth/token': tokenEndpoint,
@@ -30,7 +40,46 @@ const ROUTES: Record<string, Endpoint> = {
 export function oauthRoute(method: string | undefined, url: string | undefined): Endpoint | null {
   if (!method || !url) return null;
   const q = url.indexOf('?');
-  return ROUTES[`${method} ${q < 0 ? url : url.slice(0, q)}`] ?? null;
+  const key = `${method} ${q < 0 ? url : url.slice(0, q)}`;
+  const compat = COMPAT_ROUTES[key];
+  return ROUTES[key] ?? (compat ? compatEndpoint(compat, url) : null);
+}
+
+/**
+ * compatEndpoint runs a vendor flow on the fast path: the minimal request becomes a WHATWG
+ * Request whose body is read (size-limited, as for the OAuth routes) only when the flow reads
+ * it; a body over the limit makes `text()` reject with the same invalid_request, which the flow
+ * renders in its vendor's shape. The Response becomes the reply.
+ */
+/** Headers that describe the connection or the framing, not the request: not passed on. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'upgrade', 'expect']);
+
+function compatEndpoint(flow: (request: Request) => Promise<Response>, url: string): Endpoint {
+  return async (request) => {
+    const body = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          try {
+            const text = await request.text();
+            if (text) controller.enqueue(Buffer.from(text, 'utf8'));
+            controller.close();
+          } catch (error) {
+            controller.error(error);
+          }
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const headers = new Headers();
+    for (const name of request.headerNames?.() ?? []) {
+      const value = request.headers.get(name);
+      if (value !== null && !HOP_BY_HOP.has(name.toLowerCase())) headers.set(name, value);
+    }
+    // A streamed body needs duplex: 'half' (Node's fetch), which TypeScript's RequestInit lacks.
+    const init: RequestInit & { duplex: 'half' } = { method: 'POST', headers, body, duplex: 'half' };
+    const response = await flow(new Request(new URL(url, 'http://latchkey.internal'), init));
+    return { status: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
+  };
 }
 
 function headerBag(headers: IncomingHttpHeaders): OAuthRequest['headers'] {
@@ -82,17 +131,22 @@ export async function serveOAuth(
   extraHeaders: Record<string, string>,
 ): Promise<void> {
   let bodyRead: Promise<string> | undefined;
-  const request: OAuthRequest = { headers: headerBag(req.headers), text: () => (bodyRead ??= readBody(req)) };
+  const request: NodeRequest = {
+    headers: headerBag(req.headers),
+    headerNames: () => Object.keys(req.headers),
+    text: () => (bodyRead ??= readBody(req)),
+  };
   let reply: OAuthReply;
   try {
     reply = await endpoint(request);
   } catch (error) {
     // The endpoints render their own errors; this is only a failure outside them (e.g. the JWKS could not be loaded).
     // Only the path: a misguided client may put credentials in the query string.
-    logger.error({ err: error, path: req.url?.split('?')[0] }, 'token service fast path failed');
+    const { requestId } = requestMeta(request.headers);
+    logger.error({ err: error, requestId, path: req.url?.split('?')[0] }, 'token service fast path failed');
     reply = {
       status: 500,
-      headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+      headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'X-Request-Id': requestId },
       body: JSON.stringify({ error: 'server_error', error_description: 'Something went wrong on our side.' }),
     };
   }

@@ -14,6 +14,7 @@ import {
 } from '@/lib/tokens/refresh-token';
 import { activeAccessToken, purgeRevokedTokens } from '@/lib/tokens/token-state';
 import { logger } from '@/lib/logger';
+import { moduleState } from '@/lib/process-state';
 import { purgeUsedAssertions, verifyAssertion, type AssertionOptions } from './assertion';
 import { resetTokenRateLimits, settledOutcome, tokenRateLimits } from './rate-limits';
 import {
@@ -61,13 +62,14 @@ export function resetTokenLimiters(): void {
 }
 
 const PURGE_EVERY_MS = 60_000;
-const purgeState = globalThis as unknown as { __latchkeyTokenPurge?: number };
+const purgeState = () => moduleState('__latchkeyTokenPurge', () => ({ last: 0 }));
 
 /** purgeExpiredState drops replay guards and revocations that have outlived their tokens (at most once a minute per instance, off the request path). */
 function purgeExpiredState(): void {
   const now = Date.now();
-  if (now - (purgeState.__latchkeyTokenPurge ?? 0) < PURGE_EVERY_MS) return;
-  purgeState.__latchkeyTokenPurge = now;
+  const state = purgeState();
+  if (now - state.last < PURGE_EVERY_MS) return;
+  state.last = now;
   void Promise.all([purgeUsedAssertions(), purgeRevokedTokens()]).catch((error: unknown) =>
     logger.warn({ err: error }, 'token state purge failed'),
   );

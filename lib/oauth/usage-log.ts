@@ -6,6 +6,7 @@ import {
   chainAuditEvent,
   type AuditEventInput,
 } from '@/lib/audit/record-audit-event';
+import { moduleState } from '@/lib/process-state';
 import { hotPool, pipelinedClient, statementName } from './hot-db';
 import type { CredentialKind } from './principals';
 
@@ -84,12 +85,13 @@ export function createTokenEventLog(): TokenEventLog {
   };
 }
 
-const state = globalThis as unknown as { __latchkeyTokenEventLog?: TokenEventLog };
-
-/** recordTokenEvent appends through this process's writer (see createTokenEventLog). */
+/**
+ * recordTokenEvent appends through this copy's writer (see createTokenEventLog). Never shared
+ * with the other copy of lib/ in the production server (lib/process-state.ts): its rejections
+ * are this copy's StaleCredential, which runGrant must recognize.
+ */
 export function recordTokenEvent(event: AuditEventInput | null, use?: CredentialUse): Promise<void> {
-  state.__latchkeyTokenEventLog ??= createTokenEventLog();
-  return state.__latchkeyTokenEventLog.record(event, use);
+  return moduleState('__latchkeyTokenEventLog', createTokenEventLog).record(event, use);
 }
 
 /**

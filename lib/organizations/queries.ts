@@ -20,7 +20,14 @@ export async function getOverview(ctx: OrgContext) {
 export async function getOrganizationSettings(ctx: OrgContext) {
   const org = await db.organization.findUniqueOrThrow({
     where: { id: ctx.orgId },
-    select: { id: true, slug: true, name: true, maxCredentialLifetimeDays: true, createdAt: true },
+    select: {
+      id: true,
+      slug: true,
+      name: true,
+      maxCredentialLifetimeDays: true,
+      requireTwoFactor: true,
+      createdAt: true,
+    },
   });
   const scopes = await db.scope.findMany({
     where: { organizationId: ctx.orgId },

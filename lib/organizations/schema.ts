@@ -42,10 +42,23 @@ export const updateOrganizationInput = z
       .min(1, { error: 'At least 1 day.' })
       .max(3650, { error: 'At most 3650 days (10 years).' })
       .optional(),
+    requireTwoFactor: z
+      .boolean({ error: 'requireTwoFactor is true or false.' })
+      .optional()
+      .meta({ description: 'Members must turn on two-factor authentication before using the console (owners only).' }),
   })
-  .refine((v) => v.name !== undefined || v.maxCredentialLifetimeDays !== undefined, { error: 'Nothing to change.' })
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { error: 'Nothing to change.' })
   .meta({ id: 'UpdateOrganizationInput' });
 export type UpdateOrganizationInput = z.infer<typeof updateOrganizationInput>;
+
+/** The settings form sends requireTwoFactor as "true"/"false" (a select); the rest as the API does. */
+export const updateOrganizationForm = z.preprocess((v) => {
+  if (!v || typeof v !== 'object') return v;
+  const { requireTwoFactor, ...rest } = v as Record<string, unknown>;
+  if (requireTwoFactor === 'true') return { ...rest, requireTwoFactor: true };
+  if (requireTwoFactor === 'false') return { ...rest, requireTwoFactor: false };
+  return requireTwoFactor === undefined ? rest : v;
+}, updateOrganizationInput);
 
 export const organizationDto = z
   .object({
@@ -53,6 +66,7 @@ export const organizationDto = z
     slug: z.string(),
     name: z.string(),
     maxCredentialLifetimeDays: z.number().int(),
+    requireTwoFactor: z.boolean(),
     createdAt: z.string(),
   })
   .meta({ id: 'Organization' });

@@ -6,6 +6,7 @@ import { open, seal } from '@/lib/crypto/secret-box';
 import { db } from '@/lib/db/client';
 import { newId } from '@/lib/ids';
 import { logger } from '@/lib/logger';
+import { moduleState } from '@/lib/process-state';
 
 /**
  * Latchkey's own ES256 signing keys. At most one key is ACTIVE (it signs); a PENDING key is
@@ -41,10 +42,9 @@ type KeyCache = { loadedAt: number; keys: Map<string, LoadedKey>; active: Loaded
 
 const publicJwkSchema = z.object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string(), y: z.string() });
 
-const state = globalThis as unknown as {
-  __latchkeySigningKeys?: { cache?: KeyCache; loading?: Promise<KeyCache>; lastUnknownReload: number };
-};
-const holder = (state.__latchkeySigningKeys ??= { lastUnknownReload: 0 });
+type KeyState = { cache?: KeyCache; loading?: Promise<KeyCache>; lastUnknownReload: number };
+/** This copy's key cache (never the other copy's in the production server: lib/process-state.ts). */
+const holder = () => moduleState<KeyState>('__latchkeySigningKeys', () => ({ lastUnknownReload: 0 }));
 
 function context(kid: string): string {
   return `signing_key:${kid}`;
@@ -218,13 +218,14 @@ async function loadOnce(): Promise<KeyCache & { unusableActive?: string }> {
 }
 
 async function cache(force = false): Promise<KeyCache> {
-  const current = holder.cache;
+  const h = holder();
+  const current = h.cache;
   if (!force && current && Date.now() - current.loadedAt < CACHE_MS && current.active) return current;
-  holder.loading ??= load().finally(() => {
-    holder.loading = undefined;
+  h.loading ??= load().finally(() => {
+    h.loading = undefined;
   });
-  holder.cache = await holder.loading;
-  return holder.cache;
+  h.cache = await h.loading;
+  return h.cache;
 }
 
 /** activeSigningKey returns the key that signs new tokens (creating the first one on demand). */
@@ -239,8 +240,8 @@ export async function activeSigningKey(): Promise<{ kid: string; key: KeyObject 
 export async function verificationKey(kid: string): Promise<CryptoKey | null> {
   let c = await cache();
   let key = c.keys.get(kid);
-  if (!key && Date.now() - holder.lastUnknownReload > UNKNOWN_KID_RELOAD_MS) {
-    holder.lastUnknownReload = Date.now();
+  if (!key && Date.now() - holder().lastUnknownReload > UNKNOWN_KID_RELOAD_MS) {
+    holder().lastUnknownReload = Date.now();
     c = await cache(true);
     key = c.keys.get(kid);
   }
@@ -259,6 +260,6 @@ export async function publishedJwks(): Promise<{ keys: JWK[] }> {
 
 /** resetSigningKeyCache forgets cached keys (tests, and after a manual rotation). */
 export function resetSigningKeyCache(): void {
-  holder.cache = undefined;
-  holder.lastUnknownReload = 0;
+  holder().cache = undefined;
+  holder().lastUnknownReload = 0;
 }

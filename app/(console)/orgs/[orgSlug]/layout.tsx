@@ -13,7 +13,9 @@ import { paths } from '@/lib/paths';
 
 export default async function ConsoleLayout({ children, params }: LayoutProps<'/orgs/[orgSlug]'>) {
   const { orgSlug } = await params;
-  const { user, org, role } = await requireMember(orgSlug, 'organization.read');
+  // The shell renders for a member who still has to turn on a required second factor: its pages
+  // (all but Your account) redirect them there themselves.
+  const { user, org, role } = await requireMember(orgSlug, 'organization.read', { allowWithoutTwoFactor: true });
   const orgs = await membershipsOf(user.id);
   const nav: NavItem[] = [
     { href: paths.org(org.slug), label: 'Overview', exact: true },

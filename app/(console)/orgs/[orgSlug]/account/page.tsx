@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import QRCode from 'qrcode';
 import { PageHeader } from '@/components/layout/page-header';
+import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { requireMember } from '@/lib/auth/session';
@@ -12,7 +13,8 @@ export const metadata: Metadata = { title: 'Your account' };
 
 export default async function AccountPage({ params }: PageProps<'/orgs/[orgSlug]/account'>) {
   const { orgSlug } = await params;
-  const { user } = await requireMember(orgSlug);
+  // The one page open to a member who still has to turn on a second factor their organization requires.
+  const { user, twoFactorMissing } = await requireMember(orgSlug, undefined, { allowWithoutTwoFactor: true });
   const status = await totpStatus(user.id);
   const codesLeft = status.enabled ? await recoveryCodesLeft(user.id) : 0;
   const qr =
@@ -22,6 +24,11 @@ export default async function AccountPage({ params }: PageProps<'/orgs/[orgSlug]
   return (
     <>
       <PageHeader title="Your account" description={`${user.name} · ${user.email}`} />
+      {twoFactorMissing ? (
+        <div className="mb-4 max-w-2xl">
+          <Alert>This organization requires two-factor authentication. Turn it on below to use the console.</Alert>
+        </div>
+      ) : null}
       <Card className="max-w-2xl">
         <div className="mb-3 flex items-center gap-3">
           <h2 className="text-sm font-semibold">Two-factor authentication</h2>

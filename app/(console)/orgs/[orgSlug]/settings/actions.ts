@@ -4,7 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { defineAction } from '@/lib/actions/define-action';
 import { createEnvironment, createProject } from '@/lib/projects/create-project';
 import { createEnvironmentForm, createProjectForm } from '@/lib/projects/schema';
-import { updateOrganizationInput } from '@/lib/organizations/schema';
+import { updateOrganizationForm } from '@/lib/organizations/schema';
 import { updateOrganization } from '@/lib/organizations/update-organization';
 import { paths } from '@/lib/paths';
 
@@ -30,7 +30,7 @@ export const createEnvironmentAction = defineAction(
 
 // Rename the organization or change the maximum credential lifetime.
 export const updateOrganizationAction = defineAction(
-  { input: updateOrganizationInput, permission: 'organization.write' },
+  { input: updateOrganizationForm, permission: 'organization.write' },
   async (ctx, input) => {
     const org = await updateOrganization(ctx, input);
     revalidatePath(paths.settings(ctx.orgSlug), 'layout');

@@ -10,10 +10,15 @@ export function OrganizationForm({
   orgSlug,
   name,
   maxCredentialLifetimeDays,
+  requireTwoFactor,
+  canSetTwoFactor,
 }: {
   orgSlug: string;
   name: string;
   maxCredentialLifetimeDays: number;
+  requireTwoFactor: boolean;
+  /** Owners decide whether members need a second factor. */
+  canSetTwoFactor: boolean;
 }) {
   const { state, onSubmit, pending, fieldErrors } = useFormAction(updateOrganizationAction);
   return (
@@ -32,6 +37,31 @@ export function OrganizationForm({
         hint="New secrets, key pairs and token pairs expire at the latest after this many days."
         errors={fieldErrors.maxCredentialLifetimeDays}
       />
+      {canSetTwoFactor ? (
+        <div>
+          <label htmlFor="org-2fa" className="block text-sm font-medium text-gray-900">
+            Two-factor authentication for members
+          </label>
+          <select
+            id="org-2fa"
+            name="requireTwoFactor"
+            defaultValue={requireTwoFactor ? 'true' : 'false'}
+            aria-describedby="org-2fa-hint"
+            className="mt-1 rounded-md px-3 py-2 text-sm ring-1 ring-gray-300"
+          >
+            <option value="false">Optional</option>
+            <option value="true">Required</option>
+          </select>
+          <p id="org-2fa-hint" className="mt-1 text-xs text-gray-500">
+            Required: members without it can only set it up until they do. Turn it on for yourself first.
+          </p>
+          {fieldErrors.requireTwoFactor ? (
+            <p role="alert" className="mt-1 text-xs text-red-700">
+              {fieldErrors.requireTwoFactor.join(' ')}
+            </p>
+          ) : null}
+        </div>
+      ) : null}
       <Button type="submit" disabled={pending}>
         {pending ? 'Saving…' : 'Save'}
       </Button>

@@ -28,6 +28,8 @@ export default async function SettingsPage({ params }: PageProps<'/orgs/[orgSlug
                 orgSlug={settings.slug}
                 name={settings.name}
                 maxCredentialLifetimeDays={settings.maxCredentialLifetimeDays}
+                requireTwoFactor={settings.requireTwoFactor}
+                canSetTwoFactor={can(role, 'members.write')}
               />
             </div>
           ) : null}
@@ -38,6 +40,8 @@ export default async function SettingsPage({ params }: PageProps<'/orgs/[orgSlug
             <dd className="break-all font-mono">{settings.slug}</dd>
             <dt className="text-gray-600">Maximum credential lifetime</dt>
             <dd>{settings.maxCredentialLifetimeDays} days</dd>
+            <dt className="text-gray-600">Two-factor for members</dt>
+            <dd>{settings.requireTwoFactor ? 'Required' : 'Optional'}</dd>
             <dt className="text-gray-600">Created</dt>
             <dd className="tabular-nums">{settings.createdAt.slice(0, 10)}</dd>
           </dl>
