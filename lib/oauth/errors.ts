@@ -70,9 +70,20 @@ export function toResponse(reply: OAuthReply): Response {
 }
 
 /**
+ * safeErrorDescription keeps an error_description within the characters RFC 6749 §5.2 allows
+ * (%x20-21 / %x23-5B / %x5D-7E): a double quote becomes a single one, a backslash a slash, any
+ * other character (control, non-ASCII) a question mark. Clients may put the text into a header
+ * or a log line; it must not be able to break out of either.
+ */
+export function safeErrorDescription(description: string): string {
+  return description.replace(/[^\x20-\x7e]|["\\]/g, (c) => (c === '"' ? "'" : c === '\\' ? '/' : '?'));
+}
+
+/**
  * oauthErrorReply renders an error as RFC 6749 §5.2 JSON: `error`, `error_description`,
  * no-store caching; invalid_client answers 401 with `WWW-Authenticate: Basic` (RFC 6749 says
  * so when Basic was used; sent always, so clients learn the scheme), slow_down Retry-After.
+ * The description is reduced to RFC 6749 §5.2 characters (safeErrorDescription).
  */
 export function oauthErrorReply(error: unknown, requestId: string): OAuthReply {
   const e = toOAuthError(error, requestId);
@@ -83,7 +94,11 @@ export function oauthErrorReply(error: unknown, requestId: string): OAuthReply {
   };
   if (e.error === 'invalid_client') headers['WWW-Authenticate'] = 'Basic realm="latchkey", charset="UTF-8"';
   if (e.retryAfter) headers['Retry-After'] = String(e.retryAfter);
-  return { status: e.status, headers, body: JSON.stringify({ error: e.error, error_description: e.description }) };
+  return {
+    status: e.status,
+    headers,
+    body: JSON.stringify({ error: e.error, error_description: safeErrorDescription(e.description) }),
+  };
 }
 
 /** oauthErrorResponse is oauthErrorReply as a Response. */

@@ -119,8 +119,8 @@ describe('token service fast path', () => {
       'x-forwarded-for': '203.0.113.7',
       'x-latchkey-peer-ip': '203.0.113.7',
     });
-    expect(spoofed.status).toBe(400);
-    expect(await spoofed.json()).toMatchObject({ error: 'unauthorized_client' });
+    expect(spoofed.status).toBe(401);
+    expect(await spoofed.json()).toMatchObject({ error: 'invalid_client' });
     const [refused] = await tokenEvents(org.id);
     expect(refused).toMatchObject({
       action: TOKEN_REFUSED,
