@@ -311,3 +311,37 @@ describe('token service fast path', () => {
     expect(fallbackHits).toBe(before + 3);
   });
 });
+
+describe('misplaced credentials and methods (issue 9), fast path', () => {
+  it('refuses credentials in the query string with 400 invalid_request, even beside valid Basic credentials', async () => {
+    const { secret } = await setup();
+    const auth = { authorization: basic(secret.id, secret.secret) };
+    for (const query of [
+      `client_secret=${secret.secret}`,
+      `client_id=${secret.id}&client_secret=${secret.secret}`,
+      'client_assertion=eyJ.x.y',
+      'refresh_token=lk_rt_x',
+      'assertion=eyJ.x.y',
+    ]) {
+      const res = await post(`/api/oauth/token?${query}`, 'grant_type=client_credentials', auth);
+      expect(res.status, query).toBe(400);
+      expect(await res.json()).toMatchObject({ error: 'invalid_request' });
+    }
+    // Positive control: a harmless query parameter changes nothing.
+    expect((await post('/api/oauth/token?ignored=1', 'grant_type=client_credentials', auth)).status).toBe(200);
+  });
+
+  it('answers any other method than POST on the token, introspection and revocation endpoints with 405 and Allow: POST', async () => {
+    const before = fallbackHits;
+    for (const path of ['/api/oauth/token', '/api/oauth/introspect', '/api/oauth/revoke']) {
+      for (const method of ['GET', 'PUT', 'PATCH', 'DELETE']) {
+        const res = await fetch(base + path, { method });
+        expect(res.status, `${method} ${path}`).toBe(405);
+        expect(res.headers.get('allow')).toBe('POST');
+        expect(res.headers.get('content-type')).toBe('application/json');
+        expect(await res.json()).toEqual({ error: 'invalid_request', error_description: expect.any(String) });
+      }
+    }
+    expect(fallbackHits).toBe(before);
+  });
+});

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
+import * as introspectRoutes from '@/app/api/oauth/introspect/route';
 import { POST as introspectRoute } from '@/app/api/oauth/introspect/route';
+import * as revokeRoutes from '@/app/api/oauth/revoke/route';
 import { POST as revokeRoute } from '@/app/api/oauth/revoke/route';
+import * as tokenRoutes from '@/app/api/oauth/token/route';
 import { POST as tokenRoute } from '@/app/api/oauth/token/route';
 import { GET as metadataRoute } from '@/app/.well-known/oauth-authorization-server/route';
 import { GET as jwksRoute } from '@/app/.well-known/jwks.json/route';
@@ -1021,5 +1024,56 @@ describe('assertion rules (issue 9)', () => {
     });
     for (const answer of answers) expect(answer).toEqual(answers[0]);
     expect((await grant(await signAssertion(key))).res.status).toBe(200);
+  });
+});
+
+describe('misplaced credentials and methods (issue 9), Next mount', () => {
+  it('refuses credentials in the query string with 400 invalid_request, audited, even beside valid Basic credentials', async () => {
+    const { org, secret } = await setup();
+    const send = (query: string) =>
+      tokenRoute(
+        new Request(`http://localhost:3000/api/oauth/token?${query}`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'x-latchkey-peer-ip': '127.0.0.1',
+            authorization: basic(secret.id, secret.secret),
+          },
+          body: 'grant_type=client_credentials',
+        }),
+      );
+    for (const query of [
+      `client_secret=${secret.secret}`,
+      `client_id=${secret.id}&client_secret=${secret.secret}`,
+      'client_assertion=eyJ.x.y',
+      'refresh_token=lk_rt_x',
+      'assertion=eyJ.x.y',
+    ]) {
+      const res = await send(query);
+      expect(res.status, query).toBe(400);
+      const body = (await res.json()) as ErrorBody;
+      expect(body.error).toBe('invalid_request');
+      expect(body.error_description).not.toContain(secret.secret);
+    }
+    expect((await send('ignored=1')).status).toBe(200);
+    // Refused before any credential is read: audited, without the secret.
+    expect(JSON.stringify((await tokenEvents(null)).map((e) => e.details))).not.toContain(secret.secret);
+    expect(JSON.stringify((await tokenEvents(org.id)).map((e) => e.details))).not.toContain(secret.secret);
+  });
+
+  it('answers GET, PUT, PATCH and DELETE on the POST-only endpoints with 405, Allow: POST and a JSON body', async () => {
+    for (const [path, routes] of [
+      ['/api/oauth/token', tokenRoutes],
+      ['/api/oauth/introspect', introspectRoutes],
+      ['/api/oauth/revoke', revokeRoutes],
+    ] as const) {
+      for (const method of ['GET', 'PUT', 'PATCH', 'DELETE'] as const) {
+        const res = routes[method](new Request(`http://localhost:3000${path}`, { method }));
+        expect(res.status, `${method} ${path}`).toBe(405);
+        expect(res.headers.get('allow')).toBe('POST');
+        expect(res.headers.get('cache-control')).toBe('no-store');
+        expect(await res.json()).toEqual({ error: 'invalid_request', error_description: expect.any(String) });
+      }
+    }
   });
 });
