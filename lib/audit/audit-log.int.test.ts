@@ -36,7 +36,14 @@ describe('audit chain verification', () => {
       ctx.orgId,
       Array.from({ length: 30 }, (_, i) => ({ occurredAt: new Date(Date.UTC(2026, 0, 1, 0, i)) })),
     );
-    const result = await checkAuditChain(ctx.orgId, 7);
+    const progress: Array<{ checked: number; total: number }> = [];
+    const result = await checkAuditChain(ctx.orgId, { batchSize: 7, onProgress: (p) => progress.push(p) });
+    const total = before + 30;
+    // One report per batch of 7, ending at the whole chain.
+    expect(progress.map((p) => p.checked)).toEqual(
+      Array.from({ length: Math.ceil(total / 7) }, (_, i) => Math.min(total, (i + 1) * 7)),
+    );
+    expect(progress.every((p) => p.total === total)).toBe(true);
     expect(result).toEqual({
       intact: true,
       checked: before + 30,
@@ -66,7 +73,7 @@ describe('audit chain verification', () => {
       `UPDATE audit_events SET actor_label = 'someone-else' WHERE organization_id = $1 AND seq = 12`,
       ctx.orgId,
     );
-    const result = await checkAuditChain(ctx.orgId, 5);
+    const result = await checkAuditChain(ctx.orgId, { batchSize: 5 });
     expect(result).toMatchObject({
       intact: false,
       checked: 11,
@@ -87,7 +94,10 @@ describe('audit chain verification', () => {
       Array.from({ length: 10 }, (_, i) => ({ occurredAt: new Date(Date.UTC(2026, 0, 1, 0, i)) })),
     );
     await tamper(`DELETE FROM audit_events WHERE organization_id = $1 AND seq = 6`, ctx.orgId);
-    expect((await checkAuditChain(ctx.orgId, 4)).first_broken_link).toEqual({ seq: '6', reason: 'sequence_gap' });
+    expect((await checkAuditChain(ctx.orgId, { batchSize: 4 })).first_broken_link).toEqual({
+      seq: '6',
+      reason: 'sequence_gap',
+    });
   });
 
   it('is not fooled by re-hashing a row: the next link breaks', async () => {

@@ -22,31 +22,41 @@ export type ChainedEvent = {
   prevHash: string;
 };
 
+/** str is RFC 8785's string form (JSON.stringify's), refusing lone surrogates as canonicalize does. */
+function str(value: string | null): string {
+  if (value === null) return 'null';
+  if (!value.isWellFormed()) throw new Error('audit event cannot be canonicalized');
+  return JSON.stringify(value);
+}
+
+/**
+ * canonicalAuditJson is the RFC 8785 canonical JSON of the fields an event's hash covers,
+ * written out directly: the members in their canonical (UTF-16 code unit) order, each string
+ * as canonicalize writes it, and only `details` (free-form) through canonicalize. It is the
+ * exact text `canonicalize({organizationId, seq, ...})` produces (hash-chain.test.ts compares
+ * the two), without building and sorting an object per event: the chain verifier hashes
+ * millions of events.
+ */
+export function canonicalAuditJson(event: ChainedEvent): string {
+  const details = canonicalize(event.details ?? {});
+  if (details === undefined) throw new Error('audit event cannot be canonicalized');
+  return (
+    `{"action":${str(event.action)},"actorId":${str(event.actorId)},"actorLabel":${str(event.actorLabel)}` +
+    `,"actorType":${str(event.actorType)},"details":${details},"ip":${str(event.ip)}` +
+    `,"occurredAt":${str(event.occurredAt.toISOString())},"organizationId":${str(event.organizationId)}` +
+    `,"outcome":${str(event.outcome)},"prevHash":${str(event.prevHash)},"requestId":${str(event.requestId)}` +
+    `,"seq":${str(event.seq.toString())},"targetId":${str(event.targetId)},"targetType":${str(event.targetType)}` +
+    `,"userAgent":${str(event.userAgent)}}`
+  );
+}
+
 /**
  * hashAuditEvent is SHA-256 over the RFC 8785 canonical JSON of the event's fields, so the hash
  * does not depend on key order (PostgreSQL's jsonb reorders keys) and can be recomputed by any
  * verifier from an export.
  */
 export function hashAuditEvent(event: ChainedEvent): string {
-  const canonical = canonicalize({
-    organizationId: event.organizationId,
-    seq: event.seq.toString(),
-    occurredAt: event.occurredAt.toISOString(),
-    actorType: event.actorType,
-    actorId: event.actorId,
-    actorLabel: event.actorLabel,
-    action: event.action,
-    targetType: event.targetType,
-    targetId: event.targetId,
-    outcome: event.outcome,
-    ip: event.ip,
-    userAgent: event.userAgent,
-    requestId: event.requestId,
-    details: event.details ?? {},
-    prevHash: event.prevHash,
-  });
-  if (canonical === undefined) throw new Error('audit event cannot be canonicalized');
-  return createHash('sha256').update(canonical).digest('hex');
+  return createHash('sha256').update(canonicalAuditJson(event)).digest('hex');
 }
 
 export type ChainBreak = { seq: bigint; reason: 'hash_mismatch' | 'prev_hash_mismatch' | 'sequence_gap' };
