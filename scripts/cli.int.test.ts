@@ -65,6 +65,19 @@ describe('npm run cli', () => {
     expect(listed.map((u) => u.email)).toContain(email);
   });
 
+  it("verifies an organization's audit chain with progress on stderr, and records it", async () => {
+    const slug = `cli-${randomBytes(3).toString('hex')}`;
+    expect((await cli('org', 'create', '--name', 'CLI Audit', '--slug', slug)).code).toBe(0);
+    const verified = await cli('audit', 'verify', '--org', slug);
+    expect(verified.code).toBe(0);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ intact: true, checked: 1, first_broken_link: null });
+    expect(verified.stderr).toMatch(/verified 1 of 1 events \(100%\)/);
+    expect(verified.stderr).toMatch(/intact: 1 events in/);
+    const org = await db.organization.findUniqueOrThrow({ where: { slug } });
+    expect(await db.auditEvent.count({ where: { organizationId: org.id, action: 'audit.verified' } })).toBe(1);
+    expect((await cli('audit', 'verify', '--org', 'no-such-org')).code).toBe(1);
+  });
+
   it('refuses bad input with a stable code and no stack trace', async () => {
     const bad = await cli(
       'user',

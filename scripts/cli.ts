@@ -14,6 +14,7 @@ Commands:
   user create --email EMAIL --name NAME --password PASSWORD [--org SLUG --role OWNER|ADMIN|AUDITOR]
   user list
   member add  --org SLUG --email EMAIL --role OWNER|ADMIN|AUDITOR
+  audit verify --org SLUG   (recomputes the hash chain; progress on stderr; records audit.verified)
 
 Uses DATABASE_URL, or the embedded database of a running \`npm start\` when it is unset.`;
 

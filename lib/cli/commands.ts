@@ -6,7 +6,8 @@ import { AppError } from '@/lib/errors';
 import { addMember } from '@/lib/organizations/add-member';
 import { createOrganization } from '@/lib/organizations/create-organization';
 import { createUser } from '@/lib/users/create-user';
-import { cliMemberAdd, cliOrgCreate, cliUserCreate } from './schema';
+import { verifyAuditChain } from '@/lib/audit/verify-audit-chain';
+import { cliAuditVerify, cliMemberAdd, cliOrgCreate, cliUserCreate } from './schema';
 
 const META = { requestId: 'cli', ip: null, userAgent: 'latchkey-cli' };
 
@@ -87,5 +88,35 @@ export const COMMANDS: Record<string, (args: Record<string, unknown>) => Promise
     return db.$transaction((tx) =>
       addMember(tx, { organizationId: org.id, userId: user.id, role: input.role }, SYSTEM_ACTOR, META),
     );
+  },
+  'audit verify': async (args) => {
+    const input = parse(cliAuditVerify, args);
+    const org = await orgBySlug(input.org);
+    // Progress on stderr (stdout stays the one JSON result), at most a line a second, and the last.
+    let shown = 0;
+    const show = (checked: number, total: number) => {
+      const pct = total > 0 ? ` (${Math.floor((checked / total) * 100)}%)` : '';
+      process.stderr.write(`verified ${checked.toLocaleString('en')} of ${total.toLocaleString('en')} events${pct}\n`);
+    };
+    const started = performance.now();
+    const result = await verifyAuditChain(
+      {
+        orgId: org.id,
+        orgSlug: org.slug,
+        role: 'OWNER',
+        actor: SYSTEM_ACTOR,
+        ...META,
+      },
+      ({ checked, total }) => {
+        if (performance.now() - shown < 1_000 && checked < total) return;
+        shown = performance.now();
+        show(checked, total);
+      },
+    );
+    const seconds = (performance.now() - started) / 1000;
+    process.stderr.write(
+      `${result.intact ? 'intact' : 'BROKEN'}: ${result.checked.toLocaleString('en')} events in ${seconds.toFixed(1)} s\n`,
+    );
+    return result;
   },
 };

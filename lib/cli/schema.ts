@@ -16,3 +16,4 @@ export const cliMemberAdd = z.strictObject({
   email: emailField,
   role: z.enum(ROLES, { error: `role must be one of ${ROLES.join(', ')}` }),
 });
+export const cliAuditVerify = z.strictObject({ org: organizationSlugField });
