@@ -91,6 +91,11 @@ describe('audit hash chain', () => {
       { ...base, actorLabel: 'é "quoted" \\ back\nslash \u0001 😀 \u2028', action: 'ключ.создан' },
       { ...base, details: { z: { y: [1.5, -0, 1e21, 'ü'], a: null }, A: true, é: 'x', '': 2, 'a"b': [] } },
       { ...base, seq: 123456789012345678n, occurredAt: new Date('1999-12-31T23:59:59.999Z') },
+      {
+        ...base,
+        details: { at: new Date(0), list: [undefined, 1, [[]], {}], gone: undefined, n: 0.1 + 0.2, big: 2 ** 70 },
+      },
+      { ...base, details: { '\u00e9': 1, e: 2, '\ud83d\ude00': 3, '\uffff': 4, Z: 5, '10': 6, '9': 7 } },
     ];
     for (const event of variants) {
       expect(canonicalAuditJson(event)).toBe(reference(event));
@@ -101,8 +106,13 @@ describe('audit hash chain', () => {
       );
     }
     // A lone surrogate cannot be canonicalized, in either.
-    const lone = { ...base, actorLabel: 'x\ud800' };
-    expect(() => reference(lone)).toThrow();
-    expect(() => hashAuditEvent(lone)).toThrow();
+    for (const lone of [
+      { ...base, actorLabel: 'x\ud800' },
+      { ...base, details: { k: ['\udc00'] } },
+    ]) {
+      expect(() => reference(lone)).toThrow();
+      expect(() => hashAuditEvent(lone)).toThrow();
+    }
+    expect(() => hashAuditEvent({ ...base, details: { n: Number.NaN } })).toThrow();
   });
 });
