@@ -65,3 +65,52 @@ test('an owner adds a member who can then sign in, changes roles, and cannot rem
     .click();
   await expect(page.getByRole('cell', { name: email, exact: true })).toHaveCount(0);
 });
+
+test('an owner resets a member password, which ends their session; a member changes their own', async ({
+  page,
+  browser,
+  seed,
+}) => {
+  test.setTimeout(60_000);
+  const org = await seed.org();
+  const owner = await seed.member(org, 'OWNER');
+  const admin = await seed.member(org, 'ADMIN');
+
+  // The admin is signed in elsewhere.
+  const theirs = await browser.newContext();
+  const theirPage = await theirs.newPage();
+  await signInAs(theirPage, admin);
+
+  await signInAs(page, owner);
+  await page.goto(`/orgs/${org.slug}/members`);
+  await expect(page.getByRole('row', { name: new RegExp(owner.email) }).getByText('Reset login')).toHaveCount(0);
+  const row = page.getByRole('row', { name: new RegExp(admin.email) });
+  await row.getByText('Reset login').click();
+  const reset = row.getByRole('form', { name: `Reset the password of ${admin.email}` });
+  await reset.getByLabel('New initial password').fill('short');
+  await reset.getByRole('button', { name: 'Set password' }).click();
+  await expect(reset.getByText(/at least 12/i)).toBeVisible();
+  await reset.getByLabel('New initial password').fill('a handed over password');
+  await reset.getByRole('button', { name: 'Set password' }).click();
+  await expect(reset.getByRole('status')).toHaveText('Password set');
+
+  // Their session has ended: the next page asks them to sign in, and the new password works.
+  await theirPage.goto(`/orgs/${org.slug}/service-accounts`);
+  await expect(theirPage).toHaveURL(/\/sign-in/);
+  await signInAs(theirPage, admin, 'a handed over password');
+
+  // They change it themselves: wrong current password first, then right; then they sign in again.
+  await theirPage.goto(`/orgs/${org.slug}/account`);
+  const change = theirPage.getByRole('form', { name: 'Change your password' });
+  await change.getByLabel('Current password').fill('not the password');
+  await change.getByLabel('New password', { exact: true }).fill('my very own new password');
+  await change.getByLabel('New password again').fill('my very own new password');
+  await change.getByRole('button', { name: 'Change password' }).click();
+  await expect(change.getByText('Not your current password.')).toBeVisible();
+  await change.getByLabel('Current password').fill('a handed over password');
+  await change.getByRole('button', { name: 'Change password' }).click();
+  await expect(theirPage).toHaveURL(/\/sign-in\?error=password_changed/);
+  await expect(theirPage.getByText('Your password was changed')).toBeVisible();
+  await signInAs(theirPage, admin, 'my very own new password');
+  await theirs.close();
+});

@@ -368,7 +368,10 @@ test('an isAdmin account manages service accounts with a bearer token from its c
   expect(((await denied.json()) as { code: string }).code).toBe('insufficient_scope');
 
   const plain = await accountWithSecret('plain', { scopes: ['TILE'] });
-  expect((await request.get('/api/v1/service-accounts', { headers: plain.bearer })).status()).toBe(401);
+  // A valid token of a non-admin account: 403 insufficient_scope (RFC 6750 §3.1), not 401.
+  const plainDenied = await request.get('/api/v1/service-accounts', { headers: plain.bearer });
+  expect(plainDenied.status()).toBe(403);
+  expect(((await plainDenied.json()) as { code: string }).code).toBe('insufficient_scope');
   const anonymous = await request.get('/api/v1/service-accounts');
   expect(anonymous.status()).toBe(401);
   expect(anonymous.headers()['www-authenticate']).toContain('Bearer');

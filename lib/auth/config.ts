@@ -89,11 +89,16 @@ export function authOptions(): NextAuthOptions {
         return true;
       },
       async jwt({ token, user }) {
-        if (user) token.sub = user.id;
+        // When the person signed in: a password change or reset ends every session older than it.
+        if (user) {
+          token.sub = user.id;
+          token.authTime = Date.now();
+        }
         return token;
       },
       async session({ session, token }) {
-        return { ...session, user: { ...session.user, id: token.sub ?? '' } };
+        const authTime = typeof token.authTime === 'number' ? token.authTime : 0;
+        return { ...session, user: { ...session.user, id: token.sub ?? '', authTime } };
       },
     },
   };

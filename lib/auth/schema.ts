@@ -58,6 +58,7 @@ export const SIGN_IN_ERROR_MESSAGES: Record<string, string> = {
   sso_not_provisioned: 'Your single sign-on account is not linked to a Latchkey user. Ask an owner to add you.',
   no_organization: 'Your account is not a member of any organization. Ask an owner to add you.',
   SessionRequired: 'Sign in to continue.',
+  password_changed: 'Your password was changed and your sessions ended: sign in with the new password.',
 };
 
 export function signInErrorMessage(code: string): string {

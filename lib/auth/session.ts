@@ -14,12 +14,24 @@ import type { Role } from './roles';
 
 export type SessionUser = { id: string; email: string; name: string };
 
-/** currentUser reads the next-auth session and confirms the user still exists. */
+/**
+ * currentUser reads the next-auth session and confirms the user still exists and the session is
+ * not older than the user's sessions_valid_after (set when the password changes or an owner
+ * resets it or the second factor): such a session is signed out.
+ */
 export async function currentUser(): Promise<SessionUser | null> {
   const session = await getServerSession(authOptions());
-  const id = (session?.user as { id?: unknown } | undefined)?.id;
+  const claims = session?.user as { id?: unknown; authTime?: unknown } | undefined;
+  const id = claims?.id;
   if (typeof id !== 'string' || id === '') return null;
-  return db.user.findUnique({ where: { id }, select: { id: true, email: true, name: true } });
+  const authTime = typeof claims?.authTime === 'number' ? claims.authTime : 0;
+  const user = await db.user.findUnique({
+    where: { id },
+    select: { id: true, email: true, name: true, sessionsValidAfter: true },
+  });
+  if (!user) return null;
+  if (user.sessionsValidAfter && authTime < user.sessionsValidAfter.getTime()) return null;
+  return { id: user.id, email: user.email, name: user.name };
 }
 
 /** requireUser returns the signed-in user or redirects to the sign-in page. */

@@ -6,7 +6,7 @@ import { requestMeta } from './request-meta';
  * The surfaces that answer an unknown path with JSON in their own format, so that a client's
  * `response.json()` reads an error instead of throwing on the console's HTML 404 page.
  */
-export type JsonSurface = 'api' | 'oauth' | 'high-mobility' | 'unity' | 'gebeta' | 'restapi' | 'invers' | 'compat';
+export type JsonSurface = 'api' | 'oauth' | 'high-mobility' | 'unity' | 'gebeta' | 'restapi' | 'compat';
 
 const DETAIL = 'There is no such endpoint. Check the path and the method.';
 
@@ -43,12 +43,6 @@ export function notFoundResponse(surface: JsonSurface, request: Request): Respon
     case 'restapi':
     case 'compat':
       return json({ status: 404, message: DETAIL }, 404, requestId);
-    case 'invers':
-      return json(
-        { status: 404, error: 'Not Found', message: DETAIL, path: new URL(request.url).pathname },
-        404,
-        requestId,
-      );
   }
 }
 

@@ -20,6 +20,26 @@ export const addMemberInput = z
 export type AddMemberInput = z.infer<typeof addMemberInput>;
 
 export const changeRoleInput = z.strictObject({ role: roleField }).meta({ id: 'ChangeMemberRoleInput' });
+
+/** resetPasswordInput: the new initial password an owner hands over. */
+export const resetPasswordInput = z
+  .strictObject({ password: newPasswordField })
+  .meta({ id: 'ResetMemberPasswordInput' });
+
+/** changeOwnPasswordInput: the signed-in person's current and new password. */
+export const changeOwnPasswordInput = z
+  .strictObject({
+    currentPassword: z
+      .string({ error: 'Enter your current password.' })
+      .min(1, { error: 'Enter your current password.' })
+      .max(256),
+    newPassword: newPasswordField,
+    confirmPassword: z.string(),
+  })
+  .refine((v) => v.newPassword === v.confirmPassword, {
+    error: 'The two new passwords differ.',
+    path: ['confirmPassword'],
+  });
 export const memberParams = z.object({
   userId: z.string().regex(/^usr_[0-9A-HJKMNP-TV-Z]{26}$/, { error: 'Not a user id.' }),
 });

@@ -55,10 +55,10 @@ async function client() {
   return { account, clientId: secret.id, clientSecret: secret.secret };
 }
 
-/** The resource server's check (README "Connect your client"): signature via the JWKS, issuer, expiry. */
+/** The resource server's check (README "Connect your client"): signature via the JWKS, issuer, audience, expiry. */
 async function validate(accessToken: string) {
   const jwks = createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks.json`));
-  const { payload } = await jwtVerify(accessToken, jwks, { issuer, algorithms: ['ES256'] });
+  const { payload } = await jwtVerify(accessToken, jwks, { issuer, audience: issuer, algorithms: ['ES256'] });
   return payload;
 }
 

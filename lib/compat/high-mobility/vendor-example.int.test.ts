@@ -11,6 +11,7 @@ import { POST as highMobilityRoute } from '@/app/compat/high-mobility/v1/auth_to
 import { createKeyPair } from '@/lib/credentials/create-key-pair';
 import { resetEnvCache } from '@/lib/env';
 import { PEER_IP_HEADER } from '@/lib/http/client-ip';
+import { oauthListener } from '@/lib/oauth/node-mount';
 import { createTestServiceAccount, orgWithRoles } from '@/lib/testing/service-account-fixtures';
 import { verifyAccessToken } from '@/lib/tokens/access-token';
 
@@ -21,6 +22,9 @@ import { verifyAccessToken } from '@/lib/tokens/access-token';
 const run = promisify(execFile);
 let server: Server;
 let base: string;
+// The production server's fast path (scripts/server.ts), which serves the compat flows itself.
+let fastServer: Server;
+let fastBase: string;
 let dir: string;
 
 async function toRequest(req: IncomingMessage): Promise<Request> {
@@ -43,6 +47,9 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  fastServer = createServer(oauthListener((_req, res) => res.writeHead(418).end(), {}));
+  await new Promise<void>((resolve) => fastServer.listen(0, '127.0.0.1', resolve));
+  fastBase = `http://127.0.0.1:${(fastServer.address() as AddressInfo).port}`;
   // The issuer is the server's own URL, so the example's `aud` (its base URL) is ours.
   process.env.LATCHKEY_ISSUER = base;
   resetEnvCache();
@@ -53,6 +60,7 @@ afterAll(async () => {
   resetEnvCache();
   await rm(dir, { recursive: true, force: true });
   await new Promise((resolve) => server.close(resolve));
+  await new Promise((resolve) => fastServer.close(resolve));
 });
 
 /** keyConfigFile generates a key pair and saves the config JSON exactly as the console hands it over. */
@@ -65,9 +73,9 @@ async function keyConfigFile() {
   return { file, keyPair, account };
 }
 
-async function runExample(file: string, mode: 'formData' | 'form') {
+async function runExample(file: string, mode: 'formData' | 'form', server = base) {
   const script = path.join(import.meta.dirname, 'vendor-example/create_auth_token.cjs');
-  const { stdout } = await run(process.execPath, [script, file, `${base}/compat/high-mobility/v1`, mode]);
+  const { stdout } = await run(process.execPath, [script, file, `${server}/compat/high-mobility/v1`, mode]);
   return JSON.parse(stdout) as { error: string | null; statusCode: number; body: string };
 }
 
@@ -86,6 +94,22 @@ describe("High Mobility's Node example, run unchanged against the compat flow", 
     const { file } = await keyConfigFile();
     const out = await runExample(file, 'form');
     expect(out.statusCode).toBe(201);
+  });
+
+  it("the production server's fast path answers the multipart example the same way", async () => {
+    const { file, keyPair } = await keyConfigFile();
+    // The example's base URL is its `aud`: here the issuer is the fast-path server's URL.
+    process.env.LATCHKEY_ISSUER = fastBase;
+    resetEnvCache();
+    try {
+      const out = await runExample(file, 'formData', fastBase);
+      expect(out.statusCode).toBe(201);
+      const body = JSON.parse(out.body) as { auth_token: string };
+      expect(await verifyAccessToken(body.auth_token)).toMatchObject({ client_id: keyPair.id });
+    } finally {
+      process.env.LATCHKEY_ISSUER = base;
+      resetEnvCache();
+    }
   });
 
   it('refuses multipart bodies with a file, too many fields, no boundary or too large, in High Mobility shape', async () => {

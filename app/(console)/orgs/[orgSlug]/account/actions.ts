@@ -3,7 +3,9 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { defineUserAction } from '@/lib/actions/define-action';
+import { changeOwnPassword } from '@/lib/auth/change-password';
 import { totpCodeField } from '@/lib/auth/schema';
+import { changeOwnPasswordInput } from '@/lib/members/schema';
 import {
   confirmTotpEnrollment,
   disableTotp,
@@ -33,3 +35,10 @@ export const disableTotpAction = defineUserAction({ input: codeInput }, async (u
   await disableTotp(user.id, code, meta);
   revalidatePath('/orgs/[orgSlug]/account', 'page');
 });
+
+// Ends every session of this person, this one included: the form then sends them to sign in again.
+export const changePasswordAction = defineUserAction(
+  { input: changeOwnPasswordInput },
+  async (user, { currentPassword, newPassword }, meta) =>
+    changeOwnPassword(user.id, { currentPassword, newPassword }, meta),
+);

@@ -7,7 +7,13 @@ import { Card } from '@/components/ui/card';
 import { requireMember } from '@/lib/auth/session';
 import { recoveryCodesLeft } from '@/lib/auth/recovery-codes';
 import { totpStatus } from '@/lib/auth/two-factor';
-import { RegenerateRecoveryCodesForm, TotpConfirmForm, TotpDisableForm, TotpStartForm } from './totp-forms';
+import {
+  ChangePasswordForm,
+  RegenerateRecoveryCodesForm,
+  TotpConfirmForm,
+  TotpDisableForm,
+  TotpStartForm,
+} from './totp-forms';
 
 export const metadata: Metadata = { title: 'Your account' };
 
@@ -80,6 +86,10 @@ export default async function AccountPage({ params }: PageProps<'/orgs/[orgSlug]
             <TotpStartForm />
           </>
         )}
+      </Card>
+      <Card className="mt-6 max-w-2xl">
+        <h2 className="mb-3 text-sm font-semibold">Password</h2>
+        <ChangePasswordForm />
       </Card>
     </>
   );

@@ -1,14 +1,22 @@
 'use client';
 
+import { signOut } from 'next-auth/react';
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { SecretRevealDialog } from '@/components/credentials/secret-reveal-dialog';
 import { useFormAction } from '@/components/forms/use-form-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import type { ActionResult } from '@/lib/actions/define-action';
-import { confirmTotpAction, disableTotpAction, regenerateRecoveryCodesAction, startTotpAction } from './actions';
+import { paths } from '@/lib/paths';
+import {
+  changePasswordAction,
+  confirmTotpAction,
+  disableTotpAction,
+  regenerateRecoveryCodesAction,
+  startTotpAction,
+} from './actions';
 
 export function TotpStartForm() {
   const { state, onSubmit, pending } = useFormAction(startTotpAction);
@@ -138,5 +146,49 @@ export function TotpDisableForm() {
       variant="danger"
       label="Turn off two-factor authentication"
     />
+  );
+}
+
+/**
+ * ChangePasswordForm changes the signed-in person's password. Every session ends with it, this
+ * one too, so on success it signs out and asks for the new password.
+ */
+export function ChangePasswordForm() {
+  const { state, onSubmit, pending, fieldErrors } = useFormAction(changePasswordAction);
+  useEffect(() => {
+    if (state?.ok) void signOut({ callbackUrl: `${paths.signIn()}?error=password_changed` });
+  }, [state]);
+  return (
+    <form onSubmit={onSubmit} className="flex max-w-sm flex-col gap-3" noValidate aria-label="Change your password">
+      {state && !state.ok && !state.fieldErrors ? <Alert>{state.message}</Alert> : null}
+      <Field
+        name="currentPassword"
+        label="Current password"
+        type="password"
+        autoComplete="current-password"
+        required
+        errors={fieldErrors.currentPassword}
+      />
+      <Field
+        name="newPassword"
+        label="New password"
+        type="password"
+        autoComplete="new-password"
+        required
+        hint="At least 12 characters. Every session of yours ends, this one too."
+        errors={fieldErrors.newPassword}
+      />
+      <Field
+        name="confirmPassword"
+        label="New password again"
+        type="password"
+        autoComplete="new-password"
+        required
+        errors={fieldErrors.confirmPassword}
+      />
+      <Button type="submit" disabled={pending}>
+        {pending ? 'Changing…' : 'Change password'}
+      </Button>
+    </form>
   );
 }

@@ -1,12 +1,19 @@
 'use client';
 
 import { useState } from 'react';
+import { ActionButton } from '@/components/credentials/action-button';
 import { useFormAction } from '@/components/forms/use-form-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import { ROLES, ROLE_LABELS, type Role } from '@/lib/auth/roles';
-import { addMemberAction, changeRoleAction, removeMemberAction } from './actions';
+import {
+  addMemberAction,
+  changeRoleAction,
+  removeMemberAction,
+  resetPasswordAction,
+  resetTwoFactorAction,
+} from './actions';
 
 function RoleSelect({ id, defaultValue, label }: { id: string; defaultValue?: Role; label: string }) {
   return (
@@ -65,11 +72,16 @@ export function MemberRowActions({
   userId,
   email,
   role,
+  twoFactor,
+  resettable,
 }: {
   orgSlug: string;
   userId: string;
   email: string;
   role: Role;
+  twoFactor: boolean;
+  /** Not the owner's own row: they use Your account. */
+  resettable: boolean;
 }) {
   const change = useFormAction(changeRoleAction);
   const remove = useFormAction(removeMemberAction);
@@ -111,6 +123,82 @@ export function MemberRowActions({
           {error}
         </p>
       ) : null}
+      {resettable ? <ResetLoginForms orgSlug={orgSlug} userId={userId} email={email} twoFactor={twoFactor} /> : null}
     </div>
+  );
+}
+
+/**
+ * ResetLoginForms lets an owner give a member a new initial password, or turn off a second factor
+ * they lost; either ends the member's sessions. The server refuses people who also belong to
+ * another organization.
+ */
+function ResetLoginForms({
+  orgSlug,
+  userId,
+  email,
+  twoFactor,
+}: {
+  orgSlug: string;
+  userId: string;
+  email: string;
+  twoFactor: boolean;
+}) {
+  const reset = useFormAction(resetPasswordAction, { resetOnSuccess: true });
+  return (
+    <details className="w-full text-sm">
+      <summary className="cursor-pointer text-xs text-brand-700">Reset login</summary>
+      <form
+        ref={reset.formRef}
+        onSubmit={reset.onSubmit}
+        className="mt-2 flex flex-wrap items-end gap-2"
+        aria-label={`Reset the password of ${email}`}
+        noValidate
+      >
+        <input type="hidden" name="orgSlug" value={orgSlug} />
+        <input type="hidden" name="userId" value={userId} />
+        <Field
+          name="password"
+          id={`reset-password-${userId}`}
+          label="New initial password"
+          type="password"
+          autoComplete="new-password"
+          hint="At least 12 characters; hand it over yourself. Their sessions end."
+          errors={reset.fieldErrors.password}
+        />
+        <Button type="submit" variant="secondary" disabled={reset.pending}>
+          Set password
+        </Button>
+        {reset.state?.ok ? (
+          <span role="status" className="pb-2 text-xs text-green-700">
+            Password set
+          </span>
+        ) : null}
+        {reset.state && !reset.state.ok && !reset.state.fieldErrors ? (
+          <p role="alert" className="w-full text-xs text-red-600">
+            {reset.state.message}
+          </p>
+        ) : null}
+      </form>
+      {twoFactor ? (
+        <div className="mt-2">
+          <ActionButton
+            action={resetTwoFactorAction}
+            fields={{ orgSlug, userId }}
+            label="Reset two-factor"
+            confirm={{
+              title: `Reset the second factor of ${email}?`,
+              body: (
+                <p>
+                  Their authenticator and recovery codes stop working and their sessions end. They sign in with their
+                  password and set up two-factor authentication again.
+                </p>
+              ),
+              confirmLabel: 'Reset two-factor',
+            }}
+          />
+        </div>
+      ) : null}
+    </details>
   );
 }

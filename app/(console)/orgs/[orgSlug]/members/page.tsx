@@ -40,7 +40,14 @@ export default async function MembersPage({ params }: PageProps<'/orgs/[orgSlug]
             <Td className="tabular-nums">{m.since.slice(0, 10)}</Td>
             {canWrite ? (
               <Td>
-                <MemberRowActions orgSlug={ctx.orgSlug} userId={m.userId} email={m.email} role={m.role} />
+                <MemberRowActions
+                  orgSlug={ctx.orgSlug}
+                  userId={m.userId}
+                  email={m.email}
+                  role={m.role}
+                  twoFactor={m.twoFactor}
+                  resettable={!(ctx.actor.type === 'MEMBER' && ctx.actor.id === m.userId)}
+                />
               </Td>
             ) : null}
           </tr>
