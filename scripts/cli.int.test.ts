@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -63,6 +65,33 @@ describe('npm run cli', () => {
     expect(membership.role).toBe('AUDITOR');
     const listed = JSON.parse((await cli('user', 'list')).stdout) as Array<{ email: string }>;
     expect(listed.map((u) => u.email)).toContain(email);
+  });
+
+  it("verifies an organization's audit chain with progress on stderr, and records it", async () => {
+    const slug = `cli-${randomBytes(3).toString('hex')}`;
+    expect((await cli('org', 'create', '--name', 'CLI Audit', '--slug', slug)).code).toBe(0);
+    const verified = await cli('audit', 'verify', '--org', slug);
+    expect(verified.code).toBe(0);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ intact: true, checked: 1, first_broken_link: null });
+    expect(verified.stderr).toMatch(/verified 1 of 1 events \(100%\)/);
+    expect(verified.stderr).toMatch(/intact: 1 events in/);
+    const org = await db.organization.findUniqueOrThrow({ where: { slug } });
+    expect(await db.auditEvent.count({ where: { organizationId: org.id, action: 'audit.verified' } })).toBe(1);
+    expect((await cli('audit', 'verify', '--org', 'no-such-org')).code).toBe(1);
+
+    const out = path.join(tmpdir(), `latchkey-cli-${slug}.ndjson`);
+    const exported = await cli('audit', 'export', '--org', slug, '--format', 'ndjson', '--out', out);
+    expect(exported.code).toBe(0);
+    // organization.created, audit.verified and the export's own audit.exported.
+    expect(JSON.parse(exported.stdout)).toMatchObject({ file: out, format: 'ndjson', events: 3 });
+    expect(exported.stderr).toContain(`exported 3 events to ${out}`);
+    const lines = (await readFile(out, 'utf8')).trim().split('\n');
+    expect(lines.map((l) => (JSON.parse(l) as { action: string }).action)).toEqual([
+      'audit.exported',
+      'audit.verified',
+      'organization.created',
+    ]);
+    await rm(out);
   });
 
   it('refuses bad input with a stable code and no stack trace', async () => {

@@ -14,12 +14,14 @@ Commands:
   user create --email EMAIL --name NAME --password PASSWORD [--org SLUG --role OWNER|ADMIN|AUDITOR]
   user list
   member add  --org SLUG --email EMAIL --role OWNER|ADMIN|AUDITOR
+  audit verify --org SLUG   (recomputes the hash chain; progress on stderr; records audit.verified)
+  audit export --org SLUG --format csv|ndjson --out FILE   (progress on stderr; records audit.exported)
 
 Uses DATABASE_URL, or the embedded database of a running \`npm start\` when it is unset.`;
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-const FLAGS = ['name', 'slug', 'email', 'password', 'org', 'role'] as const;
+const FLAGS = ['name', 'slug', 'email', 'password', 'org', 'role', 'format', 'out'] as const;
 
 /** readArgs splits `noun verb --flag value …` with node's own parser (unknown flags are errors). */
 function readArgs(argv: string[]): { command: string; flags: Record<string, string> } {

@@ -36,7 +36,14 @@ describe('audit chain verification', () => {
       ctx.orgId,
       Array.from({ length: 30 }, (_, i) => ({ occurredAt: new Date(Date.UTC(2026, 0, 1, 0, i)) })),
     );
-    const result = await checkAuditChain(ctx.orgId, 7);
+    const progress: Array<{ checked: number; total: number }> = [];
+    const result = await checkAuditChain(ctx.orgId, { batchSize: 7, onProgress: (p) => progress.push(p) });
+    const total = before + 30;
+    // One report per batch of 7, ending at the whole chain.
+    expect(progress.map((p) => p.checked)).toEqual(
+      Array.from({ length: Math.ceil(total / 7) }, (_, i) => Math.min(total, (i + 1) * 7)),
+    );
+    expect(progress.every((p) => p.total === total)).toBe(true);
     expect(result).toEqual({
       intact: true,
       checked: before + 30,
@@ -66,7 +73,7 @@ describe('audit chain verification', () => {
       `UPDATE audit_events SET actor_label = 'someone-else' WHERE organization_id = $1 AND seq = 12`,
       ctx.orgId,
     );
-    const result = await checkAuditChain(ctx.orgId, 5);
+    const result = await checkAuditChain(ctx.orgId, { batchSize: 5 });
     expect(result).toMatchObject({
       intact: false,
       checked: 11,
@@ -87,7 +94,10 @@ describe('audit chain verification', () => {
       Array.from({ length: 10 }, (_, i) => ({ occurredAt: new Date(Date.UTC(2026, 0, 1, 0, i)) })),
     );
     await tamper(`DELETE FROM audit_events WHERE organization_id = $1 AND seq = 6`, ctx.orgId);
-    expect((await checkAuditChain(ctx.orgId, 4)).first_broken_link).toEqual({ seq: '6', reason: 'sequence_gap' });
+    expect((await checkAuditChain(ctx.orgId, { batchSize: 4 })).first_broken_link).toEqual({
+      seq: '6',
+      reason: 'sequence_gap',
+    });
   });
 
   it('is not fooled by re-hashing a row: the next link breaks', async () => {
@@ -257,6 +267,69 @@ describe('audit listing', () => {
     );
     const recent = await tokenActivity(ctx);
     expect(recent.points.reduce((n, p) => n + p.issued, 0)).toBe(1);
+  });
+});
+
+describe('token activity rollup (migration 0016)', () => {
+  type RollupRow = { bucket: Date; action: string; client_id: string; events: bigint };
+  const rollup = (orgId: string) =>
+    db.$queryRaw<RollupRow[]>`
+      SELECT bucket, action, client_id, events FROM audit_token_activity
+      WHERE organization_id = ${orgId} ORDER BY bucket, action, client_id`;
+
+  it('counts every insert per hour, action and client in the inserting transaction, and nothing rolled back', async () => {
+    const ctx = await auditorCtx();
+    const at = (h: number, m = 0) => new Date(Date.UTC(2026, 7, 1, h, m));
+    const issued = (m: number, client: string) => ({
+      occurredAt: at(9, m),
+      action: TOKEN_ISSUED,
+      details: { grant_type: 'client_credentials', client_id: client },
+    });
+    // One multi-row statement (like the token service's batch), then a second one onto the same rows.
+    await appendTestEvents(ctx.orgId, [
+      issued(1, 'kid_a'),
+      issued(2, 'kid_a'),
+      issued(3, 'kid_b'),
+      issued(70, 'kid_a'),
+    ]);
+    await appendTestEvents(ctx.orgId, [
+      issued(4, 'kid_a'),
+      { occurredAt: at(9, 5), action: TOKEN_REFUSED, outcome: 'FAILURE', details: { reason: 'invalid_client' } },
+      { occurredAt: at(9, 6), action: 'vehicle.added', details: { client_id: 'kid_a' } },
+    ]);
+    await expect(
+      db.$transaction(async (tx) => {
+        await recordAuditEvent(tx, {
+          organizationId: ctx.orgId,
+          actor: { type: 'SYSTEM', id: null, label: 'token service' },
+          action: TOKEN_ISSUED,
+          details: { client_id: 'kid_rolled_back' },
+        });
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect((await rollup(ctx.orgId)).map((r) => [r.bucket.toISOString(), r.action, r.client_id, r.events])).toEqual([
+      ['2026-08-01T09:00:00.000Z', TOKEN_ISSUED, 'kid_a', 3n],
+      ['2026-08-01T09:00:00.000Z', TOKEN_ISSUED, 'kid_b', 1n],
+      ['2026-08-01T09:00:00.000Z', TOKEN_REFUSED, '', 1n],
+      ['2026-08-01T10:00:00.000Z', TOKEN_ISSUED, 'kid_a', 1n],
+    ]);
+    // The rollup equals a recount of the log.
+    const [recount] = await db.$queryRaw<Array<{ n: bigint }>>`
+      SELECT count(*) AS n FROM audit_events WHERE organization_id = ${ctx.orgId} AND action IN (${TOKEN_ISSUED}, ${TOKEN_REFUSED})`;
+    expect((await rollup(ctx.orgId)).reduce((n, r) => n + r.events, 0n)).toBe(recount?.n);
+  });
+
+  it('leaves audit_events append-only', async () => {
+    const ctx = await auditorCtx();
+    await appendTestEvents(ctx.orgId, [{ occurredAt: new Date(Date.UTC(2026, 7, 2)), action: TOKEN_ISSUED }]);
+    await expect(
+      db.$executeRaw`UPDATE audit_events SET action = 'x' WHERE organization_id = ${ctx.orgId}`,
+    ).rejects.toThrow(/append-only/);
+    await expect(db.$executeRaw`DELETE FROM audit_events WHERE organization_id = ${ctx.orgId}`).rejects.toThrow(
+      /append-only/,
+    );
+    expect((await rollup(ctx.orgId)).map((r) => r.events)).toEqual([1n]);
   });
 });
 

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { hash } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -23,30 +22,87 @@ export type ChainedEvent = {
 };
 
 /**
+ * canonical is canonicalize (RFC 8785 JSON Canonicalization, the library every existing hash was
+ * made with) rewritten without its per-call Set and intermediate arrays: the same output for the
+ * same input (hash-chain.test.ts compares the two), including its refusals (NaN, Infinity, lone
+ * surrogates) and its handling of undefined, symbols and toJSON.
+ */
+function canonical(value: unknown): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'string':
+      return str(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new Error('audit event cannot be canonicalized');
+      return JSON.stringify(value);
+    case 'object':
+      break;
+    default:
+      return JSON.stringify(value) as string;
+  }
+  const object = value as Record<string, unknown> & { toJSON?: () => unknown };
+  if (typeof object.toJSON === 'function') return canonical(object.toJSON());
+  if (Array.isArray(object)) {
+    let out = '[';
+    for (let i = 0; i < object.length; i++) {
+      const item: unknown = object[i];
+      if (i > 0) out += ',';
+      out += item === undefined || typeof item === 'symbol' ? 'null' : canonical(item);
+    }
+    return `${out}]`;
+  }
+  let out = '{';
+  let first = true;
+  for (const key of Object.keys(object).sort()) {
+    const item = object[key];
+    if (item === undefined || typeof item === 'symbol') continue;
+    out += `${first ? '' : ','}${str(key)}:${canonical(item)}`;
+    first = false;
+  }
+  return `${out}}`;
+}
+
+// The characters JSON.stringify escapes in a well-formed string: quote, backslash, C0 controls.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
+
+/**
+ * str is RFC 8785's string form (JSON.stringify's), refusing lone surrogates as canonicalize
+ * does. Most audit strings need no escape: they are quoted as they are, which is what
+ * JSON.stringify would write, at a fraction of its cost.
+ */
+function str(value: string | null): string {
+  if (value === null) return 'null';
+  if (!value.isWellFormed()) throw new Error('audit event cannot be canonicalized');
+  return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
+}
+
+/**
+ * canonicalAuditJson is the RFC 8785 canonical JSON of the fields an event's hash covers,
+ * written out directly: the members in their canonical (UTF-16 code unit) order, each string
+ * as canonicalize writes it, and `details` (free-form) through canonical below. It is the
+ * exact text `canonicalize({organizationId, seq, ...})` produces (hash-chain.test.ts compares
+ * the two), without building and sorting an object per event: the chain verifier hashes
+ * millions of events.
+ */
+export function canonicalAuditJson(event: ChainedEvent): string {
+  const details = canonical(event.details ?? {});
+  return (
+    `{"action":${str(event.action)},"actorId":${str(event.actorId)},"actorLabel":${str(event.actorLabel)}` +
+    `,"actorType":${str(event.actorType)},"details":${details},"ip":${str(event.ip)}` +
+    `,"occurredAt":${str(event.occurredAt.toISOString())},"organizationId":${str(event.organizationId)}` +
+    `,"outcome":${str(event.outcome)},"prevHash":${str(event.prevHash)},"requestId":${str(event.requestId)}` +
+    `,"seq":${str(event.seq.toString())},"targetId":${str(event.targetId)},"targetType":${str(event.targetType)}` +
+    `,"userAgent":${str(event.userAgent)}}`
+  );
+}
+
+/**
  * hashAuditEvent is SHA-256 over the RFC 8785 canonical JSON of the event's fields, so the hash
  * does not depend on key order (PostgreSQL's jsonb reorders keys) and can be recomputed by any
  * verifier from an export.
  */
 export function hashAuditEvent(event: ChainedEvent): string {
-  const canonical = canonicalize({
-    organizationId: event.organizationId,
-    seq: event.seq.toString(),
-    occurredAt: event.occurredAt.toISOString(),
-    actorType: event.actorType,
-    actorId: event.actorId,
-    actorLabel: event.actorLabel,
-    action: event.action,
-    targetType: event.targetType,
-    targetId: event.targetId,
-    outcome: event.outcome,
-    ip: event.ip,
-    userAgent: event.userAgent,
-    requestId: event.requestId,
-    details: event.details ?? {},
-    prevHash: event.prevHash,
-  });
-  if (canonical === undefined) throw new Error('audit event cannot be canonicalized');
-  return createHash('sha256').update(canonical).digest('hex');
+  return hash('sha256', canonicalAuditJson(event), 'hex');
 }
 
 export type ChainBreak = { seq: bigint; reason: 'hash_mismatch' | 'prev_hash_mismatch' | 'sequence_gap' };

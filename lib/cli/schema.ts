@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { exportFormat } from '@/lib/audit/filters';
 import { emailField, newPasswordField, personNameField } from '@/lib/auth/schema';
 import { ROLES } from '@/lib/auth/roles';
 import { organizationNameField, organizationSlugField } from '@/lib/organizations/schema';
@@ -15,4 +16,10 @@ export const cliMemberAdd = z.strictObject({
   org: organizationSlugField,
   email: emailField,
   role: z.enum(ROLES, { error: `role must be one of ${ROLES.join(', ')}` }),
+});
+export const cliAuditVerify = z.strictObject({ org: organizationSlugField });
+export const cliAuditExport = z.strictObject({
+  org: organizationSlugField,
+  format: exportFormat,
+  out: z.string().min(1, { error: '--out names the file to write' }),
 });

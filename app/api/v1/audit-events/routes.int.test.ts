@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TOKEN_REFUSED } from '@/lib/audit/actions';
 import { db } from '@/lib/db/client';
+import { PEER_IP_HEADER } from '@/lib/http/client-ip';
 import { appendTestEvents } from '@/lib/testing/audit-fixtures';
 import { parseCsv } from '@/lib/testing/audit-csv';
 import { bearerFor, callRoute, problemOf } from '@/lib/testing/oem-api';
@@ -51,6 +52,24 @@ describe('/api/v1/audit-events route handlers (bearer, read:audit)', () => {
 
     const verdict = await callRoute(verify, token, 'POST', '/api/v1/audit-events/verify');
     expect(await verdict.json()).toMatchObject({ intact: true, first_broken_link: null });
+    // Streamed: progress lines, then the result (and the verification is recorded like the other).
+    const streamed = await verify(
+      new Request('http://localhost:3000/api/v1/audit-events/verify', {
+        method: 'POST',
+        headers: { [PEER_IP_HEADER]: '127.0.0.1', authorization: `Bearer ${token}`, accept: 'application/x-ndjson' },
+      }),
+      { params: Promise.resolve({}) },
+    );
+    expect(streamed.headers.get('content-type')).toBe('application/x-ndjson');
+    const lines = (await streamed.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; checked: number; total?: number; intact?: boolean });
+    const result = lines.at(-1);
+    expect(result).toMatchObject({ type: 'result', intact: true, first_broken_link: null });
+    expect(lines.slice(0, -1).length).toBeGreaterThan(0);
+    expect(lines.slice(0, -1).every((l) => l.type === 'progress' && l.checked === l.total)).toBe(true);
+    expect(await db.auditEvent.count({ where: { organizationId: org.id, action: 'audit.verified' } })).toBe(2);
     const exported = await db.auditEvent.findFirst({ where: { organizationId: org.id, action: 'audit.exported' } });
     expect(exported?.actorType).toBe('SERVICE_ACCOUNT');
   });

@@ -10,8 +10,8 @@ import { auditListQuery, filtersToSearchParams, type AuditFilters } from '@/lib/
 import { knownActions, listAuditEvents, tokenActivity } from '@/lib/audit/queries';
 import { can } from '@/lib/auth/permissions';
 import { requireMember } from '@/lib/auth/session';
+import { ORG_HEADER } from '@/lib/http/api-route';
 import { paths } from '@/lib/paths';
-import { verifyAuditChainAction } from './actions';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
@@ -103,7 +103,7 @@ export default async function AuditPage({ params, searchParams }: PageProps<'/or
             <p className="mb-3 text-xs text-gray-600">
               Recompute every event’s hash and link, from the first event to the last.
             </p>
-            <VerifyChainButton orgSlug={orgSlug} action={verifyAuditChainAction} />
+            <VerifyChainButton orgSlug={orgSlug} orgHeader={ORG_HEADER} />
           </div>
         ) : null}
       </div>
