@@ -119,8 +119,9 @@ describe('administrators act while clients request tokens', () => {
         expect(answers.filter((a) => a.status >= 500)).toEqual([]);
         expect((await load.batches).filter((s) => s.status === 'rejected')).toEqual([]);
         const next = await clientCredentials(secret);
-        expect(next.status).toBe(400);
-        expect(next.body.error).toBe('unauthorized_client');
+        // A suspended account is refused like any failed client authentication (issue 9: no oracle).
+        expect(next.status).toBe(401);
+        expect(next.body.error).toBe('invalid_client');
         await reactivateServiceAccount(adminCtx, account.id);
       }
     }

@@ -303,12 +303,14 @@ describe('token service fast path', () => {
     expect(endpoints).toContain('/compat/restapi/System/UserAccount');
   });
 
-  it('leaves every other method and path to the fallback', async () => {
+  it('answers other methods on its own routes with 405, and leaves every other path to the fallback', async () => {
     const before = fallbackHits;
-    expect((await fetch(`${base}/api/oauth/token`)).status).toBe(418);
+    const get = await fetch(`${base}/api/oauth/token`);
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
     expect((await post('/api/oauth/token/', 'grant_type=client_credentials')).status).toBe(418);
     expect((await fetch(`${base}/api/health`)).status).toBe(418);
-    expect(fallbackHits).toBe(before + 3);
+    expect(fallbackHits).toBe(before + 2);
   });
 });
 
