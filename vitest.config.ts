@@ -46,7 +46,7 @@ export default defineConfig({
           setupFiles: ['lib/testing/worker-setup.ts'],
           pool: 'forks',
           maxWorkers: 2,
-          testTimeout: 30_000,
+          testTimeout: 60_000,
           hookTimeout: 60_000,
         },
       },

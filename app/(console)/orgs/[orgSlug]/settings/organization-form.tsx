@@ -53,7 +53,7 @@ export function OrganizationForm({
             <option value="true">Required</option>
           </select>
           <p id="org-2fa-hint" className="mt-1 text-xs text-gray-500">
-            Required: members without it can only set it up until they do. Turn it on for yourself first.
+            Required: members without it can only set it up until they do. Owners need it themselves first.
           </p>
           {fieldErrors.requireTwoFactor ? (
             <p role="alert" className="mt-1 text-xs text-red-700">
