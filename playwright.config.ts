@@ -26,7 +26,7 @@ export default defineConfig({
   retries: 0,
   workers: 2,
   fullyParallel: true,
-  timeout: 30_000,
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: process.env.E2E_JSON_OUTPUT
     ? [['list'], ['json', { outputFile: process.env.E2E_JSON_OUTPUT }]]
