@@ -23,11 +23,8 @@ CREATE TABLE "audit_token_activity" (
   CONSTRAINT "audit_token_activity_pkey" PRIMARY KEY ("organization_id", "bucket", "action", "client_id")
 );
 
--- SECURITY DEFINER: the rollup is written with the rights of the migration's owner, so that a
--- least-privilege application role needs only SELECT on it (and cannot write counts itself);
--- search_path is pinned to the migration's own, as for every definer function.
 CREATE FUNCTION "audit_token_activity_add"() RETURNS trigger
-  LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+  LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO audit_token_activity AS r (organization_id, bucket, action, client_id, events)
   SELECT organization_id, date_trunc('hour', occurred_at, 'UTC'), action, left(coalesce(details->>'client_id', ''), 200), count(*)
