@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { importJWK } from 'jose';
 import * as oidc from 'openid-client';
 import { expect, seedOAuth as seed, test } from './fixtures';
@@ -49,7 +50,16 @@ test.describe('openid-client against Latchkey', () => {
     const keyConfig = await discover(
       baseURL ?? '',
       s.keyPair.id,
-      oidc.PrivateKeyJwt({ key: privateKey, kid: s.keyPair.id }),
+      // Latchkey requires a UUID jti (issue 9); openid-client signs a random base64url string
+      // unless told otherwise through its documented assertion hook.
+      oidc.PrivateKeyJwt(
+        { key: privateKey, kid: s.keyPair.id },
+        {
+          [oidc.modifyAssertion]: (_header, payload) => {
+            payload.jti = randomUUID();
+          },
+        },
+      ),
     );
     const keyTokens = await oidc.clientCredentialsGrant(keyConfig);
     expect(keyTokens.scope).toBe('MATRIX TILE');

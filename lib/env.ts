@@ -29,6 +29,10 @@ const envSchema = z.object({
   LATCHKEY_TRUSTED_PROXIES: z.string().default(''),
   // The public base URL of the token service (issuer of access tokens, audience of assertions).
   LATCHKEY_ISSUER: z.url().optional(),
+  // private_key_jwt assertions must name the issuer as `aud` (RFC 10070). `on` also accepts the
+  // token endpoint URL, for clients written before that rule; each such issuance is audited with
+  // deprecated_assertion_audience: true. Off by default.
+  LATCHKEY_LEGACY_ASSERTION_AUDIENCE: z.enum(['on', 'off']).default('off'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OIDC_ISSUER: z.url().optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),

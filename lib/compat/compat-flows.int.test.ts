@@ -105,7 +105,18 @@ describe('High Mobility: POST /compat/high-mobility/v1/auth_tokens', () => {
     }
     for (const claims of [
       { ver: undefined },
+      // ver must be the documented integer.
+      { ver: {} },
+      { ver: true },
+      { ver: null },
+      { ver: 'banana' },
+      { ver: 2.5 },
       { aud: 'https://example.test' },
+      // Audience injection: an array is refused even when it holds our audience.
+      { aud: [HM_AUD] },
+      { aud: [HM_AUD, 'https://example.test'] },
+      // A jti that is not a UUID.
+      { jti: 'not-a-uuid-at-all' },
       { iat: Math.floor(Date.now() / 1000) - 31 },
     ]) {
       const { assertion } = await hmAssertion(claims);

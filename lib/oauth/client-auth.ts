@@ -2,10 +2,11 @@ import 'server-only';
 import { isWellFormedSecret } from '@/lib/credentials/secret-format';
 import { keyedHashEquals } from '@/lib/crypto/keyed-hash';
 import { ipMatches } from '@/lib/net/cidr';
-import { verifyAssertion } from './assertion';
+import { env } from '@/lib/env';
+import { MAX_CLIENT_ASSERTION_LIFETIME_SECONDS, verifyAssertion } from './assertion';
 import { issuerUrl, tokenUrl } from './issuer';
 import { findClientSecret, findClientTokenPair, type Principal } from './principals';
-import { refuse } from './refusal';
+import { CLIENT_AUTH_FAILED, refuse, uniformDetail } from './refusal';
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
@@ -19,6 +20,8 @@ export type TokenAttempt = {
   principal: Principal | null;
   /** Whether a cached copy of a client secret may decide (client_credentials only; runGrant sets it). */
   cache?: boolean;
+  /** Set when a client assertion used the legacy audience (the token endpoint URL): audited as deprecated. */
+  deprecatedAssertionAudience?: boolean;
   /** Reads a client secret instead of findClientSecret (introspection reads it with the token's state). */
   readSecret?: (id: string) => Promise<Principal | null>;
 };
@@ -59,7 +62,7 @@ export function parseBasic(authorization: string): { id: string; secret: string 
  */
 export async function verifySecretCredential(id: string, secret: string, attempt: TokenAttempt): Promise<Principal> {
   attempt.clientId = auditableClientId(id);
-  const bad = () => refuse('invalid_client', 'bad_credentials', 'Client authentication failed.');
+  const bad = () => refuse('invalid_client', 'bad_credentials', CLIENT_AUTH_FAILED);
   let principal: Principal | null = null;
   if (id.startsWith('kid_')) {
     if (!CLIENT_ID_SHAPE.test(id) || !isWellFormedSecret('clientSecret', secret)) bad();
@@ -73,7 +76,7 @@ export async function verifySecretCredential(id: string, secret: string, attempt
   } else {
     bad();
   }
-  if (!principal) refuse('invalid_client', 'unknown_client', 'Client authentication failed.');
+  if (!principal) refuse('invalid_client', 'unknown_client', CLIENT_AUTH_FAILED);
   attempt.principal = principal;
   if (
     !principal.hash ||
@@ -85,33 +88,36 @@ export async function verifySecretCredential(id: string, secret: string, attempt
   return principal;
 }
 
-/** assertCredentialUsable refuses a disabled or expired credential. */
+/** assertCredentialUsable refuses a disabled or expired credential (with the code's one uniform description). */
 export function assertCredentialUsable(
   principal: Principal,
   code: 'invalid_client' | 'invalid_grant',
   now = Date.now(),
 ): void {
-  if (principal.credentialStatus !== 'ENABLED') refuse(code, 'credential_disabled', 'This credential is disabled.');
-  if (principal.credentialExpiresAt.getTime() <= now)
-    refuse(code, 'credential_expired', 'This credential has expired.');
+  const detail = uniformDetail(code);
+  if (principal.credentialStatus !== 'ENABLED') refuse(code, 'credential_disabled', detail);
+  if (principal.credentialExpiresAt.getTime() <= now) refuse(code, 'credential_expired', detail);
 }
 
 /**
  * assertAccountUsable refuses tokens to a suspended or revoked account and to a caller outside
- * the account's IP allow-list. The address is the real client address (lib/http/client-ip.ts:
- * X-Forwarded-For is believed only from configured proxies); an unknown address never passes
- * a non-empty allow-list.
+ * the account's IP allow-list, with the code's one uniform description (the reason is audited).
+ * unauthorized_client (403) is for the vendor compat flows whose documentation has it; the
+ * standard endpoint uses invalid_client, the same answer as a wrong secret.
+ * The address is the real client address (lib/http/client-ip.ts: X-Forwarded-For is believed
+ * only from configured proxies); an unknown address never passes a non-empty allow-list.
  */
 export function assertAccountUsable(
   principal: Principal,
   ip: string | null,
-  code: 'unauthorized_client' | 'invalid_grant',
+  code: 'invalid_client' | 'invalid_grant' | 'unauthorized_client',
 ): void {
   const { account } = principal;
-  if (account.status === 'SUSPENDED') refuse(code, 'account_suspended', 'This service account is suspended.');
-  if (account.status !== 'ACTIVE') refuse(code, 'account_revoked', 'This service account is revoked.');
+  const detail = uniformDetail(code);
+  if (account.status === 'SUSPENDED') refuse(code, 'account_suspended', detail);
+  if (account.status !== 'ACTIVE') refuse(code, 'account_revoked', detail);
   if (account.ipAllowList.length > 0 && (!ip || !ipMatches(ip, account.ipAllowList))) {
-    refuse(code, 'ip_not_allowed', 'This service account may not obtain tokens from this address.');
+    refuse(code, 'ip_not_allowed', detail);
   }
 }
 
@@ -119,7 +125,8 @@ export function assertAccountUsable(
  * authenticateClient reads the client's credentials from the request, in exactly one of the
  * three supported ways (RFC 6749 §2.3: a request using two is invalid_request):
  * client_secret_basic, client_secret_post, private_key_jwt (RFC 7523 §2.2, assertion signed by
- * one of the account's key pairs, `aud` the issuer or the token endpoint). Returns null when
+ * one of the account's key pairs; `aud` the issuer identifier, or the token endpoint URL while
+ * LATCHKEY_LEGACY_ASSERTION_AUDIENCE=on; lib/oauth/assertion.ts has the other rules). Returns null when
  * the request carries no client credentials at all; throws invalid_client when they are wrong.
  */
 export async function authenticateClient(
@@ -150,15 +157,18 @@ export async function authenticateClient(
       refuse('invalid_request', 'client_assertion_type', `client_assertion_type must be ${CLIENT_ASSERTION_TYPE}.`);
     }
     attempt.clientId = auditableClientId(formClientId);
-    const { principal, claims } = await verifyAssertion(assertion, {
-      audiences: [issuerUrl(), tokenUrl()],
+    const { principal, claims, legacyAudience } = await verifyAssertion(assertion, {
+      audiences: [issuerUrl()],
+      legacyAudiences: env().LATCHKEY_LEGACY_ASSERTION_AUDIENCE === 'on' ? [tokenUrl()] : [],
       requireExp: true,
-      anyJti: true,
+      maxLifetimeSeconds: MAX_CLIENT_ASSERTION_LIFETIME_SECONDS,
+      clientAssertion: true,
       errorCode: 'invalid_client',
       onPrincipal: (p) => (attempt.principal = p),
     });
     attempt.clientId = principal.credentialId;
     attempt.principal = principal;
+    if (legacyAudience) attempt.deprecatedAssertionAudience = true;
     if (formClientId !== null && formClientId !== claims.iss)
       refuse('invalid_client', 'client_id_mismatch', 'client_id does not match the assertion issuer.');
     assertCredentialUsable(principal, 'invalid_client');

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '@/lib/errors';
 import { logger } from '@/lib/logger';
 import { TokenRefusal } from './refusal';
-import { oauthErrorReply } from './errors';
+import { oauthErrorReply, safeErrorDescription } from './errors';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -45,5 +45,23 @@ describe('token service 5xx logging (issue 10 item 11)', () => {
     ).toBe(401);
     expect(warn).not.toHaveBeenCalled();
     expect(error).not.toHaveBeenCalled();
+  });
+});
+
+describe('error_description characters (issue 9)', () => {
+  const allowed = /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/;
+
+  it('keeps a plain description as it is', () => {
+    expect(safeErrorDescription('Client authentication failed.')).toBe('Client authentication failed.');
+  });
+
+  it('replaces quotes, backslashes, control and non-ASCII characters in every rendered refusal', () => {
+    const reply = oauthErrorReply(
+      new TokenRefusal('invalid_request', 'x', 'The "scope" \\ parameter\nis wrong: ünïcode\u0000.'),
+      'req-chars',
+    );
+    const body = JSON.parse(reply.body) as { error_description: string };
+    expect(body.error_description).toBe("The 'scope' / parameter?is wrong: ?n?code?.");
+    expect(body.error_description).toMatch(allowed);
   });
 });

@@ -119,8 +119,8 @@ describe('token service fast path', () => {
       'x-forwarded-for': '203.0.113.7',
       'x-latchkey-peer-ip': '203.0.113.7',
     });
-    expect(spoofed.status).toBe(400);
-    expect(await spoofed.json()).toMatchObject({ error: 'unauthorized_client' });
+    expect(spoofed.status).toBe(401);
+    expect(await spoofed.json()).toMatchObject({ error: 'invalid_client' });
     const [refused] = await tokenEvents(org.id);
     expect(refused).toMatchObject({
       action: TOKEN_REFUSED,
@@ -309,5 +309,39 @@ describe('token service fast path', () => {
     expect((await post('/api/oauth/token/', 'grant_type=client_credentials')).status).toBe(418);
     expect((await fetch(`${base}/api/health`)).status).toBe(418);
     expect(fallbackHits).toBe(before + 3);
+  });
+});
+
+describe('misplaced credentials and methods (issue 9), fast path', () => {
+  it('refuses credentials in the query string with 400 invalid_request, even beside valid Basic credentials', async () => {
+    const { secret } = await setup();
+    const auth = { authorization: basic(secret.id, secret.secret) };
+    for (const query of [
+      `client_secret=${secret.secret}`,
+      `client_id=${secret.id}&client_secret=${secret.secret}`,
+      'client_assertion=eyJ.x.y',
+      'refresh_token=lk_rt_x',
+      'assertion=eyJ.x.y',
+    ]) {
+      const res = await post(`/api/oauth/token?${query}`, 'grant_type=client_credentials', auth);
+      expect(res.status, query).toBe(400);
+      expect(await res.json()).toMatchObject({ error: 'invalid_request' });
+    }
+    // Positive control: a harmless query parameter changes nothing.
+    expect((await post('/api/oauth/token?ignored=1', 'grant_type=client_credentials', auth)).status).toBe(200);
+  });
+
+  it('answers any other method than POST on the token, introspection and revocation endpoints with 405 and Allow: POST', async () => {
+    const before = fallbackHits;
+    for (const path of ['/api/oauth/token', '/api/oauth/introspect', '/api/oauth/revoke']) {
+      for (const method of ['GET', 'PUT', 'PATCH', 'DELETE']) {
+        const res = await fetch(base + path, { method });
+        expect(res.status, `${method} ${path}`).toBe(405);
+        expect(res.headers.get('allow')).toBe('POST');
+        expect(res.headers.get('content-type')).toBe('application/json');
+        expect(await res.json()).toEqual({ error: 'invalid_request', error_description: expect.any(String) });
+      }
+    }
+    expect(fallbackHits).toBe(before);
   });
 });

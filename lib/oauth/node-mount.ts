@@ -5,7 +5,7 @@ import { PEER_IP_HEADER } from '@/lib/http/client-ip';
 import { requestMeta } from '@/lib/http/request-meta';
 import { logger } from '@/lib/logger';
 import { introspectionEndpoint, jwksReply, metadataReply, revocationEndpoint, tokenEndpoint } from './endpoints';
-import { bodyTooLarge, MAX_FORM_BYTES, type OAuthReply, type OAuthRequest } from './errors';
+import { bodyTooLarge, MAX_FORM_BYTES, methodNotAllowedReply, type OAuthReply, type OAuthRequest } from './errors';
 
 /**
  * The token service's second mount: the production server (scripts/server.ts) answers these
@@ -36,13 +36,20 @@ const ROUTES: Record<string, Endpoint> = {
   'GET /.well-known/openid-configuration': async () => metadataReply(),
 };
 
+/** The POST-only endpoints: any other method answers 405 (as app/api/oauth/<name>/route.ts does). */
+const POST_ONLY = new Set(['/api/oauth/token', '/api/oauth/introspect', '/api/oauth/revoke']);
+const methodNotAllowed: Endpoint = async (request) => methodNotAllowedReply(request);
+
 /** oauthRoute returns the endpoint for a method and request target, or null (Next serves it). */
 export function oauthRoute(method: string | undefined, url: string | undefined): Endpoint | null {
   if (!method || !url) return null;
   const q = url.indexOf('?');
-  const key = `${method} ${q < 0 ? url : url.slice(0, q)}`;
+  const urlPath = q < 0 ? url : url.slice(0, q);
+  const key = `${method} ${urlPath}`;
   const compat = COMPAT_ROUTES[key];
-  return ROUTES[key] ?? (compat ? compatEndpoint(compat, url) : null);
+  const route = ROUTES[key] ?? (compat ? compatEndpoint(compat, url) : null);
+  if (route) return route;
+  return POST_ONLY.has(urlPath) ? methodNotAllowed : null;
 }
 
 /**
@@ -135,6 +142,7 @@ export async function serveOAuth(
     headers: headerBag(req.headers),
     headerNames: () => Object.keys(req.headers),
     text: () => (bodyRead ??= readBody(req)),
+    url: req.url,
   };
   let reply: OAuthReply;
   try {

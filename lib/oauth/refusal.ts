@@ -17,6 +17,23 @@ export class TokenRefusal extends AppError {
   }
 }
 
+/**
+ * The one description of every refused client authentication on the token endpoints (unknown
+ * id, wrong secret, bad signature, disabled or expired credential, suspended or revoked account,
+ * disallowed address): the same status, headers and body, so that a caller learns nothing about
+ * which it was. The precise reason goes to the audit log only.
+ */
+export const CLIENT_AUTH_FAILED = 'Client authentication failed.';
+/** The same for a grant (an assertion, a refresh token) whose key, signature, credential or account does not pass. */
+export const GRANT_REFUSED = 'The grant is invalid, expired, revoked or may not be used.';
+
+/** uniformDetail is the one description of a refusal that must not tell its reason (see CLIENT_AUTH_FAILED). */
+export function uniformDetail(code: ErrorCode): string {
+  if (code === 'invalid_client') return CLIENT_AUTH_FAILED;
+  if (code === 'invalid_grant') return GRANT_REFUSED;
+  return 'This client may not obtain tokens.';
+}
+
 export function refuse(code: ErrorCode, reason: string, detail: string): never {
   throw new TokenRefusal(code, reason, detail);
 }

@@ -42,7 +42,12 @@ export function issuedEvent(
     target: b.target,
     outcome: 'SUCCESS',
     meta,
-    details: { ...b.common, ...details },
+    details: {
+      ...b.common,
+      ...details,
+      // A client assertion with the token endpoint URL as aud (LATCHKEY_LEGACY_ASSERTION_AUDIENCE=on).
+      ...(attempt.deprecatedAssertionAudience ? { deprecated_assertion_audience: true } : {}),
+    },
   };
 }
 

@@ -1,7 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
+import * as introspectRoutes from '@/app/api/oauth/introspect/route';
 import { POST as introspectRoute } from '@/app/api/oauth/introspect/route';
+import * as revokeRoutes from '@/app/api/oauth/revoke/route';
 import { POST as revokeRoute } from '@/app/api/oauth/revoke/route';
+import * as tokenRoutes from '@/app/api/oauth/token/route';
 import { POST as tokenRoute } from '@/app/api/oauth/token/route';
 import { GET as metadataRoute } from '@/app/.well-known/oauth-authorization-server/route';
 import { GET as jwksRoute } from '@/app/.well-known/jwks.json/route';
@@ -269,8 +273,9 @@ describe('jwt-bearer (RFC 7523)', () => {
     const { org, key } = await keySetup();
     const now = Math.floor(Date.now() / 1000);
     const cases: Array<[string, Promise<string>]> = [
-      ['assertion_claim_aud', signAssertion(key, { aud: issuerUrl() })],
       ['assertion_claim_aud', signAssertion(key, { aud: `${tokenUrl()}/` })],
+      ['assertion_claim_aud', signAssertion(key, { aud: [tokenUrl(), 'https://attacker.example'] })],
+      ['assertion_claim_aud', signAssertion(key, { aud: [tokenUrl()] })],
       ['assertion_claim_iat', signAssertion(key, { iat: now - 45, exp: now + 60 })],
       ['assertion_claim_iat', signAssertion(key, { iat: now + 45, exp: now + 120 })],
       ['assertion_claim_exp', signAssertion(key, { exp: undefined })],
@@ -376,15 +381,15 @@ describe('lifecycle', () => {
       data: { status: 'SUSPENDED', suspendedAt: new Date() },
     });
     const refused = await clientCredentials(secret);
-    expect(refused.res.status).toBe(400);
-    expect(refused.body.error).toBe('unauthorized_client');
+    expect(refused.res.status).toBe(401);
+    expect(refused.body.error).toBe('invalid_client');
     expect((await introspect(caller, issued)).body).toEqual({ active: false });
 
     await db.serviceAccount.update({ where: { id: account.id }, data: { status: 'ACTIVE', suspendedAt: null } });
     expect((await introspect(caller, issued)).body.active).toBe(true);
 
     await db.serviceAccount.update({ where: { id: account.id }, data: { status: 'REVOKED', revokedAt: new Date() } });
-    expect((await clientCredentials(secret)).body.error).toBe('unauthorized_client');
+    expect((await clientCredentials(secret)).body.error).toBe('invalid_client');
     expect((await introspect(caller, issued)).body).toEqual({ active: false });
     const reasons = (await tokenEvents(org.id)).map((e) => (e.details as { reason?: string }).reason).filter(Boolean);
     expect(reasons).toEqual(['account_suspended', 'account_revoked']);
@@ -402,13 +407,13 @@ describe('lifecycle', () => {
 
     await db.serviceAccount.update({ where: { id: account.id }, data: { ipAllowList: ['10.9.9.0/24'] } });
     const outside = await clientCredentials(secret);
-    expect(outside.body.error).toBe('unauthorized_client');
+    expect(outside.body.error).toBe('invalid_client');
 
     await db.serviceAccount.update({
       where: { id: account.id },
       data: { ipAllowList: [], status: 'SUSPENDED', suspendedAt: new Date() },
     });
-    expect((await clientCredentials(secret)).body.error).toBe('unauthorized_client');
+    expect((await clientCredentials(secret)).body.error).toBe('invalid_client');
     await db.serviceAccount.update({ where: { id: account.id }, data: { status: 'ACTIVE', suspendedAt: null } });
     expect((await clientCredentials(secret)).res.status).toBe(200);
 
@@ -491,14 +496,14 @@ describe('lifecycle', () => {
     const { secret } = await setup({ ipAllowList: ['203.0.113.0/24'] });
     expect((await clientCredentials(secret, {}, { ip: '203.0.113.7' })).res.status).toBe(200);
     const outside = await clientCredentials(secret, {}, { ip: '198.51.100.1' });
-    expect(outside.body.error).toBe('unauthorized_client');
+    expect(outside.body.error).toBe('invalid_client');
     // A spoofed header from an untrusted peer changes nothing.
     const spoofed = await clientCredentials(
       secret,
       {},
       { ip: '198.51.100.1', headers: { 'x-forwarded-for': '203.0.113.7' } },
     );
-    expect(spoofed.body.error).toBe('unauthorized_client');
+    expect(spoofed.body.error).toBe('invalid_client');
     // Behind a configured proxy the forwarded client address counts.
     process.env.LATCHKEY_TRUSTED_PROXIES = '10.0.0.0/8';
     resetEnvCache();
@@ -509,7 +514,7 @@ describe('lifecycle', () => {
     expect(
       (await clientCredentials(secret, {}, { ip: '10.1.2.3', headers: { 'x-forwarded-for': '198.51.100.1' } })).body
         .error,
-    ).toBe('unauthorized_client');
+    ).toBe('invalid_client');
   });
 
   it('rate-limits per client with 429 slow_down and Retry-After', async () => {
@@ -786,5 +791,289 @@ describe('introspection and metadata', () => {
     expect(body.grant_types_supported).toEqual(
       expect.arrayContaining(['client_credentials', JWT_BEARER, 'refresh_token', TOKEN_EXCHANGE]),
     );
+  });
+});
+
+describe('assertion rules (issue 9)', () => {
+  async function keySetup(options: Parameters<typeof createAccount>[1] = {}) {
+    const org = await createTestOrg();
+    const account = await createAccount(org, { scopes: ['TILE'], ...options });
+    const key = await createKeyPair(account);
+    return { org, account, key };
+  }
+  const clientAuth = (assertion: string, extra: Record<string, string> = {}, options = {}) =>
+    token(
+      {
+        grant_type: 'client_credentials',
+        client_assertion_type: CLIENT_ASSERTION_TYPE,
+        client_assertion: assertion,
+        ...extra,
+      },
+      options,
+    );
+  const grant = (assertion: string) => token({ grant_type: JWT_BEARER, assertion });
+  const clientAssertion = (
+    key: Parameters<typeof signAssertion>[0],
+    claims: Parameters<typeof signAssertion>[1] = {},
+    header: Parameters<typeof signAssertion>[2] = {},
+  ) => signAssertion(key, { aud: issuerUrl(), ...claims }, header);
+  const reasonsOf = async (orgId: string) =>
+    (await tokenEvents(orgId)).map((e) => (e.details as { reason?: string }).reason).filter(Boolean);
+
+  afterEach(() => {
+    delete process.env.LATCHKEY_LEGACY_ASSERTION_AUDIENCE;
+    resetEnvCache();
+  });
+
+  it('private_key_jwt: aud is the issuer as one string; the token URL only with the legacy setting, audited as deprecated', async () => {
+    const { org, key } = await keySetup();
+    expect((await clientAuth(await clientAssertion(key))).res.status).toBe(200);
+    for (const aud of [
+      tokenUrl(),
+      [issuerUrl()],
+      [issuerUrl(), 'https://attacker.example'],
+      'https://attacker.example',
+    ]) {
+      const { res, body } = await clientAuth(await clientAssertion(key, { aud }));
+      expect(res.status, JSON.stringify(aud)).toBe(401);
+      expect(body.error).toBe('invalid_client');
+    }
+    expect((await reasonsOf(org.id)).filter((r) => r === 'assertion_claim_aud')).toHaveLength(4);
+
+    process.env.LATCHKEY_LEGACY_ASSERTION_AUDIENCE = 'on';
+    resetEnvCache();
+    expect((await clientAuth(await clientAssertion(key, { aud: tokenUrl() }))).res.status).toBe(200);
+    // Never an array, not even with the setting.
+    expect((await clientAuth(await clientAssertion(key, { aud: [tokenUrl()] }))).res.status).toBe(401);
+    expect((await clientAuth(await clientAssertion(key))).res.status).toBe(200);
+    const issued = (await tokenEvents(org.id)).filter((e) => e.action === TOKEN_ISSUED);
+    expect(issued.map((e) => (e.details as Record<string, unknown>).deprecated_assertion_audience)).toEqual([
+      undefined,
+      true,
+      undefined,
+    ]);
+  });
+
+  it('jwt-bearer: aud is the token URL or the issuer, as one string', async () => {
+    const { key } = await keySetup();
+    expect((await grant(await signAssertion(key, { aud: tokenUrl() }))).res.status).toBe(200);
+    expect((await grant(await signAssertion(key, { aud: issuerUrl() }))).res.status).toBe(200);
+    for (const aud of [[tokenUrl()], [issuerUrl(), tokenUrl()], [tokenUrl(), 'https://attacker.example']]) {
+      expect((await grant(await signAssertion(key, { aud }))).body.error).toBe('invalid_grant');
+    }
+  });
+
+  it('refuses exp before iat, a missing exp and a future nbf, in both modes', async () => {
+    const { org, key } = await keySetup();
+    const now = Math.floor(Date.now() / 1000);
+    const bad = [{ iat: now + 20, exp: now + 10 }, { exp: undefined }, { nbf: now + 60 }];
+    for (const claims of bad) {
+      expect((await grant(await signAssertion(key, claims))).body.error).toBe('invalid_grant');
+      expect((await clientAuth(await clientAssertion(key, claims))).body.error).toBe('invalid_client');
+    }
+    expect(await reasonsOf(org.id)).toEqual([
+      'assertion_claim_exp',
+      'assertion_claim_exp',
+      'assertion_claim_exp',
+      'assertion_claim_exp',
+      'assertion_claim_nbf',
+      'assertion_claim_nbf',
+    ]);
+    // Positive controls: an nbf in the past, exp after iat.
+    expect((await grant(await signAssertion(key, { nbf: now - 5, iat: now, exp: now + 60 }))).res.status).toBe(200);
+    expect((await clientAuth(await clientAssertion(key, { nbf: now - 5 }))).res.status).toBe(200);
+  });
+
+  it('jti: a UUID in every mode, used once in any letter case', async () => {
+    const { org, key } = await keySetup();
+    expect((await clientAuth(await clientAssertion(key, { jti: 'abcdefgh-random-string-1234' }))).res.status).toBe(401);
+    const jti = randomUUID();
+    expect((await clientAuth(await clientAssertion(key, { jti: jti.toUpperCase() }))).res.status).toBe(200);
+    expect((await clientAuth(await clientAssertion(key, { jti }))).res.status).toBe(401);
+    const other = randomUUID();
+    expect((await grant(await signAssertion(key, { jti: other }))).res.status).toBe(200);
+    expect((await grant(await signAssertion(key, { jti: other.toUpperCase() }))).res.status).toBe(400);
+    expect(await reasonsOf(org.id)).toEqual(['assertion_claim_jti', 'jti_replayed', 'jti_replayed']);
+    const stored = await db.$queryRaw<Array<{ jti: string }>>`SELECT jti FROM used_assertions WHERE issuer = ${key.id}`;
+    expect(stored.map((r) => r.jti).sort()).toEqual([jti, other].sort());
+  });
+
+  it('client assertions: sub required and equal to iss, kid the key of iss, typ JWT / client-authentication+jwt / absent', async () => {
+    const { org, account, key } = await keySetup();
+    const otherKey = await createKeyPair(account);
+    const refused: Array<[Parameters<typeof signAssertion>[1], Parameters<typeof signAssertion>[2]]> = [
+      [{ sub: undefined }, {}],
+      [{ sub: otherKey.id }, {}],
+      [{}, { kid: otherKey.id }],
+      [{}, { typ: 'at+jwt' }],
+      [{}, { typ: 'secevent+jwt' }],
+    ];
+    for (const [claims, header] of refused) {
+      const { res, body } = await clientAuth(await clientAssertion(key, claims, header));
+      expect(res.status, JSON.stringify([claims, header])).toBe(401);
+      expect(body.error).toBe('invalid_client');
+    }
+    expect(await reasonsOf(org.id)).toEqual([
+      'assertion_claim_sub',
+      'assertion_claim_sub',
+      'assertion_kid',
+      'assertion_typ',
+      'assertion_typ',
+    ]);
+    for (const header of [{}, { kid: null }, { typ: 'JWT' }, { typ: 'client-authentication+jwt' }]) {
+      expect((await clientAuth(await clientAssertion(key, {}, header))).res.status, JSON.stringify(header)).toBe(200);
+    }
+    // The grant: an access token's typ, a client assertion's typ and a foreign kid are refused too.
+    for (const header of [{ typ: 'at+jwt' }, { typ: 'client-authentication+jwt' }, { kid: otherKey.id }]) {
+      expect((await grant(await signAssertion(key, {}, header))).body.error).toBe('invalid_grant');
+    }
+    expect((await grant(await signAssertion(key, {}, { typ: 'JWT' }))).res.status).toBe(200);
+  });
+
+  it('client assertions may live 3600 s (Authlib), keeping the jti that long; the grant stays at 300 s', async () => {
+    const { key } = await keySetup();
+    const now = Math.floor(Date.now() / 1000);
+    const jti = randomUUID();
+    expect((await clientAuth(await clientAssertion(key, { iat: now, exp: now + 3600, jti }))).res.status).toBe(200);
+    const [row] = await db.$queryRaw<Array<{ expires_at: Date }>>`
+      SELECT expires_at FROM used_assertions WHERE issuer = ${key.id} AND jti = ${jti}`;
+    expect(row!.expires_at.getTime()).toBeGreaterThanOrEqual((now + 3600) * 1000);
+    expect((await clientAuth(await clientAssertion(key, { iat: now, exp: now + 3700 }))).res.status).toBe(401);
+    // iat is still held to 30 s.
+    expect((await clientAuth(await clientAssertion(key, { iat: now - 45, exp: now + 3000 }))).res.status).toBe(401);
+    expect((await grant(await signAssertion(key, { iat: now, exp: now + 3600 }))).res.status).toBe(400);
+    expect((await grant(await signAssertion(key, { iat: now, exp: now + 300 }))).res.status).toBe(200);
+  });
+
+  it('client authentication refusals look alike: one status, headers and body, the reason only in the audit log', async () => {
+    const { org, account, secret } = await setup();
+    const wrongSecret = generateSecret('clientSecret');
+    const disabled = await createClientSecret(account, { status: 'DISABLED' });
+    const expired = await createClientSecret(account, { expiresAt: new Date(Date.now() - 1000) });
+    const suspended = await setup({ status: 'SUSPENDED' });
+    const revoked = await setup({ status: 'REVOKED' });
+    const walled = await setup({ ipAllowList: ['10.9.9.0/24'] });
+    const { key } = await keySetup();
+    const disabledKey = await createKeyPair(account, { status: 'DISABLED' });
+    const unknownKey = 'kp_01JAAAAAAAAAAAAAAAAAAAAAAA';
+    const attempts = [
+      () => clientCredentials({ id: 'kid_01JAAAAAAAAAAAAAAAAAAAAAAA', secret: secret.secret }),
+      () => clientCredentials({ id: secret.id, secret: wrongSecret }),
+      () => clientCredentials(disabled),
+      () => clientCredentials(expired),
+      () => clientCredentials(suspended.secret),
+      () => clientCredentials(revoked.secret),
+      () => clientCredentials(walled.secret),
+      async () => clientAuth(await clientAssertion(key, { iss: unknownKey, sub: unknownKey }, { kid: null })),
+      async () => clientAuth(await clientAssertion(disabledKey)),
+    ];
+    const answers = [];
+    for (const attempt of attempts) {
+      const { res, body } = await attempt();
+      answers.push({
+        status: res.status,
+        body,
+        headers: ['www-authenticate', 'cache-control', 'pragma', 'content-type'].map((h) => res.headers.get(h)),
+      });
+    }
+    expect(answers[0]).toEqual({
+      status: 401,
+      body: { error: 'invalid_client', error_description: 'Client authentication failed.' },
+      headers: ['Basic realm="latchkey", charset="UTF-8"', 'no-store', 'no-cache', 'application/json'],
+    });
+    for (const answer of answers) expect(answer).toEqual(answers[0]);
+    expect(await reasonsOf(org.id)).toEqual([
+      'bad_credentials',
+      'credential_disabled',
+      'credential_expired',
+      'credential_disabled',
+    ]);
+    expect(await reasonsOf(suspended.org.id)).toEqual(['account_suspended']);
+    expect(await reasonsOf(revoked.org.id)).toEqual(['account_revoked']);
+    expect(await reasonsOf(walled.org.id)).toEqual(['ip_not_allowed']);
+    // Positive control: the same kinds of credential, usable, get tokens.
+    expect((await clientCredentials(secret)).res.status).toBe(200);
+    expect((await clientAuth(await clientAssertion(key))).res.status).toBe(200);
+  });
+
+  it('jwt-bearer refusals look alike too: unknown key, bad signature, disabled or expired key, unusable account', async () => {
+    const { account, key } = await keySetup();
+    const stranger = await keySetup();
+    const disabledKey = await createKeyPair(account, { status: 'DISABLED' });
+    const expiredKey = await createKeyPair(account, { expiresAt: new Date(Date.now() - 1000) });
+    const suspended = await keySetup({ status: 'SUSPENDED' });
+    const walled = await keySetup({ ipAllowList: ['10.9.9.0/24'] });
+    const unknownKey = 'kp_01JAAAAAAAAAAAAAAAAAAAAAAA';
+    const assertions = [
+      await signAssertion(key, { iss: unknownKey, sub: unknownKey }, { kid: null }),
+      await signAssertion(stranger.key, { iss: key.id, sub: key.id }, { kid: null }),
+      await signAssertion(disabledKey),
+      await signAssertion(expiredKey),
+      await signAssertion(suspended.key),
+      await signAssertion(walled.key),
+    ];
+    const answers = [];
+    for (const assertion of assertions) {
+      const { res, body } = await grant(assertion);
+      answers.push({ status: res.status, body, www: res.headers.get('www-authenticate') });
+    }
+    expect(answers[0]).toEqual({
+      status: 400,
+      body: { error: 'invalid_grant', error_description: 'The grant is invalid, expired, revoked or may not be used.' },
+      www: null,
+    });
+    for (const answer of answers) expect(answer).toEqual(answers[0]);
+    expect((await grant(await signAssertion(key))).res.status).toBe(200);
+  });
+});
+
+describe('misplaced credentials and methods (issue 9), Next mount', () => {
+  it('refuses credentials in the query string with 400 invalid_request, audited, even beside valid Basic credentials', async () => {
+    const { org, secret } = await setup();
+    const send = (query: string) =>
+      tokenRoute(
+        new Request(`http://localhost:3000/api/oauth/token?${query}`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'x-latchkey-peer-ip': '127.0.0.1',
+            authorization: basic(secret.id, secret.secret),
+          },
+          body: 'grant_type=client_credentials',
+        }),
+      );
+    for (const query of [
+      `client_secret=${secret.secret}`,
+      `client_id=${secret.id}&client_secret=${secret.secret}`,
+      'client_assertion=eyJ.x.y',
+      'refresh_token=lk_rt_x',
+      'assertion=eyJ.x.y',
+    ]) {
+      const res = await send(query);
+      expect(res.status, query).toBe(400);
+      const body = (await res.json()) as ErrorBody;
+      expect(body.error).toBe('invalid_request');
+      expect(body.error_description).not.toContain(secret.secret);
+    }
+    expect((await send('ignored=1')).status).toBe(200);
+    // Refused before any credential is read: audited, without the secret.
+    expect(JSON.stringify((await tokenEvents(null)).map((e) => e.details))).not.toContain(secret.secret);
+    expect(JSON.stringify((await tokenEvents(org.id)).map((e) => e.details))).not.toContain(secret.secret);
+  });
+
+  it('answers GET, PUT, PATCH and DELETE on the POST-only endpoints with 405, Allow: POST and a JSON body', async () => {
+    for (const [path, routes] of [
+      ['/api/oauth/token', tokenRoutes],
+      ['/api/oauth/introspect', introspectRoutes],
+      ['/api/oauth/revoke', revokeRoutes],
+    ] as const) {
+      for (const method of ['GET', 'PUT', 'PATCH', 'DELETE'] as const) {
+        const res = routes[method](new Request(`http://localhost:3000${path}`, { method }));
+        expect(res.status, `${method} ${path}`).toBe(405);
+        expect(res.headers.get('allow')).toBe('POST');
+        expect(res.headers.get('cache-control')).toBe('no-store');
+        expect(await res.json()).toEqual({ error: 'invalid_request', error_description: expect.any(String) });
+      }
+    }
   });
 });

@@ -25,7 +25,7 @@ import {
   parseBasic,
   type TokenAttempt,
 } from './client-auth';
-import { tokenUrl } from './issuer';
+import { issuerUrl, tokenUrl } from './issuer';
 import { resolveNarrowing, type Narrowing } from './narrowing';
 import { findClientTokenPair, findPrincipalByCredentialId, forgetClientSecret, type Principal } from './principals';
 import { refuse, refusalReason, TokenRefusal } from './refusal';
@@ -269,15 +269,21 @@ export async function issueFor(
   return { principal, result: tokenResult(minted, { refresh_token: refreshToken }), details: d, audited: true };
 }
 
-/** clientCredentialsGrant: an authenticated client gets a token for its own account. */
+/**
+ * clientCredentialsGrant: an authenticated client gets a token for its own account. An account
+ * that may not obtain tokens is refused with `accountRefusal`: invalid_client on
+ * /api/oauth/token (indistinguishable from a wrong secret), unauthorized_client (403) in the
+ * vendor flows that document it.
+ */
 export async function clientCredentialsGrant(
   principal: Principal,
   attempt: TokenAttempt,
   ctx: TokenCallContext,
   scope: string | null,
   narrowing?: Narrowing,
+  accountRefusal: 'invalid_client' | 'unauthorized_client' = 'unauthorized_client',
 ): Promise<GrantOutcome> {
-  assertAccountUsable(principal, ctx.meta.ip, 'unauthorized_client');
+  assertAccountUsable(principal, ctx.meta.ip, accountRefusal);
   const scopes = resolveScopes(scope, principal.account.scopes);
   const bound = narrowing ? await resolveNarrowing(principal, narrowing) : NO_NARROWING;
   return issueFor(principal, attempt, ctx, scopes, bound);
@@ -486,13 +492,13 @@ export async function exchangeToken(
       switch (grantType) {
         case GRANT.clientCredentials:
           if (!client) refuse('invalid_client', 'no_client_auth', 'Client authentication is required.');
-          return clientCredentialsGrant(client.principal, attempt, ctx, form.get('scope'));
+          return clientCredentialsGrant(client.principal, attempt, ctx, form.get('scope'), undefined, 'invalid_client');
         case GRANT.jwtBearer: {
           const assertion = form.get('assertion');
           if (!assertion) refuse('invalid_request', 'assertion_missing', 'assertion is required.');
           return assertionGrant(
             assertion,
-            { audiences: [tokenUrl()], requireExp: true },
+            { audiences: [tokenUrl(), issuerUrl()], requireExp: true },
             attempt,
             ctx,
             form.get('scope'),

@@ -68,7 +68,7 @@ describe('two copies of lib/ in one process', () => {
       where: { id: account.id },
       data: { status: 'SUSPENDED', suspendedAt: new Date(), tokensValidAfter: new Date() },
     });
-    expect(await both()).toEqual([400, 403, 400, 403]);
+    expect(await both()).toEqual([401, 403, 401, 403]);
     await db.serviceAccount.update({ where: { id: account.id }, data: { status: 'ACTIVE', suspendedAt: null } });
     expect(await both()).toEqual([200, 200, 200, 200]);
     await db.clientSecret.update({ where: { id: secret.id }, data: { status: 'DISABLED' } });

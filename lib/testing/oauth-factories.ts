@@ -152,11 +152,11 @@ export async function bindProjectRole(account: TestAccount, projectId: string | 
   });
 }
 
-/** signAssertion signs an RFC 7523 assertion with a key pair; `claims` override the defaults. */
+/** signAssertion signs an RFC 7523 assertion with a key pair; `claims` and `header` override the defaults. */
 export async function signAssertion(
   key: TestKeyPair,
   claims: JWTPayload & Record<string, unknown> = {},
-  header: { alg?: string } = {},
+  header: { alg?: string; typ?: string; kid?: string | null } = {},
 ): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   const payload: JWTPayload = {
@@ -169,7 +169,11 @@ export async function signAssertion(
     ...claims,
   };
   for (const k of Object.keys(payload)) if (payload[k] === undefined) delete payload[k];
-  return new SignJWT(payload).setProtectedHeader({ alg: header.alg ?? 'ES256', kid: key.id }).sign(key.privateKey);
+  // kid: the key id unless given; null leaves it out.
+  const kid = header.kid === null ? {} : { kid: header.kid ?? key.id };
+  return new SignJWT(payload)
+    .setProtectedHeader({ alg: header.alg ?? 'ES256', ...kid, ...(header.typ ? { typ: header.typ } : {}) })
+    .sign(key.privateKey);
 }
 
 export function basic(id: string, secret: string): string {

@@ -12,7 +12,7 @@ export const HIGH_MOBILITY_PREFIX = '/compat/high-mobility/v1';
 const ENDPOINT = `${HIGH_MOBILITY_PREFIX}/auth_tokens`;
 const GRANT_TYPE = 'high_mobility:assertion';
 
-/** The `aud` a High Mobility assertion must carry: this flow's base URL (or its endpoint). */
+/** The `aud` a High Mobility assertion must carry, as a single string: this flow's base URL (or its endpoint). */
 export function highMobilityAudiences(): string[] {
   return [`${issuerUrl()}${HIGH_MOBILITY_PREFIX}`, `${issuerUrl()}${ENDPOINT}`];
 }
@@ -48,7 +48,7 @@ function validity(result: TokenResult): { valid_from: string; valid_until: strin
 /**
  * highMobilityAuthToken serves POST /compat/high-mobility/v1/auth_tokens: `{"assertion": JWT}`
  * (JSON or form), an ES256 JWT signed with a key pair whose claims are `iss` (the key id),
- * `aud`, `iat` (30 s tolerance), `jti` (once) and `ver`. Answers 201
+ * `aud` (one string), `iat` (30 s tolerance), `jti` (a UUID, once) and `ver` (an integer). Answers 201
  * `{"auth_token", "valid_from", "valid_until"}` (High Mobility's ServiceAccountTokenResponse) or
  * their `{"errors": [{title, source, detail}]}`. The assertion rules, lifecycle checks, replay
  * guard and audit are the shared token service's.
@@ -70,7 +70,7 @@ export async function highMobilityAuthToken(request: Request): Promise<Response>
         );
       return assertionGrant(
         assertion,
-        { audiences: highMobilityAudiences(), requireExp: false, requiredClaims: ['ver'] },
+        { audiences: highMobilityAudiences(), requireExp: false, requiredClaims: ['ver'], integerClaims: ['ver'] },
         attempt,
         ctx,
         null,
