@@ -330,6 +330,11 @@ describe('token activity rollup (migration 0016)', () => {
       /append-only/,
     );
     expect((await rollup(ctx.orgId)).map((r) => r.events)).toEqual([1n]);
+    // The trigger writes the rollup as its owner (migration 0017): the runtime role needs only SELECT.
+    const [fn] = await db.$queryRaw<Array<{ definer: boolean; config: string[] | null }>>`
+      SELECT prosecdef AS definer, proconfig AS config FROM pg_proc WHERE proname = 'audit_token_activity_add'`;
+    expect(fn?.definer).toBe(true);
+    expect(fn?.config?.some((c) => c.startsWith('search_path='))).toBe(true);
   });
 });
 
