@@ -119,8 +119,8 @@ describe('administrators act while clients request tokens', () => {
         expect(answers.filter((a) => a.status >= 500)).toEqual([]);
         expect((await load.batches).filter((s) => s.status === 'rejected')).toEqual([]);
         const next = await clientCredentials(secret);
-        expect(next.status).toBe(400);
-        expect(next.body.error).toBe('unauthorized_client');
+        expect(next.status).toBe(401);
+        expect(next.body.error).toBe('invalid_client');
         await reactivateServiceAccount(adminCtx, account.id);
       }
     }

@@ -305,8 +305,9 @@ describe('token service fast path', () => {
 
   it('leaves every other method and path to the fallback', async () => {
     const before = fallbackHits;
-    expect((await fetch(`${base}/api/oauth/token`)).status).toBe(418);
+    // GET /api/oauth/token is the fast path's 405 now (issue 9); a trailing slash is another path.
     expect((await post('/api/oauth/token/', 'grant_type=client_credentials')).status).toBe(418);
+    expect((await fetch(`${base}/api/oauth/tokens`)).status).toBe(418);
     expect((await fetch(`${base}/api/health`)).status).toBe(418);
     expect(fallbackHits).toBe(before + 3);
   });
