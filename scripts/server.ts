@@ -16,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import next from 'next';
 import { PEER_IP_HEADER } from '../lib/http/client-ip';
+import { appOrigin, isSameOriginRequest } from '../lib/http/same-origin';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dev = process.argv.includes('--dev');
@@ -66,10 +67,53 @@ if (fastPath) {
   }
 }
 
+const consoleOrigin = appOrigin(process.env.NEXTAUTH_URL);
+
+/**
+ * isServerAction tells whether Next would run a server action for this request: a POST with a
+ * Next-Action header (the JavaScript client), or a form post to a page (a form that works
+ * without JavaScript carries the action id in its fields). /api and /compat are route handlers.
+ */
+function isServerAction(req: IncomingMessage): boolean {
+  if (req.method !== 'POST') return false;
+  if (req.headers['next-action'] !== undefined) return true;
+  const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+  if (/^\/(api|compat)(\/|$)/.test(pathname)) return false;
+  return /^(multipart\/form-data|application\/x-www-form-urlencoded)\b/i.test(req.headers['content-type'] ?? '');
+}
+
 function nextListener(req: IncomingMessage, res: ServerResponse) {
   // Overwrite whatever a client sent under this name: only the socket tells the truth.
   req.headers[PEER_IP_HEADER] = req.socket.remoteAddress ?? '';
+  // CSRF: a server action from another origin (or with no Origin and no Sec-Fetch-Site:
+  // same-origin) is refused here with a 403, before Next reads its body or runs anything
+  // (Next itself would answer some of them 500 and run others). lib/actions/define-action.ts
+  // applies the same rule inside every action, for `next dev` and any other way of serving.
+  if (isServerAction(req) && !isSameOriginRequest((name) => headerValue(req, name), consoleOrigin)) {
+    const body = JSON.stringify({
+      type: 'urn:latchkey:problem:csrf_rejected',
+      title: 'Csrf rejected',
+      status: 403,
+      code: 'csrf_rejected',
+      detail: 'This change was not sent from a Latchkey page: reload the page and try again.',
+    });
+    res.writeHead(403, {
+      ...extraHeaders,
+      'Content-Type': 'application/problem+json',
+      'Content-Length': Buffer.byteLength(body),
+      'Cache-Control': 'no-store',
+      // The body was not read: close rather than leave it for the next request on this socket.
+      Connection: 'close',
+    });
+    res.end(body);
+    return;
+  }
   void handle(req, res);
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 const server = createServer(mount ? mount.oauthListener(nextListener, extraHeaders) : nextListener);

@@ -7,7 +7,9 @@ import type { OrgContext } from '@/lib/auth/context';
 import { can, type Permission } from '@/lib/auth/permissions';
 import { currentUser, memberContext, type SessionUser } from '@/lib/auth/session';
 import { AppError, toAppError, type ErrorCode, type FieldErrors } from '@/lib/errors';
+import { env } from '@/lib/env';
 import { requestMeta } from '@/lib/http/request-meta';
+import { appOrigin, isSameOriginRequest } from '@/lib/http/same-origin';
 import { logger } from '@/lib/logger';
 
 /** ActionResult is what every server action returns; forms read it with useActionState. */
@@ -38,6 +40,28 @@ function failure(error: unknown, requestId: string): ActionResult<never> {
   return { ok: false, code: 'internal', message: `Something went wrong. Reference: ${requestId}` };
 }
 
+const CSRF_REJECTED: ActionResult<never> = {
+  ok: false,
+  code: 'csrf_rejected',
+  message: 'This change was not sent from a Latchkey page: reload the page and try again.',
+};
+
+/**
+ * requestFrom reads the request's headers and tells whether it may run at all. Server actions
+ * are POST endpoints any site can target with a member's cookies (SameSite=Lax lets a top-level
+ * form post through in some browsers, and a same-site sibling is not same-origin), so every
+ * action first requires a same-origin request (lib/http/same-origin.ts), before the session,
+ * input or handler are looked at. scripts/server.ts refuses the same requests with a 403 before
+ * Next; this check also covers `next dev` and any other way the app is served.
+ */
+async function requestFrom(): Promise<{ meta: RequestMeta; sameOrigin: boolean }> {
+  const h = await headers();
+  return {
+    meta: requestMeta(h),
+    sameOrigin: isSameOriginRequest((name) => h.get(name), appOrigin(env().NEXTAUTH_URL)),
+  };
+}
+
 function invalid(error: z.ZodError): ActionResult<never> {
   const flat = z.flattenError(error);
   return {
@@ -51,7 +75,7 @@ function invalid(error: z.ZodError): ActionResult<never> {
 /**
  * defineAction wraps an organization-scoped server action. Server actions are public POST
  * endpoints, so this re-checks everything a page checked: the session, membership of the
- * organization named by the form's `orgSlug` field (404 when not a member: another org looks
+ * organization named by the form's `orgSlug` field (after the same-origin check of requestFrom) (404 when not a member: another org looks
  * missing), the permission (403 when the member may read but not change), then validates the
  * input with the same zod schema the form and the API use.
  */
@@ -60,8 +84,9 @@ export function defineAction<S extends z.ZodType, T>(
   handler: (ctx: OrgContext, input: z.output<S>) => Promise<T>,
 ): ActionFn<T> {
   return async (_previous, formData) => {
+    const { meta, sameOrigin } = await requestFrom();
+    if (!sameOrigin) return CSRF_REJECTED;
     const fields = formDataToObject(formData);
-    const meta = requestMeta(await headers());
     try {
       const orgSlug = typeof fields.orgSlug === 'string' ? fields.orgSlug : '';
       const session = await memberContext(orgSlug);
@@ -84,7 +109,8 @@ export function definePublicAction<S extends z.ZodType, T>(
   handler: (meta: RequestMeta, input: z.output<S>) => Promise<T>,
 ): ActionFn<T> {
   return async (_previous, formData) => {
-    const meta = requestMeta(await headers());
+    const { meta, sameOrigin } = await requestFrom();
+    if (!sameOrigin) return CSRF_REJECTED;
     try {
       const parsed = config.input.safeParse(formDataToObject(formData));
       if (!parsed.success) return invalid(parsed.error);
@@ -101,7 +127,8 @@ export function defineUserAction<S extends z.ZodType, T>(
   handler: (user: SessionUser, input: z.output<S>, meta: RequestMeta) => Promise<T>,
 ): ActionFn<T> {
   return async (_previous, formData) => {
-    const meta = requestMeta(await headers());
+    const { meta, sameOrigin } = await requestFrom();
+    if (!sameOrigin) return CSRF_REJECTED;
     try {
       const user = await currentUser();
       if (!user) throw new AppError('unauthenticated', 'Your session has ended. Sign in again.');

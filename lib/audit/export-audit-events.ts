@@ -31,10 +31,17 @@ export const CSV_COLUMNS = [
   'hash',
 ] as const satisfies ReadonlyArray<keyof AuditEventDto>;
 
+/**
+ * csvRows renders events as CSV. Names, labels and user agents are chosen by whoever acts (an
+ * account named `=HYPERLINK(...)`, a `User-Agent: @cmd|calc`), and a spreadsheet opening the
+ * export would run a cell that begins with `=`, `+`, `-`, `@`, tab or CR as a formula. OWASP's
+ * CSV-injection defence, csv-stringify's `escape_formulas`, prefixes such a cell with a single
+ * quote (also the full-width forms of those characters). NDJSON is for programs and stays exact.
+ */
 function csvRows(events: AuditEventDto[], header: boolean): string {
   return stringify(
     events.map((e) => CSV_COLUMNS.map((c) => (c === 'details' ? JSON.stringify(e.details) : (e[c] ?? '')))),
-    header ? { header: true, columns: [...CSV_COLUMNS] } : {},
+    { escape_formulas: true, ...(header ? { header: true, columns: [...CSV_COLUMNS] } : {}) },
   );
 }
 
@@ -50,8 +57,10 @@ export function exportFileName(orgSlug: string, format: ExportFormat, now = new 
 /**
  * exportAuditEvents records the export (audit.exported, with its filters) and returns a stream
  * of every matching event, newest first, as CSV (with a header row; details as JSON) or NDJSON
- * (one event per line). Rows are read in keyset batches of 2,000 as the consumer pulls, so an
- * export of millions of events never sits in memory (npm run bench:audit shows the peak).
+ * (one event per line); CSV cells that a spreadsheet would run as a formula are neutralised
+ * with a leading single quote, NDJSON holds the stored values byte for byte. Rows are read in
+ * keyset batches of 2,000 as the consumer pulls, so an export of millions of events never sits
+ * in memory (npm run bench:audit shows the peak).
  * `onProgress`, when given, is called with the number of events streamed so far after every batch.
  */
 export async function exportAuditEvents(

@@ -13,4 +13,10 @@ export type OrgContext = {
   requestId: string;
   ip: string | null;
   userAgent: string | null;
+  /**
+   * For a service-account caller (actor.type SERVICE_ACCOUNT): the scopes of the access token it
+   * called with, which are all it holds and so all it may grant (lib/auth/grant-rules.ts).
+   * Absent for members and Latchkey itself; a service-account context without it holds nothing.
+   */
+  tokenScopes?: readonly string[];
 };

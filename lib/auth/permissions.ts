@@ -20,6 +20,10 @@ export const PERMISSIONS = {
   'audit.verify': ['OWNER', 'ADMIN', 'AUDITOR'],
   'members.read': ['OWNER', 'AUDITOR'],
   'members.write': ['OWNER'],
+  // Holding every scope, role and the admin flag of the organization's catalog, so these members
+  // may grant any of them to a service account (lib/auth/grant-rules.ts). A service-account
+  // caller never holds this, whatever its context's role says: it holds its token's scopes.
+  'grants.write': ['OWNER', 'ADMIN'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

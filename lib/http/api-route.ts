@@ -103,6 +103,9 @@ async function callerContext(
       orgSlug: caller.orgSlug,
       role: 'ADMIN',
       actor: { type: 'SERVICE_ACCOUNT', id: caller.serviceAccountId, label: caller.serviceAccountName },
+      // What the token holds bounds what it may grant (lib/auth/grant-rules.ts): role ADMIN
+      // above only opens the routes its scopes allow, it does not make the token an admin member.
+      tokenScopes: caller.scopes,
       ...meta,
     };
   }

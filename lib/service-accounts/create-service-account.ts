@@ -1,5 +1,6 @@
 import 'server-only';
 import type { OrgContext } from '@/lib/auth/context';
+import { assertMayGrant } from '@/lib/auth/grant-rules';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { db } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
@@ -22,7 +23,8 @@ export function isUniqueViolation(error: unknown): boolean {
 /**
  * createServiceAccount creates an ACTIVE account in the caller's organization with its scopes
  * (from the catalog) and role bindings, and records `service_account.created` in the same
- * transaction. A taken name is `name_taken`; unknown scopes, roles or projects are field errors.
+ * transaction. A taken name is `name_taken`; unknown scopes, roles or projects are field errors;
+ * a scope, role or admin flag the caller does not hold is `forbidden` (lib/auth/grant-rules.ts).
  */
 export async function createServiceAccount(
   ctx: OrgContext,
@@ -40,6 +42,14 @@ export async function createServiceAccount(
         throw nameTaken(input.name);
       const scopeIds = await resolveScopes(tx, ctx.orgId, input.scopes, input.isAdmin);
       const bindings = await resolveRoleBindings(tx, ctx.orgId, input.roleBindings);
+      // Nobody creates an account with more than they hold (no escalation through a new account).
+      await assertMayGrant(tx, ctx, {
+        accountId: null,
+        addedScopes: [...new Set(input.scopes)],
+        addedRoleBindings: bindings.map((b) => ({ roleId: b.roleId, projectId: b.projectId ?? null })),
+        grantsAdmin: input.isAdmin,
+        changedFields: [],
+      });
       const id = newId('serviceAccount');
       await tx.serviceAccount.create({
         data: {

@@ -1,5 +1,6 @@
 import 'server-only';
 import type { OrgContext } from '@/lib/auth/context';
+import { assertMayGrant } from '@/lib/auth/grant-rules';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { db } from '@/lib/db/client';
 import { newId } from '@/lib/ids';
@@ -16,7 +17,9 @@ const sameSet = (a: readonly string[], b: readonly string[]) =>
  * updateServiceAccount changes the fields sent (name, description, isAdmin, scopes, role
  * bindings, token lifetime, IP allow-list) of an account of the caller's organization and
  * records `service_account.updated` with the names of the changed fields and their new values.
- * A revoked account is `invalid_state`; another organization's account is `not_found`.
+ * A revoked account is `invalid_state`; another organization's account is `not_found`; adding a
+ * scope, role or admin flag the caller does not hold, or a service account changing its own
+ * grants or allow-list, is `forbidden` (lib/auth/grant-rules.ts) and writes nothing.
  */
 export async function updateServiceAccount(
   ctx: OrgContext,
@@ -60,6 +63,32 @@ export async function updateServiceAccount(
       const scopes = input.scopes ?? beforeScopes;
       const scopeIds = await resolveScopes(tx, ctx.orgId, scopes, isAdmin);
       const scopesChanged = !sameSet([...new Set(scopes)], beforeScopes);
+
+      const key = (b: { roleId: string; projectId: string | null }) => `${b.roleId}@${b.projectId ?? ''}`;
+      const beforeKeys = beforeBindings.map((b) => key({ roleId: b.role.id, projectId: b.projectId }));
+      const bindings = input.roleBindings ? await resolveRoleBindings(tx, ctx.orgId, input.roleBindings) : undefined;
+      const afterKeys = bindings?.map((b) => key({ roleId: b.roleId, projectId: b.projectId ?? null }));
+      const bindingsChanged = afterKeys !== undefined && !sameSet(beforeKeys, afterKeys);
+
+      // The privilege rule, before anything is written: only what the change adds must be held,
+      // and a service account changes none of its own grants (lib/auth/grant-rules.ts).
+      await assertMayGrant(tx, ctx, {
+        accountId,
+        addedScopes: scopesChanged ? [...new Set(scopes)].filter((s) => !beforeScopes.includes(s)) : [],
+        addedRoleBindings: bindingsChanged
+          ? (bindings ?? [])
+              .map((b) => ({ roleId: b.roleId, projectId: b.projectId ?? null }))
+              .filter((b) => !beforeKeys.includes(key(b)))
+          : [],
+        grantsAdmin: changes.isAdmin === true,
+        changedFields: [
+          ...(scopesChanged ? (['scopes'] as const) : []),
+          ...(bindingsChanged ? (['roleBindings'] as const) : []),
+          ...('isAdmin' in changes ? (['isAdmin'] as const) : []),
+          ...('ipAllowList' in changes ? (['ipAllowList'] as const) : []),
+        ],
+      });
+
       if (scopesChanged) {
         changes.scopes = [...new Set(scopes)].sort();
         await tx.serviceAccountScope.deleteMany({ where: { serviceAccountId: accountId, organizationId: ctx.orgId } });
@@ -69,26 +98,20 @@ export async function updateServiceAccount(
           });
       }
 
-      if (input.roleBindings) {
-        const bindings = await resolveRoleBindings(tx, ctx.orgId, input.roleBindings);
-        const key = (b: { roleId: string; projectId: string | null }) => `${b.roleId}@${b.projectId ?? ''}`;
-        const beforeKeys = beforeBindings.map((b) => key({ roleId: b.role.id, projectId: b.projectId }));
-        const afterKeys = bindings.map(key);
-        if (!sameSet(beforeKeys, afterKeys)) {
-          await tx.roleBinding.deleteMany({ where: { serviceAccountId: accountId, organizationId: ctx.orgId } });
-          if (bindings.length) {
-            await tx.roleBinding.createMany({
-              data: bindings.map((b) => ({
-                id: newId('roleBinding'),
-                organizationId: ctx.orgId,
-                serviceAccountId: accountId,
-                roleId: b.roleId,
-                projectId: b.projectId,
-              })),
-            });
-          }
-          changes.roleBindings = afterKeys;
+      if (bindings && bindingsChanged) {
+        await tx.roleBinding.deleteMany({ where: { serviceAccountId: accountId, organizationId: ctx.orgId } });
+        if (bindings.length) {
+          await tx.roleBinding.createMany({
+            data: bindings.map((b) => ({
+              id: newId('roleBinding'),
+              organizationId: ctx.orgId,
+              serviceAccountId: accountId,
+              roleId: b.roleId,
+              projectId: b.projectId,
+            })),
+          });
         }
+        changes.roleBindings = afterKeys;
       }
 
       const { scopes: _s, roleBindings: _r, ...columns } = changes;

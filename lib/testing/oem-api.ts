@@ -9,8 +9,12 @@ import { createTestServiceAccount } from './service-account-fixtures';
 export type Handler = (request: Request, context: { params: Promise<unknown> }) => Promise<Response>;
 
 /** bearerFor mints a real access token for a new isAdmin account of the context's organization. */
-export async function bearerFor(ctx: OrgContext, scopes: string[]): Promise<string> {
-  const account = await createTestServiceAccount(ctx, { isAdmin: true, scopes });
+export async function bearerFor(
+  ctx: OrgContext,
+  scopes: string[],
+  overrides: Parameters<typeof createTestServiceAccount>[1] = {},
+): Promise<string> {
+  const account = await createTestServiceAccount(ctx, { isAdmin: true, scopes, ...overrides });
   const { clientSecret, secret } = await createClientSecret(ctx, account.id, { name: 'api' });
   const res = await tokenRoute(
     formRequest(

@@ -31,9 +31,13 @@ describe('GET /api/v1/roles', () => {
     // What Unity's token exchange needs: a project role bound to a project, by the listed id.
     const project = await createTestProject(org.id);
     const editor = roles.find((r) => r.name === 'project.editor');
+    // A token grants only role bindings its own account holds (lib/auth/grant-rules.ts).
+    const binder = await bearerFor(adminCtx, ['manage:service_accounts'], {
+      roleBindings: [{ roleId: editor?.id ?? '', projectId: project.id }],
+    });
     const created = await callRoute(
       createAccount,
-      token,
+      binder,
       'POST',
       '/api/v1/service-accounts',
       {},

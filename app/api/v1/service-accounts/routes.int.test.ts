@@ -61,7 +61,8 @@ async function problem(res: Response) {
 describe('/api/v1/service-accounts route handlers (bearer)', () => {
   it('create, read, list, change and lifecycle, audited as the calling service account', async () => {
     const { org, adminCtx } = await orgWithRoles();
-    const token = await bearerFor(adminCtx, ['manage:service_accounts']);
+    // It grants TILE below, so it must hold TILE itself (lib/auth/grant-rules.ts).
+    const token = await bearerFor(adminCtx, ['manage:service_accounts', 'TILE']);
 
     const created = await call(
       create,
