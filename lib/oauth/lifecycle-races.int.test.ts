@@ -119,7 +119,6 @@ describe('administrators act while clients request tokens', () => {
         expect(answers.filter((a) => a.status >= 500)).toEqual([]);
         expect((await load.batches).filter((s) => s.status === 'rejected')).toEqual([]);
         const next = await clientCredentials(secret);
-        // A suspended account is refused like any failed client authentication (issue 9: no oracle).
         expect(next.status).toBe(401);
         expect(next.body.error).toBe('invalid_client');
         await reactivateServiceAccount(adminCtx, account.id);
