@@ -87,3 +87,31 @@ export async function assertMayGrant(tx: Tx, ctx: OrgContext, change: GrantChang
     });
   }
 }
+
+/**
+ * assertMayIssueCredentialFor guards issuing, rotating or re-enabling a credential of account
+ * `accountId`: whoever holds that credential can mint the account's tokens, so it hands over
+ * every grant the account has. A service-account caller must therefore hold all of them itself
+ * (the same rule as assertMayGrant, with the account's whole grants as "added"), or a token with
+ * only manage:service_accounts could create a secret for an account holding read:audit and read
+ * the audit log with it. Members with `grants.write` and Latchkey itself pass.
+ */
+export async function assertMayIssueCredentialFor(tx: Tx, ctx: OrgContext, accountId: string): Promise<void> {
+  if (ctx.actor.type !== 'SERVICE_ACCOUNT') return;
+  const target = await tx.serviceAccount.findFirst({
+    where: { id: accountId, organizationId: ctx.orgId },
+    select: {
+      isAdmin: true,
+      scopes: { select: { scope: { select: { name: true } } } },
+      roleBindings: { select: { roleId: true, projectId: true } },
+    },
+  });
+  if (!target) return; // the caller's own lookup answers not_found
+  await assertMayGrant(tx, ctx, {
+    accountId,
+    addedScopes: target.scopes.map((s) => s.scope.name),
+    addedRoleBindings: target.roleBindings,
+    grantsAdmin: target.isAdmin,
+    changedFields: [],
+  });
+}

@@ -1,4 +1,5 @@
 import 'server-only';
+import { assertMayIssueCredentialFor } from '@/lib/auth/grant-rules';
 import type { OrgContext } from '@/lib/auth/context';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { keyedHash } from '@/lib/crypto/keyed-hash';
@@ -65,6 +66,8 @@ export async function createClientSecret(
   return db.$transaction(async (tx) => {
     const account = await lockAccount(tx, ctx, accountId);
     assertNotRevoked(account);
+    // Holding a credential of the account is holding its grants (lib/auth/grant-rules.ts).
+    await assertMayIssueCredentialFor(tx, ctx, accountId);
     const expiresAt = await credentialExpiry(tx, ctx.orgId, input.expiresAt);
     const created = await insertClientSecret(tx, ctx, accountId, input.name, expiresAt);
     await recordAuditEvent(tx, {

@@ -1,4 +1,5 @@
 import 'server-only';
+import { assertMayIssueCredentialFor } from '@/lib/auth/grant-rules';
 import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
 import type { OrgContext } from '@/lib/auth/context';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
@@ -51,6 +52,8 @@ export async function createKeyPair(
     return await db.$transaction(async (tx) => {
       const account = await lockAccount(tx, ctx, accountId);
       assertNotRevoked(account);
+      // Holding a credential of the account is holding its grants (lib/auth/grant-rules.ts).
+      await assertMayIssueCredentialFor(tx, ctx, accountId);
       const enabled = await tx.keyPair.count({
         where: { serviceAccountId: accountId, organizationId: ctx.orgId, status: 'ENABLED' },
       });

@@ -1,4 +1,5 @@
 import 'server-only';
+import { assertMayIssueCredentialFor } from '@/lib/auth/grant-rules';
 import type { OrgContext } from '@/lib/auth/context';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { keyedHash } from '@/lib/crypto/keyed-hash';
@@ -32,6 +33,8 @@ export async function createTokenPair(
   return db.$transaction(async (tx) => {
     const account = await lockAccount(tx, ctx, accountId);
     assertNotRevoked(account);
+    // Holding a credential of the account is holding its grants (lib/auth/grant-rules.ts).
+    await assertMayIssueCredentialFor(tx, ctx, accountId);
     if (account.platform === 'SERVER') {
       throw new AppError(
         'invalid_request',

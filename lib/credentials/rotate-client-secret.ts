@@ -1,4 +1,5 @@
 import 'server-only';
+import { assertMayIssueCredentialFor } from '@/lib/auth/grant-rules';
 import type { OrgContext } from '@/lib/auth/context';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { db } from '@/lib/db/client';
@@ -26,6 +27,8 @@ export async function rotateClientSecret(
   return db.$transaction(async (tx) => {
     const account = await lockAccount(tx, ctx, accountId);
     assertNotRevoked(account);
+    // Holding a credential of the account is holding its grants (lib/auth/grant-rules.ts).
+    await assertMayIssueCredentialFor(tx, ctx, accountId);
     const old = await tx.clientSecret.findFirst({
       where: { id: secretId, serviceAccountId: accountId, organizationId: ctx.orgId },
       select: { id: true, name: true, status: true, expiresAt: true },

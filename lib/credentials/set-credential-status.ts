@@ -1,4 +1,5 @@
 import 'server-only';
+import { assertMayIssueCredentialFor } from '@/lib/auth/grant-rules';
 import type { OrgContext } from '@/lib/auth/context';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { db, type Tx } from '@/lib/db/client';
@@ -81,6 +82,8 @@ export async function setCredentialStatus(
   return db.$transaction(async (tx) => {
     const account = await lockAccount(tx, ctx, accountId);
     assertNotRevoked(account);
+    // Re-enabling a credential hands its account's grants back to whoever holds it.
+    if (status === 'ENABLED') await assertMayIssueCredentialFor(tx, ctx, accountId);
     const table = credentialTable(tx, kind);
     const where = { serviceAccountId: accountId, organizationId: ctx.orgId };
     const row = await table.find({ ...where, id: credentialId });

@@ -10,6 +10,8 @@ import { createTestServiceAccount, orgWithRoles } from '@/lib/testing/service-ac
 import { basic, formRequest } from '@/lib/testing/oauth-factories';
 import { PATCH as patchAccount } from './[accountId]/route';
 import { POST as create } from './route';
+import { POST as createSecret } from './[accountId]/secrets/route';
+import { POST as createKey } from './[accountId]/keys/route';
 
 type Handler = (request: Request, context: { params: Promise<unknown> }) => Promise<Response>;
 type Binding = { roleId: string; projectId?: string | null };
@@ -185,5 +187,28 @@ describe('nobody grants what they do not hold (issue 11)', () => {
     await expect(updateServiceAccount(auditorCtx, target.id, { description: 'x' })).rejects.toMatchObject({
       code: 'forbidden',
     });
+  });
+
+  it('a service account cannot mint a credential for an account holding more than it does', async () => {
+    const { org, adminCtx } = await orgWithRoles();
+    const manager = await bearerAccount(adminCtx, ['manage:service_accounts']);
+    const auditor = await createTestServiceAccount(adminCtx, { isAdmin: true, scopes: ['read:audit'] });
+    const plain = await createTestServiceAccount(adminCtx, { scopes: [] });
+    const secrets = () => db.clientSecret.count({ where: { serviceAccountId: auditor.id } });
+    const before = await secrets();
+    // A secret of the read:audit account would let this token read the audit log with it.
+    expect(
+      await refused(
+        await call(createSecret as Handler, manager.token, 'POST', { accountId: auditor.id }, { name: 'x' }),
+      ),
+    ).toContain('read:audit');
+    expect(
+      await refused(await call(createKey as Handler, manager.token, 'POST', { accountId: auditor.id }, { name: 'k' })),
+    ).toContain('read:audit');
+    expect(await secrets()).toBe(before);
+    // Positive control: an account holding nothing the caller lacks gets its secret.
+    const ok = await call(createSecret as Handler, manager.token, 'POST', { accountId: plain.id }, { name: 'fine' });
+    expect(ok.status).toBe(201);
+    expect(org.id).toBeTruthy();
   });
 });
