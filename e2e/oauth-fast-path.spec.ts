@@ -28,8 +28,9 @@ test('the token endpoint takes the caller address from the socket, never from sp
     form: { grant_type: 'client_credentials' },
     headers: spoof,
   });
-  expect(refused.status()).toBe(400);
-  expect(await refused.json()).toMatchObject({ error: 'unauthorized_client' });
+  // A disallowed address is refused like any failed client authentication (issue 9: no oracle).
+  expect(refused.status()).toBe(401);
+  expect(await refused.json()).toMatchObject({ error: 'invalid_client' });
   expect(refused.headers()['cache-control']).toBe('no-store');
 
   await setAllowList(s.accountId, ['127.0.0.1/32', '::1/128']);
@@ -86,8 +87,8 @@ test('both mounts of the production server answer a lifecycle change alike, neve
     `UPDATE service_accounts SET status = 'SUSPENDED', suspended_at = now(), tokens_valid_after = now() WHERE id = $1`,
     [s.accountId],
   );
-  // The standard endpoint answers 400 unauthorized_client, RestAPI.com's shape 403.
-  expect(await statuses()).toEqual(Array(4).fill([400, 403]).flat());
+  // The standard endpoint answers 401 invalid_client (as for any failed authentication), RestAPI.com's shape 403.
+  expect(await statuses()).toEqual(Array(4).fill([401, 403]).flat());
 
   await sql(`UPDATE service_accounts SET status = 'ACTIVE', suspended_at = NULL WHERE id = $1`, [s.accountId]);
   await nextSecond();
