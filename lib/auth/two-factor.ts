@@ -1,7 +1,7 @@
 import 'server-only';
 import type { RequestMeta } from '@/lib/audit/actor';
 import { open, seal } from '@/lib/crypto/secret-box';
-import { db } from '@/lib/db/client';
+import { db, type Tx } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
 import { clearRecoveryCodes, replaceRecoveryCodes } from './recovery-codes';
 import { checkTotp, newTotpSecret, totpUri } from './totp';
@@ -76,6 +76,33 @@ export async function confirmTotpEnrollment(
 }
 
 /**
+ * spendCurrentCode checks a current authenticator code of a user whose second factor is on and
+ * spends its time step with a conditional UPDATE, so two parallel requests with one code cannot
+ * both pass (the same rule as consumeTotp at sign-in). Throws invalid_state / invalid_totp.
+ */
+async function spendCurrentCode(tx: Tx, userId: string, code: string) {
+  const user = await tx.user.findUniqueOrThrow({
+    where: { id: userId },
+    select: { id: true, email: true, totpSecretEnc: true, totpEnabledAt: true, totpLastStep: true },
+  });
+  if (!user.totpEnabledAt || !user.totpSecretEnc)
+    throw new AppError('invalid_state', 'Two-factor authentication is not on.');
+  const step = checkTotp(open(user.totpSecretEnc, context(userId)).toString('utf8'), code, user.totpLastStep);
+  const spent =
+    step === null
+      ? 0
+      : (
+          await tx.user.updateMany({
+            where: { id: userId, OR: [{ totpLastStep: null }, { totpLastStep: { lt: step } }] },
+            data: { totpLastStep: step },
+          })
+        ).count;
+  if (spent !== 1)
+    throw new AppError('invalid_totp', 'That code is not valid.', { fields: { code: ['That code is not valid.'] } });
+  return user;
+}
+
+/**
  * regenerateRecoveryCodes replaces a member's recovery codes (all earlier ones stop working)
  * after checking a current authenticator code, which is spent like a sign-in code; audited.
  */
@@ -85,16 +112,7 @@ export async function regenerateRecoveryCodes(
   meta: Partial<RequestMeta>,
 ): Promise<string[]> {
   return db.$transaction(async (tx) => {
-    const user = await tx.user.findUniqueOrThrow({
-      where: { id: userId },
-      select: { id: true, email: true, totpSecretEnc: true, totpEnabledAt: true, totpLastStep: true },
-    });
-    if (!user.totpEnabledAt || !user.totpSecretEnc)
-      throw new AppError('invalid_state', 'Two-factor authentication is not on.');
-    const step = checkTotp(open(user.totpSecretEnc, context(userId)).toString('utf8'), code, user.totpLastStep);
-    if (step === null)
-      throw new AppError('invalid_totp', 'That code is not valid.', { fields: { code: ['That code is not valid.'] } });
-    await tx.user.update({ where: { id: userId }, data: { totpLastStep: step } });
+    const user = await spendCurrentCode(tx, userId, code);
     const codes = await replaceRecoveryCodes(tx, userId);
     await recordUserEvent(tx, {
       user,
@@ -110,15 +128,7 @@ export async function regenerateRecoveryCodes(
 /** disableTotp turns the second factor off; it needs a current code, so a stolen session alone cannot. */
 export async function disableTotp(userId: string, code: string, meta: Partial<RequestMeta>): Promise<void> {
   await db.$transaction(async (tx) => {
-    const user = await tx.user.findUniqueOrThrow({
-      where: { id: userId },
-      select: { id: true, email: true, totpSecretEnc: true, totpEnabledAt: true, totpLastStep: true },
-    });
-    if (!user.totpEnabledAt || !user.totpSecretEnc)
-      throw new AppError('invalid_state', 'Two-factor authentication is not on.');
-    const step = checkTotp(open(user.totpSecretEnc, context(userId)).toString('utf8'), code, user.totpLastStep);
-    if (step === null)
-      throw new AppError('invalid_totp', 'That code is not valid.', { fields: { code: ['That code is not valid.'] } });
+    const user = await spendCurrentCode(tx, userId, code);
     await tx.user.update({
       where: { id: userId },
       data: { totpSecretEnc: null, totpEnabledAt: null, totpLastStep: null },
