@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nameField } from '@/lib/validation/names';
 
 export const emailField = z
   .string({ error: 'Enter your email address.' })
@@ -13,11 +14,7 @@ export const newPasswordField = z
   .min(12, { error: 'Use at least 12 characters.' })
   .max(256, { error: 'Use at most 256 characters.' });
 
-export const personNameField = z
-  .string({ error: 'Enter your name.' })
-  .trim()
-  .min(1, { error: 'Enter your name.' })
-  .max(100, { error: 'Use at most 100 characters.' });
+export const personNameField = nameField({ required: 'Enter your name.' });
 
 /** totpCodeField is a 6-digit authenticator code; spaces are ignored. */
 export const totpCodeField = z

@@ -1,12 +1,9 @@
 import { z } from 'zod';
 import { AppError } from '@/lib/errors';
+import { nameField } from '@/lib/validation/names';
 import { BRAND_SLUGS, CREDENTIAL_BRANDS, credentialBrandSchema } from './brands';
 
-const name = z
-  .string()
-  .trim()
-  .min(1, { error: 'Give the credential a name.' })
-  .max(100, { error: 'At most 100 characters.' });
+const name = nameField({ required: 'Give the credential a name.' });
 const clientId = z
   .string()
   .trim()

@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { nameField } from '@/lib/validation/names';
+import { formNumber, jsonNumber } from '@/lib/validation/numbers';
 
-export const organizationNameField = z
-  .string({ error: 'Enter an organization name.' })
-  .trim()
-  .min(1, { error: 'Enter an organization name.', abort: true })
-  .min(2, { error: 'Use at least 2 characters.' })
-  .max(100, { error: 'Use at most 100 characters.' });
+export const organizationNameField = nameField({
+  required: 'Enter an organization name.',
+  min: { length: 2, message: 'Use at least 2 characters.' },
+});
 
 export const organizationSlugField = z
   .string()
@@ -36,8 +36,7 @@ export function slugify(name: string): string {
 export const updateOrganizationInput = z
   .strictObject({
     name: organizationNameField.optional(),
-    maxCredentialLifetimeDays: z.coerce
-      .number({ error: 'Enter a number of days.' })
+    maxCredentialLifetimeDays: jsonNumber('Enter a number of days.')
       .int({ error: 'Enter a whole number of days.' })
       .min(1, { error: 'At least 1 day.' })
       .max(3650, { error: 'At most 3650 days (10 years).' })
@@ -51,13 +50,17 @@ export const updateOrganizationInput = z
   .meta({ id: 'UpdateOrganizationInput' });
 export type UpdateOrganizationInput = z.infer<typeof updateOrganizationInput>;
 
-/** The settings form sends requireTwoFactor as "true"/"false" (a select); the rest as the API does. */
+/** The settings form sends requireTwoFactor as "true"/"false" (a select) and the days as text; the rest as the API does. */
 export const updateOrganizationForm = z.preprocess((v) => {
   if (!v || typeof v !== 'object') return v;
-  const { requireTwoFactor, ...rest } = v as Record<string, unknown>;
+  const { requireTwoFactor, ...fields } = v as Record<string, unknown>;
+  const rest =
+    'maxCredentialLifetimeDays' in fields
+      ? { ...fields, maxCredentialLifetimeDays: formNumber(fields.maxCredentialLifetimeDays) }
+      : fields;
   if (requireTwoFactor === 'true') return { ...rest, requireTwoFactor: true };
   if (requireTwoFactor === 'false') return { ...rest, requireTwoFactor: false };
-  return requireTwoFactor === undefined ? rest : v;
+  return requireTwoFactor === undefined ? rest : { ...rest, requireTwoFactor };
 }, updateOrganizationInput);
 
 export const organizationDto = z

@@ -1,17 +1,11 @@
 import { z } from 'zod';
-
-const nameField = (what: string) =>
-  z
-    .string({ error: `Enter a ${what} name.` })
-    .trim()
-    .min(1, { error: `Enter a ${what} name.`, abort: true })
-    .max(100, { error: 'Use at most 100 characters.' });
+import { nameField } from '@/lib/validation/names';
 
 export const projectIdField = z.string().regex(/^prj_[0-9A-HJKMNP-TV-Z]{26}$/, { error: 'Not a project id.' });
 
 export const createProjectInput = z
   .strictObject({
-    name: nameField('project'),
+    name: nameField({ required: 'Enter a project name.' }),
     description: z.string().trim().max(500, { error: 'Use at most 500 characters.' }).default(''),
     environments: z
       .array(

@@ -4,6 +4,7 @@ import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { db, type Tx } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
 import { accountSelect, roleBindingSelect, toServiceAccountDto } from './dto';
+import { normalizeName } from '@/lib/validation/names';
 import { assertCanWrite, assertNotRevoked, lockAccount } from './lock-account';
 import type { ServiceAccountDto } from './schema';
 
@@ -21,7 +22,7 @@ async function reload(tx: Tx, ctx: OrgContext, accountId: string): Promise<Servi
  * suspendServiceAccount moves an ACTIVE account to SUSPENDED (reversible: the token service
  * issues nothing to it and its tokens stop introspecting as active). The tokens issued before
  * it stay dead after a reactivation: access tokens by tokensValidAfter, refresh tokens revoked.
- * Audited `service_account.suspended`. Not ACTIVE → invalid_state.
+ * Audited `service_account.suspended`. Revoked → account_revoked; already suspended → invalid_state.
  */
 export async function suspendServiceAccount(ctx: OrgContext, accountId: string): Promise<ServiceAccountDto> {
   assertCanWrite(ctx);
@@ -56,7 +57,7 @@ export async function suspendServiceAccount(ctx: OrgContext, accountId: string):
 /**
  * reactivateServiceAccount moves a SUSPENDED account back to ACTIVE: it may obtain new tokens;
  * those issued before the suspension stay dead. A revoked account can never be reactivated
- * (invalid_state). Audited `service_account.reactivated`.
+ * (account_revoked). Audited `service_account.reactivated`.
  */
 export async function reactivateServiceAccount(ctx: OrgContext, accountId: string): Promise<ServiceAccountDto> {
   assertCanWrite(ctx);
@@ -95,7 +96,7 @@ export async function revokeServiceAccount(
   return db.$transaction(async (tx) => {
     const account = await lockAccount(tx, ctx, accountId);
     assertNotRevoked(account);
-    if (confirmName.trim() !== account.name) {
+    if (normalizeName(confirmName) !== account.name) {
       throw new AppError('validation_failed', 'Type the account name exactly to confirm the revocation.', {
         fields: { confirmName: [`Type "${account.name}" to confirm.`] },
       });
