@@ -158,7 +158,7 @@ describe('client secrets', () => {
       adminCtx,
       account.id,
       rotated.clientSecret.id,
-      rotateClientSecretInput.parse({ gracePeriodHours: '0' }),
+      rotateClientSecretInput.parse({ gracePeriodHours: 0 }),
     );
     expect(zero.previous.expired).toBe(true);
     await setCredentialStatus(adminCtx, 'client_secret', account.id, zero.clientSecret.id, 'DISABLED');
@@ -166,6 +166,7 @@ describe('client secrets', () => {
       await codeOf(rotateClientSecret(adminCtx, account.id, zero.clientSecret.id, rotateClientSecretInput.parse({}))),
     ).toBe('invalid_state');
     expect(rotateClientSecretInput.safeParse({ gracePeriodHours: 5 }).success).toBe(false);
+    expect(rotateClientSecretInput.safeParse({ gracePeriodHours: '24' }).success).toBe(false);
   });
 
   it('enables, disables and deletes, auditing each; AUDITOR forbidden; other accounts and organizations not_found', async () => {
@@ -367,7 +368,7 @@ describe('limits under concurrency and refusals for every credential kind', () =
     expect(await db.clientSecret.count({ where: { serviceAccountId: account.id, status: 'ENABLED' } })).toBe(10);
   });
 
-  it('key pairs and token pairs: AUDITOR forbidden, other organizations not_found, revoked account invalid_state', async () => {
+  it('key pairs and token pairs: AUDITOR forbidden, other organizations not_found, revoked account account_revoked', async () => {
     const { adminCtx, auditorCtx } = await orgWithRoles();
     const theirs = await orgWithRoles();
     const account = await createTestServiceAccount(adminCtx, { platform: 'DESKTOP' });
@@ -389,13 +390,13 @@ describe('limits under concurrency and refusals for every credential kind', () =
     const { revokeServiceAccount } = await import('@/lib/service-accounts/set-service-account-status');
     await revokeServiceAccount(adminCtx, account.id, account.name);
     expect(await codeOf(setCredentialStatus(adminCtx, 'key_pair', account.id, keyPair.id, 'ENABLED'))).toBe(
-      'invalid_state',
+      'account_revoked',
     );
     expect(await codeOf(setCredentialStatus(adminCtx, 'client_token_pair', account.id, tokenPair.id, 'ENABLED'))).toBe(
-      'invalid_state',
+      'account_revoked',
     );
-    expect(await codeOf(createKeyPair(adminCtx, account.id, { name: 'late' }))).toBe('invalid_state');
-    expect(await codeOf(createTokenPair(adminCtx, account.id, {}))).toBe('invalid_state');
+    expect(await codeOf(createKeyPair(adminCtx, account.id, { name: 'late' }))).toBe('account_revoked');
+    expect(await codeOf(createTokenPair(adminCtx, account.id, {}))).toBe('account_revoked');
     // Deleting a dead credential of a revoked account is allowed (and audited).
     await deleteCredential(adminCtx, 'key_pair', account.id, keyPair.id);
     expect(await listKeyPairs(adminCtx, account.id)).toEqual([]);

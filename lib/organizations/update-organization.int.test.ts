@@ -11,7 +11,7 @@ describe('updateOrganization', () => {
     const owner = await createTestMember(org.id, 'OWNER');
     const updated = await updateOrganization(
       memberCtx(org, owner, 'OWNER'),
-      updateOrganizationInput.parse({ name: 'Renamed', maxCredentialLifetimeDays: '90' }),
+      updateOrganizationInput.parse({ name: 'Renamed', maxCredentialLifetimeDays: 90 }),
     );
     expect(updated).toMatchObject({ name: 'Renamed', maxCredentialLifetimeDays: 90, slug: org.slug });
     const event = await db.auditEvent.findFirstOrThrow({

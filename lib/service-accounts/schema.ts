@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { isValidCidr } from '@/lib/net/cidr';
+import { checkCidrEntry } from '@/lib/net/cidr';
+import { nameField as displayName } from '@/lib/validation/names';
+import { oneOf } from '@/lib/validation/enums';
+import { formNumber, jsonNumber } from '@/lib/validation/numbers';
 
 /**
  * The inputs and outputs of the service-account domain, defined once: the /api/v1 routes parse
@@ -32,28 +35,27 @@ export const clientSecretId = idOf('kid', 'client secret key').meta({ example: '
 export const keyPairId = idOf('kp', 'key pair').meta({ example: 'kp_01JD5Z8Q4W3M2N1P0R9S8T7V6X' });
 export const tokenPairId = idOf('ctp', 'client token pair').meta({ example: 'ctp_01JD5Z8Q4W3M2N1P0R9S8T7V6X' });
 
-export const platformSchema = z.enum(PLATFORMS, { error: 'Choose a platform.' }).meta({ id: 'Platform' });
-export const accountStatusSchema = z.enum(ACCOUNT_STATUSES).meta({ id: 'ServiceAccountStatus' });
-export const credentialStatusSchema = z
-  .enum(CREDENTIAL_STATUSES, { error: 'Status is ENABLED or DISABLED.' })
-  .meta({ id: 'CredentialStatus' });
+export const platformSchema = oneOf(PLATFORMS, 'The platform').meta({ id: 'Platform' });
+export const accountStatusSchema = oneOf(ACCOUNT_STATUSES, 'The status').meta({ id: 'ServiceAccountStatus' });
+export const credentialStatusSchema = oneOf(CREDENTIAL_STATUSES, 'The status').meta({ id: 'CredentialStatus' });
 
-const nameField = z
-  .string({ error: 'Enter a name.' })
-  .trim()
-  .min(1, { error: 'Enter a name.' })
-  .max(100, { error: 'Use at most 100 characters.' })
-  .regex(/^[^\p{Cc}]*$/u, { error: 'Control characters are not allowed.' });
+const nameField = displayName({ required: 'Enter a name.' });
 
 const descriptionField = z.string().trim().max(500, { error: 'Use at most 500 characters.' });
 
 const scopeNameField = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, { error: 'Not a valid scope name.' });
 
+/** An allow-list entry, read strictly (lib/net/cidr.ts checkCidrEntry) and kept in its canonical form. */
 const cidrField = z
-  .string()
+  .string({ error: 'An entry is an IP address or CIDR block, as a string.' })
   .trim()
-  .refine(isValidCidr, {
-    error: (issue) => `"${String(issue.input).slice(0, 60)}" is not an IP address or CIDR block.`,
+  .check((ctx) => {
+    const checked = checkCidrEntry(ctx.value);
+    if (!checked.ok) ctx.issues.push({ code: 'custom', message: checked.message, input: ctx.value, continue: false });
+  })
+  .overwrite((value) => {
+    const checked = checkCidrEntry(value);
+    return checked.ok ? checked.canonical : value;
   });
 
 export const roleBindingInput = z
@@ -72,8 +74,7 @@ export const roleBindingInput = z
   });
 export type RoleBindingInput = z.output<typeof roleBindingInput>;
 
-const tokenLifetimeField = z.coerce
-  .number({ error: 'Enter a number of seconds.' })
+const tokenLifetimeField = jsonNumber('Enter a number of seconds.')
   .int({ error: 'Enter a whole number of seconds.' })
   .min(60, { error: 'At least 60 seconds.' })
   .max(86_400, { error: 'At most 86400 seconds (24 hours).' });
@@ -92,11 +93,10 @@ const accountFields = {
     .meta({ description: 'Scope names from the organization catalog.' }),
   roleBindings: z.array(roleBindingInput).max(100).default([]),
   tokenLifetimeSeconds: tokenLifetimeField.default(3600),
-  ipAllowList: z
-    .array(cidrField)
-    .max(100, { error: 'At most 100 entries.' })
-    .default([])
-    .meta({ description: 'CIDR blocks or addresses; empty = any address.' }),
+  ipAllowList: z.array(cidrField).max(100, { error: 'At most 100 entries.' }).default([]).meta({
+    description:
+      'CIDR blocks or addresses; empty = any address. Refused: host bits set (10.0.0.1/8: use 10.0.0.0/8) and legacy IPv4 forms (1.2.3). Stored canonically: IPv6 compressed in lower case, IPv4-mapped IPv6 as IPv4.',
+  }),
 };
 
 export const createServiceAccountInput = z
@@ -127,7 +127,13 @@ export const revokeServiceAccountInput = z
 export type RevokeServiceAccountInput = z.output<typeof revokeServiceAccountInput>;
 
 export const listServiceAccountsQuery = z.strictObject({
-  q: z.string().trim().max(100).optional().meta({ description: 'Search in names (case-insensitive).' }),
+  q: z
+    .string()
+    .trim()
+    .normalize('NFC')
+    .max(100)
+    .optional()
+    .meta({ description: 'Search in names (case-insensitive).' }),
   status: accountStatusSchema.optional(),
   platform: platformSchema.optional(),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
@@ -153,8 +159,7 @@ export const rotateClientSecretInput = z
   .strictObject({
     name: nameField.optional().meta({ description: 'Name of the new secret; defaults to the old name.' }),
     expiresAt: expiresAtField,
-    gracePeriodHours: z.coerce
-      .number()
+    gracePeriodHours: jsonNumber(`Choose one of ${ROTATION_GRACE_HOURS.join(', ')} hours.`)
       .int()
       .refine((v) => (ROTATION_GRACE_HOURS as readonly number[]).includes(v), {
         error: `Choose one of ${ROTATION_GRACE_HOURS.join(', ')} hours.`,
@@ -405,7 +410,7 @@ export function accountFormToInput(fields: Record<string, unknown>): Record<stri
     const [roleId, projectId] = v.split('@');
     return { roleId, projectId: projectId || null };
   });
-  if ('tokenLifetimeSeconds' in fields) out.tokenLifetimeSeconds = emptyToUndefined(fields.tokenLifetimeSeconds);
+  if ('tokenLifetimeSeconds' in fields) out.tokenLifetimeSeconds = formNumber(fields.tokenLifetimeSeconds);
   out.ipAllowList =
     typeof fields.ipAllowList === 'string'
       ? fields.ipAllowList
@@ -420,7 +425,7 @@ export function accountFormToInput(fields: Record<string, unknown>): Record<stri
 export function credentialFormToInput(fields: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(fields)) {
-    const value = emptyToUndefined(v);
+    const value = k === 'gracePeriodHours' ? formNumber(v) : emptyToUndefined(v);
     if (value !== undefined) out[k] = value;
   }
   return out;
