@@ -180,7 +180,7 @@ try {
   const { knownActions, listAuditEvents, tokenActivity } = await import('../lib/audit/queries');
   const { checkAuditChain } = await import('../lib/audit/verify-audit-chain');
   const { exportAuditEvents } = await import('../lib/audit/export-audit-events');
-  const { decodeCursor } = await import('../lib/audit/filters');
+  const { encodeCursor } = await import('../lib/audit/cursor');
   const { db } = await import('../lib/db/client');
   const ctx = {
     orgId,
@@ -194,14 +194,12 @@ try {
 
   console.log(`\nKeyset pages of 50 on ${count.toLocaleString('en')} events:`);
   const first = await time('first page (newest)', () => listAuditEvents(ctx, {}));
-  await time('second page (cursor)', () =>
-    listAuditEvents(ctx, {}, { cursor: decodeCursor(first.next_cursor ?? '') ?? undefined }),
-  );
+  await time('second page (cursor)', () => listAuditEvents(ctx, {}, { cursor: first.next_cursor ?? undefined }));
   const [deep] = await db.$queryRaw<Array<{ occurred_at: Date; id: bigint }>>`
     SELECT occurred_at, id FROM audit_events WHERE organization_id = ${orgId} ORDER BY occurred_at DESC, id DESC OFFSET ${Math.floor(count * 0.9)} LIMIT 1`;
   if (deep)
     await time('deep page (90% into the log, keyset cursor)', () =>
-      listAuditEvents(ctx, {}, { cursor: { occurredAt: deep.occurred_at, id: deep.id } }),
+      listAuditEvents(ctx, {}, { cursor: encodeCursor(orgId, { occurredAt: deep.occurred_at, id: deep.id }) }),
     );
   const actor = await db.auditEvent.findFirstOrThrow({
     where: { organizationId: orgId, actorType: 'SERVICE_ACCOUNT' },
@@ -232,7 +230,7 @@ try {
   );
   const refused = await listAuditEvents(ctx, { action: 'token.refused' });
   await time('filtered page 2: action = token.refused (cursor)', () =>
-    listAuditEvents(ctx, { action: 'token.refused' }, { cursor: decodeCursor(refused.next_cursor ?? '') ?? undefined }),
+    listAuditEvents(ctx, { action: 'token.refused' }, { cursor: refused.next_cursor ?? undefined }),
   );
   await time('distinct actions (filter suggestions, loose index scan)', () => knownActions(ctx));
   // Every range the chart offers (hour buckets up to 3 days, days up to 400, weeks beyond).

@@ -4,7 +4,8 @@ import type { OrgContext } from '@/lib/auth/context';
 import { db } from '@/lib/db/client';
 import { logger } from '@/lib/logger';
 import type { AuditEventDto } from './dto';
-import type { AuditCursor, AuditFilters } from './filters';
+import type { AuditCursor } from './cursor';
+import type { AuditFilters } from './filters';
 import { fetchAuditRows, toAuditEventDto } from './queries';
 import { recordAuditEvent } from './record-audit-event';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { auditExportQuery, auditListQuery, decodeCursor, encodeCursor, filtersToSearchParams } from './filters';
+import { decodeCursor, encodeCursor, readCursor } from './cursor';
+import { auditExportQuery, auditListQuery, filtersToSearchParams } from './filters';
 
 describe('audit filters', () => {
   it('reads times as UTC unless they carry an offset', () => {
@@ -21,11 +22,19 @@ describe('audit filters', () => {
     expect(auditExportQuery.safeParse({}).success).toBe(false);
   });
 
-  it('round-trips a keyset cursor and rejects forged ones', () => {
+  it('round-trips a signed keyset cursor and rejects forged, edited and foreign ones', () => {
     const cursor = { occurredAt: new Date('2026-04-01T10:00:00.123Z'), id: 9_007_199_254_740_993n };
-    expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
-    expect(decodeCursor('bm90IGEgY3Vyc29y')).toBeNull();
-    expect(decodeCursor(Buffer.from('2026-04-01T10:00:00.000Z|1; DROP TABLE x').toString('base64url'))).toBeNull();
+    const token = encodeCursor('org_a', cursor);
+    expect(decodeCursor('org_a', token)).toEqual(cursor);
+    expect(decodeCursor('org_b', token)).toBeNull();
+    // The old unsigned form, however well shaped, is not a cursor any more.
+    const unsigned = Buffer.from('2026-04-01T10:00:00.000Z|1').toString('base64url');
+    expect(decodeCursor('org_a', unsigned)).toBeNull();
+    const [, version, mac] = token.split('.');
+    expect(decodeCursor('org_a', `${unsigned}.${version}.${mac}`)).toBeNull();
+    expect(decodeCursor('org_a', `${token.split('.')[0]}.99.${mac}`)).toBeNull();
+    expect(decodeCursor('org_a', 'bm90IGEgY3Vyc29y')).toBeNull();
+    expect(() => readCursor('org_a', 'bogus')).toThrow(expect.objectContaining({ code: 'invalid_cursor' }));
   });
 
   it('writes filters back into a URL that parses to the same filters', () => {

@@ -18,7 +18,7 @@ export const paths: ZodOpenApiPathsObject = {
       operationId: 'listAuditEvents',
       summary: 'List audit events, newest first (keyset pagination)',
       description:
-        'Scope: read:audit. Pass `next_cursor` as `cursor` for the next page; each page costs the same however deep.',
+        'Scope: read:audit. Pass `next_cursor` as `cursor` for the next page; each page costs the same however deep. Cursors are signed for the organization: any other value is 400 `invalid_cursor`.',
       tags,
       requestParams: {
         query: filters.extend({

@@ -4,7 +4,8 @@ import { db } from '@/lib/db/client';
 import { Prisma } from '@/lib/db/generated/client';
 import { TOKEN_ISSUED, TOKEN_REFUSED } from './actions';
 import type { AuditEventDto, AuditEventPage, TokenActivity } from './dto';
-import { encodeCursor, type AuditCursor, type AuditFilters } from './filters';
+import { encodeCursor, readCursor, type AuditCursor } from './cursor';
+import type { AuditFilters } from './filters';
 
 export const DEFAULT_PAGE_SIZE = 50;
 
@@ -92,23 +93,24 @@ export async function fetchAuditRows(
 
 /**
  * listAuditEvents returns one page of the organization's events matching the filters, newest
- * first, and the cursor of the next (older) page. Keyset pagination on (occurred_at, id): no
+ * first, and the cursor of the next (older) page (signed: a forged or edited one is 400 invalid_cursor). Keyset pagination on (occurred_at, id): no
  * duplicates or gaps across pages, even when events share a timestamp, and every page costs
  * the same however deep it is.
  */
 export async function listAuditEvents(
   ctx: OrgContext,
   filters: AuditFilters,
-  page: { cursor?: AuditCursor; limit?: number } = {},
+  page: { cursor?: string; limit?: number } = {},
 ): Promise<AuditEventPage> {
   const limit = page.limit ?? DEFAULT_PAGE_SIZE;
-  const rows = await fetchAuditRows(ctx, filters, limit + 1, page.cursor);
+  const after = page.cursor === undefined ? undefined : readCursor(ctx.orgId, page.cursor);
+  const rows = await fetchAuditRows(ctx, filters, limit + 1, after);
   const more = rows.length > limit;
   const shown = more ? rows.slice(0, limit) : rows;
   const last = shown.at(-1);
   return {
     data: shown.map(toAuditEventDto),
-    next_cursor: more && last ? encodeCursor({ occurredAt: last.occurred_at, id: last.id }) : null,
+    next_cursor: more && last ? encodeCursor(ctx.orgId, { occurredAt: last.occurred_at, id: last.id }) : null,
   };
 }
 

@@ -10,6 +10,7 @@ import { auditListQuery, filtersToSearchParams, type AuditFilters } from '@/lib/
 import { knownActions, listAuditEvents, tokenActivity } from '@/lib/audit/queries';
 import { can } from '@/lib/auth/permissions';
 import { requireMember } from '@/lib/auth/session';
+import { isAppError } from '@/lib/errors';
 import { ORG_HEADER } from '@/lib/http/api-route';
 import { paths } from '@/lib/paths';
 
@@ -41,10 +42,18 @@ export default async function AuditPage({ params, searchParams }: PageProps<'/or
         outcome: query.outcome,
       }
     : {};
+  const empty = { data: [], next_cursor: null };
+  // A cursor that is not one of ours (edited, or from before a master key rotation) shows as a
+  // stale link, not as an error page.
+  let staleCursor = false;
   const [page, actions, activity] = await Promise.all([
     parsed.success
-      ? listAuditEvents(ctx, filters, { cursor: parsed.data.cursor, limit: parsed.data.limit })
-      : Promise.resolve({ data: [], next_cursor: null }),
+      ? listAuditEvents(ctx, filters, { cursor: parsed.data.cursor, limit: parsed.data.limit }).catch((error) => {
+          if (!isAppError(error) || error.code !== 'invalid_cursor') throw error;
+          staleCursor = true;
+          return empty;
+        })
+      : Promise.resolve(empty),
     knownActions(ctx),
     tokenActivity(ctx, { from: filters.from, to: filters.to }),
   ]);
@@ -109,6 +118,12 @@ export default async function AuditPage({ params, searchParams }: PageProps<'/or
       </div>
       <AuditFilterForm action={base} values={values} actions={actions} errors={errors} />
       {!parsed.success ? <Alert>Some filters are invalid: fix them to see events.</Alert> : null}
+      {staleCursor ? (
+        <Alert>
+          This page link is no longer valid. <Link href={`${base}${withParams({})}`}>Start from the newest events</Link>
+          .
+        </Alert>
+      ) : null}
       <AuditEventsTable events={page.data} />
       <nav aria-label="Pages" className="mt-4 flex items-center justify-between text-sm">
         {parsed.success && parsed.data.cursor ? (
