@@ -42,6 +42,10 @@ export const ERROR_STATUS = {
   // issue-5 codes
   brand_mismatch: 400,
   vin_taken: 409,
+  // issue-11 input codes
+  invalid_cursor: 400,
+  last_owner: 409,
+  account_revoked: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

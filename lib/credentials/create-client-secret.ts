@@ -54,7 +54,7 @@ export async function insertClientSecret(tx: Tx, ctx: OrgContext, accountId: str
  * createClientSecret issues a client secret to an account of the caller's organization. The
  * secret is returned this once and stored as a keyed hash; its id (`kid_…`) is the public key
  * id. Expiry defaults to 2 years, capped by the organization maximum. Refused for a revoked
- * account (invalid_state) and beyond 10 enabled secrets (limit_exceeded). Audited
+ * account (account_revoked) and beyond 10 enabled secrets (limit_exceeded). Audited
  * `client_secret.created` (without the secret) in the same transaction.
  */
 export async function createClientSecret(

@@ -33,7 +33,7 @@ async function generate(): Promise<{ jwk: EcPublicJwk; privatePem: string }> {
  * config (key id, PEM, token URL), keeping only the public JWK and its thumbprint. With
  * `publicKey` (SPKI PEM or JWK) it stores the uploaded public key; anything else (private keys,
  * RSA, other curves, garbage) is `invalid_key`. A key already registered is a conflict.
- * Revoked account → invalid_state; more than 10 enabled key pairs → limit_exceeded. Audited
+ * Revoked account → account_revoked; more than 10 enabled key pairs → limit_exceeded. Audited
  * `key_pair.created` or `key_pair.uploaded` (never with key material) in the same transaction.
  */
 export async function createKeyPair(

@@ -20,7 +20,7 @@ import { generateSecret } from './secret-format';
  * createTokenPair issues a client token (publishable, stored as is) and a server token
  * (secret: returned once, stored as a keyed hash) to a client-platform account (WEB, ANDROID,
  * IOS, DESKTOP) of the caller's organization. A SERVER account is refused (invalid_request):
- * it authenticates with a client secret or a key. Revoked → invalid_state; more than 10
+ * it authenticates with a client secret or a key. Revoked → account_revoked; more than 10
  * enabled pairs → limit_exceeded. Audited `client_token_pair.created` (no token) in the same
  * transaction.
  */

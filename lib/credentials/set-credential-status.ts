@@ -67,7 +67,7 @@ export function credentialTable(tx: Tx, kind: CredentialKind) {
 /**
  * setCredentialStatus enables or disables one credential of an account of the caller's
  * organization. A credential of another account or organization is not_found; a revoked
- * account's credentials stay disabled (invalid_state); enabling respects the per-account limit
+ * account's credentials stay disabled (account_revoked); enabling respects the per-account limit
  * (limit_exceeded). Setting the current status again changes nothing and records nothing.
  * Audited `<kind>.enabled` / `<kind>.disabled` in the same transaction.
  */

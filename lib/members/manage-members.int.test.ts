@@ -41,8 +41,8 @@ describe('members', () => {
   it('changes roles and removes members, but never the last owner', async () => {
     const { ctx, owner } = await ownerOfNewOrg();
     const admin = await createTestMember(ctx.orgId, 'ADMIN');
-    await expect(changeMemberRole(ctx, owner.id, 'ADMIN')).rejects.toMatchObject({ code: 'invalid_state' });
-    await expect(removeMember(ctx, owner.id)).rejects.toMatchObject({ code: 'invalid_state' });
+    await expect(changeMemberRole(ctx, owner.id, 'ADMIN')).rejects.toMatchObject({ code: 'last_owner' });
+    await expect(removeMember(ctx, owner.id)).rejects.toMatchObject({ code: 'last_owner' });
     await changeMemberRole(ctx, admin.id, 'OWNER');
     await changeMemberRole(ctx, owner.id, 'AUDITOR');
     const roles = Object.fromEntries(

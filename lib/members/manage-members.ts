@@ -94,7 +94,7 @@ async function assertAnotherOwner(tx: Tx, ctx: OrgContext, userId: string) {
     where: { organizationId: ctx.orgId, role: 'OWNER', userId: { not: userId } },
   });
   if (owners === 0)
-    throw new AppError('invalid_state', 'An organization needs at least one owner. Make someone else owner first.');
+    throw new AppError('last_owner', 'An organization needs at least one owner. Make someone else owner first.');
 }
 
 /** changeMemberRole sets a member's role; the last owner cannot stop being one. Audited. */

@@ -7,7 +7,7 @@ const TAG = 'Members';
 const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
 const body = (schema: z.ZodType) => ({ required: true, content: { 'application/json': { schema } } });
 const conflict = {
-  description: '`conflict` (already a member) or `invalid_state` (the last owner).',
+  description: '`conflict` (already a member) or `last_owner` (the last owner cannot step down or leave).',
   content: { 'application/problem+json': { schema: problemSchema } },
 };
 

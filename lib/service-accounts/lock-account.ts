@@ -37,7 +37,7 @@ export async function lockAccount(tx: Tx, ctx: OrgContext, accountId: string): P
 /** assertNotRevoked refuses changes to a revoked account: revocation is terminal. */
 export function assertNotRevoked(account: LockedAccount): void {
   if (account.status === 'REVOKED')
-    throw new AppError('invalid_state', 'This service account is revoked: it cannot change any more.');
+    throw new AppError('account_revoked', 'This service account is revoked: it cannot change any more.');
 }
 
 /**

@@ -39,7 +39,7 @@ const problem = (description: string) => ({
 });
 const conflict = {
   '409': problem(
-    'The state forbids it: `name_taken`, `conflict`, `invalid_state` (revoked account, wrong status), `limit_exceeded`.',
+    'The state forbids it: `name_taken`, `conflict`, `account_revoked` (the account is revoked), `invalid_state` (wrong status), `limit_exceeded`.',
   ),
 };
 
@@ -98,7 +98,7 @@ export const paths: ZodOpenApiPathsObject = {
       tags: [TAG_ACCOUNTS],
       summary: 'Change a service account',
       description:
-        'Only the fields sent change; the platform cannot change. A revoked account cannot change (`invalid_state`).',
+        'Only the fields sent change; the platform cannot change. A revoked account cannot change (`account_revoked`).',
       requestParams: { path: accountParams },
       requestBody: body(updateServiceAccountInput),
       responses: { '200': json(serviceAccountDto, 'The changed account.'), ...conflict },
@@ -119,7 +119,7 @@ export const paths: ZodOpenApiPathsObject = {
       operationId: 'reactivateServiceAccount',
       tags: [TAG_ACCOUNTS],
       summary: 'Reactivate a suspended service account',
-      description: 'A revoked account can never be reactivated (`invalid_state`).',
+      description: 'A revoked account can never be reactivated (`account_revoked`).',
       requestParams: { path: accountParams },
       responses: { '200': json(serviceAccountDto, 'The active account.'), ...conflict },
     }),

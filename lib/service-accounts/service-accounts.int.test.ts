@@ -264,11 +264,11 @@ describe('suspend, reactivate, revoke', () => {
       expect(c.status).toBe('DISABLED');
     expect(await db.refreshToken.count({ where: { serviceAccountId: account.id, revokedAt: null } })).toBe(0);
 
-    expect(await codeOf(reactivateServiceAccount(adminCtx, account.id))).toBe('invalid_state');
-    expect(await codeOf(suspendServiceAccount(adminCtx, account.id))).toBe('invalid_state');
-    expect(await codeOf(revokeServiceAccount(adminCtx, account.id, 'doomed'))).toBe('invalid_state');
-    expect(await codeOf(updateServiceAccount(adminCtx, account.id, { description: 'x' }))).toBe('invalid_state');
-    expect(await codeOf(createClientSecret(adminCtx, account.id, { name: 'again' }))).toBe('invalid_state');
+    expect(await codeOf(reactivateServiceAccount(adminCtx, account.id))).toBe('account_revoked');
+    expect(await codeOf(suspendServiceAccount(adminCtx, account.id))).toBe('account_revoked');
+    expect(await codeOf(revokeServiceAccount(adminCtx, account.id, 'doomed'))).toBe('account_revoked');
+    expect(await codeOf(updateServiceAccount(adminCtx, account.id, { description: 'x' }))).toBe('account_revoked');
+    expect(await codeOf(createClientSecret(adminCtx, account.id, { name: 'again' }))).toBe('account_revoked');
     const event = (await auditEventsOf(org.id)).at(-1);
     expect(event).toMatchObject({ action: 'service_account.revoked', targetId: account.id });
     expect(event?.details).toMatchObject({

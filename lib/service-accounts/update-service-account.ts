@@ -17,7 +17,7 @@ const sameSet = (a: readonly string[], b: readonly string[]) =>
  * updateServiceAccount changes the fields sent (name, description, isAdmin, scopes, role
  * bindings, token lifetime, IP allow-list) of an account of the caller's organization and
  * records `service_account.updated` with the names of the changed fields and their new values.
- * A revoked account is `invalid_state`; another organization's account is `not_found`; adding a
+ * A revoked account is `account_revoked`; another organization's account is `not_found`; adding a
  * scope, role or admin flag the caller does not hold, or a service account changing its own
  * grants or allow-list, is `forbidden` (lib/auth/grant-rules.ts) and writes nothing.
  */

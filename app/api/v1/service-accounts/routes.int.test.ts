@@ -95,7 +95,7 @@ describe('/api/v1/service-accounts route handlers (bearer)', () => {
     expect((await call(revoke, token, 'POST', { accountId: account.id }, { confirmName: 'via-api' })).status).toBe(200);
     const again = await call(reactivate, token, 'POST', { accountId: account.id });
     expect(again.status).toBe(409);
-    expect((await problem(again)).code).toBe('invalid_state');
+    expect((await problem(again)).code).toBe('account_revoked');
   });
 
   it('answers bad input with problem details and stable codes', async () => {
