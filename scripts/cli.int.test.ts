@@ -128,6 +128,26 @@ describe('npm run cli', () => {
     expect(JSON.parse(typo.stderr.split('\n')[0] ?? '')).toMatchObject({ error: { code: 'invalid_request' } });
   });
 
+  it('prints a stable code and no ORM or SQL text when the database refuses a command', async () => {
+    // A real database without Latchkey's tables: every query fails inside the ORM.
+    const url = new URL(process.env.DATABASE_URL ?? '');
+    url.pathname = '/postgres';
+    for (const args of [
+      ['org', 'list'],
+      ['org', 'create', '--name', 'No Tables', '--slug', 'no-tables'],
+    ]) {
+      const failed = await cliWith({ DATABASE_URL: url.toString() }, ...args);
+      expect(failed.code, args.join(' ')).toBe(1);
+      expect(failed.stdout).toBe('');
+      const body = JSON.parse(failed.stderr) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('internal');
+      expect(body.error.message).toMatch(/^The command failed/);
+      expect(failed.stderr).not.toMatch(
+        /invocation|db\.organization|findMany|prisma|does not exist|relation|SELECT|at .*\.ts:\d+/i,
+      );
+    }
+  });
+
   it('says plainly when the database cannot be reached', async () => {
     const down = await cliWith({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/none' }, 'org', 'list');
     expect(down.code).toBe(1);

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { cliFailure } from '../lib/cli/failure';
 
 const USAGE = `Usage: npm run cli -- <command> [--flag value …]
 
@@ -54,7 +55,6 @@ try {
     console.log(USAGE);
   } else {
     const { COMMANDS } = await import('../lib/cli/commands');
-    const { isAppError } = await import('../lib/errors');
     const run = COMMANDS[command];
     if (!run) {
       console.error(JSON.stringify({ error: { code: 'invalid_request', message: `Unknown command "${command}".` } }));
@@ -64,10 +64,7 @@ try {
       try {
         console.log(JSON.stringify(await run(flags), null, 2));
       } catch (error) {
-        if (!isAppError(error)) throw error;
-        console.error(
-          JSON.stringify({ error: { code: error.code, message: error.detail, fields: error.fields } }, null, 2),
-        );
+        console.error(JSON.stringify({ error: cliFailure(error) }, null, 2));
         exitCode = 1;
       }
     }
@@ -75,22 +72,11 @@ try {
     await db.$disconnect();
   }
 } catch (error) {
-  const message = error instanceof Error ? error.message : String(error);
-  // Say what is wrong in one line, never a stack or a query excerpt.
-  const unreachable = /Can't reach database server|ECONNREFUSED/.test(message);
-  const parseError = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-  console.error(
-    JSON.stringify({
-      error: unreachable
-        ? {
-            code: 'database_unreachable',
-            message: 'Cannot reach the database: run `npm start` first, or set DATABASE_URL.',
-          }
-        : parseError
-          ? { code: 'invalid_request', message: message.split('\n')[0] }
-          : { code: 'internal', message: message.split('\n').find((line) => line.trim()) ?? 'unexpected error' },
-    }),
-  );
+  // Say what is wrong in one line: a stable code and a safe message, never a stack, an ORM
+  // call or a query excerpt (lib/cli/failure.ts).
+  const failure = cliFailure(error);
+  console.error(JSON.stringify({ error: failure }));
+  const parseError = failure.code === 'invalid_request';
   if (parseError) console.error(USAGE);
   exitCode = parseError ? 2 : 1;
 }
