@@ -11,8 +11,8 @@ import {
 import { z } from 'zod';
 import { db } from '@/lib/db/client';
 import type { ErrorCode } from '@/lib/errors';
-import { hotQuery } from './hot-db';
-import { findKeyPair, type Principal } from './principals';
+import { hotQuery } from '@/lib/db/hot-db';
+import { findKeyPair, type Principal } from '@/lib/credentials/principals';
 import { refuse, TokenRefusal, uniformDetail } from './refusal';
 
 /** How far `iat` may be from our clock (RFC 7523 assertions are minted right before use). */

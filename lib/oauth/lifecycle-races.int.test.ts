@@ -6,7 +6,7 @@ import { resetEnvCache } from '@/lib/env';
 import { logger } from '@/lib/logger';
 import { authenticateManagementBearer } from '@/lib/oauth/management-bearer';
 import { resetTokenLimiters } from '@/lib/oauth/token-service';
-import { createTokenEventLog } from '@/lib/oauth/usage-log';
+import { createTokenEventLog } from '@/lib/audit/token-event-writer';
 import { rotateClientSecret } from '@/lib/credentials/rotate-client-secret';
 import { setCredentialStatus } from '@/lib/credentials/set-credential-status';
 import {

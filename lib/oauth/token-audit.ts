@@ -2,7 +2,7 @@ import 'server-only';
 import type { RequestMeta } from '@/lib/audit/actor';
 import { TOKEN_ISSUED, TOKEN_REFUSED } from '@/lib/audit/actions';
 import type { AuditEventInput } from '@/lib/audit/record-audit-event';
-import type { TokenAttempt } from './client-auth';
+import type { TokenAttempt } from './attempt';
 
 export type IssuedDetails = {
   scope: string;

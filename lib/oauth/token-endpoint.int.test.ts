@@ -15,7 +15,7 @@ import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { generateSecret } from '@/lib/credentials/secret-format';
 import { db } from '@/lib/db/client';
 import { resetEnvCache } from '@/lib/env';
-import { issuerUrl, tokenUrl } from '@/lib/oauth/issuer';
+import { issuerUrl, tokenUrl } from '@/lib/issuer';
 import { resetTokenLimiters } from '@/lib/oauth/token-service';
 import { createTestOrg } from '@/lib/testing/factories';
 import {

@@ -5,7 +5,7 @@ import { keyedHash } from '@/lib/crypto/keyed-hash';
 import { db } from '@/lib/db/client';
 import { PEER_IP_HEADER } from '@/lib/http/client-ip';
 import { newId } from '@/lib/ids';
-import { tokenUrl } from '@/lib/oauth/issuer';
+import { tokenUrl } from '@/lib/issuer';
 import { uniqueSuffix } from './factories';
 
 /**

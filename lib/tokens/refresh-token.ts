@@ -3,8 +3,7 @@ import { generateSecret, isWellFormedSecret } from '@/lib/credentials/secret-for
 import { keyedHash, keyedHashCandidates } from '@/lib/crypto/keyed-hash';
 import { db, type Tx } from '@/lib/db/client';
 import { newId } from '@/lib/ids';
-import type { Principal } from '@/lib/oauth/principals';
-import { refuse } from '@/lib/oauth/refusal';
+import type { Principal } from '@/lib/credentials/principals';
 
 /** A refresh token lives 30 days, and is single-use: each use rotates it. */
 export const REFRESH_TOKEN_LIFETIME_SECONDS = 30 * 86_400;
@@ -89,17 +88,12 @@ export async function findRefreshToken(presented: string): Promise<StoredRefresh
  * same token exactly one gets the row (UPDATE … WHERE used_at IS NULL; the loser waits on the
  * row lock and then sees it used). Run inside the transaction that issues the successor, so a
  * loser that detects reuse afterwards always finds the successor to revoke with the family.
- * Throws invalid_grant `refresh_token_reused` when the token was used or revoked already.
+ * Returns false when the token was used or revoked already (reuse: the caller refuses it).
  */
-export async function consumeRefreshToken(tx: Tx, stored: StoredRefreshToken, now = new Date()): Promise<void> {
+export async function consumeRefreshToken(tx: Tx, stored: StoredRefreshToken, now = new Date()): Promise<boolean> {
   const updated = await tx.$executeRaw`
     UPDATE refresh_tokens SET used_at = ${now} WHERE id = ${stored.id} AND used_at IS NULL AND revoked_at IS NULL`;
-  if (updated !== 1)
-    refuse(
-      'invalid_grant',
-      'refresh_token_reused',
-      'This refresh token has been used already; its whole family is now revoked.',
-    );
+  return updated === 1;
 }
 
 /**

@@ -3,7 +3,7 @@ import { findChainBreak } from '@/lib/audit/hash-chain';
 import { db } from '@/lib/db/client';
 import { createTestOrg } from '@/lib/testing/factories';
 import { createAccount, createClientSecret } from '@/lib/testing/oauth-factories';
-import { createTokenEventLog } from './usage-log';
+import { createTokenEventLog } from './token-event-writer';
 
 const event = (organizationId: string | null, writer: string, i: number) => ({
   organizationId,

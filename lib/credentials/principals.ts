@@ -1,7 +1,7 @@
 import 'server-only';
 import { LRUCache } from 'lru-cache';
-import type { CredentialKind } from '@/lib/credentials/set-credential-status';
-import { hotQuery } from './hot-db';
+import type { CredentialKind } from './set-credential-status';
+import { hotQuery } from '@/lib/db/hot-db';
 
 /** The three kinds of credential that can obtain tokens (lib/credentials). */
 export type { CredentialKind };
@@ -106,7 +106,7 @@ const PAIR_BY_ID_SQL = PAIR_SQL('id');
  * Client secrets as last read, by key id, for the client_credentials grant: the hottest path
  * of the service, where one read per request costs as much as the rest of the request. A copy
  * is only ever a basis for a decision that the database confirms: the issuance's audit batch
- * commits only if the secret's fingerprint is unchanged (usage-log.ts), and a refusal is decided
+ * commits only if the secret's fingerprint is unchanged (lib/audit/token-event-writer.ts), and a refusal is decided
  * again on fresh data (token-service.ts runGrant). Entries also expire after CACHE_TTL_MS.
  */
 const CACHE_TTL_MS = 60_000;
