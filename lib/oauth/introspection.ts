@@ -1,10 +1,9 @@
 import 'server-only';
 import { findClientSecret, type Principal } from '@/lib/credentials/principals';
-import { db } from '@/lib/db/client';
 import { requestMeta } from '@/lib/http/request-meta';
 import { issuerUrl } from '@/lib/issuer';
 import { verifyAccessToken } from '@/lib/tokens/access-token';
-import { findRefreshToken } from '@/lib/tokens/refresh-token';
+import { findRefreshToken, refreshTokenUsable } from '@/lib/tokens/refresh-token';
 import { activeAccessToken, readCallerAndTokenState, type TokenState } from '@/lib/tokens/token-state';
 import { authenticateCaller } from './caller-auth';
 import { oauthErrorReply, oauthReply, readForm, toResponse, type OAuthReply, type OAuthRequest } from './errors';
@@ -13,10 +12,14 @@ import { refuse } from './refusal';
 const INACTIVE = { active: false } as const;
 
 /**
- * introspect implements RFC 7662 for a caller authenticated like a token client. A token is
- * active only if it is valid right now under every lifecycle rule (lib/tokens/token-state.ts)
- * and belongs to the caller's organization: another organization's token answers
- * {"active": false}, exactly like an unknown one. Refresh tokens (lk_rt_…) are introspected too.
+ * introspect implements RFC 7662 for a caller authenticated like a token client. Who learns what:
+ * - an access token: any active client of the token's organization (resource servers are clients
+ *   of the organization, and the token's audience is the whole deployment), when the token is
+ *   valid right now under every lifecycle rule (lib/tokens/token-state.ts); another
+ *   organization's token answers {"active": false}, exactly like an unknown one;
+ * - a refresh token (lk_rt_…): only the client it was issued to (its audience is this server
+ *   alone), when it is usable right now (lib/tokens/refresh-token.ts refreshTokenUsable); anyone
+ *   else gets {"active": false}.
  */
 export async function introspect(
   caller: Principal,
@@ -26,19 +29,9 @@ export async function introspect(
   if (caller.account.status !== 'ACTIVE') return INACTIVE;
   if (token.startsWith('lk_rt_')) {
     const stored = await findRefreshToken(token);
-    if (
-      !stored ||
-      stored.organizationId !== caller.account.organizationId ||
-      stored.usedAt ||
-      stored.revokedAt ||
-      stored.expiresAt.getTime() <= Date.now()
-    )
+    // Only the token's own client learns anything of a refresh token (its audience is this server).
+    if (!stored || stored.clientTokenPairId !== caller.credentialId || !(await refreshTokenUsable(stored)))
       return INACTIVE;
-    const owner = await db.serviceAccount.findFirst({
-      where: { id: stored.serviceAccountId, organizationId: stored.organizationId, status: 'ACTIVE' },
-      select: { id: true },
-    });
-    if (!owner) return INACTIVE;
     return {
       active: true,
       token_type: 'refresh_token',

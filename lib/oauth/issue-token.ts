@@ -69,14 +69,15 @@ export async function issueFor(
   });
   if (principal.kind !== 'client_token_pair')
     return { principal, result: tokenResult(minted), details: issuedDetails(minted, narrowing) };
-  const d = issuedDetails(minted, narrowing, true);
+  let d = issuedDetails(minted, narrowing, true);
   const refreshToken = await db.$transaction(async (tx) => {
-    const token = await issueRefreshToken(
+    const { token, familyId } = await issueRefreshToken(
       tx,
       principal,
       { scopes, ...narrowing },
       { jti: minted.jti, expiresAt: minted.expiresAt },
     );
+    d = { ...d, family_id: familyId };
     await recordAuditEvent(tx, issuedEvent(attempt, ctx.meta, ctx.endpoint, d));
     return token;
   });

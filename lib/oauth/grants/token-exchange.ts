@@ -11,6 +11,7 @@ import type { GrantHandler, GrantRequest, GrantOutcome } from './types';
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const ACCESS_TOKEN_TYPE_URN = 'urn:ietf:params:oauth:token-type:access_token';
 const JWT_TOKEN_TYPE_URN = 'urn:ietf:params:oauth:token-type:jwt';
+const SUBJECT_REFUSED = 'The subject_token is invalid, expired, revoked or not acceptable here.';
 
 /**
  * tokenExchangeGrant (RFC 8693): trade a valid access token for a narrower one, bound to a
@@ -20,6 +21,8 @@ const JWT_TOKEN_TYPE_URN = 'urn:ietf:params:oauth:token-type:jwt';
 export async function tokenExchangeGrant({ form, client, attempt, ctx }: GrantRequest): Promise<GrantOutcome> {
   const subjectToken = form.get('subject_token');
   if (!subjectToken) refuse('invalid_request', 'subject_token_missing', 'subject_token is required.');
+  if (form.get('subject_token_type') === null)
+    refuse('invalid_request', 'subject_token_type', `subject_token_type is required: ${ACCESS_TOKEN_TYPE_URN}.`);
   if (form.get('subject_token_type') !== ACCESS_TOKEN_TYPE_URN)
     refuse('invalid_request', 'subject_token_type', `subject_token_type must be ${ACCESS_TOKEN_TYPE_URN}.`);
   const requestedType = form.get('requested_token_type');
@@ -28,14 +31,16 @@ export async function tokenExchangeGrant({ form, client, attempt, ctx }: GrantRe
   }
   if (form.get('actor_token') !== null)
     refuse('invalid_request', 'delegation_unsupported', 'Delegation (actor_token) is not supported.');
+  // RFC 8693 §2.2.2: a subject token that is invalid for any reason (unknown, expired, revoked,
+  // issued elsewhere, another client's) is invalid_request, with one description.
   const subject = await activeAccessToken(subjectToken);
-  if (!subject) refuse('invalid_grant', 'subject_token_inactive', 'The subject token is invalid, expired or revoked.');
+  if (!subject) refuse('invalid_request', 'subject_token_inactive', SUBJECT_REFUSED);
   const principal = await findPrincipalByCredentialId(subject.claims.client_id);
   if (!principal || principal.account.id !== subject.claims.sub)
-    refuse('invalid_grant', 'subject_token_inactive', 'The subject token is invalid, expired or revoked.');
+    refuse('invalid_request', 'subject_token_inactive', SUBJECT_REFUSED);
   attempt.identified(principal);
   if (client && client.principal.account.id !== principal.account.id)
-    refuse('invalid_grant', 'subject_token_other_client', 'The subject token belongs to another service account.');
+    refuse('invalid_request', 'subject_token_other_client', SUBJECT_REFUSED);
   assertAccountUsable(principal, ctx.meta.ip, 'invalid_grant');
   const held = subject.scopes.filter((s) => principal.account.scopes.includes(s));
   const scopes = resolveScopes(form.get('scope'), held);
