@@ -17,6 +17,7 @@ export class TokenAttempt {
   #clientId: string | null;
   #principal: Principal | null = null;
   #legacyAudience = false;
+  #onCache = false;
 
   constructor(
     grantType: string,
@@ -42,6 +43,16 @@ export class TokenAttempt {
   /** True when a client assertion used the legacy audience (the token endpoint URL): audited as deprecated. */
   get deprecatedAssertionAudience(): boolean {
     return this.#legacyAudience;
+  }
+
+  /** True when part of the decision rested on a cached answer (a secret's copy, or "unknown"): a refusal is decided again on fresh data. */
+  get decidedOnCache(): boolean {
+    return this.#onCache || this.#principal?.fromCache === true;
+  }
+
+  /** usedCache records that a cached answer took part in the decision. */
+  usedCache(): void {
+    this.#onCache = true;
   }
 
   /** identified records the credential the request names (verified or not yet). */

@@ -7,12 +7,16 @@ import { ipMatches } from '@/lib/net/cidr';
 import { env } from '@/lib/env';
 import { MAX_CLIENT_ASSERTION_LIFETIME_SECONDS, verifyAssertion } from './assertion';
 import { issuerUrl, tokenUrl } from '@/lib/issuer';
-import { findClientSecret, findClientTokenPair, type Principal } from '@/lib/credentials/principals';
+import { findClientTokenPair, lookupClientSecret, type Principal } from '@/lib/credentials/principals';
+import { currentMasterKey } from '@/lib/crypto/master-keys';
 import { CLIENT_AUTH_FAILED, refuse, uniformDetail } from './refusal';
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
 export type ClientAuth = { method: ClientAuthMethod; principal: Principal };
+
+/** A stored hash no secret matches (32 zero bytes), compared against when the client id is unknown. */
+const UNKNOWN_CLIENT_HASH = new Uint8Array(32);
 
 /**
  * verifySecretCredential checks an id + secret pair: a client secret (kid_… + lk_sec_…) or a
@@ -25,16 +29,23 @@ export async function verifySecretCredential(id: string, secret: string, attempt
   let principal: Principal | null = null;
   if (id.startsWith('kid_')) {
     if (!isCredentialId(id) || !isWellFormedSecret('clientSecret', secret)) bad();
-    principal = attempt.readSecret
-      ? await attempt.readSecret(id)
-      : await findClientSecret(id, { cached: attempt.cache });
+    if (attempt.readSecret) principal = await attempt.readSecret(id);
+    else {
+      const found = await lookupClientSecret(id, attempt.cache);
+      if (found.fromCache) attempt.usedCache();
+      principal = found.principal;
+    }
   } else if (id.startsWith('lk_pub_')) {
     if (!isWellFormedSecret('clientToken', id) || !isWellFormedSecret('serverToken', secret)) bad();
     principal = await findClientTokenPair({ clientToken: id });
   } else {
     bad();
   }
-  if (!principal) refuse('invalid_client', 'unknown_client', CLIENT_AUTH_FAILED);
+  if (!principal) {
+    // The same work as a wrong secret: one keyed-hash comparison (the answer is thrown away).
+    keyedHashEquals(secret, UNKNOWN_CLIENT_HASH, currentMasterKey().version);
+    refuse('invalid_client', 'unknown_client', CLIENT_AUTH_FAILED);
+  }
   attempt.identified(principal);
   if (
     !principal.hash ||

@@ -503,6 +503,20 @@ describe('lifecycle', () => {
     ).toBe(200);
   });
 
+  it('an unknown key id is decided like a wrong secret (cached answer, then fresh data): a secret created under it works at once', async () => {
+    const { account } = await setup();
+    const { newId } = await import('@/lib/ids');
+    const id = newId('clientSecret');
+    const wrong = generateSecret('clientSecret');
+    // Twice: the second answer rests on the cached "unknown", and is decided again on fresh data.
+    for (let i = 0; i < 2; i++) expect((await clientCredentials({ id, secret: wrong })).res.status).toBe(401);
+    const created = await createClientSecret(account, { id });
+    expect((await clientCredentials(created)).res.status).toBe(200);
+    // One refusal event per request, none for the cached first try.
+    const refusals = (await tokenEvents(null)).filter((e) => (e.details as { client_id?: string }).client_id === id);
+    expect(refusals).toHaveLength(2);
+  });
+
   it('enforces the IP allow-list on the real client address, believing X-Forwarded-For only from trusted proxies', async () => {
     const { secret } = await setup({ ipAllowList: ['203.0.113.0/24'] });
     expect((await clientCredentials(secret, {}, { ip: '203.0.113.7' })).res.status).toBe(200);

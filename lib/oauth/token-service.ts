@@ -120,7 +120,7 @@ async function decide(
   try {
     outcome = await grant(attempt);
   } catch (error) {
-    if (attempt.principal?.fromCache && error instanceof TokenRefusal) return AGAIN;
+    if (attempt.decidedOnCache && error instanceof TokenRefusal) return AGAIN;
     if (!(error instanceof TokenRefusal && error.audited)) {
       const code = error instanceof AppError ? error.code : 'server_error';
       await recordTokenEvent(refusedEvent(attempt, ctx.meta, ctx.endpoint, code, refusalReason(error)));
