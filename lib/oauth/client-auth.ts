@@ -20,7 +20,7 @@ const UNKNOWN_CLIENT_HASH = new Uint8Array(32);
 
 /**
  * verifySecretCredential checks an id + secret pair: a client secret (kid_… + lk_sec_…) or a
- * client token pair (lk_pub_… + lk_srv_…). Malformed values are refused before any database
+ * client token pair (its id ctp_… or its client token lk_pub_…, + lk_srv_…). Malformed values are refused before any database
  * work (the checksum catches typos and made-up values); the secret is compared with the
  * stored keyed hash in constant time. Throws invalid_client without saying which part failed.
  */
@@ -38,6 +38,10 @@ export async function verifySecretCredential(id: string, secret: string, attempt
   } else if (id.startsWith('lk_pub_')) {
     if (!isWellFormedSecret('clientToken', id) || !isWellFormedSecret('serverToken', secret)) bad();
     principal = await findClientTokenPair({ clientToken: id });
+  } else if (id.startsWith('ctp_')) {
+    // A token pair's client id (the client_id of its tokens) works as well as its client token.
+    if (!isCredentialId(id) || !isWellFormedSecret('serverToken', secret)) bad();
+    principal = await findClientTokenPair({ id });
   } else {
     bad();
   }

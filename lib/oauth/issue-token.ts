@@ -14,15 +14,30 @@ const SCOPE_TOKEN = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 export const NO_NARROWING: Narrowing = { projectId: null, environmentId: null };
 
-/** resolveScopes returns the requested scopes (all held ones when none are asked for); a scope the holder lacks is invalid_scope. */
-export function resolveScopes(requested: string | null | undefined, held: readonly string[]): string[] {
+/** Who holds the scopes a request may ask for, as the refusal names it. */
+export type ScopeHolder = 'account' | 'subject_token' | 'refresh_token';
+const HOLDER_NAME: Record<ScopeHolder, string> = {
+  account: 'Scope not granted to this account',
+  subject_token: 'Scope not in the subject token (or no longer granted to its account)',
+  refresh_token: 'Scope not in the refresh token (or no longer granted to its account)',
+};
+
+/**
+ * resolveScopes returns the requested scopes (all held ones when none are asked for); a scope the
+ * holder lacks is invalid_scope, and the description says which holder lacks it.
+ */
+export function resolveScopes(
+  requested: string | null | undefined,
+  held: readonly string[],
+  holder: ScopeHolder = 'account',
+): string[] {
   if (requested === null || requested === undefined || requested.trim() === '') return [...held];
   const asked = [...new Set(requested.split(' ').filter(Boolean))];
   if (asked.some((s) => !SCOPE_TOKEN.test(s)))
     refuse('invalid_scope', 'scope_malformed', 'The scope parameter is malformed.');
   const missing = asked.filter((s) => !held.includes(s));
   if (missing.length > 0)
-    refuse('invalid_scope', 'scope_not_held', `Scope not granted to this account: ${missing.slice(0, 5).join(' ')}.`);
+    refuse('invalid_scope', 'scope_not_held', `${HOLDER_NAME[holder]}: ${missing.slice(0, 5).join(' ')}.`);
   return asked;
 }
 

@@ -153,6 +153,26 @@ describe('a refresh token belongs to its client (items 6, 7 and 9)', () => {
     expect(ok.status).toBe(200);
   });
 
+  it('a token pair authenticates with its ctp_ id too: the one identifier its tokens carry as client_id', async () => {
+    const { pair } = await pairSetup();
+    const byId = await call(
+      a.token,
+      '/api/oauth/token',
+      { grant_type: 'client_credentials' },
+      basic(pair.id, pair.serverToken),
+    );
+    expect(byId.status).toBe(200);
+    const claims = JSON.parse(Buffer.from((byId.body.access_token ?? '').split('.')[1] ?? '', 'base64url').toString());
+    expect(claims.client_id).toBe(pair.id);
+    const wrong = await call(
+      a.token,
+      '/api/oauth/token',
+      { grant_type: 'client_credentials' },
+      basic(pair.id, 'lk_srv_x'),
+    );
+    expect(wrong.status).toBe(401);
+  });
+
   it('introspection: only its own client sees it active; any other client of the organization gets active: false', async () => {
     const { pair, first, resourceServer } = await pairSetup();
     const rt = first.body.refresh_token ?? '';

@@ -678,7 +678,12 @@ describe('token exchange (RFC 8693)', () => {
     expect(decodeProtectedHeader(narrowed.body.access_token).typ).toBe('at+jwt');
 
     expect((await exchange({ scope: 'GEOCODING' })).body.error).toBe('invalid_scope');
-    expect((await exchange({ scope: 'MATRIX' }, narrowed.body.access_token)).body.error).toBe('invalid_scope');
+    const wider = await exchange({ scope: 'MATRIX' }, narrowed.body.access_token);
+    expect(wider.body.error).toBe('invalid_scope');
+    // The account holds MATRIX; the subject token does not, and the refusal says which.
+    expect(wider.body.error_description).toBe(
+      'Scope not in the subject token (or no longer granted to its account): MATRIX.',
+    );
     const other = await createProject(org, account);
     expect((await exchange({ project_id: other.projectId }, narrowed.body.access_token)).body.error).toBe(
       'invalid_target',

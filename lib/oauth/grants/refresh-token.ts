@@ -54,6 +54,7 @@ export async function refreshGrant(
   const scopes = resolveScopes(
     scope,
     original.filter((s) => principal.account.scopes.includes(s)),
+    'refresh_token',
   );
   const narrowing = { projectId: stored.projectId, environmentId: stored.environmentId };
   const minted = await mintAccessToken({

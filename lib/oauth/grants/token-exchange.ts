@@ -43,7 +43,7 @@ export async function tokenExchangeGrant({ form, client, attempt, ctx }: GrantRe
     refuse('invalid_request', 'subject_token_other_client', SUBJECT_REFUSED);
   assertAccountUsable(principal, ctx.meta.ip, 'invalid_grant');
   const held = subject.scopes.filter((s) => principal.account.scopes.includes(s));
-  const scopes = resolveScopes(form.get('scope'), held);
+  const scopes = resolveScopes(form.get('scope'), held, 'subject_token');
   const narrowing = await resolveNarrowing(
     principal,
     { projectId: form.get('project_id'), environmentId: form.get('environment_id') },
