@@ -50,6 +50,9 @@ const envSchema = z.object({
   TOKEN_RATE_LIMIT_PER_IP: z.coerce.number().int().positive().default(3000),
   TOKEN_FAILURE_LIMIT_PER_CLIENT_ADDRESS: z.coerce.number().int().positive().default(30),
   TOKEN_FAILURE_LIMIT_PER_IP: z.coerce.number().int().positive().default(300),
+  // A refresh-token family's absolute lifetime in days (every token of it ends then, however
+  // often it rotates); each token also ends 30 days after it was issued, unless used.
+  REFRESH_TOKEN_FAMILY_LIFETIME_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 });
 
 export type Env = z.infer<typeof envSchema>;

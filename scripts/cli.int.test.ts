@@ -35,6 +35,31 @@ async function cliWith(
 }
 
 describe('npm run cli', () => {
+  it('shows the instance chain: a token refusal of an unknown client id, which no organization holds', async () => {
+    const { POST } = await import('@/app/api/oauth/token/route');
+    const { basic, formRequest } = await import('@/lib/testing/oauth-factories');
+    const unknown = `kid_${'0123456789ABCDEFGHJKMNPQRS'}`;
+    const res = await POST(
+      formRequest(
+        '/api/oauth/token',
+        { grant_type: 'client_credentials' },
+        { authorization: basic(unknown, 'lk_sec_x'), ip: '198.51.100.77' },
+      ),
+    );
+    expect(res.status).toBe(401);
+    const listed = await cli('audit', 'instance', '--limit', '20');
+    expect(listed.code).toBe(0);
+    const events = JSON.parse(listed.stdout) as Array<{ action: string; ip: string; details: Record<string, unknown> }>;
+    expect(events.find((e) => e.ip === '198.51.100.77')).toMatchObject({
+      action: 'token.refused',
+      details: { client_id: unknown, error: 'invalid_client' },
+    });
+    expect(listed.stdout).not.toContain('lk_sec_x');
+    const bad = await cli('audit', 'instance', '--limit', '0');
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stderr)).toMatchObject({ error: { code: 'validation_failed' } });
+  });
+
   it('creates an organization and a user with a role, and prints them as JSON', async () => {
     const slug = `cli-${randomBytes(3).toString('hex')}`;
     const org = await cli('org', 'create', '--name', 'CLI Org', '--slug', slug);

@@ -17,12 +17,13 @@ Commands:
   member add  --org SLUG --email EMAIL --role OWNER|ADMIN|AUDITOR
   audit verify --org SLUG   (recomputes the hash chain; progress on stderr; records audit.verified)
   audit export --org SLUG --format csv|ndjson --out FILE   (progress on stderr; records audit.exported)
+  audit instance [--limit N]   (the newest events of no organization: refusals of unknown client ids)
 
 Uses DATABASE_URL, or the embedded database of a running \`npm start\` when it is unset.`;
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-const FLAGS = ['name', 'slug', 'email', 'password', 'org', 'role', 'format', 'out'] as const;
+const FLAGS = ['name', 'slug', 'email', 'password', 'org', 'role', 'format', 'out', 'limit'] as const;
 
 /** readArgs splits `noun verb --flag value …` with node's own parser (unknown flags are errors). */
 function readArgs(argv: string[]): { command: string; flags: Record<string, string> } {

@@ -15,7 +15,7 @@ export type GrantChange = {
   /** True when the account becomes (or is created as) an admin account. */
   grantsAdmin: boolean;
   /** Which of the account's grant fields change at all (added, removed or replaced). */
-  changedFields: ReadonlyArray<'scopes' | 'roleBindings' | 'isAdmin' | 'ipAllowList'>;
+  changedFields: ReadonlyArray<'scopes' | 'roleBindings' | 'isAdmin' | 'ipAllowList' | 'tokenLifetimeSeconds'>;
 };
 
 const bindingKey = (b: { roleId: string; projectId: string | null }) => `${b.roleId}@${b.projectId ?? ''}`;
@@ -30,7 +30,8 @@ const bindingKey = (b: { roleId: string; projectId: string | null }) => `${b.rol
  *   A service account holds exactly the scopes of the token it called with (ctx.tokenScopes) and
  *   its own role bindings and admin flag, read here from the database in the caller's transaction.
  *   Latchkey itself (SYSTEM: setup, CLI run by the operator) holds everything.
- * - A service account never changes its own scopes, role bindings, admin flag or IP allow-list,
+ * - A service account never changes its own scopes, role bindings, admin flag, IP allow-list or
+ *   token lifetime,
  *   even to values it holds: otherwise one leaked token could widen where it may be used from,
  *   or swap grants around, without a person ever seeing it.
  *

@@ -11,7 +11,7 @@ import { createOrganization } from '@/lib/organizations/create-organization';
 import { createUser } from '@/lib/users/create-user';
 import { verifyAuditChain } from '@/lib/audit/verify-audit-chain';
 import { exportAuditEvents } from '@/lib/audit/export-audit-events';
-import { cliAuditExport, cliAuditVerify, cliMemberAdd, cliOrgCreate, cliUserCreate } from './schema';
+import { cliAuditExport, cliAuditInstance, cliAuditVerify, cliMemberAdd, cliOrgCreate, cliUserCreate } from './schema';
 
 const META = { requestId: 'cli', ip: null, userAgent: 'latchkey-cli' };
 
@@ -122,6 +122,20 @@ export const COMMANDS: Record<string, (args: Record<string, unknown>) => Promise
       `${result.intact ? 'intact' : 'BROKEN'}: ${result.checked.toLocaleString('en')} events in ${seconds.toFixed(1)} s\n`,
     );
     return result;
+  },
+  /**
+   * The instance chain: events that belong to no organization, above all token refusals whose
+   * client or key id is unknown (an organization's own log cannot hold them). Newest first.
+   */
+  'audit instance': async (args) => {
+    const input = parse(cliAuditInstance, args);
+    const events = await db.auditEvent.findMany({
+      where: { organizationId: null },
+      orderBy: { seq: 'desc' },
+      take: input.limit ?? 50,
+      select: { seq: true, occurredAt: true, action: true, outcome: true, ip: true, details: true, requestId: true },
+    });
+    return events.map((e) => ({ ...e, seq: e.seq.toString(), occurredAt: e.occurredAt.toISOString() }));
   },
   'audit export': async (args) => {
     const input = parse(cliAuditExport, args);

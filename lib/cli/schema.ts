@@ -18,6 +18,14 @@ export const cliMemberAdd = z.strictObject({
   role: z.enum(ROLES, { error: `role must be one of ${ROLES.join(', ')}` }),
 });
 export const cliAuditVerify = z.strictObject({ org: organizationSlugField });
+export const cliAuditInstance = z.strictObject({
+  limit: z
+    .string()
+    .regex(/^[1-9][0-9]{0,3}$/, { error: '--limit is a whole number from 1 to 1000' })
+    .transform(Number)
+    .pipe(z.number().max(1000, { error: '--limit is a whole number from 1 to 1000' }))
+    .optional(),
+});
 export const cliAuditExport = z.strictObject({
   org: organizationSlugField,
   format: exportFormat,

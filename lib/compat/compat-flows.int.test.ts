@@ -9,7 +9,7 @@ import { gebetaError } from '@/lib/compat/gebeta/errors';
 import { TOKEN_ISSUED, TOKEN_REFUSED } from '@/lib/audit/actions';
 import { db } from '@/lib/db/client';
 import { PEER_IP_HEADER } from '@/lib/http/client-ip';
-import { issuerUrl } from '@/lib/oauth/issuer';
+import { issuerUrl } from '@/lib/issuer';
 import { createTestOrg } from '@/lib/testing/factories';
 import {
   basic,

@@ -7,7 +7,7 @@ import { POST as unityRoute } from '@/app/compat/unity/v1/token-exchange/route';
 import { db } from '@/lib/db/client';
 import { resetEnvCache } from '@/lib/env';
 import { PEER_IP_HEADER } from '@/lib/http/client-ip';
-import { issuerUrl } from '@/lib/oauth/issuer';
+import { issuerUrl } from '@/lib/issuer';
 import { resetTokenLimiters } from '@/lib/oauth/token-service';
 import { createTestOrg } from '@/lib/testing/factories';
 import {

@@ -6,7 +6,7 @@ import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { db } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
 import { newId } from '@/lib/ids';
-import { tokenUrl } from '@/lib/oauth/issuer';
+import { tokenUrl } from '@/lib/issuer';
 import { assertNotRevoked, lockAccount, assertCanWrite } from '@/lib/service-accounts/lock-account';
 import {
   MAX_ENABLED_KEY_PAIRS,

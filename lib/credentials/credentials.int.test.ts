@@ -3,7 +3,7 @@ import { SignJWT, importPKCS8, importJWK, jwtVerify, calculateJwkThumbprint } fr
 import { describe, expect, it } from 'vitest';
 import { keyedHash, keyedHashEquals } from '@/lib/crypto/keyed-hash';
 import { db } from '@/lib/db/client';
-import { tokenUrl } from '@/lib/oauth/issuer';
+import { tokenUrl } from '@/lib/issuer';
 import {
   getServiceAccount,
   listClientSecrets,

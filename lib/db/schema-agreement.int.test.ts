@@ -318,6 +318,7 @@ describe('schema.prisma and the migrated database', () => {
         tokenHash: randomHash(),
         scope: 'TILE',
         expiresAt: inDays(30),
+        familyExpiresAt: inDays(90),
       },
     });
     expect(firstRefresh).toMatchObject({ parentId: null, clientTokenPairId: null, usedAt: null, revokedAt: null });
@@ -334,6 +335,7 @@ describe('schema.prisma and the migrated database', () => {
         projectId: project.id,
         environmentId: environment.id,
         expiresAt: inDays(30),
+        familyExpiresAt: inDays(90),
       },
     });
     const family = await db.refreshToken.findMany({ where: { familyId } });

@@ -2,6 +2,7 @@ import 'server-only';
 import {
   decodeJwt,
   decodeProtectedHeader,
+  generateKeyPair,
   importJWK,
   jwtVerify,
   type CryptoKey,
@@ -11,8 +12,8 @@ import {
 import { z } from 'zod';
 import { db } from '@/lib/db/client';
 import type { ErrorCode } from '@/lib/errors';
-import { hotQuery } from './hot-db';
-import { findKeyPair, type Principal } from './principals';
+import { hotQuery } from '@/lib/db/hot-db';
+import { findKeyPair, type Principal } from '@/lib/credentials/principals';
 import { refuse, TokenRefusal, uniformDetail } from './refusal';
 
 /** How far `iat` may be from our clock (RFC 7523 assertions are minted right before use). */
@@ -80,6 +81,13 @@ async function publicKey(principal: Principal): Promise<CryptoKey> {
   return key;
 }
 
+let unknownKeyPromise: Promise<CryptoKey> | undefined;
+/** unknownKey is a P-256 public key nobody holds the private half of, verified against when a key id is unknown. */
+function unknownKey(): Promise<CryptoKey> {
+  unknownKeyPromise ??= generateKeyPair('ES256').then((pair) => pair.publicKey);
+  return unknownKeyPromise;
+}
+
 const GRANT_TYPS = new Set(['JWT']);
 const CLIENT_TYPS = new Set(['JWT', 'client-authentication+jwt']);
 
@@ -117,7 +125,11 @@ export async function verifyAssertion(assertion: string, options: AssertionOptio
   }
   if (typeof iss !== 'string' || !KEY_ID.test(iss)) refuse(code, 'unknown_key', uniformDetail(code));
   const principal = await findKeyPair(iss);
-  if (!principal) refuse(code, 'unknown_key', uniformDetail(code));
+  if (!principal) {
+    // The same work as a known key with a bad signature: one ES256 verification (answer ignored).
+    await jwtVerify(assertion, await unknownKey(), { algorithms: ['ES256'] }).catch(() => undefined);
+    refuse(code, 'unknown_key', uniformDetail(code));
+  }
   options.onPrincipal?.(principal);
 
   const now = options.now ?? Date.now();

@@ -1,83 +1,56 @@
 import 'server-only';
 import { isWellFormedSecret } from '@/lib/credentials/secret-format';
 import { keyedHashEquals } from '@/lib/crypto/keyed-hash';
+import type { TokenAttempt } from './attempt';
+import { isCredentialId, parseBasic } from './client-id';
 import { ipMatches } from '@/lib/net/cidr';
 import { env } from '@/lib/env';
 import { MAX_CLIENT_ASSERTION_LIFETIME_SECONDS, verifyAssertion } from './assertion';
-import { issuerUrl, tokenUrl } from './issuer';
-import { findClientSecret, findClientTokenPair, type Principal } from './principals';
+import { issuerUrl, tokenUrl } from '@/lib/issuer';
+import { findClientTokenPair, lookupClientSecret, type Principal } from '@/lib/credentials/principals';
+import { currentMasterKey } from '@/lib/crypto/master-keys';
 import { CLIENT_AUTH_FAILED, refuse, uniformDetail } from './refusal';
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
 export type ClientAuth = { method: ClientAuthMethod; principal: Principal };
 
-/** What the token service learns about a request as it goes, for its one audit event. */
-export type TokenAttempt = {
-  grantType: string;
-  /** The presented client id / key id, only when it has the shape of one (never a secret). */
-  clientId: string | null;
-  principal: Principal | null;
-  /** Whether a cached copy of a client secret may decide (client_credentials only; runGrant sets it). */
-  cache?: boolean;
-  /** Set when a client assertion used the legacy audience (the token endpoint URL): audited as deprecated. */
-  deprecatedAssertionAudience?: boolean;
-  /** Reads a client secret instead of findClientSecret (introspection reads it with the token's state). */
-  readSecret?: (id: string) => Promise<Principal | null>;
-};
-
-const CLIENT_ID_SHAPE = /^(kid|kp|ctp)_[0-9A-HJKMNP-TV-Z]{26}$/;
-
-/** auditableClientId keeps a presented id for the audit log only if it looks like a key id or a publishable client token. */
-export function auditableClientId(value: string | null | undefined): string | null {
-  if (!value) return null;
-  if (CLIENT_ID_SHAPE.test(value)) return value;
-  if (isWellFormedSecret('clientToken', value)) return value;
-  return null;
-}
-
-function formDecode(value: string): string {
-  return decodeURIComponent(value.replace(/\+/g, ' '));
-}
-
-/** parseBasic reads RFC 6749 §2.3.1 Basic credentials (each part form-urlencoded, then base64). */
-export function parseBasic(authorization: string): { id: string; secret: string } | null {
-  const match = /^Basic\s+([A-Za-z0-9+/]+=*)\s*$/i.exec(authorization);
-  if (!match?.[1]) return null;
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) return null;
-  try {
-    return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
-  } catch {
-    return null;
-  }
-}
+/** A stored hash no secret matches (32 zero bytes), compared against when the client id is unknown. */
+const UNKNOWN_CLIENT_HASH = new Uint8Array(32);
 
 /**
  * verifySecretCredential checks an id + secret pair: a client secret (kid_… + lk_sec_…) or a
- * client token pair (lk_pub_… + lk_srv_…). Malformed values are refused before any database
+ * client token pair (its id ctp_… or its client token lk_pub_…, + lk_srv_…). Malformed values are refused before any database
  * work (the checksum catches typos and made-up values); the secret is compared with the
  * stored keyed hash in constant time. Throws invalid_client without saying which part failed.
  */
 export async function verifySecretCredential(id: string, secret: string, attempt: TokenAttempt): Promise<Principal> {
-  attempt.clientId = auditableClientId(id);
   const bad = () => refuse('invalid_client', 'bad_credentials', CLIENT_AUTH_FAILED);
   let principal: Principal | null = null;
   if (id.startsWith('kid_')) {
-    if (!CLIENT_ID_SHAPE.test(id) || !isWellFormedSecret('clientSecret', secret)) bad();
-    principal = attempt.readSecret
-      ? await attempt.readSecret(id)
-      : await findClientSecret(id, { cached: attempt.cache === true });
+    if (!isCredentialId(id) || !isWellFormedSecret('clientSecret', secret)) bad();
+    if (attempt.readSecret) principal = await attempt.readSecret(id);
+    else {
+      const found = await lookupClientSecret(id, attempt.cache);
+      if (found.fromCache) attempt.usedCache();
+      principal = found.principal;
+    }
   } else if (id.startsWith('lk_pub_')) {
     if (!isWellFormedSecret('clientToken', id) || !isWellFormedSecret('serverToken', secret)) bad();
     principal = await findClientTokenPair({ clientToken: id });
-    if (principal) attempt.clientId = principal.credentialId;
+  } else if (id.startsWith('ctp_')) {
+    // A token pair's client id (the client_id of its tokens) works as well as its client token.
+    if (!isCredentialId(id) || !isWellFormedSecret('serverToken', secret)) bad();
+    principal = await findClientTokenPair({ id });
   } else {
     bad();
   }
-  if (!principal) refuse('invalid_client', 'unknown_client', CLIENT_AUTH_FAILED);
-  attempt.principal = principal;
+  if (!principal) {
+    // The same work as a wrong secret: one keyed-hash comparison (the answer is thrown away).
+    keyedHashEquals(secret, UNKNOWN_CLIENT_HASH, currentMasterKey().version);
+    refuse('invalid_client', 'unknown_client', CLIENT_AUTH_FAILED);
+  }
+  attempt.identified(principal);
   if (
     !principal.hash ||
     principal.hashKeyVersion === null ||
@@ -156,7 +129,6 @@ export async function authenticateClient(
     if (form.get('client_assertion_type') !== CLIENT_ASSERTION_TYPE) {
       refuse('invalid_request', 'client_assertion_type', `client_assertion_type must be ${CLIENT_ASSERTION_TYPE}.`);
     }
-    attempt.clientId = auditableClientId(formClientId);
     const { principal, claims, legacyAudience } = await verifyAssertion(assertion, {
       audiences: [issuerUrl()],
       legacyAudiences: env().LATCHKEY_LEGACY_ASSERTION_AUDIENCE === 'on' ? [tokenUrl()] : [],
@@ -164,11 +136,9 @@ export async function authenticateClient(
       maxLifetimeSeconds: MAX_CLIENT_ASSERTION_LIFETIME_SECONDS,
       clientAssertion: true,
       errorCode: 'invalid_client',
-      onPrincipal: (p) => (attempt.principal = p),
+      onPrincipal: (p) => attempt.identified(p),
     });
-    attempt.clientId = principal.credentialId;
-    attempt.principal = principal;
-    if (legacyAudience) attempt.deprecatedAssertionAudience = true;
+    if (legacyAudience) attempt.usedLegacyAudience();
     if (formClientId !== null && formClientId !== claims.iss)
       refuse('invalid_client', 'client_id_mismatch', 'client_id does not match the assertion issuer.');
     assertCredentialUsable(principal, 'invalid_client');

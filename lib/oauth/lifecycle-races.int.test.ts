@@ -6,7 +6,7 @@ import { resetEnvCache } from '@/lib/env';
 import { logger } from '@/lib/logger';
 import { authenticateManagementBearer } from '@/lib/oauth/management-bearer';
 import { resetTokenLimiters } from '@/lib/oauth/token-service';
-import { createTokenEventLog } from '@/lib/oauth/usage-log';
+import { createTokenEventLog } from '@/lib/audit/token-event-writer';
 import { rotateClientSecret } from '@/lib/credentials/rotate-client-secret';
 import { setCredentialStatus } from '@/lib/credentials/set-credential-status';
 import {
@@ -230,7 +230,12 @@ describe('reactivation and re-enabling never bring back older tokens', () => {
     expect(await active(caller, exchanged)).toBe(false);
     expect(await active(caller, first.body.access_token ?? '')).toBe(false);
     expect(await authenticateManagementBearer(old, META)).toBeNull();
-    const refreshed = await tokenWith({ grant_type: 'refresh_token', refresh_token: first.body.refresh_token ?? '' });
+    const refreshed = await tokenWith({
+      grant_type: 'refresh_token',
+      refresh_token: first.body.refresh_token ?? '',
+      client_id: pair.clientToken,
+      client_secret: pair.serverToken,
+    });
     expect(refreshed.body.error).toBe('invalid_grant');
 
     await nextSecond();
@@ -268,7 +273,14 @@ describe('reactivation and re-enabling never bring back older tokens', () => {
     expect(await active(caller, old)).toBe(false);
     expect(await active(caller, first.body.access_token ?? '')).toBe(false);
     expect(
-      (await tokenWith({ grant_type: 'refresh_token', refresh_token: first.body.refresh_token ?? '' })).body.error,
+      (
+        await tokenWith({
+          grant_type: 'refresh_token',
+          refresh_token: first.body.refresh_token ?? '',
+          client_id: pair.clientToken,
+          client_secret: pair.serverToken,
+        })
+      ).body.error,
     ).toBe('invalid_grant');
 
     await nextSecond();

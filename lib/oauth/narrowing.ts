@@ -1,6 +1,6 @@
 import 'server-only';
 import { db } from '@/lib/db/client';
-import type { Principal } from './principals';
+import type { Principal } from '@/lib/credentials/principals';
 import { refuse } from './refusal';
 
 export type Narrowing = { projectId: string | null; environmentId: string | null };

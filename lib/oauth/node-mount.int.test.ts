@@ -11,7 +11,7 @@ import { findChainBreak } from '@/lib/audit/hash-chain';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { db } from '@/lib/db/client';
 import { resetEnvCache } from '@/lib/env';
-import { issuerUrl } from '@/lib/oauth/issuer';
+import { issuerUrl } from '@/lib/issuer';
 import { resetTokenLimiters } from '@/lib/oauth/token-service';
 import { createTestOrg } from '@/lib/testing/factories';
 import { basic, createAccount, createClientSecret, formRequest, tokenEvents } from '@/lib/testing/oauth-factories';

@@ -4,7 +4,10 @@ import { COMPAT_ROUTES } from '@/lib/compat/routes';
 import { PEER_IP_HEADER } from '@/lib/http/client-ip';
 import { requestMeta } from '@/lib/http/request-meta';
 import { logger } from '@/lib/logger';
-import { introspectionEndpoint, jwksReply, metadataReply, revocationEndpoint, tokenEndpoint } from './endpoints';
+import { introspectionEndpoint } from './introspection';
+import { jwksReply, metadataReply } from './metadata';
+import { revocationEndpoint } from './revocation';
+import { tokenEndpoint } from './token-endpoint';
 import { bodyTooLarge, MAX_FORM_BYTES, methodNotAllowedReply, type OAuthReply, type OAuthRequest } from './errors';
 
 /**

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '@/lib/errors';
-import { auditableClientId, parseBasic } from './client-auth';
+import { auditableClientId, parseBasic } from './client-id';
 import { oauthErrorResponse, toOAuthError } from './errors';
 import { TokenRefusal } from './refusal';
-import { resolveScopes } from './token-service';
+import { resolveScopes } from './issue-token';
 
 describe('parseBasic (RFC 6749 §2.3.1)', () => {
   it('decodes form-urlencoded id and secret; the secret may contain colons', () => {

@@ -2,13 +2,15 @@ import 'server-only';
 import type { RequestMeta } from '@/lib/audit/actor';
 import { TOKEN_ISSUED, TOKEN_REFUSED } from '@/lib/audit/actions';
 import type { AuditEventInput } from '@/lib/audit/record-audit-event';
-import type { TokenAttempt } from './client-auth';
+import type { TokenAttempt } from './attempt';
 
 export type IssuedDetails = {
   scope: string;
   jti: string;
   expires_in: number;
   refresh_token_issued?: boolean;
+  /** The refresh-token family the issuance started or continued. */
+  family_id?: string;
   project_id?: string;
   environment_id?: string;
 };
@@ -51,13 +53,14 @@ export function issuedEvent(
   };
 }
 
-/** refusedEvent is the one TOKEN_REFUSED event of a refusal, with its stable reason code. */
+/** refusedEvent is the one TOKEN_REFUSED event of a refusal, with its stable reason code (and `extra` ids, e.g. the refresh-token family; never a secret). */
 export function refusedEvent(
   attempt: TokenAttempt,
   meta: RequestMeta,
   surface: string,
   error: string,
   reason: string,
+  extra: Record<string, string> = {},
 ): AuditEventInput {
   const b = base(attempt, meta, surface);
   return {
@@ -67,6 +70,6 @@ export function refusedEvent(
     target: b.target,
     outcome: 'FAILURE',
     meta,
-    details: { ...b.common, error, reason },
+    details: { ...b.common, ...extra, error, reason },
   };
 }

@@ -15,7 +15,7 @@ import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { generateSecret } from '@/lib/credentials/secret-format';
 import { db } from '@/lib/db/client';
 import { resetEnvCache } from '@/lib/env';
-import { issuerUrl, tokenUrl } from '@/lib/oauth/issuer';
+import { issuerUrl, tokenUrl } from '@/lib/issuer';
 import { resetTokenLimiters } from '@/lib/oauth/token-service';
 import { createTestOrg } from '@/lib/testing/factories';
 import {
@@ -74,6 +74,17 @@ async function clientCredentials(
     { grant_type: 'client_credentials', ...extra },
     { authorization: basic(secret.id, secret.secret), ...options },
   );
+}
+
+/** refresh redeems a refresh token as its client token pair (RFC 6749 §6: the client authenticates). */
+async function refresh(pair: { clientToken: string; serverToken: string }, refreshToken: string, extra = {}) {
+  return token({
+    grant_type: 'refresh_token',
+    refresh_token: refreshToken,
+    client_id: pair.clientToken,
+    client_secret: pair.serverToken,
+    ...extra,
+  });
 }
 
 afterEach(() => {
@@ -463,14 +474,14 @@ describe('lifecycle', () => {
 
     const unauthenticated = await revokeRoute(formRequest('/api/oauth/revoke', { token: issued }));
     expect(unauthenticated.status).toBe(401);
-    // Another account of the same organization cannot revoke it (200 per RFC 7009, but no effect).
+    // Another client of the same organization cannot revoke it: 400 unauthorized_client (RFC 7009 §2.1).
     expect(
       (
         await revokeRoute(
           formRequest('/api/oauth/revoke', { token: issued }, { authorization: basic(caller.id, caller.secret) }),
         )
       ).status,
-    ).toBe(200);
+    ).toBe(400);
     expect((await introspect(caller, issued)).body.active).toBe(true);
 
     const res = await revokeRoute(
@@ -490,6 +501,20 @@ describe('lifecycle', () => {
         )
       ).status,
     ).toBe(200);
+  });
+
+  it('an unknown key id is decided like a wrong secret (cached answer, then fresh data): a secret created under it works at once', async () => {
+    const { account } = await setup();
+    const { newId } = await import('@/lib/ids');
+    const id = newId('clientSecret');
+    const wrong = generateSecret('clientSecret');
+    // Twice: the second answer rests on the cached "unknown", and is decided again on fresh data.
+    for (let i = 0; i < 2; i++) expect((await clientCredentials({ id, secret: wrong })).res.status).toBe(401);
+    const created = await createClientSecret(account, { id });
+    expect((await clientCredentials(created)).res.status).toBe(200);
+    // One refusal event per request, none for the cached first try.
+    const refusals = (await tokenEvents(null)).filter((e) => (e.details as { client_id?: string }).client_id === id);
+    expect(refusals).toHaveLength(2);
   });
 
   it('enforces the IP allow-list on the real client address, believing X-Forwarded-For only from trusted proxies', async () => {
@@ -563,59 +588,54 @@ describe('refresh_token', () => {
   });
 
   it('rotates on every use; a reused refresh token revokes its whole family, and the access tokens issued with it', async () => {
-    const { org, account, refreshToken, accessToken } = await pairSetup();
+    const { org, account, pair, refreshToken, accessToken } = await pairSetup();
     const caller = await createClientSecret(account);
-    const second = await token({ grant_type: 'refresh_token', refresh_token: refreshToken });
+    const second = await refresh(pair, refreshToken);
     expect(second.res.status).toBe(200);
     expect(second.body.refresh_token).not.toBe(refreshToken);
     const other = await pairSetup(); // another family is not touched
     for (const t of [accessToken, second.body.access_token])
       expect((await introspect(caller, t)).body.active).toBe(true);
-    const reuse = await token({ grant_type: 'refresh_token', refresh_token: refreshToken });
+    const reuse = await refresh(pair, refreshToken);
     expect(reuse.body.error).toBe('invalid_grant');
     for (const t of [accessToken, second.body.access_token])
       expect((await introspect(caller, t)).body).toEqual({ active: false });
     expect((await introspect(await createClientSecret(other.account), other.accessToken)).body.active).toBe(true);
     // The successor died with its family.
-    const successor = await token({ grant_type: 'refresh_token', refresh_token: second.body.refresh_token ?? '' });
+    const successor = await refresh(pair, second.body.refresh_token ?? '');
     expect(successor.body.error).toBe('invalid_grant');
     const reasons = (await tokenEvents(org.id)).map((e) => (e.details as { reason?: string }).reason).filter(Boolean);
     expect(reasons).toEqual(['refresh_token_reused', 'refresh_token_revoked']);
   });
 
   it('parallel uses of one refresh token: at most one succeeds, and the family ends revoked', async () => {
-    const { refreshToken, account } = await pairSetup();
-    const results = await Promise.all(
-      Array.from({ length: 8 }, () => token({ grant_type: 'refresh_token', refresh_token: refreshToken })),
-    );
+    const { refreshToken, account, pair } = await pairSetup();
+    const results = await Promise.all(Array.from({ length: 8 }, () => refresh(pair, refreshToken)));
     const ok = results.filter((r) => r.res.status === 200);
     expect(ok.length).toBeLessThanOrEqual(1);
     expect(results.filter((r) => r.body.error === 'invalid_grant').length).toBeGreaterThanOrEqual(7);
     const live = await db.refreshToken.count({ where: { serviceAccountId: account.id, revokedAt: null } });
     expect(live).toBe(0);
-    for (const r of ok)
-      expect((await token({ grant_type: 'refresh_token', refresh_token: r.body.refresh_token ?? '' })).body.error).toBe(
-        'invalid_grant',
-      );
+    for (const r of ok) expect((await refresh(pair, r.body.refresh_token ?? '')).body.error).toBe('invalid_grant');
   });
 
   it('refuses refresh for a suspended account and revokes via RFC 7009', async () => {
     const { account, pair, refreshToken, accessToken } = await pairSetup();
     const caller = await createClientSecret(account);
-    expect((await introspect(caller, refreshToken)).body).toMatchObject({ active: true, token_type: 'refresh_token' });
+    const asPair = { id: pair.clientToken, secret: pair.serverToken };
+    expect((await introspect(asPair, refreshToken)).body).toMatchObject({ active: true, token_type: 'refresh_token' });
     expect((await introspect(caller, accessToken)).body.active).toBe(true);
     expect(
       (
         await revokeRoute(
-          formRequest('/api/oauth/revoke', { token: refreshToken }, { authorization: basic(caller.id, caller.secret) }),
+          formRequest('/api/oauth/revoke', { token: refreshToken }, { authorization: basic(asPair.id, asPair.secret) }),
         )
       ).status,
     ).toBe(200);
+    expect((await introspect(asPair, refreshToken)).body).toEqual({ active: false });
     expect((await introspect(caller, refreshToken)).body).toEqual({ active: false });
     expect((await introspect(caller, accessToken)).body).toEqual({ active: false });
-    expect((await token({ grant_type: 'refresh_token', refresh_token: refreshToken })).body.error).toBe(
-      'invalid_grant',
-    );
+    expect((await refresh(pair, refreshToken)).body.error).toBe('invalid_grant');
     const fresh = await token({
       grant_type: 'client_credentials',
       client_id: pair.clientToken,
@@ -625,9 +645,7 @@ describe('refresh_token', () => {
       where: { id: account.id },
       data: { status: 'SUSPENDED', suspendedAt: new Date() },
     });
-    expect(
-      (await token({ grant_type: 'refresh_token', refresh_token: fresh.body.refresh_token ?? '' })).body.error,
-    ).toBe('invalid_grant');
+    expect((await refresh(pair, fresh.body.refresh_token ?? '')).body.error).toBe('invalid_grant');
   });
 });
 
@@ -660,7 +678,12 @@ describe('token exchange (RFC 8693)', () => {
     expect(decodeProtectedHeader(narrowed.body.access_token).typ).toBe('at+jwt');
 
     expect((await exchange({ scope: 'GEOCODING' })).body.error).toBe('invalid_scope');
-    expect((await exchange({ scope: 'MATRIX' }, narrowed.body.access_token)).body.error).toBe('invalid_scope');
+    const wider = await exchange({ scope: 'MATRIX' }, narrowed.body.access_token);
+    expect(wider.body.error).toBe('invalid_scope');
+    // The account holds MATRIX; the subject token does not, and the refusal says which.
+    expect(wider.body.error_description).toBe(
+      'Scope not in the subject token (or no longer granted to its account): MATRIX.',
+    );
     const other = await createProject(org, account);
     expect((await exchange({ project_id: other.projectId }, narrowed.body.access_token)).body.error).toBe(
       'invalid_target',
@@ -671,7 +694,8 @@ describe('token exchange (RFC 8693)', () => {
     expect((await exchange({ subject_token_type: 'urn:ietf:params:oauth:token-type:id_token' })).body.error).toBe(
       'invalid_request',
     );
-    expect((await exchange({}, 'not-a-token')).body.error).toBe('invalid_grant');
+    // RFC 8693 §2.2.2: an invalid subject token is invalid_request.
+    expect((await exchange({}, 'not-a-token')).body.error).toBe('invalid_request');
   });
 
   it('tokens exchanged from a token end with it: RFC 7009 revocation of the original, or of the refresh family it came with', async () => {
@@ -696,7 +720,7 @@ describe('token exchange (RFC 8693)', () => {
     ).toBe(200);
     for (const t of [original, narrowed, narrower])
       expect((await introspect(secret, t)).body).toEqual({ active: false });
-    expect((await exchange(narrowed, 'TILE')).body.error).toBe('invalid_grant');
+    expect((await exchange(narrowed, 'TILE')).body.error).toBe('invalid_request');
     expect((await introspect(secret, unrelated)).body.active).toBe(true);
 
     // A client app's token, exchanged, ends when its refresh token is reused.
@@ -710,8 +734,8 @@ describe('token exchange (RFC 8693)', () => {
     const fromApp = (await exchange(first.body.access_token, 'TILE')).body.access_token;
     const caller = await createClientSecret(app);
     expect((await introspect(caller, fromApp)).body.active).toBe(true);
-    await token({ grant_type: 'refresh_token', refresh_token: first.body.refresh_token ?? '' });
-    await token({ grant_type: 'refresh_token', refresh_token: first.body.refresh_token ?? '' }); // reuse
+    await refresh(pair, first.body.refresh_token ?? '');
+    await refresh(pair, first.body.refresh_token ?? ''); // reuse
     expect((await introspect(caller, fromApp)).body).toEqual({ active: false });
   });
 
@@ -752,7 +776,27 @@ describe('token exchange (RFC 8693)', () => {
       subject_token_type: ACCESS_TOKEN_URN,
       project_id: projectId,
     });
-    expect(refused.body.error).toBe('invalid_grant');
+    expect(refused.body.error).toBe('invalid_request');
+  });
+
+  it('RFC 8693 §2.2.2: a subject token from elsewhere, or without its type, is invalid_request', async () => {
+    const { secret } = await setup();
+    const stranger = await setup();
+    const foreign = (await clientCredentials(stranger.secret)).body.access_token;
+    const exchange = (params: Record<string, string>) =>
+      token({ grant_type: TOKEN_EXCHANGE, ...params }, { authorization: basic(secret.id, secret.secret) });
+    const other = await exchange({ subject_token: foreign, subject_token_type: ACCESS_TOKEN_URN });
+    expect(other.res.status).toBe(400);
+    expect(other.body.error).toBe('invalid_request');
+    const untyped = await exchange({ subject_token: (await clientCredentials(secret)).body.access_token });
+    expect(untyped.body).toMatchObject({ error: 'invalid_request' });
+    expect(untyped.body.error_description).toContain('subject_token_type');
+    // The positive control: the caller's own token, typed, is exchanged.
+    const own = await exchange({
+      subject_token: (await clientCredentials(secret)).body.access_token,
+      subject_token_type: ACCESS_TOKEN_URN,
+    });
+    expect(own.res.status).toBe(200);
   });
 });
 

@@ -250,6 +250,7 @@ describe('suspend, reactivate, revoke', () => {
         tokenHash: new Uint8Array(32).fill(7),
         scope: '',
         expiresAt: new Date(Date.now() + 3_600_000),
+        familyExpiresAt: new Date(Date.now() + 3_600_000),
       },
     });
 

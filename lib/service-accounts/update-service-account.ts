@@ -86,6 +86,8 @@ export async function updateServiceAccount(
           ...(bindingsChanged ? (['roleBindings'] as const) : []),
           ...('isAdmin' in changes ? (['isAdmin'] as const) : []),
           ...('ipAllowList' in changes ? (['ipAllowList'] as const) : []),
+          // A longer lifetime is a longer-lived stolen token: not the account's own choice either.
+          ...('tokenLifetimeSeconds' in changes ? (['tokenLifetimeSeconds'] as const) : []),
         ],
       });
 

@@ -2,7 +2,7 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { db } from '@/lib/db/client';
 import { open, seal } from '@/lib/crypto/secret-box';
-import { issuerUrl } from '@/lib/oauth/issuer';
+import { issuerUrl } from '@/lib/issuer';
 import { useFreshDatabase } from '@/lib/testing/db';
 import { mintAccessToken, verifyAccessToken } from '@/lib/tokens/access-token';
 import {

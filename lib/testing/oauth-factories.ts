@@ -5,7 +5,7 @@ import { keyedHash } from '@/lib/crypto/keyed-hash';
 import { db } from '@/lib/db/client';
 import { PEER_IP_HEADER } from '@/lib/http/client-ip';
 import { newId } from '@/lib/ids';
-import { tokenUrl } from '@/lib/oauth/issuer';
+import { tokenUrl } from '@/lib/issuer';
 import { uniqueSuffix } from './factories';
 
 /**
@@ -57,9 +57,9 @@ const inTwoYears = () => new Date(Date.now() + 2 * 365 * 86_400_000);
 
 export async function createClientSecret(
   account: TestAccount,
-  options: { status?: 'ENABLED' | 'DISABLED'; expiresAt?: Date } = {},
+  options: { status?: 'ENABLED' | 'DISABLED'; expiresAt?: Date; id?: string } = {},
 ) {
-  const id = newId('clientSecret');
+  const id = options.id ?? newId('clientSecret');
   const secret = generateSecret('clientSecret');
   const { hash, keyVersion } = keyedHash(secret);
   await db.clientSecret.create({

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
-import { issuerUrl } from '@/lib/oauth/issuer';
+import { issuerUrl } from '@/lib/issuer';
 import { activeSigningKey, verificationKey } from '@/lib/signing-keys/signing-keys';
 import { signEs256 } from './jws';
 

@@ -2,12 +2,20 @@ import 'server-only';
 import { generateSecret, isWellFormedSecret } from '@/lib/credentials/secret-format';
 import { keyedHash, keyedHashCandidates } from '@/lib/crypto/keyed-hash';
 import { db, type Tx } from '@/lib/db/client';
+import { env } from '@/lib/env';
 import { newId } from '@/lib/ids';
-import type { Principal } from '@/lib/oauth/principals';
-import { refuse } from '@/lib/oauth/refusal';
+import type { Principal } from '@/lib/credentials/principals';
 
-/** A refresh token lives 30 days, and is single-use: each use rotates it. */
+/**
+ * A refresh token lives 30 days, and is single-use: each use rotates it. Its family (every token
+ * rotated from the same first one) ends REFRESH_TOKEN_FAMILY_LIFETIME_DAYS after it started,
+ * however often it rotates: no token of it lives past that.
+ */
 export const REFRESH_TOKEN_LIFETIME_SECONDS = 30 * 86_400;
+
+function familyLifetimeMs(): number {
+  return env().REFRESH_TOKEN_FAMILY_LIFETIME_DAYS * 86_400_000;
+}
 
 export type RefreshGrant = { scopes: string[]; projectId: string | null; environmentId: string | null };
 
@@ -24,11 +32,13 @@ export async function issueRefreshToken(
   principal: Principal,
   grant: RefreshGrant,
   access: CompanionAccessToken,
-  chain?: { familyId: string; parentId: string },
+  chain?: { familyId: string; parentId: string; familyExpiresAt: Date },
   now = new Date(),
-): Promise<string> {
+): Promise<{ token: string; familyId: string }> {
   const token = generateSecret('refreshToken');
   const id = newId('refreshToken');
+  const familyExpiresAt = chain?.familyExpiresAt ?? new Date(now.getTime() + familyLifetimeMs());
+  const expiresAt = Math.min(now.getTime() + REFRESH_TOKEN_LIFETIME_SECONDS * 1000, familyExpiresAt.getTime());
   await tx.refreshToken.create({
     data: {
       id,
@@ -41,12 +51,13 @@ export async function issueRefreshToken(
       scope: grant.scopes.join(' '),
       projectId: grant.projectId,
       environmentId: grant.environmentId,
-      expiresAt: new Date(now.getTime() + REFRESH_TOKEN_LIFETIME_SECONDS * 1000),
+      expiresAt: new Date(expiresAt),
+      familyExpiresAt,
       accessJti: access.jti,
       accessExpiresAt: access.expiresAt,
     },
   });
-  return token;
+  return { token, familyId: chain?.familyId ?? id };
 }
 
 export type StoredRefreshToken = {
@@ -59,6 +70,7 @@ export type StoredRefreshToken = {
   projectId: string | null;
   environmentId: string | null;
   expiresAt: Date;
+  familyExpiresAt: Date;
   usedAt: Date | null;
   revokedAt: Date | null;
 };
@@ -78,6 +90,7 @@ export async function findRefreshToken(presented: string): Promise<StoredRefresh
       projectId: true,
       environmentId: true,
       expiresAt: true,
+      familyExpiresAt: true,
       usedAt: true,
       revokedAt: true,
     },
@@ -85,21 +98,46 @@ export async function findRefreshToken(presented: string): Promise<StoredRefresh
 }
 
 /**
- * consumeRefreshToken marks a refresh token used, atomically: of two parallel requests with the
- * same token exactly one gets the row (UPDATE … WHERE used_at IS NULL; the loser waits on the
- * row lock and then sees it used). Run inside the transaction that issues the successor, so a
- * loser that detects reuse afterwards always finds the successor to revoke with the family.
- * Throws invalid_grant `refresh_token_reused` when the token was used or revoked already.
+ * lockRefreshFamily serializes, across instances, every transaction that changes one family:
+ * a rotation and a revocation of the same family never overlap, so a revocation always sees
+ * (and revokes) the successor a rotation committed before it, and a rotation that waited for a
+ * revocation finds its token revoked. Held until the transaction ends; take it first.
  */
-export async function consumeRefreshToken(tx: Tx, stored: StoredRefreshToken, now = new Date()): Promise<void> {
+export async function lockRefreshFamily(tx: Tx, familyId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${'refresh_family:' + familyId}, 0))`;
+}
+
+export type Consumed = 'consumed' | 'used' | 'revoked';
+
+/**
+ * consumeRefreshToken marks a refresh token used, atomically and under its family's lock
+ * (lockRefreshFamily, taken here): of two parallel requests with the same token exactly one
+ * gets it. Run inside the transaction that issues the successor, so a loser that detects reuse
+ * afterwards always finds the successor to revoke with the family. A token is not consumed when
+ * it was used or revoked already, or when its account or its client token pair was suspended,
+ * revoked or disabled at or after the moment it was issued (tokens_valid_after, the same rule as
+ * for access tokens in token-state.ts): a rotation that raced a suspension leaves nothing alive.
+ */
+export async function consumeRefreshToken(tx: Tx, stored: StoredRefreshToken, now = new Date()): Promise<Consumed> {
+  await lockRefreshFamily(tx, stored.familyId);
+  // The successor's foreign keys take KEY SHARE locks on the account and the token pair rows.
+  // Take them now, before any refresh-token row, in the order every writer uses (the account,
+  // then its credentials, then refresh tokens, then the audit chain; migration 0010): a
+  // suspension or a disable running at the same moment then waits for this rotation or this
+  // rotation for it, and neither deadlocks.
+  await tx.$executeRaw`SELECT 1 FROM service_accounts WHERE id = ${stored.serviceAccountId} FOR KEY SHARE`;
+  if (stored.clientTokenPairId)
+    await tx.$executeRaw`SELECT 1 FROM client_token_pairs WHERE id = ${stored.clientTokenPairId} FOR KEY SHARE`;
   const updated = await tx.$executeRaw`
-    UPDATE refresh_tokens SET used_at = ${now} WHERE id = ${stored.id} AND used_at IS NULL AND revoked_at IS NULL`;
-  if (updated !== 1)
-    refuse(
-      'invalid_grant',
-      'refresh_token_reused',
-      'This refresh token has been used already; its whole family is now revoked.',
-    );
+    UPDATE refresh_tokens rt SET used_at = ${now}
+    WHERE rt.id = ${stored.id} AND rt.used_at IS NULL AND rt.revoked_at IS NULL
+      AND NOT EXISTS (SELECT 1 FROM service_accounts sa
+                      WHERE sa.id = rt.service_account_id AND sa.tokens_valid_after >= rt.created_at)
+      AND NOT EXISTS (SELECT 1 FROM client_token_pairs c
+                      WHERE c.id = rt.client_token_pair_id AND c.tokens_valid_after >= rt.created_at)`;
+  if (updated === 1) return 'consumed';
+  const row = await tx.refreshToken.findUnique({ where: { id: stored.id }, select: { usedAt: true } });
+  return row?.usedAt ? 'used' : 'revoked';
 }
 
 /**
@@ -108,10 +146,31 @@ export async function consumeRefreshToken(tx: Tx, stored: StoredRefreshToken, no
  * how many refresh tokens it revoked.
  */
 export async function revokeRefreshFamily(tx: Tx, familyId: string, now = new Date()): Promise<number> {
+  await lockRefreshFamily(tx, familyId);
   await tx.$executeRaw`
     INSERT INTO revoked_tokens (jti, organization_id, service_account_id, expires_at)
     SELECT access_jti, organization_id, service_account_id, access_expires_at FROM refresh_tokens
     WHERE family_id = ${familyId} AND access_jti IS NOT NULL AND access_expires_at > ${now}
     ON CONFLICT (jti) DO NOTHING`;
   return tx.$executeRaw`UPDATE refresh_tokens SET revoked_at = ${now} WHERE family_id = ${familyId} AND revoked_at IS NULL`;
+}
+
+/**
+ * refreshTokenUsable tells whether a stored refresh token may be used right now: unused, not
+ * revoked, unexpired, its account ACTIVE and its client token pair enabled and unexpired, and
+ * neither suspended, revoked nor disabled at or after the token was issued (tokens_valid_after).
+ * Introspection answers with it; the rotation itself re-checks all of it under the family lock
+ * (consumeRefreshToken).
+ */
+export async function refreshTokenUsable(stored: StoredRefreshToken, now = new Date()): Promise<boolean> {
+  if (stored.usedAt || stored.revokedAt || stored.expiresAt.getTime() <= now.getTime()) return false;
+  const rows = await db.$queryRaw<unknown[]>`
+    SELECT 1 FROM refresh_tokens rt
+    JOIN service_accounts sa ON sa.id = rt.service_account_id
+    JOIN client_token_pairs c ON c.id = rt.client_token_pair_id
+    WHERE rt.id = ${stored.id} AND rt.used_at IS NULL AND rt.revoked_at IS NULL AND rt.expires_at > ${now}
+      AND sa.status = 'ACTIVE' AND (sa.tokens_valid_after IS NULL OR sa.tokens_valid_after < rt.created_at)
+      AND c.status = 'ENABLED' AND c.expires_at > ${now}
+      AND (c.tokens_valid_after IS NULL OR c.tokens_valid_after < rt.created_at)`;
+  return rows.length === 1;
 }

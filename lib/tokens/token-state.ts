@@ -1,8 +1,8 @@
 import 'server-only';
 import { db } from '@/lib/db/client';
 import type { Tx } from '@/lib/db/client';
-import { hotQuery } from '@/lib/oauth/hot-db';
-import { findClientSecretAlong, type Principal } from '@/lib/oauth/principals';
+import { hotQuery } from '@/lib/db/hot-db';
+import { findClientSecretAlong, type Principal } from '@/lib/credentials/principals';
 import { scopeList, verifyAccessToken, type AccessTokenClaims } from './access-token';
 
 export type ActiveAccessToken = {

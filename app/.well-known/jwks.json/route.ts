@@ -1,4 +1,4 @@
-import { jwksReply } from '@/lib/oauth/endpoints';
+import { jwksReply } from '@/lib/oauth/metadata';
 import { toResponse } from '@/lib/oauth/errors';
 
 export const dynamic = 'force-dynamic';

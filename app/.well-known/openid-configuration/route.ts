@@ -1,4 +1,4 @@
-import { metadataReply } from '@/lib/oauth/endpoints';
+import { metadataReply } from '@/lib/oauth/metadata';
 import { toResponse } from '@/lib/oauth/errors';
 
 export const dynamic = 'force-dynamic';

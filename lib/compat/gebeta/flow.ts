@@ -2,13 +2,10 @@ import 'server-only';
 import { z } from 'zod';
 import { requestMeta } from '@/lib/http/request-meta';
 import { verifySecretCredential } from '@/lib/oauth/client-auth';
-import {
-  clientCredentialsGrant,
-  refreshGrant,
-  refuseUnreadable,
-  runGrant,
-  type TokenResult,
-} from '@/lib/oauth/token-service';
+import { clientCredentialsGrant } from '@/lib/oauth/grants/client-credentials';
+import { refreshGrant } from '@/lib/oauth/grants/refresh-token';
+import type { TokenResult } from '@/lib/oauth/grants/types';
+import { refuseUnreadable, runGrant } from '@/lib/oauth/token-service';
 import { readCompatBody } from '../body';
 import { gebetaError } from './errors';
 

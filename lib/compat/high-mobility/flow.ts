@@ -2,9 +2,11 @@ import 'server-only';
 import { decodeJwt } from 'jose';
 import { z } from 'zod';
 import { requestMeta } from '@/lib/http/request-meta';
-import { issuerUrl } from '@/lib/oauth/issuer';
+import { issuerUrl } from '@/lib/issuer';
 import { refuse } from '@/lib/oauth/refusal';
-import { assertionGrant, refuseUnreadable, runGrant, type TokenResult } from '@/lib/oauth/token-service';
+import { assertionGrant } from '@/lib/oauth/grants/jwt-bearer';
+import type { TokenResult } from '@/lib/oauth/grants/types';
+import { refuseUnreadable, runGrant } from '@/lib/oauth/token-service';
 import { readCompatBody } from '../body';
 import { highMobilityError } from './errors';
 

@@ -2,7 +2,8 @@ import 'server-only';
 import { z } from 'zod';
 import { requestMeta } from '@/lib/http/request-meta';
 import { verifySecretCredential } from '@/lib/oauth/client-auth';
-import { clientCredentialsGrant, refuseUnreadable, runGrant } from '@/lib/oauth/token-service';
+import { clientCredentialsGrant } from '@/lib/oauth/grants/client-credentials';
+import { refuseUnreadable, runGrant } from '@/lib/oauth/token-service';
 import { readCompatBody } from '../body';
 import { restApiError } from './errors';
 

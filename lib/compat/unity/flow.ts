@@ -2,8 +2,10 @@ import 'server-only';
 import { z } from 'zod';
 import { AppError } from '@/lib/errors';
 import { requestMeta } from '@/lib/http/request-meta';
-import { parseBasic, verifySecretCredential } from '@/lib/oauth/client-auth';
-import { clientCredentialsGrant, refuseUnreadable, runGrant } from '@/lib/oauth/token-service';
+import { verifySecretCredential } from '@/lib/oauth/client-auth';
+import { parseBasic } from '@/lib/oauth/client-id';
+import { clientCredentialsGrant } from '@/lib/oauth/grants/client-credentials';
+import { refuseUnreadable, runGrant } from '@/lib/oauth/token-service';
 import { readCompatBody } from '../body';
 import { unityError } from './errors';
 

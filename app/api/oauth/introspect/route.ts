@@ -1,4 +1,4 @@
-import { handleIntrospection } from '@/lib/oauth/endpoints';
+import { handleIntrospection } from '@/lib/oauth/introspection';
 import { methodNotAllowed } from '@/lib/oauth/errors';
 
 export const dynamic = 'force-dynamic';

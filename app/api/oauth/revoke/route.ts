@@ -1,4 +1,4 @@
-import { handleRevocation } from '@/lib/oauth/endpoints';
+import { handleRevocation } from '@/lib/oauth/revocation';
 import { methodNotAllowed } from '@/lib/oauth/errors';
 
 export const dynamic = 'force-dynamic';

@@ -1,4 +1,4 @@
-import { handleTokenRequest } from '@/lib/oauth/endpoints';
+import { handleTokenRequest } from '@/lib/oauth/token-endpoint';
 import { methodNotAllowed } from '@/lib/oauth/errors';
 
 export const dynamic = 'force-dynamic';

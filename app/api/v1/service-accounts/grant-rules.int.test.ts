@@ -82,6 +82,8 @@ describe('nobody grants what they do not hold (issue 11)', () => {
     await refused(await patch({ scopes: ['manage:service_accounts', 'manage:vehicles'] }));
     await refused(await patch({ roleBindings: [{ roleId: role.id }] }));
     await refused(await patch({ ipAllowList: ['0.0.0.0/0'] }));
+    // A longer token lifetime for its own tokens is a longer-lived stolen token.
+    expect(await refused(await patch({ tokenLifetimeSeconds: 86_400 }))).toContain('tokenLifetimeSeconds');
     await refused(await patch({ isAdmin: false, scopes: [] }));
     // Even narrowing its own scopes is a change of its own grants: refused, nothing written.
     await refused(await patch({ scopes: [] }));

@@ -14,7 +14,7 @@ import { Card } from '@/components/ui/card';
 import { can } from '@/lib/auth/permissions';
 import { requireMember } from '@/lib/auth/session';
 import { isAppError } from '@/lib/errors';
-import { tokenUrl } from '@/lib/oauth/issuer';
+import { tokenUrl } from '@/lib/issuer';
 import { paths } from '@/lib/paths';
 import { getAccountCatalog, getServiceAccount } from '@/lib/service-accounts/queries';
 import { serviceAccountId } from '@/lib/service-accounts/schema';

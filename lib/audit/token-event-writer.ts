@@ -7,8 +7,8 @@ import {
   type AuditEventInput,
 } from '@/lib/audit/record-audit-event';
 import { moduleState } from '@/lib/process-state';
-import { hotPool, pipelinedClient, statementName } from './hot-db';
-import type { CredentialKind } from './principals';
+import { hotPool, pipelinedClient, statementName } from '@/lib/db/hot-db';
+import type { CredentialKind } from '@/lib/credentials/principals';
 
 /** A credential use to stamp on the credential and its account (last used at / from). */
 export type CredentialUse = {
@@ -17,7 +17,7 @@ export type CredentialUse = {
   serviceAccountId: string;
   ip: string | null;
   at: Date;
-  /** Set when the issuance was decided on a cached copy of a client secret (principals.ts): the batch commits only if it still matches. */
+  /** Set when the issuance was decided on a cached copy of a client secret (lib/credentials/principals.ts): the batch commits only if it still matches. */
   fingerprint?: string;
 };
 

@@ -1,7 +1,7 @@
 import 'server-only';
 import { LRUCache } from 'lru-cache';
-import type { CredentialKind } from '@/lib/credentials/set-credential-status';
-import { hotQuery } from './hot-db';
+import type { CredentialKind } from './set-credential-status';
+import { hotQuery } from '@/lib/db/hot-db';
 
 /** The three kinds of credential that can obtain tokens (lib/credentials). */
 export type { CredentialKind };
@@ -106,25 +106,46 @@ const PAIR_BY_ID_SQL = PAIR_SQL('id');
  * Client secrets as last read, by key id, for the client_credentials grant: the hottest path
  * of the service, where one read per request costs as much as the rest of the request. A copy
  * is only ever a basis for a decision that the database confirms: the issuance's audit batch
- * commits only if the secret's fingerprint is unchanged (usage-log.ts), and a refusal is decided
+ * commits only if the secret's fingerprint is unchanged (lib/audit/token-event-writer.ts), and a refusal is decided
  * again on fresh data (token-service.ts runGrant). Entries also expire after CACHE_TTL_MS.
  */
 const CACHE_TTL_MS = 60_000;
 const cachedSecrets = new LRUCache<string, Principal>({ max: 10_000, ttl: CACHE_TTL_MS });
+/**
+ * Key ids found unknown, kept apart from the secrets (so that a flood of made-up ids never
+ * evicts a real client's entry). They exist so that an unknown id is decided exactly as a known
+ * one with a wrong secret is: on a cached answer first, then again on fresh data (token-service.ts
+ * runGrant), one database read either way; no timing tells the two apart.
+ */
+const unknownSecrets = new LRUCache<string, true>({ max: 10_000, ttl: CACHE_TTL_MS });
+
+/** A client secret as looked up: `fromCache` when the answer (found or not) came from the cache. */
+export type SecretLookup = { principal: Principal | null; fromCache: boolean };
 
 /**
- * findClientSecret loads a client secret by its key id (kid_…) with its account; with
- * `cached`, a copy read earlier will do (its `fromCache` is true).
+ * lookupClientSecret loads a client secret by its key id (kid_…) with its account; with
+ * `cached`, an answer read earlier will do (then `fromCache`, and a found copy's `fromCache`).
  */
-export async function findClientSecret(id: string, options: { cached?: boolean } = {}): Promise<Principal | null> {
-  if (options.cached) {
+export async function lookupClientSecret(id: string, cached: boolean): Promise<SecretLookup> {
+  if (cached) {
     const hit = cachedSecrets.get(id);
-    if (hit) return hit;
+    if (hit) return { principal: hit, fromCache: true };
+    if (unknownSecrets.get(id)) return { principal: null, fromCache: true };
   }
   const principal = toPrincipal('client_secret', (await hotQuery<Row>(SECRET_SQL, [id])).rows[0]);
-  if (principal) cachedSecrets.set(id, { ...principal, fromCache: true });
-  else cachedSecrets.delete(id);
-  return principal;
+  if (principal) {
+    cachedSecrets.set(id, { ...principal, fromCache: true });
+    unknownSecrets.delete(id);
+  } else {
+    cachedSecrets.delete(id);
+    unknownSecrets.set(id, true);
+  }
+  return { principal, fromCache: false };
+}
+
+/** findClientSecret loads a client secret by its key id (kid_…) with its account, fresh unless `cached`. */
+export async function findClientSecret(id: string, options: { cached?: boolean } = {}): Promise<Principal | null> {
+  return (await lookupClientSecret(id, options.cached === true)).principal;
 }
 
 /**
@@ -146,6 +167,7 @@ export async function findClientSecretAlong<T>(
 /** forgetClientSecret drops the cached copy of a client secret (it was found outdated). */
 export function forgetClientSecret(id: string): void {
   cachedSecrets.delete(id);
+  unknownSecrets.delete(id);
 }
 
 /** findKeyPair loads a key pair by its key id (kp_…) with its account. */

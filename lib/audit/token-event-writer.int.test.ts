@@ -3,7 +3,7 @@ import { findChainBreak } from '@/lib/audit/hash-chain';
 import { db } from '@/lib/db/client';
 import { createTestOrg } from '@/lib/testing/factories';
 import { createAccount, createClientSecret } from '@/lib/testing/oauth-factories';
-import { createTokenEventLog } from './usage-log';
+import { createTokenEventLog } from './token-event-writer';
 
 const event = (organizationId: string | null, writer: string, i: number) => ({
   organizationId,
@@ -87,5 +87,34 @@ describe('token event log (group commit)', () => {
     expect(row.lastUsedAt).toEqual(later);
     expect(row.lastUsedIp).toBe('203.0.113.7');
     expect((await db.serviceAccount.findUniqueOrThrow({ where: { id: account.id } })).lastUsedAt).toEqual(later);
+  });
+
+  it("rewrites a busy credential's last use about once a second, at once for another address", async () => {
+    const org = await createTestOrg();
+    const account = await createAccount(org);
+    const secret = await createClientSecret(account);
+    const log = createTokenEventLog();
+    const use = (at: Date, ip: string) =>
+      log.record(null, { kind: 'client_secret', credentialId: secret.id, serviceAccountId: account.id, ip, at });
+    const read = async () => {
+      const row = await db.clientSecret.findUniqueOrThrow({ where: { id: secret.id } });
+      const xmin = (
+        await db.$queryRaw<Array<{ xmin: string }>>`SELECT xmin::text FROM client_secrets WHERE id = ${secret.id}`
+      )[0]?.xmin;
+      return { at: row.lastUsedAt?.toISOString(), ip: row.lastUsedIp, xmin };
+    };
+    const t0 = new Date('2031-05-01T00:00:00.000Z');
+    await use(t0, '203.0.113.7');
+    const first = await read();
+    expect(first).toMatchObject({ at: t0.toISOString(), ip: '203.0.113.7' });
+    // Within the second, from the same address: the row is not rewritten (same row version).
+    await use(new Date(t0.getTime() + 400), '203.0.113.7');
+    expect(await read()).toEqual(first);
+    // From another address: at once.
+    await use(new Date(t0.getTime() + 500), '198.51.100.1');
+    expect(await read()).toMatchObject({ at: new Date(t0.getTime() + 500).toISOString(), ip: '198.51.100.1' });
+    // A second later: rewritten again.
+    await use(new Date(t0.getTime() + 1500), '198.51.100.1');
+    expect((await read()).at).toBe(new Date(t0.getTime() + 1500).toISOString());
   });
 });

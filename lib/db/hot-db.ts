@@ -31,7 +31,7 @@ export function hotPool(): pg.Pool {
 /**
  * pipelinedClient is one connection in node-postgres' pipeline mode: each statement is sent at
  * once, without waiting for the answers to those before it, and the server runs them in the
- * order sent. The audit group commit (usage-log.ts) sends its next batch on it while the
+ * order sent. The audit group commit (lib/audit/token-event-writer.ts) sends its next batch on it while the
  * previous one commits. A connection that fails is replaced on the next call.
  */
 export function pipelinedClient(): Promise<pg.Client> {
