@@ -51,7 +51,7 @@ const cidrField = z
   .trim()
   .check((ctx) => {
     const checked = checkCidrEntry(ctx.value);
-    if (!checked.ok) ctx.issues.push({ code: 'custom', message: checked.message, input: ctx.value, continue: false });
+    if (!checked.ok) ctx.issues.push({ code: 'custom', message: checked.message, input: ctx.value });
   })
   .overwrite((value) => {
     const checked = checkCidrEntry(value);

@@ -40,6 +40,13 @@ describe('nameField', () => {
 
   it('keeps the required and length messages', () => {
     expect(messages('   ')).toEqual(['Enter a name.']);
+    const organization = createOrganizationInput.safeParse({ name: ' ' });
+    expect(organization.error?.issues.map((i) => i.message)).toEqual(['Enter an organization name.']);
+    expect(createOrganizationInput.safeParse({ name: 'A' }).error?.issues.map((i) => i.message)).toEqual([
+      'Use at least 2 characters.',
+    ]);
+    // A refused character is the one message, even when the name is also too short without it.
+    expect(createOrganizationInput.safeParse({ name: '\u200B' }).error?.issues).toHaveLength(1);
     expect(messages(7)).toEqual(['Enter a name.']);
     expect(messages('x'.repeat(101))).toEqual(['Use at most 100 characters.']);
     // The length is counted after normalization: 100 decomposed é are 100 characters, not 200.

@@ -58,15 +58,21 @@ type NameOptions = {
  * It stays a plain string schema, so OpenAPI documents it as one.
  */
 export function nameField({ required, max = 100, min }: NameOptions) {
+  // No check aborts: an aborted field keeps the enclosing object's refinements (a password
+  // confirmation, say) from running, and a form should show every problem at once. Instead each
+  // length check runs only while the field has no issue yet (zod's `when`, which its check
+  // parameter types leave out), so an empty name gets one message, not three.
+  const onlyIfClean = (error: string) =>
+    ({ error, when: (payload: { issues: readonly unknown[] }) => payload.issues.length === 0 }) as { error: string };
   let schema = z
     .string({ error: required })
     .trim()
     .check((ctx) => {
       const problem = nameProblem(ctx.value);
-      if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value, continue: false });
+      if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
     })
     .normalize('NFC')
-    .min(1, { error: required, abort: true });
-  if (min) schema = schema.min(min.length, { error: min.message });
-  return schema.max(max, { error: `Use at most ${max} characters.` });
+    .min(1, onlyIfClean(required));
+  if (min) schema = schema.min(min.length, onlyIfClean(min.message));
+  return schema.max(max, onlyIfClean(`Use at most ${max} characters.`));
 }
