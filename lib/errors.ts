@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from '@/lib/db/unavailable';
 /** Stable, documented error codes and the HTTP status each one maps to. */
 export const ERROR_STATUS = {
   invalid_request: 400,
@@ -30,6 +31,8 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   rate_limited: 429,
   internal: 500,
+  // The database cannot be reached (an outage, a restart): temporary, answered with Retry-After.
+  service_unavailable: 503,
   // issue-3 codes
   // issue-4 codes
   invalid_client: 401,
@@ -85,13 +88,22 @@ export function isAppError(error: unknown): error is AppError {
 
 type PrismaLikeError = { code?: unknown; meta?: unknown; name?: unknown };
 
+/** How long a client is asked to wait when the database cannot be reached. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
 /**
- * toAppError maps known database failures to AppErrors in this one place: a unique violation
+ * toAppError maps known database failures to AppErrors in this one place: an unreachable
+ * database is service_unavailable (503, Retry-After; lib/db/unavailable.ts), a unique violation
  * (P2002) is a conflict, a missing row (P2025) is not_found. Anything else stays unknown.
  */
 export function toAppError(error: unknown): AppError | undefined {
   if (error instanceof AppError) return error;
   if (typeof error !== 'object' || error === null) return undefined;
+  if (isDatabaseUnavailable(error))
+    return new AppError('service_unavailable', 'The service is briefly unavailable. Try again in a few seconds.', {
+      cause: error,
+      retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+    });
   const code = (error as PrismaLikeError).code;
   if (code === 'P2002') return new AppError('conflict', 'A record with these values already exists.', { cause: error });
   if (code === 'P2025') return new AppError('not_found', 'Not found.', { cause: error });

@@ -28,6 +28,8 @@ const DIRECT: Partial<Record<ErrorCode, OAuthErrorCode>> = {
   // less often"; it comes with 429 and Retry-After.
   rate_limited: 'slow_down',
   temporarily_unavailable: 'temporarily_unavailable',
+  // The database cannot be reached: RFC 6749 §5.2's temporarily_unavailable, 503 + Retry-After.
+  service_unavailable: 'temporarily_unavailable',
 };
 
 export const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;

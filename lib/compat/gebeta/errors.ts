@@ -6,6 +6,7 @@ import { toOAuthError } from '@/lib/oauth/errors';
  * Responses"), `{"error": "<message>", "code": "<CODE>"}`: FAILED_VALIDATION (400, documented),
  * UNAUTHORIZED (401: wrong tokens or refresh token; Gebeta documents 401 with `error` only),
  * FORBIDDEN (403: account suspended or revoked, address not allowed), TOO_MANY_REQUESTS (429),
+ * SERVICE_UNAVAILABLE (503 with Retry-After: the database cannot be reached; not in Gebeta's list),
  * INTERNAL_ERROR (5xx, with Gebeta's documented message "Internal server error").
  */
 export function gebetaError(error: unknown, requestId: string): Response {
@@ -16,6 +17,7 @@ export function gebetaError(error: unknown, requestId: string): Response {
   else if (e.error === 'invalid_client' || e.error === 'invalid_grant') [status, code] = [401, 'UNAUTHORIZED'];
   else if (e.error === 'unauthorized_client' || e.error === 'invalid_scope') [status, code] = [403, 'FORBIDDEN'];
   else if (e.error === 'slow_down') code = 'TOO_MANY_REQUESTS';
+  else if (e.error === 'temporarily_unavailable') code = 'SERVICE_UNAVAILABLE';
   const headers: Record<string, string> = { 'Cache-Control': 'no-store', 'X-Request-Id': requestId };
   if (e.retryAfter) headers['Retry-After'] = String(e.retryAfter);
   const message = e.error === 'server_error' ? 'Internal server error' : e.description;
