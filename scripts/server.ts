@@ -82,6 +82,69 @@ function isServerAction(req: IncomingMessage): boolean {
   return /^(multipart\/form-data|application\/x-www-form-urlencoded)\b/i.test(req.headers['content-type'] ?? '');
 }
 
+/**
+ * answerProblem answers an RFC 9457 problem before anything else read the request. The body was
+ * not read: the connection is closed after the answer, rather than left with unread bytes for
+ * the next request on it.
+ */
+function answerProblem(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  detail: string,
+  headers: Record<string, string> = {},
+): void {
+  const title = code.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+  const body = JSON.stringify({ type: `urn:latchkey:problem:${code}`, title, status, code, detail });
+  res.writeHead(status, {
+    ...extraHeaders,
+    ...headers,
+    'Content-Type': 'application/problem+json',
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+    Connection: 'close',
+  });
+  res.end(body);
+}
+
+/** The longest request target served; longer ones are 414 (RFC 9110 §15.5.15). */
+const MAX_URL_LENGTH = 8 * 1024;
+/** The request line and headers together may be this large (Node's default, 16 KB, answered 431 for a long URL). */
+const MAX_HEADER_BYTES = 64 * 1024;
+/** Next's server-action body limit (its default, 1 MB); a larger body is refused here with 413. */
+const MAX_SERVER_ACTION_BYTES = 1024 * 1024;
+/** Methods no route of Latchkey has; TRACE would echo the request (cross-site tracing). */
+const NEVER_ALLOWED = new Set(['TRACE', 'TRACK']);
+const SERVED_METHODS = 'DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT';
+
+/**
+ * refusedAtTheDoor answers what no handler should see: a method no route has (405 with Allow,
+ * not Next's 500), a request target over MAX_URL_LENGTH (414), a server action whose body is over
+ * the limit (413; 411 when it gives no length). Returns true when it answered.
+ */
+function refusedAtTheDoor(req: IncomingMessage, res: ServerResponse): boolean {
+  if (NEVER_ALLOWED.has(req.method ?? '')) {
+    answerProblem(res, 405, 'method_not_allowed', `${req.method} is not supported.`, { Allow: SERVED_METHODS });
+    return true;
+  }
+  if ((req.url ?? '').length > MAX_URL_LENGTH) {
+    answerProblem(res, 414, 'uri_too_long', `The request target is longer than ${MAX_URL_LENGTH} characters.`);
+    return true;
+  }
+  if (isServerAction(req)) {
+    const length = req.headers['content-length'];
+    if (length === undefined && req.headers['transfer-encoding'] !== undefined) {
+      answerProblem(res, 411, 'length_required', 'Send the form with a Content-Length.');
+      return true;
+    }
+    if (length !== undefined && Number(length) > MAX_SERVER_ACTION_BYTES) {
+      answerProblem(res, 413, 'payload_too_large', 'The form is larger than 1 MB.');
+      return true;
+    }
+  }
+  return false;
+}
+
 function nextListener(req: IncomingMessage, res: ServerResponse) {
   // Overwrite whatever a client sent under this name: only the socket tells the truth.
   req.headers[PEER_IP_HEADER] = req.socket.remoteAddress ?? '';
@@ -90,22 +153,12 @@ function nextListener(req: IncomingMessage, res: ServerResponse) {
   // (Next itself would answer some of them 500 and run others). lib/actions/define-action.ts
   // applies the same rule inside every action, for `next dev` and any other way of serving.
   if (isServerAction(req) && !isSameOriginRequest((name) => headerValue(req, name), consoleOrigin)) {
-    const body = JSON.stringify({
-      type: 'urn:latchkey:problem:csrf_rejected',
-      title: 'Csrf rejected',
-      status: 403,
-      code: 'csrf_rejected',
-      detail: 'This change was not sent from a Latchkey page: reload the page and try again.',
-    });
-    res.writeHead(403, {
-      ...extraHeaders,
-      'Content-Type': 'application/problem+json',
-      'Content-Length': Buffer.byteLength(body),
-      'Cache-Control': 'no-store',
-      // The body was not read: close rather than leave it for the next request on this socket.
-      Connection: 'close',
-    });
-    res.end(body);
+    answerProblem(
+      res,
+      403,
+      'csrf_rejected',
+      'This change was not sent from a Latchkey page: reload the page and try again.',
+    );
     return;
   }
   void handle(req, res);
@@ -116,7 +169,10 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-const server = createServer(mount ? mount.oauthListener(nextListener, extraHeaders) : nextListener);
+const listener = mount ? mount.oauthListener(nextListener, extraHeaders) : nextListener;
+const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
+  if (!refusedAtTheDoor(req, res)) listener(req, res);
+});
 server.keepAliveTimeout = 65_000;
 
 server.listen(port, hostname, () => {

@@ -6,6 +6,7 @@ import type { RequestMeta } from '@/lib/audit/actor';
 import type { OrgContext } from '@/lib/auth/context';
 import { can, type Permission } from '@/lib/auth/permissions';
 import { currentUser, memberContext, type SessionUser } from '@/lib/auth/session';
+import { recordDenial } from '@/lib/audit/record-denial';
 import { AppError, toAppError, type ErrorCode, type FieldErrors } from '@/lib/errors';
 import { env } from '@/lib/env';
 import { requestMeta } from '@/lib/http/request-meta';
@@ -87,10 +88,12 @@ export function defineAction<S extends z.ZodType, T>(
     const { meta, sameOrigin } = await requestFrom();
     if (!sameOrigin) return CSRF_REJECTED;
     const fields = formDataToObject(formData);
+    let ctx: OrgContext | undefined;
     try {
       const orgSlug = typeof fields.orgSlug === 'string' ? fields.orgSlug : '';
       const session = await memberContext(orgSlug);
       if (!session) throw new AppError('not_found', 'Not found.');
+      ctx = session.ctx;
       if (!can(session.role, config.permission))
         throw new AppError('forbidden', 'Your role does not allow this change.');
       delete fields.orgSlug;
@@ -98,6 +101,15 @@ export function defineAction<S extends z.ZodType, T>(
       if (!parsed.success) return invalid(parsed.error);
       return { ok: true, data: await handler(session.ctx, parsed.data) };
     } catch (error) {
+      // A member refused (their role, or an object outside their organization): audited.
+      const code = toAppError(error)?.code;
+      if (ctx && (code === 'forbidden' || code === 'not_found'))
+        await recordDenial(ctx, {
+          code,
+          permission: config.permission,
+          method: 'ACTION',
+          path: handler.name || 'server action',
+        });
       return failure(error, meta.requestId);
     }
   };

@@ -10,6 +10,7 @@ import { AppError, toAppError, type FieldErrors } from '@/lib/errors';
 import { logger } from '@/lib/logger';
 import { authenticateManagementBearer, NOT_A_MANAGEMENT_TOKEN } from '@/lib/oauth/management-bearer';
 import { createLimiter, isRateLimitRejection, retryAfterSeconds } from '@/lib/rate-limit';
+import { recordDenial } from '@/lib/audit/record-denial';
 import { bearerChallenge, problemResponse } from './problem';
 import { requestMeta } from './request-meta';
 
@@ -96,9 +97,7 @@ async function callerContext(
         'insufficient_scope',
         'This token cannot call the management API: its service account is not an admin account, or the token is narrowed to a project.',
       );
-    if (!scopesGrant(caller.scopes, permission))
-      throw new AppError('insufficient_scope', `This call needs a token with a scope granting ${permission}.`);
-    return {
+    const ctx: OrgContext = {
       orgId: caller.orgId,
       orgSlug: caller.orgSlug,
       role: 'ADMIN',
@@ -108,6 +107,13 @@ async function callerContext(
       tokenScopes: caller.scopes,
       ...meta,
     };
+    if (!scopesGrant(caller.scopes, permission))
+      throw new CallerRefused(
+        ctx,
+        'insufficient_scope',
+        `This call needs a token with a scope granting ${permission}.`,
+      );
+    return ctx;
   }
   const user = await currentUser();
   if (!user)
@@ -137,15 +143,30 @@ async function callerContext(
       'two_factor_required',
       'This organization requires two-factor authentication: turn it on under Your account first.',
     );
-  if (!can(member.role, permission)) throw new AppError('forbidden', 'Your role does not allow this.');
-  return {
+  const ctx: OrgContext = {
     orgId: member.org.id,
     orgSlug: member.org.slug,
     role: member.role,
     actor: { type: 'MEMBER', id: user.id, label: user.email },
     ...meta,
   };
+  if (!can(member.role, permission)) throw new CallerRefused(ctx, 'forbidden', 'Your role does not allow this.');
+  return ctx;
 }
+
+/** A refusal of an authenticated caller, with who it was: recorded as a denied request. */
+class CallerRefused extends AppError {
+  constructor(
+    readonly ctx: OrgContext,
+    code: 'forbidden' | 'insufficient_scope',
+    detail: string,
+  ) {
+    super(code, detail);
+  }
+}
+
+/** The refusals of an authenticated caller that the audit log records (lib/audit/record-denial.ts). */
+const DENIED_CODES = new Set(['forbidden', 'insufficient_scope', 'not_found']);
 
 /**
  * apiRoute wraps an /api/v1 route handler. In order: request id, caller and permission,
@@ -158,8 +179,10 @@ export function apiRoute<B extends Schema = undefined, Q extends Schema = undefi
 ) {
   return async (request: Request, context: { params: Promise<unknown> }): Promise<Response> => {
     const meta = requestMeta(request.headers);
+    let caller: OrgContext | undefined;
     try {
       const ctx = await callerContext(request, config.permission, meta);
+      caller = ctx;
       limiter ??= createLimiter({ keyPrefix: 'api-org', points: 1200, durationSeconds: 60 });
       try {
         await limiter.consume(ctx.orgId);
@@ -179,6 +202,14 @@ export function apiRoute<B extends Schema = undefined, Q extends Schema = undefi
       return response;
     } catch (error) {
       const appError = toAppError(error);
+      const refused = error instanceof CallerRefused ? error.ctx : caller;
+      if (appError && refused && DENIED_CODES.has(appError.code))
+        await recordDenial(refused, {
+          code: appError.code,
+          permission: config.permission,
+          method: request.method,
+          path: new URL(request.url).pathname,
+        });
       if (appError) {
         const challenge = bearerChallenge(appError, scopesGranting(config.permission));
         return problemResponse(appError, meta.requestId, challenge ? { 'WWW-Authenticate': challenge } : {});

@@ -39,8 +39,13 @@ const ROUTES: Record<string, Endpoint> = {
   'GET /.well-known/openid-configuration': async () => metadataReply(),
 };
 
-/** The POST-only endpoints: any other method answers 405 (as app/api/oauth/<name>/route.ts does). */
-const POST_ONLY = new Set(['/api/oauth/token', '/api/oauth/introspect', '/api/oauth/revoke']);
+/** The POST-only endpoints (OAuth and the vendor flows): any other method answers 405 with Allow: POST (as their app/ route handlers do). */
+const POST_ONLY = new Set([
+  '/api/oauth/token',
+  '/api/oauth/introspect',
+  '/api/oauth/revoke',
+  ...Object.keys(COMPAT_ROUTES).map((key) => key.slice('POST '.length)),
+]);
 const methodNotAllowed: Endpoint = async (request) => methodNotAllowedReply(request);
 
 /** oauthRoute returns the endpoint for a method and request target, or null (Next serves it). */

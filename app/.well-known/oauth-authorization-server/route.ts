@@ -1,5 +1,6 @@
 import { metadataReply } from '@/lib/oauth/metadata';
 import { toResponse } from '@/lib/oauth/errors';
+import { notAllowed } from '@/lib/http/method-not-allowed';
 
 export const dynamic = 'force-dynamic';
 
@@ -8,3 +9,9 @@ export const dynamic = 'force-dynamic';
 export function GET() {
   return toResponse(metadataReply());
 }
+
+// Any other method: 405 with Allow (lib/http/method-not-allowed.ts).
+export const POST = notAllowed('GET');
+export const PUT = notAllowed('GET');
+export const PATCH = notAllowed('GET');
+export const DELETE = notAllowed('GET');

@@ -72,7 +72,9 @@ describe('nobody grants what they do not hold (issue 11)', () => {
     const [role] = await orgRoles(adminCtx);
     const self = await bearerAccount(adminCtx, ['manage:service_accounts']);
     const before = await grantsOf(self.id);
-    const events = await db.auditEvent.count({ where: { organizationId: org.id } });
+    // Refusals are recorded as access.denied (issue 11 item 5); nothing else may be written.
+    const changes = { organizationId: org.id, action: { not: 'access.denied' } };
+    const events = await db.auditEvent.count({ where: changes });
 
     const patch = (body: unknown) => call(patchAccount, self.token, 'PATCH', { accountId: self.id }, body);
     expect(await refused(await patch({ scopes: ['manage:service_accounts', 'read:audit'] }))).toContain('scopes');
@@ -89,7 +91,10 @@ describe('nobody grants what they do not hold (issue 11)', () => {
     await refused(await patch({ scopes: [] }));
 
     expect(await grantsOf(self.id)).toEqual(before);
-    expect(await db.auditEvent.count({ where: { organizationId: org.id } })).toBe(events);
+    expect(await db.auditEvent.count({ where: changes })).toBe(events);
+    expect(await db.auditEvent.count({ where: { organizationId: org.id, action: 'access.denied' } })).toBeGreaterThan(
+      0,
+    );
 
     // Fields that grant nothing stay its own to change; re-sending its scopes unchanged is no change.
     const fine = await patch({ description: 'still me', scopes: ['manage:service_accounts'] });

@@ -1,6 +1,7 @@
 import { EXPORT_CONTENT_TYPES, exportAuditEvents, exportFileName } from '@/lib/audit/export-audit-events';
 import { auditExportQuery } from '@/lib/audit/filters';
 import { apiRoute } from '@/lib/http/api-route';
+import { notAllowed } from '@/lib/http/method-not-allowed';
 
 // GET /api/v1/audit-events/export?format=csv|ndjson: every matching event, streamed
 export const GET = apiRoute({ permission: 'audit.export', query: auditExportQuery }, async (ctx, { query }) => {
@@ -12,3 +13,9 @@ export const GET = apiRoute({ permission: 'audit.export', query: auditExportQuer
     },
   });
 });
+
+// Any other method: 405 with Allow (lib/http/method-not-allowed.ts).
+export const POST = notAllowed('GET');
+export const PUT = notAllowed('GET');
+export const PATCH = notAllowed('GET');
+export const DELETE = notAllowed('GET');

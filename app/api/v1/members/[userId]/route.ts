@@ -1,6 +1,7 @@
 import { apiRoute } from '@/lib/http/api-route';
 import { changeMemberRole, removeMember } from '@/lib/members/manage-members';
 import { changeRoleInput, memberParams } from '@/lib/members/schema';
+import { notAllowed } from '@/lib/http/method-not-allowed';
 
 // PATCH /api/v1/members/{userId}: change a member's role (owners)
 export const PATCH = apiRoute(
@@ -16,3 +17,8 @@ export const DELETE = apiRoute({ permission: 'members.write', params: memberPara
   await removeMember(ctx, params.userId);
   return new Response(null, { status: 204 });
 });
+
+// Any other method: 405 with Allow (lib/http/method-not-allowed.ts).
+export const GET = notAllowed('PATCH', 'DELETE');
+export const POST = notAllowed('PATCH', 'DELETE');
+export const PUT = notAllowed('PATCH', 'DELETE');

@@ -3,6 +3,7 @@ import { apiRoute } from '@/lib/http/api-route';
 import { getVehicle } from '@/lib/vehicles/queries';
 import { removeVehicle } from '@/lib/vehicles/remove-vehicle';
 import { vehicleKey } from '@/lib/vehicles/schema';
+import { notAllowed } from '@/lib/http/method-not-allowed';
 
 const params = z.object({ vehicleId: vehicleKey });
 
@@ -16,3 +17,8 @@ export const DELETE = apiRoute({ permission: 'vehicles.write', params }, async (
   await removeVehicle(ctx, params.vehicleId);
   return new Response(null, { status: 204 });
 });
+
+// Any other method: 405 with Allow (lib/http/method-not-allowed.ts).
+export const POST = notAllowed('GET', 'DELETE');
+export const PUT = notAllowed('GET', 'DELETE');
+export const PATCH = notAllowed('GET', 'DELETE');

@@ -4,6 +4,7 @@ import { getOemCredential } from '@/lib/oem/queries';
 import { credentialParams } from '@/lib/oem/route-params';
 import { looseJsonObject, parseSecretUpdate } from '@/lib/oem/schema';
 import { updateOemCredentialSecret } from '@/lib/oem/update-oem-credential-secret';
+import { notAllowed } from '@/lib/http/method-not-allowed';
 
 // GET /api/v1/credentials/{brand}/{id}: one OEM credential (without its secret)
 export const GET = apiRoute({ permission: 'oem_credentials.read', params: credentialParams }, async (ctx, { params }) =>
@@ -25,3 +26,7 @@ export const DELETE = apiRoute(
     return new Response(null, { status: 204 });
   },
 );
+
+// Any other method: 405 with Allow (lib/http/method-not-allowed.ts).
+export const POST = notAllowed('GET', 'PATCH', 'DELETE');
+export const PUT = notAllowed('GET', 'PATCH', 'DELETE');

@@ -1,6 +1,7 @@
 import { apiRoute } from '@/lib/http/api-route';
 import { deleteCredential, setCredentialStatus } from '@/lib/credentials/set-credential-status';
 import { keyParams, setCredentialStatusInput } from '@/lib/service-accounts/schema';
+import { notAllowed } from '@/lib/http/method-not-allowed';
 
 // PATCH /api/v1/service-accounts/{accountId}/keys/{keyId}: enable or disable a key pair
 export const PATCH = apiRoute(
@@ -14,3 +15,8 @@ export const DELETE = apiRoute({ permission: 'service_accounts.write', params: k
   await deleteCredential(ctx, 'key_pair', params.accountId, params.keyId);
   return new Response(null, { status: 204 });
 });
+
+// Any other method: 405 with Allow (lib/http/method-not-allowed.ts).
+export const GET = notAllowed('PATCH', 'DELETE');
+export const POST = notAllowed('PATCH', 'DELETE');
+export const PUT = notAllowed('PATCH', 'DELETE');
