@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from '@/lib/db/unavailable';
 import { toAppError, type FieldErrors } from '@/lib/errors';
 
 export type CliFailure = { code: string; message: string; fields?: FieldErrors };
@@ -10,6 +11,13 @@ export type CliFailure = { code: string; message: string; fields?: FieldErrors }
  * says so, and anything else is `internal` with at most the database error code to look up.
  */
 export function cliFailure(error: unknown): CliFailure {
+  // Before toAppError, whose service_unavailable suits a remote caller: the CLI runs beside the
+  // database and can say what to do about it.
+  if (isDatabaseUnavailable(error))
+    return {
+      code: 'database_unreachable',
+      message: 'Cannot reach the database: run `npm start` first, or set DATABASE_URL.',
+    };
   const appError = toAppError(error);
   if (appError)
     return { code: appError.code, message: appError.detail, ...(appError.fields ? { fields: appError.fields } : {}) };

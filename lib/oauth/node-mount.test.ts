@@ -13,8 +13,12 @@ function routesUnder(dir: string): string[] {
     if (!entry.isFile() || entry.name !== 'route.ts' || entry.parentPath.includes('[')) continue;
     const file = path.join(entry.parentPath, entry.name);
     const urlPath = `/${path.relative(path.join(root, 'app'), entry.parentPath).split(path.sep).join('/')}`;
-    for (const [, method] of readFileSync(file, 'utf8').matchAll(/export const (GET|POST|PUT|PATCH|DELETE) =/g))
-      found.push(`${method} ${urlPath}`);
+    // A method answered by notAllowed() (a 405, lib/http/method-not-allowed.ts) runs no token
+    // service either: Next may answer it.
+    for (const [, method, value] of readFileSync(file, 'utf8').matchAll(
+      /export const (GET|POST|PUT|PATCH|DELETE) = ([\w(]+)/g,
+    ))
+      if (value !== 'notAllowed(') found.push(`${method} ${urlPath}`);
   }
   return found.sort();
 }
