@@ -81,9 +81,16 @@ test('an admin creates an account, issues a secret seen once, rotates it, suspen
   const newSecret = (await rotated.getByLabel('Client secret', { exact: true }).textContent()) ?? '';
   expect(newSecret).toMatch(SECRET);
   expect(newSecret).not.toBe(secret);
+  const newKeyId = (await rotated.getByLabel('Key id', { exact: true }).textContent()) ?? '';
+  expect(newKeyId).toMatch(/^kid_/);
   await rotated.getByRole('button', { name: 'I have saved it, close' }).click();
   await expect(secrets.getByRole('row')).toHaveCount(3);
   await expect(secrets.getByText('Expired')).toHaveCount(1);
+  // Each row names its side of the rotation; an expired old secret has no "stops working".
+  const rowOf = (plain: string) => secrets.getByRole('row').filter({ hasText: plain.slice(-4) });
+  await expect(rowOf(newSecret)).toContainText(`Replaces ${keyId}`);
+  await expect(rowOf(secret)).toContainText(`Replaced by ${newKeyId}`);
+  await expect(secrets.getByText(/stops working/)).toHaveCount(0);
   expect(await page.content()).not.toContain(newSecret);
 
   // Suspend, then reactivate.

@@ -9,7 +9,7 @@ import { Table, Td } from '@/components/ui/table';
 import type { ClientSecretDto, CreatedClientSecretDto, RotatedClientSecretDto } from '@/lib/service-accounts/schema';
 import { ROTATION_GRACE_HOURS } from '@/lib/service-accounts/schema';
 import { CredentialLifecycleCells, EnableDisableDelete } from './credential-row';
-import { expiryHint } from './format';
+import { expiryHint, formatDateTime } from './format';
 import { SecretRevealDialog } from './secret-reveal-dialog';
 import type { FormAction } from './types';
 
@@ -94,6 +94,7 @@ export function ClientSecretsPanel({
               <Td className="font-medium">{s.name}</Td>
               <Td>
                 <code className="text-xs">{s.id}</code>
+                <RotationLinks secret={s} />
               </Td>
               <Td>
                 <code className="text-xs">{s.hint}</code>
@@ -259,5 +260,28 @@ function RotateForm({
         </span>
       ) : null}
     </form>
+  );
+}
+
+/**
+ * RotationLinks says where a secret sits in a rotation: the secret it was rotated from, and the
+ * one that replaced it with the moment this one stops working (the end of the grace period).
+ */
+function RotationLinks({ secret: s }: { secret: ClientSecretDto }) {
+  if (!s.replacesId && !s.replacedById) return null;
+  return (
+    <ul className="mt-1 space-y-0.5 text-xs text-gray-600">
+      {s.replacesId ? (
+        <li>
+          Replaces <code>{s.replacesId}</code>
+        </li>
+      ) : null}
+      {s.replacedById ? (
+        <li>
+          Replaced by <code>{s.replacedById}</code>
+          {s.status === 'ENABLED' && !s.expired ? <> · stops working {formatDateTime(s.expiresAt)}</> : null}
+        </li>
+      ) : null}
+    </ul>
   );
 }

@@ -20,7 +20,14 @@ import { generateSecret, secretHint } from './secret-format';
  * insertClientSecret stores a new secret for a locked account (only its keyed hash, key
  * version and hint) and returns the plaintext once. Enforces MAX_ENABLED_SECRETS.
  */
-export async function insertClientSecret(tx: Tx, ctx: OrgContext, accountId: string, name: string, expiresAt: Date) {
+export async function insertClientSecret(
+  tx: Tx,
+  ctx: OrgContext,
+  accountId: string,
+  name: string,
+  expiresAt: Date,
+  replacesId: string | null = null,
+) {
   const enabled = await tx.clientSecret.count({
     where: { serviceAccountId: accountId, organizationId: ctx.orgId, status: 'ENABLED' },
   });
@@ -44,6 +51,7 @@ export async function insertClientSecret(tx: Tx, ctx: OrgContext, accountId: str
       status: 'ENABLED',
       expiresAt,
       createdById: ctx.actor.type === 'MEMBER' ? ctx.actor.id : null,
+      replacesId,
     },
     select: clientSecretSelect,
   });

@@ -145,6 +145,12 @@ describe('client secrets', () => {
     expect(graceEnd).toBeGreaterThanOrEqual(now + 24 * 3_600_000 - 1000);
     expect(graceEnd).toBeLessThanOrEqual(Date.now() + 24 * 3_600_000);
     expect(rotated.previous.expiringSoon).toBe(true);
+    // Each side of the rotation names the other, in the answer and in the list.
+    expect(rotated.clientSecret).toMatchObject({ replacesId: old.clientSecret.id, replacedById: null });
+    expect(rotated.previous).toMatchObject({ replacesId: null, replacedById: rotated.clientSecret.id });
+    const listed = await listClientSecrets(adminCtx, account.id);
+    expect(listed.find((s) => s.id === old.clientSecret.id)?.replacedById).toBe(rotated.clientSecret.id);
+    expect(old.clientSecret).toMatchObject({ replacesId: null, replacedById: null });
     const events = await auditEventsOf(org.id);
     expect(events.at(-1)).toMatchObject({ action: 'client_secret.rotated', targetId: old.clientSecret.id });
     expect(events.at(-1)?.details).toMatchObject({ newSecretId: rotated.clientSecret.id, gracePeriodHours: 24 });
@@ -161,6 +167,11 @@ describe('client secrets', () => {
       rotateClientSecretInput.parse({ gracePeriodHours: 0 }),
     );
     expect(zero.previous.expired).toBe(true);
+    expect(zero.previous).toMatchObject({ replacesId: old.clientSecret.id, replacedById: zero.clientSecret.id });
+    // Deleting the first secret of the chain keeps the others and drops the link to it.
+    await deleteCredential(adminCtx, 'client_secret', account.id, old.clientSecret.id);
+    const after = await listClientSecrets(adminCtx, account.id);
+    expect(after.find((s) => s.id === rotated.clientSecret.id)?.replacesId).toBeNull();
     await setCredentialStatus(adminCtx, 'client_secret', account.id, zero.clientSecret.id, 'DISABLED');
     expect(
       await codeOf(rotateClientSecret(adminCtx, account.id, zero.clientSecret.id, rotateClientSecretInput.parse({}))),

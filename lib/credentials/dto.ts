@@ -23,6 +23,8 @@ export const clientSecretSelect = {
   lastUsedAt: true,
   lastUsedIp: true,
   createdBy: creator,
+  replacesId: true,
+  replacedBy: { select: { id: true }, orderBy: { createdAt: 'desc' }, take: 1 },
 } as const satisfies Prisma.ClientSecretSelect;
 export const keyPairSelect = {
   id: true,
@@ -82,7 +84,15 @@ export function toClientSecretDto(
   row: Prisma.ClientSecretGetPayload<{ select: typeof clientSecretSelect }>,
   now = new Date(),
 ): ClientSecretDto {
-  return { id: row.id, serviceAccountId: row.serviceAccountId, name: row.name, hint: row.hint, ...common(row, now) };
+  return {
+    id: row.id,
+    serviceAccountId: row.serviceAccountId,
+    name: row.name,
+    hint: row.hint,
+    replacesId: row.replacesId,
+    replacedById: row.replacedBy[0]?.id ?? null,
+    ...common(row, now),
+  };
 }
 
 export function toKeyPairDto(

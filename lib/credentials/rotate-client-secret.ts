@@ -41,7 +41,7 @@ export async function rotateClientSecret(
       );
     const now = new Date();
     const expiresAt = await credentialExpiry(tx, ctx.orgId, input.expiresAt, now);
-    const created = await insertClientSecret(tx, ctx, accountId, input.name ?? old.name, expiresAt);
+    const created = await insertClientSecret(tx, ctx, accountId, input.name ?? old.name, expiresAt, old.id);
     const graceEnd = new Date(now.getTime() + input.gracePeriodHours * 3_600_000);
     const oldExpiresAt = graceEnd < old.expiresAt ? graceEnd : old.expiresAt;
     const previous = await tx.clientSecret.update({

@@ -287,6 +287,14 @@ export const clientSecretDto = z
     serviceAccountId: z.string(),
     name: z.string(),
     hint: z.string().meta({ description: 'Prefix and last 4 characters, for recognition only.' }),
+    replacesId: z
+      .string()
+      .nullable()
+      .meta({ description: 'The key id of the secret this one was rotated from (null when it was created).' }),
+    replacedById: z
+      .string()
+      .nullable()
+      .meta({ description: 'The key id of the secret rotated from this one; this one stops working at expiresAt.' }),
     ...credentialCommon,
   })
   .meta({ id: 'ClientSecret' });
