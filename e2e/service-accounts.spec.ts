@@ -165,6 +165,18 @@ test('key pairs: generate (config downloaded once) and upload; a private key upl
   const pair = page.getByRole('dialog', { name: 'Client token pair created' });
   const serverToken = (await pair.getByLabel('Server token', { exact: true }).textContent()) ?? '';
   expect(serverToken).toMatch(/^lk_srv_/);
+  // The dialog shows how the pair is used; the request it shows works as written.
+  const usage = (await pair.getByText(/grant_type=client_credentials/).textContent()) ?? '';
+  const [, pairId, tokenUrl] =
+    /curl -u '(ctp_[^:]+):<server token>' -d grant_type=client_credentials (\S+)/.exec(usage) ?? [];
+  expect(pairId).toBeTruthy();
+  expect(usage).not.toContain(serverToken);
+  const issued = await page.request.post(tokenUrl ?? '', {
+    headers: { Authorization: `Basic ${Buffer.from(`${pairId}:${serverToken}`).toString('base64')}` },
+    form: { grant_type: 'client_credentials' },
+  });
+  expect(issued.status()).toBe(200);
+  expect(await issued.json()).toMatchObject({ token_type: 'Bearer', refresh_token: expect.any(String) });
   await pair.getByRole('button', { name: 'I have saved it, close' }).click();
   await page.reload();
   expect(await page.content()).not.toContain(serverToken);

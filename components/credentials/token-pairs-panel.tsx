@@ -27,12 +27,14 @@ export function TokenPairsPanel({
   pairs,
   canWrite,
   actions,
+  tokenUrl,
 }: {
   orgSlug: string;
   accountId: string;
   pairs: TokenPairDto[];
   canWrite: boolean;
   actions: TokenPairActions;
+  tokenUrl: string;
 }) {
   const [revealed, setRevealed] = useState<{ clientToken: string; serverToken: string; id: string } | null>(null);
   const create = useFormAction(
@@ -121,6 +123,7 @@ export function TokenPairsPanel({
         <SecretRevealDialog
           title="Client token pair created"
           description="The server token is secret: keep it on your backend."
+          usage={`# the backend gets a token (and a refresh token) for the app:\ncurl -u '${revealed.id}:<server token>' -d grant_type=client_credentials ${tokenUrl}\n# later, a new pair from the refresh token (single use, rotated):\ncurl -u '${revealed.id}:<server token>' -d grant_type=refresh_token -d refresh_token=<refresh token> ${tokenUrl}`}
           items={[
             { label: 'Client token', value: revealed.clientToken },
             { label: 'Server token', value: revealed.serverToken },

@@ -196,6 +196,7 @@ export default async function ServiceAccountPage({
             accountId={account.id}
             pairs={account.clientTokenPairs}
             canWrite={canWrite}
+            tokenUrl={tokenUrl()}
             actions={{
               create: createTokenPairAction,
               setStatus: setTokenPairStatusAction,
