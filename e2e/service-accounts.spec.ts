@@ -399,3 +399,70 @@ test('an isAdmin account manages service accounts with a bearer token from its c
   expect((await session.post(`/api/v1/service-accounts/${manager.id}/suspend`)).status()).toBe(200);
   expect((await request.get('/api/v1/service-accounts', { headers: manager.bearer })).status()).toBe(401);
 });
+
+test("an account's live tokens are listed and one is revoked behind a confirmation; an auditor only reads", async ({
+  page,
+  browser,
+  seed,
+}) => {
+  const org = await seed.org();
+  const admin = await seed.member(org, 'ADMIN');
+  const auditor = await seed.member(org, 'AUDITOR');
+  await signInAs(page, admin);
+  const client = api(page, org.slug);
+  const { id } = (await (
+    await client.post('/api/v1/service-accounts', { name: 'token-holder', platform: 'SERVER' })
+  ).json()) as { id: string };
+  const created = (await (await client.post(`/api/v1/service-accounts/${id}/secrets`, { name: 'main' })).json()) as {
+    clientSecret: { id: string };
+    secret: string;
+  };
+  const authorization = `Basic ${Buffer.from(`${created.clientSecret.id}:${created.secret}`).toString('base64')}`;
+  const issue = async () => {
+    const res = await page.request.post('/api/oauth/token', {
+      headers: { authorization },
+      form: { grant_type: 'client_credentials' },
+    });
+    expect(res.status()).toBe(200);
+    const token = ((await res.json()) as { access_token: string }).access_token;
+    const jti = (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { jti: string }).jti;
+    return { token, jti };
+  };
+  const introspect = async (token: string) =>
+    (
+      (await (
+        await page.request.post('/api/oauth/introspect', { headers: { authorization }, form: { token } })
+      ).json()) as {
+        active: boolean;
+      }
+    ).active;
+  const first = await issue();
+  const second = await issue();
+
+  await page.goto(`/orgs/${org.slug}/service-accounts/${id}`);
+  await page.getByRole('link', { name: 'Live tokens' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Live tokens of token-holder' })).toBeVisible();
+  const table = page.getByRole('table', { name: 'Live access tokens' });
+  await expect(table.getByRole('row')).toHaveCount(3);
+  const row = table.getByRole('row').filter({ hasText: first.jti });
+  await expect(row).toContainText(created.clientSecret.id);
+  expect(await page.content()).not.toContain(first.token);
+
+  await row.getByRole('button', { name: 'Revoke' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Revoke this access token?' });
+  await expect(confirm).toContainText(first.jti);
+  await confirm.getByRole('button', { name: 'Revoke' }).click();
+  await expect(table.getByRole('row')).toHaveCount(2);
+  await expect(table.getByText(second.jti)).toBeVisible();
+  expect(await introspect(first.token)).toBe(false);
+  expect(await introspect(second.token)).toBe(true);
+
+  // An auditor sees the list and no way to revoke.
+  const context = await browser.newContext({ baseURL: ORIGIN });
+  const auditorPage = await context.newPage();
+  await signInAs(auditorPage, auditor);
+  await auditorPage.goto(`/orgs/${org.slug}/service-accounts/${id}/tokens`);
+  await expect(auditorPage.getByRole('table', { name: 'Live access tokens' }).getByText(second.jti)).toBeVisible();
+  await expect(auditorPage.getByRole('button', { name: 'Revoke' })).toHaveCount(0);
+  await context.close();
+});

@@ -201,6 +201,9 @@ export const accountParams = z.object({ accountId: serviceAccountId });
 export const secretParams = z.object({ accountId: serviceAccountId, secretId: clientSecretId });
 export const keyParams = z.object({ accountId: serviceAccountId, keyId: keyPairId });
 export const tokenPairParams = z.object({ accountId: serviceAccountId, pairId: tokenPairId });
+/** An access token's jti: a UUID (lib/tokens/access-token.ts mints them so). */
+const accessTokenJti = z.uuid({ error: 'Enter the token id (jti), a UUID.' }).transform((v) => v.toLowerCase());
+export const liveTokenParams = z.object({ accountId: serviceAccountId, jti: accessTokenJti });
 
 // --- refs used by server actions (the form names the account and the credential) ----------
 
@@ -208,6 +211,7 @@ export const accountRef = z.object({ accountId: serviceAccountId });
 export const secretRef = accountRef.extend({ secretId: clientSecretId });
 export const keyRef = accountRef.extend({ keyId: keyPairId });
 export const tokenPairRef = accountRef.extend({ pairId: tokenPairId });
+export const liveTokenRef = accountRef.extend({ jti: accessTokenJti });
 
 // --- outputs ------------------------------------------------------------------------------
 
@@ -323,6 +327,20 @@ export const tokenPairDto = z
   })
   .meta({ id: 'ClientTokenPair' });
 export type TokenPairDto = z.output<typeof tokenPairDto>;
+
+export const liveTokenDto = z
+  .object({
+    jti: z.string().meta({ description: 'The access token id (its `jti` claim).' }),
+    clientId: z.string().nullable().meta({ description: 'The credential that obtained it (`client_id`).' }),
+    scope: z.string(),
+    grantType: z.string().nullable(),
+    ip: z.string().nullable().meta({ description: 'The address it was issued to.' }),
+    issuedAt: isoDate,
+    expiresAt: isoDate,
+  })
+  .meta({ id: 'LiveAccessToken' });
+export type LiveTokenDto = z.output<typeof liveTokenDto>;
+export const liveTokenListDto = z.object({ items: z.array(liveTokenDto) }).meta({ id: 'LiveAccessTokenList' });
 
 export const serviceAccountDetailDto = serviceAccountDto
   .extend({

@@ -17,6 +17,7 @@ import {
   createServiceAccountForm,
   createTokenPairForm,
   keyRef,
+  liveTokenRef,
   revokeServiceAccountForm,
   rotateClientSecretForm,
   secretRef,
@@ -32,6 +33,7 @@ import {
   suspendServiceAccount,
 } from '@/lib/service-accounts/set-service-account-status';
 import { updateServiceAccount } from '@/lib/service-accounts/update-service-account';
+import { revokeLiveToken } from '@/lib/tokens/live-tokens';
 
 const write = 'service_accounts.write' as const;
 
@@ -165,5 +167,13 @@ export const deleteTokenPairAction = defineAction(
   async (ctx, { accountId, pairId }) => {
     await deleteCredential(ctx, 'client_token_pair', accountId, pairId);
     refresh(ctx, accountId);
+  },
+);
+
+export const revokeLiveTokenAction = defineAction(
+  { input: liveTokenRef, permission: write },
+  async (ctx, { accountId, jti }) => {
+    await revokeLiveToken(ctx, accountId, jti);
+    revalidatePath(paths.serviceAccountTokens(ctx.orgSlug, accountId));
   },
 );

@@ -125,6 +125,9 @@ export default async function ServiceAccountPage({
             Client token pairs ({account.clientTokenPairs.length})
           </a>
         ) : null}
+        <Link href={paths.serviceAccountTokens(orgSlug, account.id)} className="text-brand-700 hover:underline">
+          Live tokens
+        </Link>
       </nav>
       <div className="mt-4 space-y-8">
         <Card>
