@@ -466,3 +466,50 @@ test("an account's live tokens are listed and one is revoked behind a confirmati
   await expect(auditorPage.getByRole('button', { name: 'Revoke' })).toHaveCount(0);
   await context.close();
 });
+
+test('a mistyped secret with a real key id shows on the account, per credential and in the audit log, from both surfaces', async ({
+  page,
+  seed,
+}) => {
+  const org = await seed.org();
+  const admin = await seed.member(org, 'ADMIN');
+  await signInAs(page, admin);
+  const client = api(page, org.slug);
+  const { id } = (await (
+    await client.post('/api/v1/service-accounts', { name: 'watched', platform: 'SERVER' })
+  ).json()) as { id: string };
+  const created = (await (await client.post(`/api/v1/service-accounts/${id}/secrets`, { name: 'main' })).json()) as {
+    clientSecret: { id: string };
+    secret: string;
+  };
+  const keyId = created.clientSecret.id;
+  const basicOf = (secret: string) => `Basic ${Buffer.from(`${keyId}:${secret}`).toString('base64')}`;
+  const token = (secret: string) =>
+    page.request.post('/api/oauth/token', {
+      headers: { authorization: basicOf(secret) },
+      form: { grant_type: 'client_credentials' },
+    });
+  expect((await token(created.secret)).status()).toBe(200);
+  expect((await token(`${created.secret.slice(0, -1)}X`)).status()).toBe(401);
+  const vendor = await page.request.post('/compat/restapi/System/UserAccount', {
+    data: { clientId: keyId, clientSecret: 'typo' },
+  });
+  expect(vendor.status()).toBe(401);
+
+  await page.goto(`/orgs/${org.slug}/service-accounts/${id}`);
+  const row = page.getByRole('table', { name: 'Client secrets' }).getByRole('row', { name: /main/ });
+  await expect(row).toContainText('1 issued · 2 refused');
+  const refusals = page.getByRole('table', { name: 'Recent refusals' });
+  await expect(refusals.getByRole('row')).toHaveCount(3);
+  await expect(refusals.getByRole('row').nth(1)).toContainText('/compat/restapi/System/UserAccount');
+  await expect(refusals.getByRole('row').nth(2)).toContainText('/api/oauth/token');
+  await expect(refusals).toContainText('bad_credentials');
+  await expect(page.getByRole('figure', { name: 'Token issuance and refusals over time' })).toContainText(
+    '1 issued, 2 refused',
+  );
+  expect(await page.content()).not.toContain(created.secret);
+
+  // Both refusals are in the organization's audit log, against the account the key id names.
+  await page.goto(`/orgs/${org.slug}/audit?action=token.refused`);
+  await expect(page.getByRole('row', { name: /watched Service account token\.refused/ })).toHaveCount(2);
+});

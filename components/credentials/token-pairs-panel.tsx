@@ -7,6 +7,7 @@ import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import { Table, Td } from '@/components/ui/table';
 import type { CreatedTokenPairDto, TokenPairDto } from '@/lib/service-accounts/schema';
+import type { CredentialActivity } from '@/lib/service-accounts/activity';
 import { CredentialLifecycleCells, EnableDisableDelete } from './credential-row';
 import { SecretRevealDialog } from './secret-reveal-dialog';
 import type { FormAction } from './types';
@@ -28,12 +29,15 @@ export function TokenPairsPanel({
   canWrite,
   actions,
   tokenUrl,
+  activity,
 }: {
   orgSlug: string;
   accountId: string;
   pairs: TokenPairDto[];
   canWrite: boolean;
   actions: TokenPairActions;
+  /** Each credential's last 7 days, by id (an activity column when given). */
+  activity?: Record<string, CredentialActivity>;
   tokenUrl: string;
 }) {
   const [revealed, setRevealed] = useState<{ clientToken: string; serverToken: string; id: string } | null>(null);
@@ -65,14 +69,21 @@ export function TokenPairsPanel({
       ) : (
         <Table
           caption="Client token pairs"
-          columns={['Client token', 'Status', 'Expires', 'Last used', ...(canWrite ? ['Actions'] : [])]}
+          columns={[
+            'Client token',
+            'Status',
+            'Expires',
+            'Last used',
+            ...(activity ? ['Last 7 days'] : []),
+            ...(canWrite ? ['Actions'] : []),
+          ]}
         >
           {pairs.map((p) => (
             <tr key={p.id}>
               <Td>
                 <code className="break-all text-xs">{p.clientToken}</code>
               </Td>
-              <CredentialLifecycleCells credential={p} />
+              <CredentialLifecycleCells credential={p} activity={activity ? { of: activity[p.id] } : undefined} />
               {canWrite ? (
                 <Td>
                   <div className="flex flex-wrap gap-2">

@@ -6,6 +6,7 @@ import { formatDateTime } from '@/components/credentials/format';
 import { KeyPairsPanel } from '@/components/credentials/key-pairs-panel';
 import { TokenPairsPanel } from '@/components/credentials/token-pairs-panel';
 import { PageHeader } from '@/components/layout/page-header';
+import { AccountActivitySection } from '@/components/service-accounts/account-activity';
 import { AccountStatusBadge } from '@/components/service-accounts/account-status-badge';
 import { StatusActions } from '@/components/service-accounts/status-actions';
 import { Alert } from '@/components/ui/alert';
@@ -17,6 +18,7 @@ import { isAppError } from '@/lib/errors';
 import { tokenUrl } from '@/lib/issuer';
 import { paths } from '@/lib/paths';
 import { getAccountCatalog, getServiceAccount } from '@/lib/service-accounts/queries';
+import { accountActivity } from '@/lib/service-accounts/activity';
 import { serviceAccountId } from '@/lib/service-accounts/schema';
 import {
   createClientSecretAction,
@@ -57,7 +59,11 @@ export default async function ServiceAccountPage({
     throw error;
   });
   if (!account) notFound();
-  const { maxCredentialLifetimeDays } = await getAccountCatalog(ctx);
+  const [{ maxCredentialLifetimeDays }, activity] = await Promise.all([
+    getAccountCatalog(ctx),
+    can(role, 'audit.read') ? accountActivity(ctx, account.id) : Promise.resolve(null),
+  ]);
+  const perCredential = activity?.credentials;
   const revoked = account.status === 'REVOKED';
   const canWrite = can(role, 'service_accounts.write') && !revoked;
   const canManage = can(role, 'service_accounts.write');
@@ -125,6 +131,9 @@ export default async function ServiceAccountPage({
             Client token pairs ({account.clientTokenPairs.length})
           </a>
         ) : null}
+        <a href="#activity" className="text-brand-700 hover:underline">
+          Activity
+        </a>
         <Link href={paths.serviceAccountTokens(orgSlug, account.id)} className="text-brand-700 hover:underline">
           Live tokens
         </Link>
@@ -178,6 +187,7 @@ export default async function ServiceAccountPage({
           canWrite={canWrite}
           tokenUrl={tokenUrl()}
           maxDays={maxCredentialLifetimeDays}
+          activity={perCredential}
           actions={{
             create: createClientSecretAction,
             rotate: rotateClientSecretAction,
@@ -191,6 +201,7 @@ export default async function ServiceAccountPage({
           keys={account.keyPairs}
           canWrite={canWrite}
           maxDays={maxCredentialLifetimeDays}
+          activity={perCredential}
           actions={{ create: createKeyPairAction, setStatus: setKeyPairStatusAction, remove: deleteKeyPairAction }}
         />
         {account.platform !== 'SERVER' ? (
@@ -200,6 +211,7 @@ export default async function ServiceAccountPage({
             pairs={account.clientTokenPairs}
             canWrite={canWrite}
             tokenUrl={tokenUrl()}
+            activity={perCredential}
             actions={{
               create: createTokenPairAction,
               setStatus: setTokenPairStatusAction,
@@ -207,6 +219,7 @@ export default async function ServiceAccountPage({
             }}
           />
         ) : null}
+        {activity ? <AccountActivitySection activity={activity} /> : null}
       </div>
     </>
   );
