@@ -162,3 +162,25 @@ export function roleOfUrl(url: string): string | undefined {
   const user = decodeURIComponent(new URL(url).username);
   return user || undefined;
 }
+
+/**
+ * runtimeRoleOf names the role a connection string connects as: the URL's user, or, when the URL
+ * names none (libpq defaults), what the server says.
+ */
+export async function runtimeRoleOf(url: string): Promise<string> {
+  return roleOfUrl(url) ?? (await describeConnectionRole(url)).role;
+}
+
+/**
+ * runtimeRoleWarning says why the server's connection is not least-privilege (a superuser, or
+ * a role that owns or may act as the owner of Latchkey's tables), or nothing when it is.
+ */
+export async function runtimeRoleWarning(url: string): Promise<string | undefined> {
+  const report = await describeConnectionRole(url);
+  if (!report.superuser && !report.ownsSchema) return undefined;
+  return (
+    `The server connects to PostgreSQL as "${report.role}", which ${report.superuser ? 'is a superuser' : "owns Latchkey's tables"}: ` +
+    `it could disable or drop the audit log's append-only trigger. Set MIGRATION_DATABASE_URL to the owner and ` +
+    `DATABASE_URL to a role that owns nothing (README, "Database roles").`
+  );
+}
