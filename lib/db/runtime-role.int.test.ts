@@ -14,7 +14,13 @@ import { TEST_RUNTIME_ROLE } from '@/lib/testing/databases';
 import { withOwner } from '@/lib/testing/db';
 import { createTestOrg } from '@/lib/testing/factories';
 import { basic, createAccount, createClientSecret, formRequest, tokenEvents } from '@/lib/testing/oauth-factories';
-import { describeConnectionRole, ensureRuntimeRole, grantRuntimeRole, RuntimeRoleError } from './runtime-role';
+import {
+  APPEND_ONLY_TABLES,
+  describeConnectionRole,
+  ensureRuntimeRole,
+  grantRuntimeRole,
+  RuntimeRoleError,
+} from './runtime-role';
 
 /** asRuntime runs `fn` on a connection of the application's own role (DATABASE_URL). */
 function asRuntime<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -193,6 +199,25 @@ describe('the runtime database role', () => {
     expect(await privileges('schema_migrations')).toEqual([]);
     expect(await privileges('vehicles')).toEqual(['DELETE', 'INSERT', 'SELECT', 'UPDATE']);
     expect(await privileges('latchkey_client_secret_principals')).toEqual(['SELECT']);
+  });
+
+  it('may change no table that a migration made append-only', async () => {
+    // Every table whose trigger refuses changes (0001's audit_events_refuse_change, or a later
+    // table's own) must be listed in APPEND_ONLY_TABLES, or the runtime role would get UPDATE on it.
+    const protectedTables = await withOwner(async (c) => {
+      const { rows } = await c.query<{ relation: string }>(
+        `SELECT DISTINCT t.tgrelid::regclass::text AS relation
+         FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
+         WHERE NOT t.tgisinternal AND (p.proname LIKE '%refuse%' OR p.prosrc ILIKE '%append-only%')
+         ORDER BY 1`,
+      );
+      return rows.map((r) => r.relation);
+    });
+    expect(protectedTables).toContain('audit_events');
+    for (const relation of protectedTables) {
+      expect(APPEND_ONLY_TABLES, relation).toContain(relation);
+      expect(await privileges(relation), relation).toEqual(['INSERT', 'SELECT']);
+    }
   });
 
   it('refuses to make a superuser, the owner itself or a missing role the runtime role', async () => {
