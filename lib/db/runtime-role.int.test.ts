@@ -229,6 +229,14 @@ describe('the runtime database role', () => {
         /does not exist/,
       );
       if (superuser) await expect(grantRuntimeRole(client, 'postgres')).rejects.toThrow(RuntimeRoleError);
+      // CREATEROLE could make itself a member of the owner (PostgreSQL 15).
+      const admin = `lk_createrole_${randomBytes(4).toString('hex')}`;
+      await client.query(`CREATE ROLE ${quoteIdent(admin)} LOGIN CREATEROLE`);
+      try {
+        await expect(grantRuntimeRole(client, admin)).rejects.toThrow(/CREATEROLE/);
+      } finally {
+        await client.query(`DROP ROLE ${quoteIdent(admin)}`);
+      }
     });
   });
 

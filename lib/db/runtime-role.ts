@@ -45,13 +45,14 @@ export class RuntimeRoleError extends Error {
  * grantRuntimeRole gives `role` exactly the privileges of privilegesFor on every table, view and
  * sequence of the schema, revoking anything else it held (a table that became append-only loses
  * UPDATE and DELETE here), in one transaction on `client`, a connection of the schema's owner.
- * It refuses a role that is the connection's own user, a superuser, or a member of an owner:
- * such a role could change the schema whatever it is granted.
+ * It refuses a role that is the connection's own user, a superuser, a role with CREATEROLE (on
+ * PostgreSQL 15 it may make itself a member of the owner) or a member of an owner: such a role
+ * could change the schema whatever it is granted.
  */
 export async function grantRuntimeRole(client: pg.Client, role: string): Promise<void> {
-  const { rows } = await client.query<{ exists: boolean; super: boolean; owner: boolean; self: boolean }>(
-    `SELECT r.oid IS NOT NULL AS exists, coalesce(r.rolsuper, false) AS super,
-            r.rolname = current_user AS self,
+  const { rows } = await client.query<{ exists: boolean; super: boolean; owner: boolean; self: boolean; db: string }>(
+    `SELECT r.oid IS NOT NULL AS exists, coalesce(r.rolsuper OR r.rolcreaterole, false) AS super,
+            r.rolname = current_user AS self, current_database() AS db,
             EXISTS (SELECT 1 FROM pg_class c
                     WHERE c.relnamespace = $2::regnamespace AND pg_has_role(r.oid, c.relowner, 'MEMBER')) AS owner
      FROM (SELECT $1::text AS name) n LEFT JOIN pg_roles r ON r.rolname = n.name`,
@@ -68,7 +69,7 @@ export async function grantRuntimeRole(client: pg.Client, role: string): Promise
     );
   if (found.super || found.owner)
     throw new RuntimeRoleError(
-      `The runtime database role "${role}" is a superuser or owns Latchkey's tables: it must own nothing (see the README).`,
+      `The runtime database role "${role}" is a superuser, has CREATEROLE or owns Latchkey's tables: it must own nothing and administer nothing (see the README).`,
     );
 
   const relations = await client.query<{ name: string; kind: 'table' | 'view' | 'sequence' }>(
@@ -87,7 +88,7 @@ export async function grantRuntimeRole(client: pg.Client, role: string): Promise
     `REVOKE CREATE ON SCHEMA ${schema} FROM PUBLIC`,
     `REVOKE ALL ON SCHEMA ${schema} FROM ${grantee}`,
     `GRANT USAGE ON SCHEMA ${schema} TO ${grantee}`,
-    `GRANT CONNECT ON DATABASE ${quoteIdent((await client.query<{ db: string }>('SELECT current_database() AS db')).rows[0]?.db ?? '')} TO ${grantee}`,
+    `GRANT CONNECT ON DATABASE ${quoteIdent(found.db)} TO ${grantee}`,
   ];
   for (const { name, kind } of relations.rows) {
     const target = `${kind === 'sequence' ? 'SEQUENCE ' : 'TABLE '}${schema}.${quoteIdent(name)}`;
