@@ -560,11 +560,15 @@ describe('schema.prisma and the migrated database', () => {
       second,
     ]);
 
+    // The application's role may only read and append (lib/db/runtime-role.ts); the owner meets the
+    // append-only trigger (lib/audit/record-audit-event.int.test.ts).
     await expect(db.auditEvent.update({ where: { id: first.id }, data: { outcome: 'FAILURE' } })).rejects.toThrow(
-      /append-only/,
+      /permission denied/,
     );
-    await expect(db.auditEvent.delete({ where: { id: first.id } })).rejects.toThrow(/append-only/);
-    await expect(db.auditEvent.deleteMany({ where: { organizationId: auditOrg.id } })).rejects.toThrow(/append-only/);
+    await expect(db.auditEvent.delete({ where: { id: first.id } })).rejects.toThrow(/permission denied/);
+    await expect(db.auditEvent.deleteMany({ where: { organizationId: auditOrg.id } })).rejects.toThrow(
+      /permission denied/,
+    );
     await expect(db.organization.delete({ where: { id: auditOrg.id } })).rejects.toThrow();
     expect(await db.auditEvent.count({ where: { organizationId: auditOrg.id } })).toBe(2);
     exercised.add('AuditEvent');
