@@ -7,6 +7,7 @@ import { db } from '@/lib/db/client';
 import { hotQuery } from '@/lib/db/hot-db';
 import { env } from '@/lib/env';
 import { AppError } from '@/lib/errors';
+import { issuerUrl } from '@/lib/issuer';
 import { moduleState } from '@/lib/process-state';
 import { refuse, TokenRefusal } from './refusal';
 
@@ -311,6 +312,15 @@ export class DpopPresentation {
     })();
     return this.#verified;
   }
+}
+
+/**
+ * dpopPresentation is the DPoP side of a token request at one of our own POST endpoints
+ * (`path`, e.g. /api/oauth/token or a compat flow's): the proof must name the path under the
+ * issuer's public URL, which is what the client addressed whatever proxy passed the request on.
+ */
+export function dpopPresentation(headers: { get(name: string): string | null }, path: string): DpopPresentation {
+  return new DpopPresentation(headers, { htm: 'POST', htu: `${issuerUrl()}${path}` });
 }
 
 /** isDpopRefusal tells a refused proof (or a missing nonce) apart from other refusals. */

@@ -47,7 +47,8 @@ export async function introspect(
   const c = active.claims;
   return {
     active: true,
-    token_type: 'Bearer',
+    // RFC 9449 §6.2: a DPoP-bound token says so, and names its key.
+    token_type: c.cnf ? 'DPoP' : 'Bearer',
     scope: active.scopes.join(' '),
     client_id: c.client_id,
     sub: c.sub,
@@ -58,6 +59,7 @@ export async function introspect(
     jti: c.jti,
     ...(c.project_id ? { project_id: c.project_id } : {}),
     ...(c.environment_id ? { environment_id: c.environment_id } : {}),
+    ...(c.cnf ? { cnf: { jkt: c.cnf.jkt } } : {}),
   };
 }
 
