@@ -21,6 +21,10 @@ import {
   signAssertion,
   tokenEvents,
 } from '@/lib/testing/oauth-factories';
+import { orgWithRoles } from '@/lib/testing/service-account-fixtures';
+import { updateServiceAccountInput } from '@/lib/service-accounts/schema';
+import { updateServiceAccount } from '@/lib/service-accounts/update-service-account';
+import { POST as highMobilityRoute } from '@/app/compat/high-mobility/v1/auth_tokens/route';
 import { resetTokenLimiters } from './token-service';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -363,5 +367,106 @@ describe('DPoP-bound refresh tokens', () => {
     expect(refused.body.code).toBe('FAILED_VALIDATION');
     const ok = await refreshWith(await dpopProof(key, { htu: `${issuerUrl()}${path}` }));
     expect(ok.status).toBe(200);
+  });
+});
+
+describe('requireDpop, per service account', () => {
+  async function requiring() {
+    const { org, adminCtx } = await orgWithRoles();
+    const account = await createAccount(org);
+    const secret = await createClientSecret(account);
+    await updateServiceAccount(adminCtx, account.id, updateServiceAccountInput.parse({ requireDpop: true }));
+    return { org, adminCtx, account, secret };
+  }
+
+  it('a token request without a proof gets 400 invalid_dpop_proof, never a bearer token; with one, a DPoP token', async () => {
+    const { org, account, secret } = await requiring();
+    const auth = basic(secret.id, secret.secret);
+    const refused = await token({ grant_type: 'client_credentials' }, { authorization: auth });
+    expect(refused.res.status).toBe(400);
+    expect(refused.body.error).toBe('invalid_dpop_proof');
+    expect(refused.body).not.toHaveProperty('access_token');
+    expect((await tokenEvents(org.id)).at(-1)?.details).toMatchObject({ reason: 'dpop_required' });
+    const key = await dpopKey();
+    const ok = await token({ grant_type: 'client_credentials' }, { authorization: auth, dpop: [await proofFor(key)] });
+    expect(ok.res.status).toBe(200);
+    expect(ok.body.token_type).toBe('DPoP');
+
+    // Every other way to a token: jwt-bearer and a compat flow are refused the same way.
+    const pair = await createKeyPair(account);
+    expect((await token({ grant_type: JWT_BEARER, assertion: await signAssertion(pair) })).body.error).toBe(
+      'invalid_dpop_proof',
+    );
+    const hm = await highMobilityRoute(
+      jsonRequest('/compat/high-mobility/v1/auth_tokens', {
+        assertion: await signAssertion(pair, { aud: `${issuerUrl()}/compat/high-mobility/v1`, ver: 2, exp: undefined }),
+      }),
+    );
+    expect(hm.status).toBe(401);
+    expect(await hm.text()).toMatch(/DPoP/);
+    const rest = await restApiRoute(
+      jsonRequest('/compat/restapi/System/UserAccount', { clientId: secret.id, clientSecret: secret.secret }),
+    );
+    expect(rest.status).toBe(400);
+  });
+
+  it('a refresh token issued before the policy cannot be refreshed without a proof once it is on', async () => {
+    const { org, adminCtx } = await orgWithRoles();
+    const account = await createAccount(org, { platform: 'WEB' });
+    const pair = await createClientTokenPair(account);
+    const auth = { client_id: pair.clientToken, client_secret: pair.serverToken };
+    const first = await token({ grant_type: 'client_credentials', ...auth });
+    expect(first.body.token_type).toBe('Bearer');
+    await updateServiceAccount(adminCtx, account.id, { requireDpop: true });
+    const refused = await token({
+      grant_type: 'refresh_token',
+      refresh_token: first.body.refresh_token ?? '',
+      ...auth,
+    });
+    expect(refused.body.error).toBe('invalid_dpop_proof');
+    const key = await dpopKey();
+    const ok = await token(
+      { grant_type: 'refresh_token', refresh_token: first.body.refresh_token ?? '', ...auth },
+      { dpop: [await proofFor(key)] },
+    );
+    expect(ok.body.token_type).toBe('DPoP');
+  });
+
+  it('takes effect on the next request although the client secret was cached, and is audited', async () => {
+    const { org, adminCtx } = await orgWithRoles();
+    const account = await createAccount(org);
+    const secret = await createClientSecret(account);
+    const auth = basic(secret.id, secret.secret);
+    // Positive control, and the secret is now cached (with requireDpop off).
+    expect((await token({ grant_type: 'client_credentials' }, { authorization: auth })).body.token_type).toBe('Bearer');
+    const updated = await updateServiceAccount(adminCtx, account.id, { requireDpop: true });
+    expect(updated.requireDpop).toBe(true);
+    const refused = await token({ grant_type: 'client_credentials' }, { authorization: auth });
+    expect(refused.res.status).toBe(400);
+    expect(refused.body.error).toBe('invalid_dpop_proof');
+    const audit = await db.auditEvent.findFirstOrThrow({
+      where: { organizationId: org.id, action: 'service_account.updated' },
+      orderBy: { seq: 'desc' },
+    });
+    expect(audit.details).toMatchObject({ changed: ['requireDpop'], requireDpop: true });
+    await updateServiceAccount(adminCtx, account.id, { requireDpop: false });
+    expect((await token({ grant_type: 'client_credentials' }, { authorization: auth })).body.token_type).toBe('Bearer');
+  });
+
+  it('a service account may not drop its own DPoP requirement', async () => {
+    const { org, account } = await requiring();
+    const selfCtx = {
+      orgId: org.id,
+      orgSlug: org.slug,
+      role: 'ADMIN' as const,
+      actor: { type: 'SERVICE_ACCOUNT' as const, id: account.id, label: account.name },
+      tokenScopes: ['manage:service_accounts'],
+      requestId: 'req-test',
+      ip: '127.0.0.1',
+      userAgent: 'vitest',
+    };
+    await expect(updateServiceAccount(selfCtx, account.id, { requireDpop: false })).rejects.toMatchObject({
+      code: 'forbidden',
+    });
   });
 });
