@@ -25,6 +25,9 @@ import { orgWithRoles } from '@/lib/testing/service-account-fixtures';
 import { updateServiceAccountInput } from '@/lib/service-accounts/schema';
 import { updateServiceAccount } from '@/lib/service-accounts/update-service-account';
 import { POST as highMobilityRoute } from '@/app/compat/high-mobility/v1/auth_tokens/route';
+import { PATCH as patchAccountRoute } from '@/app/api/v1/service-accounts/[accountId]/route';
+import { PEER_IP_HEADER } from '@/lib/http/client-ip';
+import { apiRoute } from '@/lib/http/api-route';
 import { resetTokenLimiters } from './token-service';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -468,5 +471,124 @@ describe('requireDpop, per service account', () => {
     await expect(updateServiceAccount(selfCtx, account.id, { requireDpop: false })).rejects.toMatchObject({
       code: 'forbidden',
     });
+  });
+});
+
+describe('Latchkey as a resource server: DPoP-bound tokens on /api/v1 (RFC 9449 §7)', () => {
+  const whoAmI = apiRoute({ permission: 'service_accounts.read' }, async (ctx) =>
+    Response.json({ actor: ctx.actor.id }),
+  );
+  const URL_PATH = '/api/v1/whoami';
+
+  function call(authorization: string, dpop: string[] = [], method = 'GET') {
+    const headers = new Headers({ [PEER_IP_HEADER]: '127.0.0.1', authorization });
+    for (const proof of dpop) headers.append('dpop', proof);
+    return whoAmI(new Request(`http://localhost:3000${URL_PATH}`, { method, headers }), {
+      params: Promise.resolve({}),
+    });
+  }
+
+  async function adminTokens() {
+    const org = await createTestOrg();
+    const account = await createAccount(org, { isAdmin: true, scopes: ['manage:service_accounts'] });
+    const secret = await createClientSecret(account);
+    const key = await dpopKey();
+    const auth = basic(secret.id, secret.secret);
+    const bound = (
+      await token({ grant_type: 'client_credentials' }, { authorization: auth, dpop: [await proofFor(key)] })
+    ).body.access_token;
+    const bearer = (await token({ grant_type: 'client_credentials' }, { authorization: auth })).body.access_token;
+    return { org, account, key, bound, bearer };
+  }
+
+  const rsProof = (
+    key: DpopKey,
+    accessToken: string | undefined,
+    extra: Partial<Parameters<typeof dpopProof>[1]> = {},
+  ) => dpopProof(key, { htm: 'GET', htu: `${issuerUrl()}${URL_PATH}`, accessToken, ...extra });
+
+  async function challenge(res: Response) {
+    expect(res.status).toBe(401);
+    return res.headers.get('www-authenticate') ?? '';
+  }
+
+  it('accepts a bound token as DPoP with a proof carrying ath, htm and htu; refuses it as Bearer', async () => {
+    const { account, key, bound } = await adminTokens();
+    const ok = await call(`DPoP ${bound}`, [await rsProof(key, bound)]);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ actor: account.id });
+    expect(await challenge(await call(`Bearer ${bound}`))).toMatch(/^DPoP realm="latchkey", error="invalid_token", /);
+  });
+
+  it('refuses a missing, unbound, misdirected, replayed or foreign proof with a DPoP challenge', async () => {
+    const { key, bound } = await adminTokens();
+    const other = await dpopKey();
+    const invalidProof = /^DPoP realm="latchkey", error="invalid_dpop_proof", error_description="[^"]+", algs="ES256 /;
+    expect(await challenge(await call(`DPoP ${bound}`))).toMatch(invalidProof);
+    expect(await challenge(await call(`DPoP ${bound}`, [await rsProof(key, undefined)]))).toMatch(/ath/);
+    expect(await challenge(await call(`DPoP ${bound}`, [await rsProof(key, 'another.token.value')]))).toMatch(/ath/);
+    expect(await challenge(await call(`DPoP ${bound}`, [await rsProof(key, bound, { htm: 'POST' })]))).toMatch(/htm/);
+    expect(
+      await challenge(await call(`DPoP ${bound}`, [await rsProof(key, bound, { htu: `${issuerUrl()}/api/v1/other` })])),
+    ).toMatch(/htu/);
+    expect(await challenge(await call(`DPoP ${bound}`, [await rsProof(other, bound)]))).toMatch(
+      /not signed by the key/,
+    );
+    const once = await rsProof(key, bound);
+    expect((await call(`DPoP ${bound}`, [once])).status).toBe(200);
+    expect(await challenge(await call(`DPoP ${bound}`, [once]))).toMatch(/used already/);
+    expect(
+      await challenge(await call(`DPoP ${bound}`, [await rsProof(key, bound), await rsProof(key, bound)])),
+    ).toMatch(/exactly one/);
+  });
+
+  it('accepts an unbound token as Bearer only', async () => {
+    const { key, bearer } = await adminTokens();
+    expect((await call(`Bearer ${bearer}`)).status).toBe(200);
+    expect(await challenge(await call(`DPoP ${bearer}`, [await rsProof(key, bearer)]))).toMatch(
+      /error="invalid_token".*not DPoP-bound/,
+    );
+  });
+
+  it('with DPOP_NONCE=on answers use_dpop_nonce with a DPoP-Nonce, and accepts the nonce', async () => {
+    const { key, bound } = await adminTokens();
+    process.env.DPOP_NONCE = 'on';
+    resetEnvCache();
+    const first = await call(`DPoP ${bound}`, [await rsProof(key, bound)]);
+    expect(await challenge(first)).toMatch(/error="use_dpop_nonce"/);
+    const nonce = first.headers.get('dpop-nonce') ?? '';
+    expect(nonce).not.toBe('');
+    expect((await call(`DPoP ${bound}`, [await rsProof(key, bound, { nonce })])).status).toBe(200);
+  });
+
+  it('PATCH /api/v1/service-accounts/{id} turns requireDpop on, called with a DPoP-bound token', async () => {
+    const { org, key, bound } = await adminTokens();
+    const target = await createAccount(org);
+    const path = `/api/v1/service-accounts/${target.id}`;
+    const headers = new Headers({
+      [PEER_IP_HEADER]: '127.0.0.1',
+      authorization: `DPoP ${bound}`,
+      'content-type': 'application/json',
+      dpop: await dpopProof(key, { htm: 'PATCH', htu: `${issuerUrl()}${path}`, accessToken: bound }),
+    });
+    const res = await patchAccountRoute(
+      new Request(`http://localhost:3000${path}`, {
+        method: 'PATCH',
+        headers,
+        body: JSON.stringify({ requireDpop: true }),
+      }),
+      { params: Promise.resolve({ accountId: target.id }) },
+    );
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ id: target.id, requireDpop: true });
+    const bad = await patchAccountRoute(
+      new Request(`http://localhost:3000${path}`, {
+        method: 'PATCH',
+        headers: { ...Object.fromEntries(headers), dpop: '' },
+        body: JSON.stringify({ requireDpop: 'yes' }),
+      }),
+      { params: Promise.resolve({ accountId: target.id }) },
+    );
+    expect(bad.status).toBe(401);
   });
 });
