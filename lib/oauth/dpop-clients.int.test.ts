@@ -210,3 +210,61 @@ describe('openid-client with DPoP', () => {
     ).rejects.toThrow();
   });
 });
+
+describe('a resource server verifying DPoP-bound Latchkey tokens (README "DPoP")', () => {
+  it("oauth4webapi's validateJwtAccessToken accepts the token with its proof and refuses it without, or as Bearer", async () => {
+    const { clientId, clientSecret } = await adminSecret();
+    const url = new URL(issuer);
+    const as = await oauth.processDiscoveryResponse(
+      url,
+      await oauth.discoveryRequest(url, { ...insecure, algorithm: 'oauth2' }),
+    );
+    // The resource server, as the README shows it (here on loopback HTTP, hence allowInsecureRequests).
+    const rs = createServer((req, res) => {
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value);
+      const request = new Request(new URL(req.url ?? '/', `http://${req.headers.host ?? ''}`), { headers });
+      oauth
+        .validateJwtAccessToken(as, request, issuer, { ...insecure, requireDPoP: true })
+        .then((claims) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(claims)))
+        .catch((error: unknown) => res.writeHead(401).end(String((error as Error).message)));
+    });
+    await new Promise<void>((resolve) => rs.listen(0, '127.0.0.1', resolve));
+    try {
+      const resource = new URL(`http://127.0.0.1:${(rs.address() as AddressInfo).port}/orders`);
+      const client: oauth.Client = { client_id: clientId };
+      const keys = await oauth.generateKeyPair('ES256');
+      const DPoP = oauth.DPoP(client, keys);
+      const { access_token } = await oauth.processClientCredentialsResponse(
+        as,
+        client,
+        await oauth.clientCredentialsGrantRequest(
+          as,
+          client,
+          oauth.ClientSecretBasic(clientSecret),
+          new URLSearchParams(),
+          {
+            ...insecure,
+            DPoP,
+          },
+        ),
+      );
+      const ok = await oauth.protectedResourceRequest(access_token, 'GET', resource, undefined, undefined, {
+        ...insecure,
+        DPoP,
+      });
+      expect(ok.status).toBe(200);
+      expect(((await ok.json()) as { cnf: unknown }).cnf).toEqual({ jkt: await thumbprint(keys) });
+      const bearer = await fetch(resource, { headers: { authorization: `Bearer ${access_token}` } });
+      expect(bearer.status).toBe(401);
+      const thief = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
+      const stolen = await oauth.protectedResourceRequest(access_token, 'GET', resource, undefined, undefined, {
+        ...insecure,
+        DPoP: thief,
+      });
+      expect(stolen.status).toBe(401);
+    } finally {
+      await new Promise((resolve) => rs.close(resolve));
+    }
+  });
+});

@@ -300,7 +300,7 @@ describe('DPoP-bound refresh tokens', () => {
   }
 
   it('a refresh token issued with a proof needs a proof by the same key; without one or with another key it is refused and stays usable', async () => {
-    const { auth } = await pairSetup();
+    const { auth, pair } = await pairSetup();
     const key = await dpopKey();
     const other = await dpopKey();
     const first = await token({ grant_type: 'client_credentials', ...auth }, { dpop: [await proofFor(key)] });
@@ -310,6 +310,10 @@ describe('DPoP-bound refresh tokens', () => {
       where: { accessJti: String(decodeJwt(first.body.access_token).jti) },
     });
     expect(stored.dpopJkt).toBe(await calculateJwkThumbprint(key.publicJwk));
+    expect(await introspect({ id: pair.id, secret: pair.serverToken }, refreshToken)).toMatchObject({
+      active: true,
+      cnf: { jkt: stored.dpopJkt },
+    });
 
     // Keycloak #36475: a refresh without a proof must not work.
     const without = await token({ grant_type: 'refresh_token', refresh_token: refreshToken, ...auth });

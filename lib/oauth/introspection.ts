@@ -40,6 +40,8 @@ export async function introspect(
       sub: stored.serviceAccountId,
       exp: Math.floor(stored.expiresAt.getTime() / 1000),
       iss: issuerUrl(),
+      // A refresh token issued with a DPoP proof is bound to its key.
+      ...(stored.dpopJkt ? { cnf: { jkt: stored.dpopJkt } } : {}),
     };
   }
   const active = await activeAccessToken(token, known);
