@@ -299,11 +299,6 @@ export class DpopPresentation {
     this.#rules = rules;
   }
 
-  /** True when the request carries a DPoP header at all. */
-  get presented(): boolean {
-    return this.#headers.get('dpop') !== null;
-  }
-
   /** proof verifies the request's proof once (verifyDpopProof): null when none was sent; throws TokenRefusal. */
   proof(): Promise<VerifiedProof | null> {
     this.#verified ??= (async () => {
