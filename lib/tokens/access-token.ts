@@ -13,7 +13,9 @@ import { signEs256 } from './jws';
  * (the key id of the credential that obtained it), `scope` (space-separated) and, when
  * narrowed by token exchange, `project_id` / `environment_id` and `root_jti`: the jti of the
  * token the exchanges started from, so that revoking that token (or the refresh token family
- * it was issued with) also ends the narrower tokens made from it (RFC 7009 §2.1).
+ * it was issued with) also ends the narrower tokens made from it (RFC 7009 §2.1). A token
+ * obtained with a DPoP proof carries `cnf.jkt` (RFC 9449 §6.1): the RFC 7638 thumbprint of the
+ * proof's key, which every use of the token must prove possession of.
  *
  * Audience: `aud` is the issuer URL, i.e. "the APIs of this Latchkey deployment and of the
  * organization it serves". Latchkey has one resource indicator today; resource servers check
@@ -37,6 +39,7 @@ export type AccessTokenClaims = {
   project_id?: string;
   environment_id?: string;
   root_jti?: string;
+  cnf?: { jkt: string };
 };
 
 export type MintInput = {
@@ -48,9 +51,19 @@ export type MintInput = {
   environmentId?: string | null;
   /** Token exchange: the jti of the token the exchanges started from. */
   rootJti?: string | null;
+  /** DPoP: the thumbprint of the key the token is bound to (cnf.jkt). */
+  jkt?: string | null;
 };
 
-export type MintedToken = { token: string; jti: string; expiresIn: number; expiresAt: Date; scope: string };
+export type MintedToken = {
+  token: string;
+  jti: string;
+  expiresIn: number;
+  expiresAt: Date;
+  scope: string;
+  /** DPoP: the key the token is bound to, or null for a bearer token. */
+  jkt: string | null;
+};
 
 /** mintAccessToken signs a new access token with the active signing key (lib/tokens/jws.ts). */
 export async function mintAccessToken(input: MintInput, now = Date.now()): Promise<MintedToken> {
@@ -73,8 +86,16 @@ export async function mintAccessToken(input: MintInput, now = Date.now()): Promi
   if (input.projectId) payload.project_id = input.projectId;
   if (input.environmentId) payload.environment_id = input.environmentId;
   if (input.rootJti) payload.root_jti = input.rootJti;
+  if (input.jkt) payload.cnf = { jkt: input.jkt };
   const token = signEs256({ typ: ACCESS_TOKEN_TYPE, kid }, payload, key);
-  return { token, jti, expiresIn: input.lifetimeSeconds, expiresAt: new Date(exp * 1000), scope };
+  return {
+    token,
+    jti,
+    expiresIn: input.lifetimeSeconds,
+    expiresAt: new Date(exp * 1000),
+    scope,
+    jkt: input.jkt ?? null,
+  };
 }
 
 const claimsSchema = z.object({
@@ -89,6 +110,7 @@ const claimsSchema = z.object({
   project_id: z.string().min(1).max(100).optional(),
   environment_id: z.string().min(1).max(100).optional(),
   root_jti: z.string().min(1).max(128).optional(),
+  cnf: z.object({ jkt: z.string().min(1).max(128) }).optional(),
 });
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;

@@ -162,6 +162,7 @@ export default async function ServiceAccountPage({
                 : 'None'}
             </Row>
             <Row label="Access token lifetime">{account.tokenLifetimeSeconds} seconds</Row>
+            <Row label="DPoP">{account.requireDpop ? 'Required' : 'Optional'}</Row>
             <Row label="IP allow-list">
               {account.ipAllowList.length
                 ? account.ipAllowList.map((c) => (
