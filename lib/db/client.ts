@@ -7,9 +7,17 @@ import { PrismaClient } from './generated/client';
 export type { PrismaClient };
 export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
-/** createPrismaClient connects the generated client to PostgreSQL through node-postgres. */
+/**
+ * createPrismaClient connects the generated client to PostgreSQL through node-postgres. A
+ * transaction waits up to 10 s for a connection of the pool (Prisma's default is 2 s): a burst
+ * of writers that all take the same audit chain lock queues up instead of failing; past that the
+ * failure is a 503 with Retry-After (lib/db/unavailable.ts), never a 500.
+ */
 export function createPrismaClient(connectionString: string): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max: 10 }) });
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString, max: 10 }),
+    transactionOptions: { maxWait: 10_000, timeout: 15_000 },
+  });
 }
 
 function client(): PrismaClient {

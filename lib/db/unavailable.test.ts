@@ -18,6 +18,13 @@ describe('isDatabaseUnavailable', () => {
     ).toBe(true);
     expect(isDatabaseUnavailable(new AggregateError([refused], 'connect failed'))).toBe(true);
     expect(isDatabaseUnavailable(new Error('wrapped', { cause: refused }))).toBe(true);
+    // A full pool: no connection for a transaction within maxWait.
+    expect(
+      isDatabaseUnavailable({
+        code: 'P2028',
+        message: 'Transaction API error: Unable to start a transaction in the given time.',
+      }),
+    ).toBe(true);
   });
 
   it('leaves errors in what was asked alone', () => {

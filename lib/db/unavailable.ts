@@ -8,7 +8,8 @@
  * It looks through the error and its causes, whoever threw it: node-postgres and Node's socket
  * errors (ECONNREFUSED, ECONNRESET…, "Connection terminated…"), PostgreSQL's SQLSTATE classes 08
  * (connection exception) and 57P0x (shutdown, cannot connect now), 53300 (too many connections),
- * Prisma's P1001/P1002/P1008/P1017/P2024, and @prisma/adapter-pg's DriverAdapterError kinds.
+ * Prisma's P1001/P1002/P1008/P1017/P2024 and a transaction that found no free connection in
+ * time (a full pool), and @prisma/adapter-pg's DriverAdapterError kinds.
  */
 const SOCKET_CODES = new Set([
   'ECONNREFUSED',
@@ -30,7 +31,7 @@ const ADAPTER_KINDS = new Set([
   'DatabaseUnavailable',
 ]);
 const MESSAGES =
-  /Connection terminated|Can't reach database server|timeout exceeded when trying to connect|Client has encountered a connection error|connection (is )?(closed|terminated)|Server has closed the connection|the database system is (shutting down|starting up)|Connection refused/i;
+  /Unable to start a transaction in the given time|Connection terminated|Can't reach database server|timeout exceeded when trying to connect|Client has encountered a connection error|connection (is )?(closed|terminated)|Server has closed the connection|the database system is (shutting down|starting up)|Connection refused/i;
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   const seen = new Set<unknown>();
