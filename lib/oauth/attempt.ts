@@ -2,6 +2,9 @@ import 'server-only';
 import type { Principal } from '@/lib/credentials/principals';
 import { auditableClientId } from './client-id';
 
+/** Who a federated credential's external token says the workload is (issue 12). */
+export type ExternalIdentity = { issuer: string; subject: string };
+
 /**
  * TokenAttempt is what the token service learns about one request while deciding it, and the
  * one owner of what that request's audit event records (lib/oauth/token-audit.ts reads it).
@@ -18,6 +21,7 @@ export class TokenAttempt {
   #principal: Principal | null = null;
   #legacyAudience = false;
   #onCache = false;
+  #external: ExternalIdentity | null = null;
 
   constructor(
     grantType: string,
@@ -59,6 +63,16 @@ export class TokenAttempt {
   identified(principal: Principal): void {
     this.#principal = principal;
     this.#clientId = principal.credentialId;
+  }
+
+  /** The external workload identity a federated credential verified (issuer and subject; never the token). */
+  get external(): ExternalIdentity | null {
+    return this.#external;
+  }
+
+  /** federated records the external identity behind the request, once its token's signature is verified. */
+  federated(identity: ExternalIdentity): void {
+    this.#external = identity;
   }
 
   /** usedLegacyAudience records that a client assertion named the token endpoint URL as its audience. */

@@ -13,7 +13,9 @@ import { signEs256 } from './jws';
  * (the key id of the credential that obtained it), `scope` (space-separated) and, when
  * narrowed by token exchange, `project_id` / `environment_id` and `root_jti`: the jti of the
  * token the exchanges started from, so that revoking that token (or the refresh token family
- * it was issued with) also ends the narrower tokens made from it (RFC 7009 §2.1).
+ * it was issued with) also ends the narrower tokens made from it (RFC 7009 §2.1). A token
+ * obtained with a federated credential (client_id fc_…) also names the external identity:
+ * `external_iss` and `external_sub`.
  *
  * Audience: `aud` is the issuer URL, i.e. "the APIs of this Latchkey deployment and of the
  * organization it serves". Latchkey has one resource indicator today; resource servers check
@@ -37,6 +39,9 @@ export type AccessTokenClaims = {
   project_id?: string;
   environment_id?: string;
   root_jti?: string;
+  /** Federated credentials: the external issuer and subject the token was obtained with. */
+  external_iss?: string;
+  external_sub?: string;
 };
 
 export type MintInput = {
@@ -48,6 +53,8 @@ export type MintInput = {
   environmentId?: string | null;
   /** Token exchange: the jti of the token the exchanges started from. */
   rootJti?: string | null;
+  /** A federated credential's verified external identity (issue 12). */
+  external?: { issuer: string; subject: string } | null;
 };
 
 export type MintedToken = { token: string; jti: string; expiresIn: number; expiresAt: Date; scope: string };
@@ -73,6 +80,10 @@ export async function mintAccessToken(input: MintInput, now = Date.now()): Promi
   if (input.projectId) payload.project_id = input.projectId;
   if (input.environmentId) payload.environment_id = input.environmentId;
   if (input.rootJti) payload.root_jti = input.rootJti;
+  if (input.external) {
+    payload.external_iss = input.external.issuer;
+    payload.external_sub = input.external.subject;
+  }
   const token = signEs256({ typ: ACCESS_TOKEN_TYPE, kid }, payload, key);
   return { token, jti, expiresIn: input.lifetimeSeconds, expiresAt: new Date(exp * 1000), scope };
 }
@@ -89,6 +100,8 @@ const claimsSchema = z.object({
   project_id: z.string().min(1).max(100).optional(),
   environment_id: z.string().min(1).max(100).optional(),
   root_jti: z.string().min(1).max(128).optional(),
+  external_iss: z.string().max(500).optional(),
+  external_sub: z.string().max(1000).optional(),
 });
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
