@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { nameField as displayName } from '@/lib/validation/names';
 import { oneOf } from '@/lib/validation/enums';
-import { jsonNumber } from '@/lib/validation/numbers';
+import { formNumber, jsonNumber } from '@/lib/validation/numbers';
 import { credentialStatusSchema, serviceAccountId } from '@/lib/service-accounts/schema';
 
 /**
@@ -296,3 +296,61 @@ export const federatedTestResultDto = z
       'What each policy decides about the token. Nothing is issued, stored or audited; the token is not kept.',
   });
 export type FederatedTestResultDto = z.output<typeof federatedTestResultDto>;
+
+// --- console forms ------------------------------------------------------------------------
+
+/** parseJsonField reads a textarea of JSON; text that is not JSON is kept, so the schema names the field. */
+function parseJsonField(value: unknown): unknown {
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * federatedFormToInput reshapes the console form (checkboxes of algorithms, JSON textareas for
+ * claim conditions and a pasted JWKS, a number field) into the API body, so the console and
+ * the API run the same schema.
+ */
+export function federatedFormToInput(fields: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of [
+    'accountId',
+    'name',
+    'template',
+    'issuer',
+    'keySource',
+    'jwksUri',
+    'audience',
+    'subjectMatch',
+    'subject',
+    'expiresAt',
+  ]) {
+    const v = fields[key];
+    if (typeof v === 'string' && v.trim() !== '') out[key] = v;
+  }
+  if (out.keySource !== 'JWKS_URI') delete out.jwksUri;
+  if (out.keySource === 'INLINE_JWKS') out.inlineJwks = parseJsonField(fields.inlineJwks);
+  const conditions = parseJsonField(fields.claimConditions);
+  if (conditions !== undefined) out.claimConditions = conditions;
+  const algs = fields.allowedAlgorithms;
+  if (algs !== undefined) out.allowedAlgorithms = Array.isArray(algs) ? algs : [algs];
+  if (typeof fields.maxTokenAgeSeconds === 'string' && fields.maxTokenAgeSeconds.trim() !== '')
+    out.maxTokenAgeSeconds = formNumber(fields.maxTokenAgeSeconds);
+  return out;
+}
+
+export const createFederatedCredentialForm = z.preprocess(
+  (v) => federatedFormToInput(v as Record<string, unknown>),
+  createFederatedCredentialInput.safeExtend({ accountId: serviceAccountId }),
+);
+export const setFederatedStatusForm = federatedCredentialRef.extend({ status: credentialStatusSchema });
+export const testFederatedTokenForm = z.preprocess(
+  (v) => {
+    const { accountId, token, credentialId } = v as Record<string, unknown>;
+    return { accountId, token, ...(credentialId ? { credentialId } : {}) };
+  },
+  testFederatedTokenInput.safeExtend({ accountId: serviceAccountId }),
+);
