@@ -13,6 +13,8 @@ import {
   revokeServiceAccount,
   suspendServiceAccount,
 } from '@/lib/service-accounts/set-service-account-status';
+import { listExpiringCredentials, listServiceAccounts } from '@/lib/service-accounts/queries';
+import { listServiceAccountsQuery } from '@/lib/service-accounts/schema';
 import { basic, bindProjectRole, createProject, formRequest } from '@/lib/testing/oauth-factories';
 import {
   githubActionsClaims,
@@ -373,6 +375,19 @@ describe('Kubernetes and SPIFFE tokens', () => {
       external_iss: k8s.issuer,
     });
     expect(k8s.requests.discovery).toBeGreaterThan(0);
+    // Exchanged again (a Latchkey subject token), the narrower token still names the workload.
+    const narrower = await token({
+      grant_type: TOKEN_EXCHANGE,
+      subject_token: body.access_token ?? '',
+      subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+      scope: 'TILE',
+    });
+    expect(narrower.res.status).toBe(200);
+    expect(decodeJwt(narrower.body.access_token ?? '')).toMatchObject({
+      client_id: fc.id,
+      project_id: project.projectId,
+      external_sub: 'system:serviceaccount:payments:api',
+    });
     const idToken = await token({
       grant_type: TOKEN_EXCHANGE,
       client_id: fc.id,
@@ -512,5 +527,17 @@ describe('an ES256 policy rejects a token whose key type does not fit', () => {
     });
     const t = await k8s.mint(kubernetesClaims({ namespace: 'a', serviceAccount: 'b', audience: AUDIENCE }));
     await expectRefused(s.orgId, asClient(fc.id, t), 'federated_alg_not_allowed');
+  });
+});
+
+describe('federated credentials among the account’s credentials', () => {
+  it('count in the account list and show on the expiry dashboard', async () => {
+    const s = await account();
+    const soon = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    const fc = await policy(s, { issuer: k8s.issuer, subject: 'system:serviceaccount:a:b', expiresAt: soon });
+    const expiring = await listExpiringCredentials(s.ctx);
+    expect(expiring).toEqual([expect.objectContaining({ kind: 'federated_credential', id: fc.id, label: fc.name })]);
+    const page = await listServiceAccounts(s.ctx, listServiceAccountsQuery.parse({}));
+    expect(page.items.find((a) => a.id === s.accountId)).toMatchObject({ credentialCount: 1, expiringCredentials: 1 });
   });
 });

@@ -71,6 +71,11 @@ export async function tokenExchangeGrant(request: GrantRequest): Promise<GrantOu
     lifetimeSeconds,
     ...narrowing,
     rootJti,
+    // A narrower token of a federated workload still names it.
+    external:
+      subject.claims.external_iss && subject.claims.external_sub
+        ? { issuer: subject.claims.external_iss, subject: subject.claims.external_sub }
+        : null,
   });
   return {
     principal,
