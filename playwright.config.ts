@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
 
 // scripts/e2e.ts prepares a fresh database and sets these; running `playwright test` alone
-// needs E2E_DATABASE_URL pointing at a migrated, disposable database.
+// needs E2E_DATABASE_URL pointing at a migrated, disposable database. The server connects as
+// E2E_APP_DATABASE_URL (the least-privilege runtime role) when it is set.
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://localhost:${port}`;
-const databaseUrl = process.env.E2E_DATABASE_URL ?? '';
+const databaseUrl = process.env.E2E_APP_DATABASE_URL ?? process.env.E2E_DATABASE_URL ?? '';
 
 // Debian's Chromium when present (no browser download is possible on our machines),
 // Playwright's own browser otherwise.

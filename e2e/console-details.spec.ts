@@ -182,3 +182,50 @@ test('destructive actions ask in one accessible dialog that names the object; sh
     .click();
   await expect(page.getByRole('table', { name: 'Client secrets' }).getByRole('row')).toHaveCount(2);
 });
+
+test('a new organization’s overview guides to the first token, then the guide goes away', async ({
+  page,
+  request,
+  seed,
+}) => {
+  const org = await seed.org();
+  const owner = await seed.member(org, 'OWNER');
+  await signInAs(page, owner);
+  const guide = page.getByRole('region', { name: 'Get started' });
+  await expect(guide).toBeVisible();
+  await expect(guide.getByRole('link', { name: 'New service account' })).toBeVisible();
+  await guide.getByRole('link', { name: 'New service account' }).click();
+  await page.getByLabel('Name', { exact: true }).fill('first-backend');
+  await page.getByLabel('Platform').selectOption('SERVER');
+  await page.getByRole('button', { name: 'Create service account' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'first-backend' })).toBeVisible();
+
+  await page.goto(`/orgs/${org.slug}`);
+  await expect(guide.getByText('Create a service account (done)')).toBeAttached();
+  await guide.getByRole('link', { name: 'Create a secret' }).click();
+  const form = page.getByRole('form', { name: 'New client secret' });
+  await form.getByLabel('Secret name').fill('first');
+  await form.getByRole('button', { name: 'Create secret' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Client secret "first" created' });
+  const keyId = (await dialog.getByLabel('Key id', { exact: true }).textContent()) ?? '';
+  const secret = (await dialog.getByLabel('Client secret', { exact: true }).textContent()) ?? '';
+  await dialog.getByRole('button', { name: 'I have saved it, close' }).click();
+
+  // The curl names the real key id, never the secret; it works as written once the secret is in.
+  await page.goto(`/orgs/${org.slug}`);
+  const curl = (await guide.getByLabel('Token request', { exact: true }).textContent()) ?? '';
+  expect(curl).toContain(`curl -u '${keyId}:<secret>' -d grant_type=client_credentials `);
+  expect(curl).not.toContain(secret);
+  const tokenUrl = curl.split(' ').at(-1) ?? '';
+  const answer = await request.post(tokenUrl, {
+    headers: { Authorization: `Basic ${Buffer.from(`${keyId}:${secret}`).toString('base64')}` },
+    form: { grant_type: 'client_credentials' },
+  });
+  expect(answer.status()).toBe(200);
+
+  // The first token ends the guide (the token audit records the use within moments).
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByRole('heading', { name: 'Get started' })).toHaveCount(0, { timeout: 500 });
+  }).toPass({ timeout: 10_000 });
+});

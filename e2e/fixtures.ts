@@ -17,7 +17,7 @@ export async function cli<T>(...args: string[]): Promise<T> {
     ['--conditions=react-server', 'scripts/cli.ts', ...args],
     {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: process.env.E2E_DATABASE_URL },
+      env: { ...process.env, DATABASE_URL: process.env.E2E_APP_DATABASE_URL ?? process.env.E2E_DATABASE_URL },
     },
   );
   return JSON.parse(stdout) as T;

@@ -165,6 +165,18 @@ test('key pairs: generate (config downloaded once) and upload; a private key upl
   const pair = page.getByRole('dialog', { name: 'Client token pair created' });
   const serverToken = (await pair.getByLabel('Server token', { exact: true }).textContent()) ?? '';
   expect(serverToken).toMatch(/^lk_srv_/);
+  // The dialog shows how the pair is used; the request it shows works as written.
+  const usage = (await pair.getByText(/grant_type=client_credentials/).textContent()) ?? '';
+  const [, pairId, tokenUrl] =
+    /curl -u '(ctp_[^:]+):<server token>' -d grant_type=client_credentials (\S+)/.exec(usage) ?? [];
+  expect(pairId).toBeTruthy();
+  expect(usage).not.toContain(serverToken);
+  const issued = await page.request.post(tokenUrl ?? '', {
+    headers: { Authorization: `Basic ${Buffer.from(`${pairId}:${serverToken}`).toString('base64')}` },
+    form: { grant_type: 'client_credentials' },
+  });
+  expect(issued.status()).toBe(200);
+  expect(await issued.json()).toMatchObject({ token_type: 'Bearer', refresh_token: expect.any(String) });
   await pair.getByRole('button', { name: 'I have saved it, close' }).click();
   await page.reload();
   expect(await page.content()).not.toContain(serverToken);
@@ -386,4 +398,118 @@ test('an isAdmin account manages service accounts with a bearer token from its c
   // Suspending the account stops its token at once (the token service reads the status set here).
   expect((await session.post(`/api/v1/service-accounts/${manager.id}/suspend`)).status()).toBe(200);
   expect((await request.get('/api/v1/service-accounts', { headers: manager.bearer })).status()).toBe(401);
+});
+
+test("an account's live tokens are listed and one is revoked behind a confirmation; an auditor only reads", async ({
+  page,
+  browser,
+  seed,
+}) => {
+  const org = await seed.org();
+  const admin = await seed.member(org, 'ADMIN');
+  const auditor = await seed.member(org, 'AUDITOR');
+  await signInAs(page, admin);
+  const client = api(page, org.slug);
+  const { id } = (await (
+    await client.post('/api/v1/service-accounts', { name: 'token-holder', platform: 'SERVER' })
+  ).json()) as { id: string };
+  const created = (await (await client.post(`/api/v1/service-accounts/${id}/secrets`, { name: 'main' })).json()) as {
+    clientSecret: { id: string };
+    secret: string;
+  };
+  const authorization = `Basic ${Buffer.from(`${created.clientSecret.id}:${created.secret}`).toString('base64')}`;
+  const issue = async () => {
+    const res = await page.request.post('/api/oauth/token', {
+      headers: { authorization },
+      form: { grant_type: 'client_credentials' },
+    });
+    expect(res.status()).toBe(200);
+    const token = ((await res.json()) as { access_token: string }).access_token;
+    const jti = (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { jti: string }).jti;
+    return { token, jti };
+  };
+  const introspect = async (token: string) =>
+    (
+      (await (
+        await page.request.post('/api/oauth/introspect', { headers: { authorization }, form: { token } })
+      ).json()) as {
+        active: boolean;
+      }
+    ).active;
+  const first = await issue();
+  const second = await issue();
+
+  await page.goto(`/orgs/${org.slug}/service-accounts/${id}`);
+  await page.getByRole('link', { name: 'Live tokens' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Live tokens of token-holder' })).toBeVisible();
+  const table = page.getByRole('table', { name: 'Live access tokens' });
+  await expect(table.getByRole('row')).toHaveCount(3);
+  const row = table.getByRole('row').filter({ hasText: first.jti });
+  await expect(row).toContainText(created.clientSecret.id);
+  expect(await page.content()).not.toContain(first.token);
+
+  await row.getByRole('button', { name: 'Revoke' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Revoke this access token?' });
+  await expect(confirm).toContainText(first.jti);
+  await confirm.getByRole('button', { name: 'Revoke' }).click();
+  await expect(table.getByRole('row')).toHaveCount(2);
+  await expect(table.getByText(second.jti)).toBeVisible();
+  expect(await introspect(first.token)).toBe(false);
+  expect(await introspect(second.token)).toBe(true);
+
+  // An auditor sees the list and no way to revoke.
+  const context = await browser.newContext({ baseURL: ORIGIN });
+  const auditorPage = await context.newPage();
+  await signInAs(auditorPage, auditor);
+  await auditorPage.goto(`/orgs/${org.slug}/service-accounts/${id}/tokens`);
+  await expect(auditorPage.getByRole('table', { name: 'Live access tokens' }).getByText(second.jti)).toBeVisible();
+  await expect(auditorPage.getByRole('button', { name: 'Revoke' })).toHaveCount(0);
+  await context.close();
+});
+
+test('a mistyped secret with a real key id shows on the account, per credential and in the audit log, from both surfaces', async ({
+  page,
+  seed,
+}) => {
+  const org = await seed.org();
+  const admin = await seed.member(org, 'ADMIN');
+  await signInAs(page, admin);
+  const client = api(page, org.slug);
+  const { id } = (await (
+    await client.post('/api/v1/service-accounts', { name: 'watched', platform: 'SERVER' })
+  ).json()) as { id: string };
+  const created = (await (await client.post(`/api/v1/service-accounts/${id}/secrets`, { name: 'main' })).json()) as {
+    clientSecret: { id: string };
+    secret: string;
+  };
+  const keyId = created.clientSecret.id;
+  const basicOf = (secret: string) => `Basic ${Buffer.from(`${keyId}:${secret}`).toString('base64')}`;
+  const token = (secret: string) =>
+    page.request.post('/api/oauth/token', {
+      headers: { authorization: basicOf(secret) },
+      form: { grant_type: 'client_credentials' },
+    });
+  expect((await token(created.secret)).status()).toBe(200);
+  expect((await token(`${created.secret.slice(0, -1)}X`)).status()).toBe(401);
+  const vendor = await page.request.post('/compat/restapi/System/UserAccount', {
+    data: { clientId: keyId, clientSecret: 'typo' },
+  });
+  expect(vendor.status()).toBe(401);
+
+  await page.goto(`/orgs/${org.slug}/service-accounts/${id}`);
+  const row = page.getByRole('table', { name: 'Client secrets' }).getByRole('row', { name: /main/ });
+  await expect(row).toContainText('1 issued · 2 refused');
+  const refusals = page.getByRole('table', { name: 'Recent refusals' });
+  await expect(refusals.getByRole('row')).toHaveCount(3);
+  await expect(refusals.getByRole('row').nth(1)).toContainText('/compat/restapi/System/UserAccount');
+  await expect(refusals.getByRole('row').nth(2)).toContainText('/api/oauth/token');
+  await expect(refusals).toContainText('bad_credentials');
+  await expect(page.getByRole('figure', { name: 'Token issuance and refusals over time' })).toContainText(
+    '1 issued, 2 refused',
+  );
+  expect(await page.content()).not.toContain(created.secret);
+
+  // Both refusals are in the organization's audit log, against the account the key id names.
+  await page.goto(`/orgs/${org.slug}/audit?action=token.refused`);
+  await expect(page.getByRole('row', { name: /watched Service account token\.refused/ })).toHaveCount(2);
 });

@@ -62,6 +62,11 @@ const envSchema = z.object({
   // A refresh-token family's absolute lifetime in days (every token of it ends then, however
   // often it rotates); each token also ends 30 days after it was issued, unless used.
   REFRESH_TOKEN_FAMILY_LIFETIME_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  // DPoP proofs (RFC 9449, lib/oauth/dpop.ts): how far a proof's iat may be from our clock, in
+  // seconds either way (its jti is remembered that long, on every instance); `on` also requires
+  // a server nonce (use_dpop_nonce + DPoP-Nonce) in every proof.
+  DPOP_IAT_WINDOW_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
+  DPOP_NONCE: z.enum(['on', 'off']).default('off'),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -44,6 +44,9 @@ export const ERROR_STATUS = {
   invalid_scope: 400,
   invalid_target: 400,
   temporarily_unavailable: 503,
+  // issue-13 codes (RFC 9449 §5, §8)
+  invalid_dpop_proof: 400,
+  use_dpop_nonce: 400,
   // issue-5 codes
   brand_mismatch: 400,
   vin_taken: 409,

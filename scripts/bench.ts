@@ -23,6 +23,11 @@
 // instance with its default opaque tokens (in memory too, "oidc opaque") is the introspection
 // baseline, and an extra reference row for the token endpoint.
 //
+// "token+dpop": Latchkey's token endpoint with a DPoP proof (RFC 9449) on every request, beside the
+// bearer row: each request carries a fresh ES256 proof (its own jti and iat), signed in the load
+// generator (node:crypto, on the same cores), so the row includes the proof's verification and its
+// jti's single-use record (PostgreSQL here: no REDIS_URL).
+//
 // "bare limit": a node:http server that answers every POST with an ES256 JWT of the same claims
 // as Latchkey's (node:crypto's one-shot sign, as lib/tokens/jws.ts does), and nothing else: no
 // client authentication, no limits, no database. It is the ceiling of issuing a token in one
@@ -37,7 +42,7 @@
 // very next request); its introspection reads the caller and the token's lifecycle state from
 // PostgreSQL on every request, where oidc-provider's reads its in-memory store.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -189,6 +194,8 @@ type CannonOptions = {
   method: string;
   headers: Record<string, string>;
   body: string;
+  /** autocannon's per-request hook (here: a fresh DPoP proof on each request). */
+  requests?: Array<{ setupRequest: (request: { headers?: Record<string, string> }) => unknown }>;
 };
 const autocannon = createRequire(import.meta.url)('autocannon') as (options: CannonOptions) => Promise<CannonResult>;
 
@@ -378,6 +385,32 @@ try {
     for (const base of system.more ?? []) await tokenFor(`${name} (${base})`, { ...system, base });
   }
 
+  // A DPoP client's key, and a fresh proof per request for Latchkey's token endpoint.
+  const dpopKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const { kty, crv, x, y } = dpopKeys.publicKey.export({ format: 'jwk' });
+  const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const dpopHeader = b64({ typ: 'dpop+jwt', alg: 'ES256', jwk: { kty, crv, x, y } });
+  const dpopProof = (): string => {
+    const input = `${dpopHeader}.${b64({
+      htm: 'POST',
+      htu: `${latchkeyUrl}/api/oauth/token`,
+      iat: Math.floor(Date.now() / 1000),
+      jti: randomUUID(),
+    })}`;
+    const signature = sign('sha256', Buffer.from(input), { key: dpopKeys.privateKey, dsaEncoding: 'ieee-p1363' });
+    return `${input}.${signature.toString('base64url')}`;
+  };
+  {
+    const res = await fetch(latchkeyUrl + systems.Latchkey.token, {
+      method: 'POST',
+      headers: { ...form, authorization: systems.Latchkey.auth, dpop: dpopProof() },
+      body: 'grant_type=client_credentials',
+    });
+    const body = (await res.json()) as { token_type?: string };
+    if (!res.ok || body.token_type !== 'DPoP')
+      throw new Error(`Latchkey: a DPoP token request failed (${res.status} ${JSON.stringify(body)})`);
+  }
+
   type Row = {
     round: number;
     system: string;
@@ -478,12 +511,13 @@ try {
     system: System,
     endpoint: 'token' | 'introspect',
     options: CannonOptions,
+    label: string = endpoint,
   ): Promise<void> {
     await cannon(system, endpoint, options, 2); // warm-up (JIT, pools, caches)
     const before = name === 'Latchkey' && endpoint === 'token' ? await pgSample() : undefined;
     const result = await cannon(system, endpoint, options, duration);
     const pgUse = before ? pgWork(before, await pgSample()) : undefined;
-    rows.push({ round, system: name, endpoint, connections: options.connections, ...result, pg: pgUse });
+    rows.push({ round, system: name, endpoint: label, connections: options.connections, ...result, pg: pgUse });
   }
   // Reference: each server's cheapest route (static metadata, no database), i.e. the framework's own ceiling here.
   for (const [name, url] of [
@@ -503,7 +537,7 @@ try {
     });
   }
   for (let round = 1; round <= rounds; round++) {
-    for (const count of connectionCounts)
+    for (const count of connectionCounts) {
       for (const [name, system] of Object.entries(systems) as Array<[string, System]>)
         await measure(round, name, system, 'token', {
           url: '',
@@ -513,6 +547,25 @@ try {
           connections: count,
           duration,
         });
+      await measure(
+        round,
+        'Latchkey',
+        systems.Latchkey,
+        'token',
+        {
+          url: '',
+          method: 'POST',
+          headers: { ...form, authorization: systems.Latchkey.auth },
+          body: 'grant_type=client_credentials',
+          connections: count,
+          duration,
+          requests: [
+            { setupRequest: (request) => ({ ...request, headers: { ...request.headers, dpop: dpopProof() } }) },
+          ],
+        },
+        'token+dpop',
+      );
+    }
     for (const [name, system] of Object.entries(systems) as Array<[string, System]>) {
       if (!system.introspects) continue;
       await measure(round, name, system, 'introspect', {
@@ -558,6 +611,9 @@ try {
     'bare limit: node:http + ES256 signing of the same claims, nothing else (the ceiling of one Node process).',
   );
   console.log(
+    'token+dpop: Latchkey token requests each with a fresh DPoP proof (signed by the load generator), beside the bearer row.',
+  );
+  console.log(
     `PostgreSQL per token: ${statements ? 'pg_stat_statements exec time, and ' : '(pg_stat_statements is not preloaded by this server) '}CPU time of the server processes serving the bench database, over the issued tokens.\n`,
   );
   // The targets of issue 16, per round, from figures of the same run.
@@ -588,6 +644,13 @@ try {
           `round ${round} token @${count}: Latchkey/oidc opaque (reference)`,
           null,
           `${(ours.rps / opaque.rps).toFixed(2)}x`,
+        ]);
+      const dpop = find(round, 'token+dpop', 'Latchkey', count);
+      if (dpop)
+        lines.push([
+          `round ${round} token+dpop @${count}: DPoP/Bearer (reference)`,
+          null,
+          `${(dpop.rps / ours.rps).toFixed(2)}x (${dpop.failures} failures)`,
         ]);
       if (count === 10)
         lines.push([`round ${round} token @10: Latchkey p99 < 10 ms`, ours.p99 < 10, `${ours.p99.toFixed(1)} ms`]);

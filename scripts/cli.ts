@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { cliFailure } from '../lib/cli/failure';
+import { EMBEDDED_RUNTIME_ROLE } from '../lib/db/runtime-role';
 
 const USAGE = `Usage: npm run cli -- <command> [--flag value …]
 
@@ -41,8 +42,16 @@ function readArgs(argv: string[]): { command: string; flags: Record<string, stri
 if (!process.env.DATABASE_URL) {
   const secretsFile = path.join(root, '.data', 'secrets.json');
   if (existsSync(secretsFile)) {
-    const { postgresPassword } = JSON.parse(readFileSync(secretsFile, 'utf8')) as { postgresPassword: string };
-    process.env.DATABASE_URL = `postgresql://postgres:${encodeURIComponent(postgresPassword)}@127.0.0.1:${process.env.LATCHKEY_PG_PORT ?? 54329}/latchkey`;
+    // As the server connects: the runtime role npm start created (lib/db/runtime-role.ts); the
+    // CLI changes no schema. A .data/ from before that role existed only knows `postgres`.
+    const { postgresPassword, appPassword } = JSON.parse(readFileSync(secretsFile, 'utf8')) as {
+      postgresPassword: string;
+      appPassword?: string;
+    };
+    const login = appPassword
+      ? `${EMBEDDED_RUNTIME_ROLE}:${encodeURIComponent(appPassword)}`
+      : `postgres:${encodeURIComponent(postgresPassword)}`;
+    process.env.DATABASE_URL = `postgresql://${login}@127.0.0.1:${process.env.LATCHKEY_PG_PORT ?? 54329}/latchkey`;
   }
 }
 // The CLI neither signs sessions nor touches encrypted data; lib/env.ts still wants values.

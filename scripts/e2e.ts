@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cloneTemplate, createTemplate, dropDatabases, newRunId } from '../lib/testing/databases';
+import { cloneTemplate, createTemplate, dropDatabases, newRunId, runtimeUrl } from '../lib/testing/databases';
 import { testServer } from '../lib/testing/pg-server';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,7 +22,14 @@ let code = 1;
 try {
   const template = await createTemplate(adminUrl, runId);
   const databaseUrl = await cloneTemplate(adminUrl, template, `${runId}_e2e`);
-  const env = { ...process.env, E2E_DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: '1' };
+  // The server and the CLI connect as the runtime role, as in production; E2E_DATABASE_URL is the
+  // owner, for the specs that tamper with the database behind the application's back.
+  const env = {
+    ...process.env,
+    E2E_DATABASE_URL: databaseUrl,
+    E2E_APP_DATABASE_URL: runtimeUrl(databaseUrl),
+    NEXT_TELEMETRY_DISABLED: '1',
+  };
   if (!process.argv.includes('--no-build')) {
     code = await run(path.join(root, 'node_modules/.bin/next'), ['build'], { ...env, NODE_ENV: 'production' });
     if (code !== 0) throw new Error('next build failed');

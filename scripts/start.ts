@@ -2,6 +2,12 @@
 // Without DATABASE_URL it runs an embedded PostgreSQL under .data/ (reused on the next start);
 // then it migrates, seeds the demo organization on an empty database, builds when the sources
 // changed, and serves. Ctrl-C stops the server, then the database.
+//
+// Database roles (lib/db/runtime-role.ts): migrations run as the owner of the schema, the server
+// and the seed as a runtime role that owns nothing. Embedded: the owner is the cluster's
+// `postgres`, the runtime role `latchkey_app` (created here). External: MIGRATION_DATABASE_URL is
+// the owner and DATABASE_URL the runtime role; with DATABASE_URL alone, everything runs as that
+// role, as before, with a warning when it owns the tables.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -10,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { databaseUrl, ensureDatabase } from '../lib/db/admin';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../lib/db/embedded';
 import { migrate } from '../lib/db/migrate';
+import { EMBEDDED_RUNTIME_ROLE, ensureRuntimeRole, runtimeRoleOf, runtimeRoleWarning } from '../lib/db/runtime-role';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = path.join(root, '.data');
@@ -18,18 +25,22 @@ const port = Number(process.env.PORT ?? 3000);
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const nextBin = path.join(root, 'node_modules', '.bin', 'next');
 
-type LocalSecrets = { nextauthSecret: string; postgresPassword: string; masterKeys?: string };
+type LocalSecrets = { nextauthSecret: string; postgresPassword: string; masterKeys?: string; appPassword?: string };
 
-/** Secrets for a local install, made once and kept in .data/ (mode 600), never in the repo. */
-function localSecrets(): LocalSecrets {
+/**
+ * Secrets for a local install, made once and kept in .data/ (mode 600), never in the repo; a
+ * file from an older version gets the ones it lacks (the master keys, the runtime role's password).
+ */
+function localSecrets(): Required<LocalSecrets> {
   const file = path.join(dataDir, 'secrets.json');
   mkdirSync(dataDir, { recursive: true, mode: 0o755 });
   const existing = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as LocalSecrets) : undefined;
-  if (existing?.masterKeys) return existing;
+  if (existing?.masterKeys && existing.appPassword) return existing as Required<LocalSecrets>;
   const secrets = {
     nextauthSecret: existing?.nextauthSecret ?? randomBytes(32).toString('base64url'),
     postgresPassword: existing?.postgresPassword ?? randomBytes(18).toString('base64url'),
-    masterKeys: `1:${randomBytes(32).toString('base64')}`,
+    masterKeys: existing?.masterKeys ?? `1:${randomBytes(32).toString('base64')}`,
+    appPassword: existing?.appPassword ?? randomBytes(18).toString('base64url'),
   };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
@@ -74,6 +85,11 @@ function buildIsStale(): boolean {
   return Math.max(...sources.map((s) => newestMtime(path.join(root, s)))) > statSync(buildId).mtimeMs;
 }
 
+/** The embedded database as the server connects to it: the runtime role, never `postgres`. */
+function embeddedRuntimeUrl(pgPort: number, password: string): string {
+  return `postgresql://${EMBEDDED_RUNTIME_ROLE}:${encodeURIComponent(password)}@127.0.0.1:${pgPort}/latchkey`;
+}
+
 let embedded: EmbeddedServer | undefined;
 let server: ChildProcess | undefined;
 let stopping = false;
@@ -106,6 +122,9 @@ try {
   env.LATCHKEY_MASTER_KEYS ??= secrets.masterKeys;
   env.NEXTAUTH_URL ??= `http://localhost:${port}`;
 
+  // The owner's URL is for migrations only: the server and the seed never see it.
+  let migrationUrl = env.MIGRATION_DATABASE_URL === env.DATABASE_URL ? undefined : env.MIGRATION_DATABASE_URL;
+  delete env.MIGRATION_DATABASE_URL;
   if (!env.DATABASE_URL) {
     const pgPort = Number(process.env.LATCHKEY_PG_PORT ?? 54329);
     console.log(`DATABASE_URL is not set: starting the embedded PostgreSQL in .data/postgres on port ${pgPort}…`);
@@ -115,11 +134,16 @@ try {
       password: secrets.postgresPassword,
     });
     await ensureDatabase(embedded.adminUrl, 'latchkey');
-    env.DATABASE_URL = databaseUrl(embedded.adminUrl, 'latchkey');
+    await ensureRuntimeRole(embedded.adminUrl, EMBEDDED_RUNTIME_ROLE, secrets.appPassword);
+    migrationUrl = databaseUrl(embedded.adminUrl, 'latchkey');
+    env.DATABASE_URL = embeddedRuntimeUrl(pgPort, secrets.appPassword);
   }
 
-  const applied = await migrate(env.DATABASE_URL);
+  const runtimeRole = migrationUrl ? await runtimeRoleOf(env.DATABASE_URL) : undefined;
+  const applied = await migrate(migrationUrl ?? env.DATABASE_URL, { runtimeRole });
   console.log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date.');
+  const warning = await runtimeRoleWarning(env.DATABASE_URL);
+  if (warning) console.warn(warning);
   if (process.env.LATCHKEY_DEMO !== 'off')
     await run(tsx, ['--conditions=react-server', path.join(root, 'scripts', 'seed.ts')], env);
 

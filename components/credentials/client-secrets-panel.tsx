@@ -8,6 +8,7 @@ import { Field } from '@/components/ui/field';
 import { Table, Td } from '@/components/ui/table';
 import type { ClientSecretDto, CreatedClientSecretDto, RotatedClientSecretDto } from '@/lib/service-accounts/schema';
 import { ROTATION_GRACE_HOURS } from '@/lib/service-accounts/schema';
+import type { CredentialActivity } from '@/lib/service-accounts/activity';
 import { CredentialLifecycleCells, EnableDisableDelete } from './credential-row';
 import { expiryHint, formatDateTime } from './format';
 import { SecretRevealDialog } from './secret-reveal-dialog';
@@ -45,6 +46,7 @@ export function ClientSecretsPanel({
   tokenUrl,
   maxDays,
   actions,
+  activity,
 }: {
   orgSlug: string;
   accountId: string;
@@ -54,6 +56,8 @@ export function ClientSecretsPanel({
   tokenUrl: string;
   maxDays: number;
   actions: ClientSecretActions;
+  /** Each credential's last 7 days, by id (an activity column when given). */
+  activity?: Record<string, CredentialActivity>;
 }) {
   const [revealed, setRevealed] = useState<Revealed | null>(null);
   const create = useFormAction(
@@ -87,7 +91,16 @@ export function ClientSecretsPanel({
       ) : (
         <Table
           caption="Client secrets"
-          columns={['Name', 'Key id', 'Secret', 'Status', 'Expires', 'Last used', ...(canWrite ? ['Actions'] : [])]}
+          columns={[
+            'Name',
+            'Key id',
+            'Secret',
+            'Status',
+            'Expires',
+            'Last used',
+            ...(activity ? ['Last 7 days'] : []),
+            ...(canWrite ? ['Actions'] : []),
+          ]}
         >
           {secrets.map((s) => (
             <tr key={s.id}>
@@ -99,7 +112,7 @@ export function ClientSecretsPanel({
               <Td>
                 <code className="text-xs">{s.hint}</code>
               </Td>
-              <CredentialLifecycleCells credential={s} />
+              <CredentialLifecycleCells credential={s} activity={activity ? { of: activity[s.id] } : undefined} />
               {canWrite ? (
                 <Td>
                   <div className="flex flex-wrap items-start gap-2">

@@ -1,6 +1,8 @@
 import type { ReactNode } from 'react';
 import { Td } from '@/components/ui/table';
+import type { CredentialActivity } from '@/lib/service-accounts/activity';
 import { ActionButton } from './action-button';
+import { ActivitySummary } from './activity-cell';
 import { CredentialStatusBadge } from './credential-status-badge';
 import { formatDateTime } from './format';
 import { LastUsed } from './last-used';
@@ -15,8 +17,15 @@ type Lifecycle = {
   lastUsedIp: string | null;
 };
 
-/** CredentialLifecycleCells are the cells every credential table shows: status, expiry and last use. */
-export function CredentialLifecycleCells({ credential: c }: { credential: Lifecycle }) {
+/** CredentialLifecycleCells are the cells every credential table shows: status, expiry, last use (and the last 7 days). */
+export function CredentialLifecycleCells({
+  credential: c,
+  activity,
+}: {
+  credential: Lifecycle;
+  /** The credential's last 7 days; the cell is left out when the table has no activity column. */
+  activity?: { of: CredentialActivity | undefined };
+}) {
   return (
     <>
       <Td>
@@ -26,6 +35,11 @@ export function CredentialLifecycleCells({ credential: c }: { credential: Lifecy
       <Td>
         <LastUsed at={c.lastUsedAt} ip={c.lastUsedIp} />
       </Td>
+      {activity ? (
+        <Td>
+          <ActivitySummary activity={activity.of} />
+        </Td>
+      ) : null}
     </>
   );
 }

@@ -8,6 +8,7 @@ import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import { Table, Td } from '@/components/ui/table';
 import type { CreatedKeyPairDto, KeyConfigDto, KeyPairDto } from '@/lib/service-accounts/schema';
+import type { CredentialActivity } from '@/lib/service-accounts/activity';
 import { CredentialLifecycleCells, EnableDisableDelete } from './credential-row';
 import { expiryHint } from './format';
 import { SecretRevealDialog } from './secret-reveal-dialog';
@@ -31,6 +32,7 @@ export function KeyPairsPanel({
   canWrite,
   maxDays,
   actions,
+  activity,
 }: {
   orgSlug: string;
   accountId: string;
@@ -38,6 +40,8 @@ export function KeyPairsPanel({
   canWrite: boolean;
   maxDays: number;
   actions: KeyPairActions;
+  /** Each credential's last 7 days, by id (an activity column when given). */
+  activity?: Record<string, CredentialActivity>;
 }) {
   const [config, setConfig] = useState<KeyConfigDto | null>(null);
   const [uploaded, setUploaded] = useState<string | null>(null);
@@ -83,6 +87,7 @@ export function KeyPairsPanel({
             'Status',
             'Expires',
             'Last used',
+            ...(activity ? ['Last 7 days'] : []),
             ...(canWrite ? ['Actions'] : []),
           ]}
         >
@@ -102,7 +107,7 @@ export function KeyPairsPanel({
                   {k.origin === 'GENERATED' ? 'Generated' : 'Uploaded'}
                 </Badge>
               </Td>
-              <CredentialLifecycleCells credential={k} />
+              <CredentialLifecycleCells credential={k} activity={activity ? { of: activity[k.id] } : undefined} />
               {canWrite ? (
                 <Td>
                   <div className="flex flex-wrap gap-2">

@@ -7,6 +7,7 @@ import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import { Table, Td } from '@/components/ui/table';
 import type { CreatedTokenPairDto, TokenPairDto } from '@/lib/service-accounts/schema';
+import type { CredentialActivity } from '@/lib/service-accounts/activity';
 import { CredentialLifecycleCells, EnableDisableDelete } from './credential-row';
 import { SecretRevealDialog } from './secret-reveal-dialog';
 import type { FormAction } from './types';
@@ -27,12 +28,17 @@ export function TokenPairsPanel({
   pairs,
   canWrite,
   actions,
+  tokenUrl,
+  activity,
 }: {
   orgSlug: string;
   accountId: string;
   pairs: TokenPairDto[];
   canWrite: boolean;
   actions: TokenPairActions;
+  /** Each credential's last 7 days, by id (an activity column when given). */
+  activity?: Record<string, CredentialActivity>;
+  tokenUrl: string;
 }) {
   const [revealed, setRevealed] = useState<{ clientToken: string; serverToken: string; id: string } | null>(null);
   const create = useFormAction(
@@ -63,14 +69,21 @@ export function TokenPairsPanel({
       ) : (
         <Table
           caption="Client token pairs"
-          columns={['Client token', 'Status', 'Expires', 'Last used', ...(canWrite ? ['Actions'] : [])]}
+          columns={[
+            'Client token',
+            'Status',
+            'Expires',
+            'Last used',
+            ...(activity ? ['Last 7 days'] : []),
+            ...(canWrite ? ['Actions'] : []),
+          ]}
         >
           {pairs.map((p) => (
             <tr key={p.id}>
               <Td>
                 <code className="break-all text-xs">{p.clientToken}</code>
               </Td>
-              <CredentialLifecycleCells credential={p} />
+              <CredentialLifecycleCells credential={p} activity={activity ? { of: activity[p.id] } : undefined} />
               {canWrite ? (
                 <Td>
                   <div className="flex flex-wrap gap-2">
@@ -121,6 +134,7 @@ export function TokenPairsPanel({
         <SecretRevealDialog
           title="Client token pair created"
           description="The server token is secret: keep it on your backend."
+          usage={`# the backend gets a token (and a refresh token) for the app:\ncurl -u '${revealed.id}:<server token>' -d grant_type=client_credentials ${tokenUrl}\n# later, a new pair from the refresh token (single use, rotated):\ncurl -u '${revealed.id}:<server token>' -d grant_type=refresh_token -d refresh_token=<refresh token> ${tokenUrl}`}
           items={[
             { label: 'Client token', value: revealed.clientToken },
             { label: 'Server token', value: revealed.serverToken },

@@ -1,6 +1,6 @@
 'use client';
 
-import { startTransition, useActionState, useEffect, useRef, type FormEvent } from 'react';
+import { startTransition, useActionState, useRef, type FormEvent } from 'react';
 import type { ActionResult } from '@/lib/actions/define-action';
 
 /**
@@ -13,12 +13,16 @@ export function useFormAction<T>(
   action: (previous: ActionResult<T> | null, formData: FormData) => Promise<ActionResult<T>>,
   options: { resetOnSuccess?: boolean } = {},
 ) {
-  const [state, dispatch, pending] = useActionState<ActionResult<T> | null, FormData>(action, null);
   const formRef = useRef<HTMLFormElement>(null);
   const resetOnSuccess = options.resetOnSuccess ?? false;
-  useEffect(() => {
-    if (resetOnSuccess && state?.ok) formRef.current?.reset();
-  }, [state, resetOnSuccess]);
+  // The form is cleared the moment the action answers, not when React commits the new state
+  // (after the route refresh that follows): a dialog the action opened can be closed and the
+  // form filled again before then, and a late reset would wipe what was typed.
+  const [state, dispatch, pending] = useActionState<ActionResult<T> | null, FormData>(async (previous, formData) => {
+    const result = await action(previous, formData);
+    if (resetOnSuccess && result.ok) formRef.current?.reset();
+    return result;
+  }, null);
   /** submit runs the action with form data read earlier (e.g. once a confirmation was accepted). */
   function submit(formData: FormData) {
     startTransition(() => dispatch(formData));

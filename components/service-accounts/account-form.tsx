@@ -288,6 +288,25 @@ export function AccountForm({
         className="max-w-xs"
       />
 
+      <div className="flex items-start gap-2">
+        <input
+          id="field-requireDpop"
+          type="checkbox"
+          name="requireDpop"
+          defaultChecked={account?.requireDpop ?? false}
+          aria-describedby="field-requireDpop-error"
+          className="mt-1"
+        />
+        <label htmlFor="field-requireDpop" className="text-sm">
+          <span className="font-medium">Require DPoP</span>
+          <span className="block text-gray-600">
+            Tokens only with a DPoP proof (RFC 9449), bound to the client&apos;s key: a stolen token is useless without
+            it. Requests without a proof are refused.
+          </span>
+        </label>
+        <ErrorText id="field-requireDpop-error" errors={errors.requireDpop} />
+      </div>
+
       <div className="space-y-1">
         <label htmlFor="field-ipAllowList" className="block text-sm font-medium text-gray-900">
           IP allow-list

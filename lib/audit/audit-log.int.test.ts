@@ -3,6 +3,7 @@ import { db } from '@/lib/db/client';
 import { createTestOrg, createTestMember, memberCtx } from '@/lib/testing/factories';
 import { appendTestEvents } from '@/lib/testing/audit-fixtures';
 import { parseCsv } from '@/lib/testing/audit-csv';
+import { withOwner } from '@/lib/testing/db';
 import { TOKEN_ISSUED, TOKEN_REFUSED } from './actions';
 import { exportAuditEvents } from './export-audit-events';
 import { auditListQuery } from './filters';
@@ -20,11 +21,23 @@ async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
   return new Response(stream).text();
 }
 
-/** tamper runs SQL as the superuser with the append-only trigger bypassed, in one transaction. */
+/**
+ * tamper runs SQL as the table's owner (the migration role, which the application is not) with
+ * the append-only trigger disabled for one transaction: what only the owner can do, and what the
+ * hash chain then detects.
+ */
 async function tamper(sql: string, ...values: unknown[]) {
-  await db.$transaction(async (tx) => {
-    await tx.$executeRawUnsafe('SET LOCAL session_replication_role = replica');
-    await tx.$executeRawUnsafe(sql, ...values);
+  await withOwner(async (client) => {
+    await client.query('BEGIN');
+    try {
+      await client.query('ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only');
+      await client.query(sql, values);
+      await client.query('ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only');
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    }
   });
 }
 
@@ -56,7 +69,7 @@ describe('audit chain verification', () => {
     expect((await checkAuditChain(ctx.orgId)).checked).toBe(before + 31);
   });
 
-  it('names the first broken link after a superuser alters a row', async () => {
+  it('names the first broken link after the owner alters a row', async () => {
     const ctx = await auditorCtx();
     await appendTestEvents(
       ctx.orgId,
@@ -65,9 +78,14 @@ describe('audit chain verification', () => {
         action: 'test.original',
       })),
     );
-    // The trigger refuses an ordinary UPDATE.
+    // The application's role may not UPDATE at all, and the trigger refuses the owner's ordinary UPDATE.
     await expect(
       db.$executeRaw`UPDATE audit_events SET action = 'x' WHERE organization_id = ${ctx.orgId} AND seq = 12`,
+    ).rejects.toThrow(/permission denied/);
+    await expect(
+      withOwner((c) =>
+        c.query(`UPDATE audit_events SET action = 'x' WHERE organization_id = $1 AND seq = 12`, [ctx.orgId]),
+      ),
     ).rejects.toThrow(/append-only/);
     await tamper(
       `UPDATE audit_events SET actor_label = 'someone-else' WHERE organization_id = $1 AND seq = 12`,
@@ -325,10 +343,13 @@ describe('token activity rollup (migration 0016)', () => {
     await appendTestEvents(ctx.orgId, [{ occurredAt: new Date(Date.UTC(2026, 7, 2)), action: TOKEN_ISSUED }]);
     await expect(
       db.$executeRaw`UPDATE audit_events SET action = 'x' WHERE organization_id = ${ctx.orgId}`,
-    ).rejects.toThrow(/append-only/);
+    ).rejects.toThrow(/permission denied/);
     await expect(db.$executeRaw`DELETE FROM audit_events WHERE organization_id = ${ctx.orgId}`).rejects.toThrow(
-      /append-only/,
+      /permission denied/,
     );
+    await expect(
+      withOwner((c) => c.query('DELETE FROM audit_events WHERE organization_id = $1', [ctx.orgId])),
+    ).rejects.toThrow(/append-only/);
     expect((await rollup(ctx.orgId)).map((r) => r.events)).toEqual([1n]);
     // The trigger writes the rollup as its owner (migration 0017): the runtime role needs only SELECT.
     const [fn] = await db.$queryRaw<Array<{ definer: boolean; config: string[] | null }>>`

@@ -149,7 +149,12 @@ function bucketStart(t: number, bucket: TokenActivity['bucket']): number {
  * [start of from's hour, to), and one chart reads at most a few rows per hour and client
  * whatever the size of the log.
  */
-export async function tokenActivity(ctx: OrgContext, range: { from?: Date; to?: Date } = {}): Promise<TokenActivity> {
+export async function tokenActivity(
+  ctx: OrgContext,
+  range: { from?: Date; to?: Date } = {},
+  /** Only these presented client ids (the credentials of one service account); all when absent. */
+  clientIds?: string[],
+): Promise<TokenActivity> {
   const to = range.to ?? new Date();
   const earliest = new Date(to.getTime() - MAX_CHART_DAYS * DAY_MS);
   const requested = range.from ?? new Date(to.getTime() - 7 * DAY_MS);
@@ -161,6 +166,7 @@ export async function tokenActivity(ctx: OrgContext, range: { from?: Date; to?: 
     FROM audit_token_activity
     WHERE organization_id = ${ctx.orgId} AND action IN (${TOKEN_ISSUED}, ${TOKEN_REFUSED})
       AND bucket >= ${new Date(bucketStart(from.getTime(), 'hour'))} AND bucket < ${to}
+      AND (${clientIds === undefined} OR client_id = ANY(${clientIds ?? []}::text[]))
     GROUP BY 1, 2`;
   const step = bucket === 'hour' ? 3_600_000 : bucket === 'day' ? DAY_MS : 7 * DAY_MS;
   const points = new Map<number, { t: string; issued: number; refused: number }>();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
+import { withOwner } from '@/lib/testing/db';
 import { createTestOrg } from '@/lib/testing/factories';
 import { GENESIS_HASH, findChainBreak } from './hash-chain';
 import { recordAuditEvent } from './record-audit-event';
@@ -40,13 +41,22 @@ describe('recordAuditEvent', () => {
     expect(await db.auditEvent.count({ where: { organizationId: org.id, action: 'test.rolled_back' } })).toBe(0);
   });
 
-  it('is refused UPDATE and DELETE by the database', async () => {
+  it('is refused UPDATE and DELETE by the database: the application lacks the privilege, the owner meets the trigger', async () => {
     const org = await createTestOrg();
     const event = await db.auditEvent.findFirstOrThrow({ where: { organizationId: org.id } });
     await expect(db.auditEvent.update({ where: { id: event.id }, data: { action: 'tampered' } })).rejects.toThrow(
-      /append-only/,
+      /permission denied/,
     );
-    await expect(db.auditEvent.delete({ where: { id: event.id } })).rejects.toThrow(/append-only/);
-    await expect(db.$executeRawUnsafe('TRUNCATE audit_events')).rejects.toThrow(/append-only/);
+    await expect(db.auditEvent.delete({ where: { id: event.id } })).rejects.toThrow(/permission denied/);
+    await expect(db.$executeRawUnsafe('TRUNCATE audit_events')).rejects.toThrow(/permission denied/);
+    for (const sql of [
+      `UPDATE audit_events SET action = 'tampered' WHERE id = ${event.id}`,
+      `DELETE FROM audit_events WHERE id = ${event.id}`,
+      'TRUNCATE audit_events',
+    ])
+      await expect(
+        withOwner((c) => c.query(sql)),
+        sql,
+      ).rejects.toThrow(/append-only/);
   });
 });

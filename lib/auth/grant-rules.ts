@@ -15,7 +15,9 @@ export type GrantChange = {
   /** True when the account becomes (or is created as) an admin account. */
   grantsAdmin: boolean;
   /** Which of the account's grant fields change at all (added, removed or replaced). */
-  changedFields: ReadonlyArray<'scopes' | 'roleBindings' | 'isAdmin' | 'ipAllowList' | 'tokenLifetimeSeconds'>;
+  changedFields: ReadonlyArray<
+    'scopes' | 'roleBindings' | 'isAdmin' | 'ipAllowList' | 'tokenLifetimeSeconds' | 'requireDpop'
+  >;
 };
 
 const bindingKey = (b: { roleId: string; projectId: string | null }) => `${b.roleId}@${b.projectId ?? ''}`;

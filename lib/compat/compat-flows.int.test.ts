@@ -340,7 +340,10 @@ describe('RestAPI.com: POST /compat/restapi/System/UserAccount', () => {
     const missing = await restApiRoute(jsonRequest('/compat/restapi/System/UserAccount', { clientId: secret.id }));
     expect(missing.status).toBe(400);
     expect(await missing.json()).toMatchObject({ status: 400, message: expect.stringContaining('clientSecret') });
+    // The mistyped secret names a real credential: its refusal is in that organization's log
+    // (the missing field is refused before any credential is read).
     const events = await tokenEvents(org.id);
-    expect(events.map((e) => e.action)).toEqual([TOKEN_ISSUED]);
+    expect(events.map((e) => e.action)).toEqual([TOKEN_ISSUED, TOKEN_REFUSED]);
+    expect(events[1]?.details).toMatchObject({ client_id: secret.id, reason: 'bad_credentials' });
   });
 });

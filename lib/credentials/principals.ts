@@ -34,6 +34,8 @@ export type Principal = {
     tokenLifetimeSeconds: number;
     ipAllowList: string[];
     scopes: string[];
+    /** No token without a DPoP proof (lib/oauth/issue-token.ts mintFor). */
+    requireDpop: boolean;
   };
 };
 
@@ -55,12 +57,13 @@ type Row = {
   token_lifetime_seconds: number;
   ip_allow_list: string[];
   scopes: string[];
+  require_dpop: boolean;
 };
 
 // One round trip per token request: the credential, its account, organization and scope names.
 const ACCOUNT_COLUMNS = `
   sa.id AS sa_id, sa.organization_id, o.slug AS org_slug, sa.name AS sa_name, sa.status::text AS sa_status,
-  sa.is_admin, sa.platform::text AS platform, sa.token_lifetime_seconds, sa.ip_allow_list,
+  sa.is_admin, sa.platform::text AS platform, sa.token_lifetime_seconds, sa.ip_allow_list, sa.require_dpop,
   COALESCE((SELECT array_agg(s.name ORDER BY s.name) FROM service_account_scopes sas JOIN scopes s ON s.id = sas.scope_id
             WHERE sas.service_account_id = sa.id), '{}') AS scopes`;
 
@@ -87,6 +90,7 @@ function toPrincipal(kind: CredentialKind, row: Row | undefined): Principal | nu
       tokenLifetimeSeconds: row.token_lifetime_seconds,
       ipAllowList: row.ip_allow_list,
       scopes: row.scopes,
+      requireDpop: row.require_dpop,
     },
   };
 }

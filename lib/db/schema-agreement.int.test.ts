@@ -157,6 +157,7 @@ describe('schema.prisma and the migrated database', () => {
     expect(accountCreated).toMatchObject({
       description: '',
       isAdmin: false,
+      requireDpop: false,
       status: 'ACTIVE',
       tokenLifetimeSeconds: 3600,
       ipAllowList: [],
@@ -171,6 +172,7 @@ describe('schema.prisma and the migrated database', () => {
         description: 'Bills customers',
         platform: 'WEB',
         isAdmin: true,
+        requireDpop: true,
         status: 'SUSPENDED',
         suspendedAt: new Date(),
         tokenLifetimeSeconds: 600,
@@ -383,6 +385,7 @@ describe('schema.prisma and the migrated database', () => {
         environmentId: environment.id,
         expiresAt: inDays(30),
         familyExpiresAt: inDays(90),
+        dpopJkt: hex(tag).slice(0, 43),
       },
     });
     const family = await db.refreshToken.findMany({ where: { familyId } });
@@ -403,6 +406,13 @@ describe('schema.prisma and the migrated database', () => {
       data: { expiresAt: inDays(2) },
     });
     expect(await db.usedAssertion.findUnique({ where: { issuer_jti: assertionKey } })).toEqual(assertion);
+
+    // --- DpopProofJti -------------------------------------------------------------------------
+    const proofKey = { jkt: hex(tag).slice(0, 43), jti: randomUUID() };
+    const proofCreated = await db.dpopProofJti.create({ data: { ...proofKey, expiresAt: inDays(1) } });
+    expect(await db.dpopProofJti.findUnique({ where: { jkt_jti: proofKey } })).toEqual(proofCreated);
+    const proof = await db.dpopProofJti.update({ where: { jkt_jti: proofKey }, data: { expiresAt: inDays(2) } });
+    expect(await db.dpopProofJti.findUnique({ where: { jkt_jti: proofKey } })).toEqual(proof);
 
     // --- RevokedToken -------------------------------------------------------------------------
     const jti = randomUUID();
@@ -497,6 +507,10 @@ describe('schema.prisma and the migrated database', () => {
     await db.usedAssertion.delete({ where: { issuer_jti: assertionKey } });
     expect(await db.usedAssertion.findUnique({ where: { issuer_jti: assertionKey } })).toBeNull();
     exercised.add('UsedAssertion');
+
+    await db.dpopProofJti.delete({ where: { jkt_jti: proofKey } });
+    expect(await db.dpopProofJti.findUnique({ where: { jkt_jti: proofKey } })).toBeNull();
+    exercised.add('DpopProofJti');
 
     await db.refreshToken.delete({ where: { id: firstRefresh.id } });
     // The rotation survives its parent (ON DELETE SET NULL), still in its family.
@@ -611,11 +625,15 @@ describe('schema.prisma and the migrated database', () => {
       second,
     ]);
 
+    // The application's role may only read and append (lib/db/runtime-role.ts); the owner meets the
+    // append-only trigger (lib/audit/record-audit-event.int.test.ts).
     await expect(db.auditEvent.update({ where: { id: first.id }, data: { outcome: 'FAILURE' } })).rejects.toThrow(
-      /append-only/,
+      /permission denied/,
     );
-    await expect(db.auditEvent.delete({ where: { id: first.id } })).rejects.toThrow(/append-only/);
-    await expect(db.auditEvent.deleteMany({ where: { organizationId: auditOrg.id } })).rejects.toThrow(/append-only/);
+    await expect(db.auditEvent.delete({ where: { id: first.id } })).rejects.toThrow(/permission denied/);
+    await expect(db.auditEvent.deleteMany({ where: { organizationId: auditOrg.id } })).rejects.toThrow(
+      /permission denied/,
+    );
     await expect(db.organization.delete({ where: { id: auditOrg.id } })).rejects.toThrow();
     expect(await db.auditEvent.count({ where: { organizationId: auditOrg.id } })).toBe(2);
     exercised.add('AuditEvent');

@@ -8,7 +8,11 @@ import { db } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { AppError, toAppError, type FieldErrors } from '@/lib/errors';
 import { logger } from '@/lib/logger';
-import { authenticateManagementBearer, NOT_A_MANAGEMENT_TOKEN } from '@/lib/oauth/management-bearer';
+import {
+  authenticateManagementRequest,
+  DpopChallengeError,
+  NOT_A_MANAGEMENT_TOKEN,
+} from '@/lib/oauth/management-bearer';
 import { createLimiter, isRateLimitRejection, retryAfterSeconds } from '@/lib/rate-limit';
 import { recordDenial } from '@/lib/audit/record-denial';
 import { bearerChallenge, problemResponse } from './problem';
@@ -77,8 +81,8 @@ async function readJson(request: Request): Promise<unknown> {
 }
 
 /**
- * callerContext authenticates an /api/v1 call: a Bearer access token of an isAdmin service
- * account (its scopes must grant the permission), or a console session (the member's role
+ * callerContext authenticates an /api/v1 call: an access token of an isAdmin service account
+ * (Bearer, or DPoP with a proof when the token is DPoP-bound; its scopes must grant the permission), or a console session (the member's role
  * must). Session calls name their organization in the Latchkey-Organization header unless the
  * member has exactly one; state-changing session calls must come from our own origin (CSRF).
  */
@@ -89,8 +93,7 @@ async function callerContext(
 ): Promise<OrgContext> {
   const authorization = request.headers.get('authorization');
   if (authorization) {
-    const match = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)$/i.exec(authorization.trim());
-    const caller = match?.[1] ? await authenticateManagementBearer(match[1], meta) : null;
+    const caller = await authenticateManagementRequest(authorization, request, meta);
     if (!caller) throw new AppError('invalid_token', 'The access token is missing, malformed, expired or revoked.');
     if (caller === NOT_A_MANAGEMENT_TOKEN)
       throw new AppError(
@@ -212,7 +215,13 @@ export function apiRoute<B extends Schema = undefined, Q extends Schema = undefi
         });
       if (appError) {
         const challenge = bearerChallenge(appError, scopesGranting(config.permission));
-        return problemResponse(appError, meta.requestId, challenge ? { 'WWW-Authenticate': challenge } : {});
+        const headers =
+          appError instanceof DpopChallengeError
+            ? appError.challengeHeaders()
+            : challenge
+              ? { 'WWW-Authenticate': challenge }
+              : {};
+        return problemResponse(appError, meta.requestId, headers);
       }
       logger.error({ err: error, requestId: meta.requestId }, 'api route failed');
       return problemResponse(new AppError('internal', 'Something went wrong on our side.'), meta.requestId);

@@ -1,6 +1,7 @@
 import 'server-only';
 import type { Principal } from '@/lib/credentials/principals';
 import { auditableClientId } from './client-id';
+import type { DpopPresentation, VerifiedProof } from './dpop';
 
 /** Who a federated credential's external token says the workload is (issue 12). */
 export type ExternalIdentity = { issuer: string; subject: string };
@@ -21,17 +22,31 @@ export class TokenAttempt {
   #principal: Principal | null = null;
   #legacyAudience = false;
   #onCache = false;
+  readonly #dpop: DpopPresentation | undefined;
   #external: ExternalIdentity | null = null;
 
   constructor(
     grantType: string,
     presentedClientId: string | null,
-    options: { cache?: boolean; readSecret?: (id: string) => Promise<Principal | null> } = {},
+    options: {
+      cache?: boolean;
+      readSecret?: (id: string) => Promise<Principal | null>;
+      dpop?: DpopPresentation;
+    } = {},
   ) {
     this.grantType = grantType;
     this.#clientId = auditableClientId(presentedClientId);
     this.cache = options.cache === true;
     this.readSecret = options.readSecret;
+    this.#dpop = options.dpop;
+  }
+
+  /**
+   * dpopProof is the request's DPoP proof, verified (once per request, however often it is
+   * decided; lib/oauth/dpop.ts), or null when it has none. Throws TokenRefusal for a bad proof.
+   */
+  async dpopProof(): Promise<VerifiedProof | null> {
+    return this.#dpop ? this.#dpop.proof() : null;
   }
 
   /** The client id for the audit log: the credential's id once known, else the presented one (or null). */

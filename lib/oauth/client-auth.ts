@@ -22,15 +22,20 @@ const UNKNOWN_CLIENT_HASH = new Uint8Array(32);
 
 /**
  * verifySecretCredential checks an id + secret pair: a client secret (kid_… + lk_sec_…) or a
- * client token pair (its id ctp_… or its client token lk_pub_…, + lk_srv_…). Malformed values are refused before any database
- * work (the checksum catches typos and made-up values); the secret is compared with the
- * stored keyed hash in constant time. Throws invalid_client without saying which part failed.
+ * client token pair (its id ctp_… or its client token lk_pub_…, + lk_srv_…). A malformed id is
+ * refused before any database work. A well-formed id is looked up even when the secret is
+ * malformed (the checksum catches typos and made-up values), so that the refusal of a mistyped
+ * secret is audited in the organization of the credential it names, where its administrators
+ * see it, like any wrong secret; the answer is the same either way. The secret is compared with
+ * the stored keyed hash in constant time. Throws invalid_client without saying which part failed.
  */
 export async function verifySecretCredential(id: string, secret: string, attempt: TokenAttempt): Promise<Principal> {
   const bad = () => refuse('invalid_client', 'bad_credentials', CLIENT_AUTH_FAILED);
   let principal: Principal | null = null;
+  let wellFormedSecret = false;
   if (id.startsWith('kid_')) {
-    if (!isCredentialId(id) || !isWellFormedSecret('clientSecret', secret)) bad();
+    if (!isCredentialId(id)) bad();
+    wellFormedSecret = isWellFormedSecret('clientSecret', secret);
     if (attempt.readSecret) principal = await attempt.readSecret(id);
     else {
       const found = await lookupClientSecret(id, attempt.cache);
@@ -38,11 +43,13 @@ export async function verifySecretCredential(id: string, secret: string, attempt
       principal = found.principal;
     }
   } else if (id.startsWith('lk_pub_')) {
-    if (!isWellFormedSecret('clientToken', id) || !isWellFormedSecret('serverToken', secret)) bad();
+    if (!isWellFormedSecret('clientToken', id)) bad();
+    wellFormedSecret = isWellFormedSecret('serverToken', secret);
     principal = await findClientTokenPair({ clientToken: id });
   } else if (id.startsWith('ctp_')) {
     // A token pair's client id (the client_id of its tokens) works as well as its client token.
-    if (!isCredentialId(id) || !isWellFormedSecret('serverToken', secret)) bad();
+    if (!isCredentialId(id)) bad();
+    wellFormedSecret = isWellFormedSecret('serverToken', secret);
     principal = await findClientTokenPair({ id });
   } else {
     bad();
@@ -56,7 +63,9 @@ export async function verifySecretCredential(id: string, secret: string, attempt
   if (
     !principal.hash ||
     principal.hashKeyVersion === null ||
-    !keyedHashEquals(secret, principal.hash, principal.hashKeyVersion)
+    // Compared even when malformed, so a typo costs what a wrong secret costs.
+    !keyedHashEquals(secret, principal.hash, principal.hashKeyVersion) ||
+    !wellFormedSecret
   )
     bad();
   assertCredentialUsable(principal, 'invalid_client');

@@ -14,6 +14,8 @@ export type OAuthErrorCode =
   | 'invalid_target'
   | 'unsupported_token_type'
   | 'slow_down'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce'
   | 'temporarily_unavailable'
   | 'server_error';
 
@@ -24,6 +26,8 @@ const DIRECT: Partial<Record<ErrorCode, OAuthErrorCode>> = {
   unsupported_grant_type: 'unsupported_grant_type',
   invalid_scope: 'invalid_scope',
   invalid_target: 'invalid_target',
+  invalid_dpop_proof: 'invalid_dpop_proof',
+  use_dpop_nonce: 'use_dpop_nonce',
   // Rate limits: RFC 8628's `slow_down` is the registered token-endpoint error meaning "ask
   // less often"; it comes with 429 and Retry-After.
   rate_limited: 'slow_down',

@@ -40,6 +40,8 @@ export async function introspect(
       sub: stored.serviceAccountId,
       exp: Math.floor(stored.expiresAt.getTime() / 1000),
       iss: issuerUrl(),
+      // A refresh token issued with a DPoP proof is bound to its key.
+      ...(stored.dpopJkt ? { cnf: { jkt: stored.dpopJkt } } : {}),
     };
   }
   const active = await activeAccessToken(token, known);
@@ -47,7 +49,8 @@ export async function introspect(
   const c = active.claims;
   return {
     active: true,
-    token_type: 'Bearer',
+    // RFC 9449 §6.2: a DPoP-bound token says so, and names its key.
+    token_type: c.cnf ? 'DPoP' : 'Bearer',
     scope: active.scopes.join(' '),
     client_id: c.client_id,
     sub: c.sub,
@@ -58,6 +61,7 @@ export async function introspect(
     jti: c.jti,
     ...(c.project_id ? { project_id: c.project_id } : {}),
     ...(c.environment_id ? { environment_id: c.environment_id } : {}),
+    ...(c.cnf ? { cnf: { jkt: c.cnf.jkt } } : {}),
   };
 }
 

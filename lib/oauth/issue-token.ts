@@ -2,7 +2,7 @@ import 'server-only';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import type { Principal } from '@/lib/credentials/principals';
 import { db } from '@/lib/db/client';
-import { mintAccessToken, type MintedToken } from '@/lib/tokens/access-token';
+import { mintAccessToken, type MintedToken, type MintInput } from '@/lib/tokens/access-token';
 import { issueRefreshToken } from '@/lib/tokens/refresh-token';
 import type { TokenAttempt } from './attempt';
 import type { GrantOutcome, TokenCallContext, TokenResult } from './grants/types';
@@ -41,11 +41,51 @@ export function resolveScopes(
   return asked;
 }
 
-/** tokenResult is the RFC 6749 §5.1 answer for a minted access token. */
+const DPOP_REQUIRED = 'This service account requires DPoP: send a DPoP proof (RFC 9449) with the token request.';
+
+/**
+ * mintFor mints the access token of an issuance, for every grant and every compat flow: with a
+ * DPoP proof (TokenAttempt.dpopProof, verified here, after the grant identified the account, so
+ * that a refusal is audited in its organization) the token is bound to the proof's key
+ * (`cnf.jkt`). An account that requires DPoP gets no token without a proof: invalid_dpop_proof,
+ * never a bearer token (Keycloak #48428 issued one). `boundTo` is the key a presented grant is
+ * bound to (a DPoP-bound refresh or subject token): then the proof must be signed by that key.
+ */
+export async function mintFor(
+  principal: Principal,
+  attempt: TokenAttempt,
+  input: Omit<MintInput, 'jkt' | 'serviceAccountId' | 'clientId'>,
+  boundTo: { jkt: string | null; what: string } = { jkt: null, what: '' },
+): Promise<MintedToken> {
+  const proof = await attempt.dpopProof();
+  if (boundTo.jkt) {
+    if (!proof)
+      refuse(
+        'invalid_dpop_proof',
+        'dpop_proof_missing_for_bound',
+        `The ${boundTo.what} is bound to a DPoP key: send a DPoP proof signed by that key.`,
+      );
+    if (proof.jkt !== boundTo.jkt)
+      refuse(
+        'invalid_dpop_proof',
+        'dpop_key_mismatch',
+        `The DPoP proof is not signed by the key the ${boundTo.what} is bound to.`,
+      );
+  }
+  if (!proof && principal.account.requireDpop) refuse('invalid_dpop_proof', 'dpop_required', DPOP_REQUIRED);
+  return mintAccessToken({
+    ...input,
+    serviceAccountId: principal.account.id,
+    clientId: principal.credentialId,
+    jkt: proof?.jkt ?? null,
+  });
+}
+
+/** tokenResult is the RFC 6749 §5.1 answer for a minted access token (token_type DPoP when it is bound, RFC 9449 §5). */
 export function tokenResult(minted: MintedToken, extra: Partial<TokenResult> = {}): TokenResult {
   return {
     access_token: minted.token,
-    token_type: 'Bearer',
+    token_type: minted.jkt ? 'DPoP' : 'Bearer',
     expires_in: minted.expiresIn,
     scope: minted.scope,
     ...extra,
@@ -61,6 +101,7 @@ export function issuedDetails(minted: MintedToken, narrowing: Narrowing, refresh
     ...(refresh ? { refresh_token_issued: true } : {}),
     ...(narrowing.projectId ? { project_id: narrowing.projectId } : {}),
     ...(narrowing.environmentId ? { environment_id: narrowing.environmentId } : {}),
+    ...(minted.jkt ? { dpop_jkt: minted.jkt } : {}),
   };
 }
 
@@ -75,9 +116,7 @@ export async function issueFor(
   scopes: string[],
   narrowing: Narrowing = NO_NARROWING,
 ): Promise<GrantOutcome> {
-  const minted = await mintAccessToken({
-    serviceAccountId: principal.account.id,
-    clientId: principal.credentialId,
+  const minted = await mintFor(principal, attempt, {
     scopes,
     lifetimeSeconds: principal.account.tokenLifetimeSeconds,
     ...narrowing,
@@ -90,7 +129,8 @@ export async function issueFor(
     const { token, familyId } = await issueRefreshToken(
       tx,
       principal,
-      { scopes, ...narrowing },
+      // A refresh token issued with a proof is bound to its key, as the access token is.
+      { scopes, ...narrowing, dpopJkt: minted.jkt },
       { jti: minted.jti, expiresAt: minted.expiresAt },
     );
     d = { ...d, family_id: familyId };

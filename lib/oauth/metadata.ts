@@ -2,6 +2,7 @@ import 'server-only';
 import { MANAGEMENT_SCOPE_PERMISSIONS } from '@/lib/auth/permissions';
 import { issuerUrl } from '@/lib/issuer';
 import { publishedJwks } from '@/lib/signing-keys/signing-keys';
+import { DPOP_SIGNING_ALGS } from './dpop';
 import type { OAuthReply } from './errors';
 import { grantTypes } from './grants';
 
@@ -23,6 +24,8 @@ export function authorizationServerMetadata(): Record<string, unknown> {
     introspection_endpoint_auth_signing_alg_values_supported: ['ES256'],
     revocation_endpoint_auth_methods_supported: authMethods,
     revocation_endpoint_auth_signing_alg_values_supported: ['ES256'],
+    // RFC 9449 §5.1: every grant accepts a DPoP proof signed with one of these.
+    dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGS],
     // Issuer-wide scopes only: the management scopes every organization's admin accounts may hold.
     // The catalogs of product scopes (TILE, MATRIX, …) belong to each organization and differ
     // between them; one issuer serves all organizations, so a public document listing them would

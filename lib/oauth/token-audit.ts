@@ -13,6 +13,8 @@ export type IssuedDetails = {
   family_id?: string;
   project_id?: string;
   environment_id?: string;
+  /** DPoP: the thumbprint of the key the tokens are bound to (public, not a secret). */
+  dpop_jkt?: string;
 };
 
 function base(attempt: TokenAttempt, meta: RequestMeta, surface: string) {

@@ -7,6 +7,7 @@ import { moduleState } from '@/lib/process-state';
 import { purgeRevokedTokens } from '@/lib/tokens/token-state';
 import { purgeUsedAssertions } from './assertion';
 import { TokenAttempt } from './attempt';
+import { purgeUsedProofs, type DpopPresentation } from './dpop';
 import { auditableClientId } from './client-id';
 import type { GrantOutcome, TokenCallContext, TokenResult } from './grants/types';
 import { resetTokenRateLimits, settledOutcome, tokenRateLimits } from './rate-limits';
@@ -33,7 +34,7 @@ function purgeExpiredState(): void {
   const state = purgeState();
   if (now - state.last < PURGE_EVERY_MS) return;
   state.last = now;
-  void Promise.all([purgeUsedAssertions(), purgeRevokedTokens()]).catch((error: unknown) =>
+  void Promise.all([purgeUsedAssertions(), purgeRevokedTokens(), purgeUsedProofs()]).catch((error: unknown) =>
     logger.warn({ err: error }, 'token state purge failed'),
   );
 }
@@ -42,6 +43,9 @@ function purgeExpiredState(): void {
 export async function limitCaller(ip: string | null, clientId: string | null): Promise<void> {
   await tokenRateLimits().admit(ip, clientId);
 }
+
+/** How a grant runs: on a cached copy first (`cacheable`), and with the request's DPoP proof, if any. */
+export type GrantOptions = { cacheable?: boolean; dpop?: DpopPresentation };
 
 /** A decision: the answer, or "decide again on fresh data" (a cached copy was not good enough). */
 type Decision = { decided: TokenResult } | { again: true };
@@ -58,13 +62,17 @@ const AGAIN: Decision = { again: true };
  * the issuance only if the secret and its account are unchanged, and a refusal is not recorded
  * before the same request was decided again on fresh data. Either way the grant then runs once
  * more, without the cache.
+ *
+ * With `dpop`, the request's DPoP proof is verified when the grant first asks for it
+ * (TokenAttempt.dpopProof, from the mint: lib/oauth/issue-token.ts mintFor), once for both
+ * decisions, so a request decided twice spends its proof's jti once.
  */
 export async function runGrant(
   grantType: string,
   ctx: TokenCallContext,
   presentedClientId: string | null,
   grant: (attempt: TokenAttempt) => Promise<GrantOutcome>,
-  options: { cacheable?: boolean } = {},
+  options: GrantOptions = {},
 ): Promise<TokenResult> {
   const clientId = auditableClientId(presentedClientId);
   purgeExpiredState();
@@ -99,13 +107,15 @@ async function decideOnce(
   ctx: TokenCallContext,
   clientId: string | null,
   grant: (attempt: TokenAttempt) => Promise<GrantOutcome>,
-  options: { cacheable?: boolean },
+  options: GrantOptions,
 ): Promise<TokenResult> {
+  // Both decisions share the request's DPoP presentation: its proof is verified (and its jti spent) once.
+  const { dpop } = options;
   if (options.cacheable) {
-    const first = await decide(new TokenAttempt(grantType, clientId, { cache: true }), ctx, grant);
+    const first = await decide(new TokenAttempt(grantType, clientId, { cache: true, dpop }), ctx, grant);
     if ('decided' in first) return first.decided;
   }
-  const fresh = await decide(new TokenAttempt(grantType, clientId), ctx, grant);
+  const fresh = await decide(new TokenAttempt(grantType, clientId, { dpop }), ctx, grant);
   if ('decided' in fresh) return fresh.decided;
   // Only a decision on a cached copy asks to be made again; a fresh one never does.
   throw new AppError('internal', 'The token request could not be decided.');

@@ -60,6 +60,7 @@ export async function createServiceAccount(
           platform: input.platform,
           isAdmin: input.isAdmin,
           tokenLifetimeSeconds: input.tokenLifetimeSeconds,
+          requireDpop: input.requireDpop,
           ipAllowList: [...new Set(input.ipAllowList)],
           createdById: ctx.actor.type === 'MEMBER' ? ctx.actor.id : null,
         },
@@ -99,6 +100,7 @@ export async function createServiceAccount(
           scopes: dto.scopes,
           roleBindings: dto.roleBindings.map((b) => ({ role: b.roleName, projectId: b.projectId })),
           tokenLifetimeSeconds: dto.tokenLifetimeSeconds,
+          requireDpop: dto.requireDpop,
           ipAllowList: dto.ipAllowList,
         },
       });

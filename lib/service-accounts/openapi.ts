@@ -15,6 +15,9 @@ import {
   keyPairDto,
   keyParams,
   listServiceAccountsQuery,
+  liveTokenDto,
+  liveTokenListDto,
+  liveTokenParams,
   revokeServiceAccountInput,
   rotateClientSecretInput,
   rotatedClientSecretDto,
@@ -223,6 +226,28 @@ export const paths: ZodOpenApiPathsObject = {
       summary: 'Delete a key pair',
       requestParams: { path: keyParams },
       responses: { ...noContent, ...conflict },
+    }),
+  },
+  '/api/v1/service-accounts/{accountId}/tokens': {
+    get: op({
+      operationId: 'listLiveTokens',
+      tags: [TAG_CREDENTIALS],
+      summary: "List a service account's live access tokens",
+      description:
+        'The newest 100 access tokens that would be accepted right now (unexpired, not revoked, account active, credential enabled, issued after the last suspension or disable), from their audit events.',
+      requestParams: { path: accountParams },
+      responses: { '200': json(liveTokenListDto, 'Newest first.') },
+    }),
+  },
+  '/api/v1/service-accounts/{accountId}/tokens/{jti}/revoke': {
+    post: op({
+      operationId: 'revokeLiveToken',
+      tags: [TAG_CREDENTIALS],
+      summary: 'Revoke one access token',
+      description:
+        'Every instance refuses it from the next request on. `not_found` when it is not a live token of this account (already revoked, expired, or never issued to it).',
+      requestParams: { path: liveTokenParams },
+      responses: { '200': json(liveTokenDto, 'The token that was revoked.') },
     }),
   },
   '/api/v1/service-accounts/{accountId}/token-pairs': {

@@ -17,6 +17,7 @@ describe('console forms run the API schemas', () => {
       description: '',
       platform: 'WEB',
       isAdmin: 'on',
+      requireDpop: 'on',
       scopes: ['TILE', 'MATRIX'],
       roleBindings: [ROLE, `${ROLE}@${PROJECT}`],
       tokenLifetimeSeconds: '900',
@@ -27,6 +28,7 @@ describe('console forms run the API schemas', () => {
       description: '',
       platform: 'WEB',
       isAdmin: true,
+      requireDpop: true,
       scopes: ['TILE', 'MATRIX'],
       roleBindings: [
         { roleId: ROLE, projectId: null },

@@ -79,6 +79,11 @@ const tokenLifetimeField = jsonNumber('Enter a number of seconds.')
   .min(60, { error: 'At least 60 seconds.' })
   .max(86_400, { error: 'At most 86400 seconds (24 hours).' });
 
+const requireDpopField = z.boolean().meta({
+  description:
+    'No token without a DPoP proof (RFC 9449): a token request without one is refused with invalid_dpop_proof, never answered with a bearer token.',
+});
+
 const accountFields = {
   name: nameField,
   description: descriptionField.default(''),
@@ -93,6 +98,7 @@ const accountFields = {
     .meta({ description: 'Scope names from the organization catalog.' }),
   roleBindings: z.array(roleBindingInput).max(100).default([]),
   tokenLifetimeSeconds: tokenLifetimeField.default(3600),
+  requireDpop: requireDpopField.default(false),
   ipAllowList: z.array(cidrField).max(100, { error: 'At most 100 entries.' }).default([]).meta({
     description:
       'CIDR blocks or addresses; empty = any address. Refused: host bits set (10.0.0.1/8: use 10.0.0.0/8) and legacy IPv4 forms (1.2.3). Stored canonically: IPv6 compressed in lower case, IPv4-mapped IPv6 as IPv4.',
@@ -112,6 +118,7 @@ export const updateServiceAccountInput = z
     scopes: z.array(scopeNameField).max(200).optional(),
     roleBindings: z.array(roleBindingInput).max(100).optional(),
     tokenLifetimeSeconds: tokenLifetimeField.optional(),
+    requireDpop: requireDpopField.optional(),
     ipAllowList: z.array(cidrField).max(100, { error: 'At most 100 entries.' }).optional(),
   })
   .meta({ id: 'UpdateServiceAccountInput', description: 'Only the fields sent change. The platform cannot change.' });
@@ -201,6 +208,9 @@ export const accountParams = z.object({ accountId: serviceAccountId });
 export const secretParams = z.object({ accountId: serviceAccountId, secretId: clientSecretId });
 export const keyParams = z.object({ accountId: serviceAccountId, keyId: keyPairId });
 export const tokenPairParams = z.object({ accountId: serviceAccountId, pairId: tokenPairId });
+/** An access token's jti: a UUID (lib/tokens/access-token.ts mints them so). */
+const accessTokenJti = z.uuid({ error: 'Enter the token id (jti), a UUID.' }).transform((v) => v.toLowerCase());
+export const liveTokenParams = z.object({ accountId: serviceAccountId, jti: accessTokenJti });
 
 // --- refs used by server actions (the form names the account and the credential) ----------
 
@@ -208,6 +218,7 @@ export const accountRef = z.object({ accountId: serviceAccountId });
 export const secretRef = accountRef.extend({ secretId: clientSecretId });
 export const keyRef = accountRef.extend({ keyId: keyPairId });
 export const tokenPairRef = accountRef.extend({ pairId: tokenPairId });
+export const liveTokenRef = accountRef.extend({ jti: accessTokenJti });
 
 // --- outputs ------------------------------------------------------------------------------
 
@@ -236,6 +247,7 @@ export const serviceAccountDto = z
     scopes: z.array(z.string()),
     roleBindings: z.array(roleBindingDto),
     tokenLifetimeSeconds: z.number().int(),
+    requireDpop: z.boolean(),
     ipAllowList: z.array(z.string()),
     createdBy: userRef,
     createdAt: isoDate,
@@ -323,6 +335,20 @@ export const tokenPairDto = z
   })
   .meta({ id: 'ClientTokenPair' });
 export type TokenPairDto = z.output<typeof tokenPairDto>;
+
+export const liveTokenDto = z
+  .object({
+    jti: z.string().meta({ description: 'The access token id (its `jti` claim).' }),
+    clientId: z.string().nullable().meta({ description: 'The credential that obtained it (`client_id`).' }),
+    scope: z.string(),
+    grantType: z.string().nullable(),
+    ip: z.string().nullable().meta({ description: 'The address it was issued to.' }),
+    issuedAt: isoDate,
+    expiresAt: isoDate,
+  })
+  .meta({ id: 'LiveAccessToken' });
+export type LiveTokenDto = z.output<typeof liveTokenDto>;
+export const liveTokenListDto = z.object({ items: z.array(liveTokenDto) }).meta({ id: 'LiveAccessTokenList' });
 
 export const serviceAccountDetailDto = serviceAccountDto
   .extend({
@@ -413,6 +439,7 @@ export function accountFormToInput(fields: Record<string, unknown>): Record<stri
   if ('description' in fields) out.description = fields.description;
   if ('platform' in fields) out.platform = emptyToUndefined(fields.platform);
   out.isAdmin = fields.isAdmin === 'on' || fields.isAdmin === 'true';
+  out.requireDpop = fields.requireDpop === 'on' || fields.requireDpop === 'true';
   out.scopes = asArray(fields.scopes);
   out.roleBindings = asArray(fields.roleBindings).map((v) => {
     const [roleId, projectId] = v.split('@');

@@ -15,7 +15,7 @@ const sameSet = (a: readonly string[], b: readonly string[]) =>
 
 /**
  * updateServiceAccount changes the fields sent (name, description, isAdmin, scopes, role
- * bindings, token lifetime, IP allow-list) of an account of the caller's organization and
+ * bindings, token lifetime, DPoP requirement, IP allow-list) of an account of the caller's organization and
  * records `service_account.updated` with the names of the changed fields and their new values.
  * A revoked account is `account_revoked`; another organization's account is `not_found`; adding a
  * scope, role or admin flag the caller does not hold, or a service account changing its own
@@ -53,6 +53,8 @@ export async function updateServiceAccount(
       if (input.isAdmin !== undefined && input.isAdmin !== before.isAdmin) changes.isAdmin = input.isAdmin;
       if (input.tokenLifetimeSeconds !== undefined && input.tokenLifetimeSeconds !== before.tokenLifetimeSeconds)
         changes.tokenLifetimeSeconds = input.tokenLifetimeSeconds;
+      if (input.requireDpop !== undefined && input.requireDpop !== before.requireDpop)
+        changes.requireDpop = input.requireDpop;
       const ipAllowList = input.ipAllowList ? [...new Set(input.ipAllowList)] : undefined;
       if (ipAllowList && !sameSet(ipAllowList, before.ipAllowList)) changes.ipAllowList = ipAllowList;
 
@@ -88,6 +90,8 @@ export async function updateServiceAccount(
           ...('ipAllowList' in changes ? (['ipAllowList'] as const) : []),
           // A longer lifetime is a longer-lived stolen token: not the account's own choice either.
           ...('tokenLifetimeSeconds' in changes ? (['tokenLifetimeSeconds'] as const) : []),
+          // Dropping DPoP makes a stolen token usable by whoever holds it: not the account's own choice.
+          ...(changes.requireDpop === false ? (['requireDpop'] as const) : []),
         ],
       });
 

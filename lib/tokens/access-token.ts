@@ -14,8 +14,10 @@ import { signEs256 } from './jws';
  * narrowed by token exchange, `project_id` / `environment_id` and `root_jti`: the jti of the
  * token the exchanges started from, so that revoking that token (or the refresh token family
  * it was issued with) also ends the narrower tokens made from it (RFC 7009 §2.1). A token
- * obtained with a federated credential (client_id fc_…) also names the external identity:
- * `external_iss` and `external_sub`.
+ * obtained with a DPoP proof carries `cnf.jkt` (RFC 9449 §6.1): the RFC 7638 thumbprint of the
+ * proof's key, which every use of the token must prove possession of. A token obtained with a
+ * federated credential (client_id fc_…) also names the external identity: `external_iss` and
+ * `external_sub`.
  *
  * Audience: `aud` is the issuer URL, i.e. "the APIs of this Latchkey deployment and of the
  * organization it serves". Latchkey has one resource indicator today; resource servers check
@@ -39,6 +41,7 @@ export type AccessTokenClaims = {
   project_id?: string;
   environment_id?: string;
   root_jti?: string;
+  cnf?: { jkt: string };
   /** Federated credentials: the external issuer and subject the token was obtained with. */
   external_iss?: string;
   external_sub?: string;
@@ -53,11 +56,21 @@ export type MintInput = {
   environmentId?: string | null;
   /** Token exchange: the jti of the token the exchanges started from. */
   rootJti?: string | null;
+  /** DPoP: the thumbprint of the key the token is bound to (cnf.jkt). */
+  jkt?: string | null;
   /** A federated credential's verified external identity (issue 12). */
   external?: { issuer: string; subject: string } | null;
 };
 
-export type MintedToken = { token: string; jti: string; expiresIn: number; expiresAt: Date; scope: string };
+export type MintedToken = {
+  token: string;
+  jti: string;
+  expiresIn: number;
+  expiresAt: Date;
+  scope: string;
+  /** DPoP: the key the token is bound to, or null for a bearer token. */
+  jkt: string | null;
+};
 
 /** mintAccessToken signs a new access token with the active signing key (lib/tokens/jws.ts). */
 export async function mintAccessToken(input: MintInput, now = Date.now()): Promise<MintedToken> {
@@ -80,12 +93,20 @@ export async function mintAccessToken(input: MintInput, now = Date.now()): Promi
   if (input.projectId) payload.project_id = input.projectId;
   if (input.environmentId) payload.environment_id = input.environmentId;
   if (input.rootJti) payload.root_jti = input.rootJti;
+  if (input.jkt) payload.cnf = { jkt: input.jkt };
   if (input.external) {
     payload.external_iss = input.external.issuer;
     payload.external_sub = input.external.subject;
   }
   const token = signEs256({ typ: ACCESS_TOKEN_TYPE, kid }, payload, key);
-  return { token, jti, expiresIn: input.lifetimeSeconds, expiresAt: new Date(exp * 1000), scope };
+  return {
+    token,
+    jti,
+    expiresIn: input.lifetimeSeconds,
+    expiresAt: new Date(exp * 1000),
+    scope,
+    jkt: input.jkt ?? null,
+  };
 }
 
 const claimsSchema = z.object({
@@ -100,6 +121,7 @@ const claimsSchema = z.object({
   project_id: z.string().min(1).max(100).optional(),
   environment_id: z.string().min(1).max(100).optional(),
   root_jti: z.string().min(1).max(128).optional(),
+  cnf: z.object({ jkt: z.string().min(1).max(128) }).optional(),
   external_iss: z.string().max(500).optional(),
   external_sub: z.string().max(1000).optional(),
 });

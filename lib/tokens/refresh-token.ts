@@ -17,7 +17,13 @@ function familyLifetimeMs(): number {
   return env().REFRESH_TOKEN_FAMILY_LIFETIME_DAYS * 86_400_000;
 }
 
-export type RefreshGrant = { scopes: string[]; projectId: string | null; environmentId: string | null };
+/** What a refresh token grants; `dpopJkt`: the DPoP key it is bound to (refreshing needs a proof by that key). */
+export type RefreshGrant = {
+  scopes: string[];
+  projectId: string | null;
+  environmentId: string | null;
+  dpopJkt?: string | null;
+};
 
 /** The access token handed out together with a refresh token (revoked with its family). */
 export type CompanionAccessToken = { jti: string; expiresAt: Date };
@@ -55,6 +61,7 @@ export async function issueRefreshToken(
       familyExpiresAt,
       accessJti: access.jti,
       accessExpiresAt: access.expiresAt,
+      dpopJkt: grant.dpopJkt ?? null,
     },
   });
   return { token, familyId: chain?.familyId ?? id };
@@ -73,6 +80,7 @@ export type StoredRefreshToken = {
   familyExpiresAt: Date;
   usedAt: Date | null;
   revokedAt: Date | null;
+  dpopJkt: string | null;
 };
 
 /** findRefreshToken looks a presented refresh token up by its keyed hash (every key version). */
@@ -93,6 +101,7 @@ export async function findRefreshToken(presented: string): Promise<StoredRefresh
       familyExpiresAt: true,
       usedAt: true,
       revokedAt: true,
+      dpopJkt: true,
     },
   });
 }

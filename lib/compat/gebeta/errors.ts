@@ -13,7 +13,9 @@ export function gebetaError(error: unknown, requestId: string): Response {
   const e = toOAuthError(error, requestId);
   let status = e.status;
   let code = 'INTERNAL_ERROR';
-  if (e.error === 'invalid_request') code = 'FAILED_VALIDATION';
+  // A DPoP proof that does not pass (or is missing where the account requires one) is a bad request too.
+  if (e.error === 'invalid_request' || e.error === 'invalid_dpop_proof' || e.error === 'use_dpop_nonce')
+    code = 'FAILED_VALIDATION';
   else if (e.error === 'invalid_client' || e.error === 'invalid_grant') [status, code] = [401, 'UNAUTHORIZED'];
   else if (e.error === 'unauthorized_client' || e.error === 'invalid_scope') [status, code] = [403, 'FORBIDDEN'];
   else if (e.error === 'slow_down') code = 'TOO_MANY_REQUESTS';

@@ -5,6 +5,7 @@ import { verifySecretCredential } from '@/lib/oauth/client-auth';
 import { clientCredentialsGrant } from '@/lib/oauth/grants/client-credentials';
 import { refreshGrant } from '@/lib/oauth/grants/refresh-token';
 import type { TokenResult } from '@/lib/oauth/grants/types';
+import { dpopPresentation } from '@/lib/oauth/dpop';
 import { refuseUnreadable, runGrant } from '@/lib/oauth/token-service';
 import { readCompatBody } from '../body';
 import { gebetaError } from './errors';
@@ -40,10 +41,16 @@ export async function gebetaAuth(request: Request): Promise<Response> {
     const body = await readCompatBody(request, authSchema).catch((error: unknown) =>
       refuseUnreadable('gebeta:auth', ctx, error),
     );
-    const result = await runGrant('gebeta:auth', ctx, body.client_token, async (attempt) => {
-      const principal = await verifySecretCredential(body.client_token, body.server_token, attempt);
-      return clientCredentialsGrant(principal, attempt, ctx, null);
-    });
+    const result = await runGrant(
+      'gebeta:auth',
+      ctx,
+      body.client_token,
+      async (attempt) => {
+        const principal = await verifySecretCredential(body.client_token, body.server_token, attempt);
+        return clientCredentialsGrant(principal, attempt, ctx, null);
+      },
+      { dpop: dpopPresentation(request.headers, ctx.endpoint) },
+    );
     return answer(result, meta.requestId);
   } catch (error) {
     return gebetaError(error, meta.requestId);
@@ -61,8 +68,12 @@ export async function gebetaRefresh(request: Request): Promise<Response> {
     const body = await readCompatBody(request, refreshSchema).catch((error: unknown) =>
       refuseUnreadable('gebeta:refresh', ctx, error),
     );
-    const result = await runGrant('gebeta:refresh', ctx, null, (attempt) =>
-      refreshGrant(body.refresh_token, attempt, ctx, null, null),
+    const result = await runGrant(
+      'gebeta:refresh',
+      ctx,
+      null,
+      (attempt) => refreshGrant(body.refresh_token, attempt, ctx, null, null),
+      { dpop: dpopPresentation(request.headers, ctx.endpoint) },
     );
     return answer(result, meta.requestId);
   } catch (error) {

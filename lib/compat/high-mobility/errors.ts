@@ -21,6 +21,11 @@ export function highMobilityError(error: unknown, requestId: string): Response {
     case 'invalid_scope':
       [status, title, source] = [401, 'Not authorized', 'Authorization'];
       break;
+    // A DPoP proof that does not pass (or an account that requires one): the spec's 401, naming the header.
+    case 'invalid_dpop_proof':
+    case 'use_dpop_nonce':
+      [status, title, source] = [401, 'Not authorized', 'DPoP'];
+      break;
     case 'invalid_request':
       [status, title, source] = [422, 'Invalid request', 'body'];
       break;

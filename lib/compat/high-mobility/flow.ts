@@ -6,6 +6,7 @@ import { issuerUrl } from '@/lib/issuer';
 import { refuse } from '@/lib/oauth/refusal';
 import { assertionGrant } from '@/lib/oauth/grants/jwt-bearer';
 import type { TokenResult } from '@/lib/oauth/grants/types';
+import { dpopPresentation } from '@/lib/oauth/dpop';
 import { refuseUnreadable, runGrant } from '@/lib/oauth/token-service';
 import { readCompatBody } from '../body';
 import { highMobilityError } from './errors';
@@ -63,21 +64,27 @@ export async function highMobilityAuthToken(request: Request): Promise<Response>
       refuseUnreadable(GRANT_TYPE, ctx, error),
     );
     const assertion = typeof body.assertion === 'string' ? body.assertion.trim() : '';
-    const result = await runGrant(GRANT_TYPE, ctx, assertion ? issuerOf(assertion) : null, async (attempt) => {
-      if (!assertion)
-        refuse(
-          'invalid_grant',
-          'assertion_missing',
-          'Missing or invalid assertion. It must be a JWT signed with the service account key.',
+    const result = await runGrant(
+      GRANT_TYPE,
+      ctx,
+      assertion ? issuerOf(assertion) : null,
+      async (attempt) => {
+        if (!assertion)
+          refuse(
+            'invalid_grant',
+            'assertion_missing',
+            'Missing or invalid assertion. It must be a JWT signed with the service account key.',
+          );
+        return assertionGrant(
+          assertion,
+          { audiences: highMobilityAudiences(), requireExp: false, requiredClaims: ['ver'], integerClaims: ['ver'] },
+          attempt,
+          ctx,
+          null,
         );
-      return assertionGrant(
-        assertion,
-        { audiences: highMobilityAudiences(), requireExp: false, requiredClaims: ['ver'], integerClaims: ['ver'] },
-        attempt,
-        ctx,
-        null,
-      );
-    });
+      },
+      { dpop: dpopPresentation(request.headers, ENDPOINT) },
+    );
     return Response.json(
       { auth_token: result.access_token, ...validity(result) },
       { status: 201, headers: { 'Cache-Control': 'no-store', 'X-Request-Id': meta.requestId } },

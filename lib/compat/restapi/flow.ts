@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { requestMeta } from '@/lib/http/request-meta';
 import { verifySecretCredential } from '@/lib/oauth/client-auth';
 import { clientCredentialsGrant } from '@/lib/oauth/grants/client-credentials';
+import { dpopPresentation } from '@/lib/oauth/dpop';
 import { refuseUnreadable, runGrant } from '@/lib/oauth/token-service';
 import { readCompatBody } from '../body';
 import { restApiError } from './errors';
@@ -34,7 +35,7 @@ export async function restApiUserAccount(request: Request): Promise<Response> {
         const principal = await verifySecretCredential(body.clientId, body.clientSecret, attempt);
         return clientCredentialsGrant(principal, attempt, ctx, null);
       },
-      { cacheable: true },
+      { cacheable: true, dpop: dpopPresentation(request.headers, ENDPOINT) },
     );
     return Response.json(
       { token: result.access_token, expiresIn: result.expires_in },

@@ -5,6 +5,7 @@ import { requestMeta } from '@/lib/http/request-meta';
 import { verifySecretCredential } from '@/lib/oauth/client-auth';
 import { parseBasic } from '@/lib/oauth/client-id';
 import { clientCredentialsGrant } from '@/lib/oauth/grants/client-credentials';
+import { dpopPresentation } from '@/lib/oauth/dpop';
 import { refuseUnreadable, runGrant } from '@/lib/oauth/token-service';
 import { readCompatBody } from '../body';
 import { unityError } from './errors';
@@ -50,7 +51,7 @@ export async function unityTokenExchange(request: Request): Promise<Response> {
           environmentId: input.environmentId ?? null,
         });
       },
-      { cacheable: true },
+      { cacheable: true, dpop: dpopPresentation(request.headers, ENDPOINT) },
     );
     return Response.json(
       { accessToken: result.access_token },

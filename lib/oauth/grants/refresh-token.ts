@@ -2,7 +2,6 @@ import 'server-only';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { findClientTokenPair, type Principal } from '@/lib/credentials/principals';
 import { db } from '@/lib/db/client';
-import { mintAccessToken } from '@/lib/tokens/access-token';
 import {
   type Consumed,
   consumeRefreshToken,
@@ -12,7 +11,7 @@ import {
 } from '@/lib/tokens/refresh-token';
 import type { TokenAttempt } from '../attempt';
 import { assertAccountUsable, assertCredentialUsable } from '../client-auth';
-import { issuedDetails, resolveScopes, tokenResult } from '../issue-token';
+import { issuedDetails, mintFor, resolveScopes, tokenResult } from '../issue-token';
 import { refuse, TokenRefusal } from '../refusal';
 import { issuedEvent, refusedEvent } from '../token-audit';
 import type { GrantHandler, GrantOutcome, TokenCallContext } from './types';
@@ -57,13 +56,15 @@ export async function refreshGrant(
     'refresh_token',
   );
   const narrowing = { projectId: stored.projectId, environmentId: stored.environmentId };
-  const minted = await mintAccessToken({
-    serviceAccountId: principal.account.id,
-    clientId: principal.credentialId,
-    scopes,
-    lifetimeSeconds: principal.account.tokenLifetimeSeconds,
-    ...narrowing,
-  });
+  // A refresh token issued with a DPoP proof needs a proof by the same key (Keycloak #36475
+  // accepted a refresh without one); its successor keeps the binding. An unbound one used with a
+  // proof gives a bound access token, and its successor is bound from then on.
+  const minted = await mintFor(
+    principal,
+    attempt,
+    { scopes, lifetimeSeconds: principal.account.tokenLifetimeSeconds, ...narrowing },
+    { jkt: stored.dpopJkt, what: 'refresh token' },
+  );
   const d = { ...issuedDetails(minted, narrowing, true), family_id: stored.familyId };
   const family = { family_id: stored.familyId };
   const rotation = await db.$transaction(async (tx): Promise<{ consumed: Consumed; token?: string }> => {
@@ -81,7 +82,7 @@ export async function refreshGrant(
     const { token } = await issueRefreshToken(
       tx,
       principal,
-      { scopes: original, ...narrowing },
+      { scopes: original, ...narrowing, dpopJkt: minted.jkt },
       { jti: minted.jti, expiresAt: minted.expiresAt },
       { familyId: stored.familyId, parentId: stored.id, familyExpiresAt: stored.familyExpiresAt },
     );

@@ -1,9 +1,8 @@
 import 'server-only';
 import { findPrincipalByCredentialId } from '@/lib/credentials/principals';
-import { mintAccessToken } from '@/lib/tokens/access-token';
 import { activeAccessToken } from '@/lib/tokens/token-state';
 import { assertAccountUsable } from '../client-auth';
-import { issuedDetails, resolveScopes, tokenResult } from '../issue-token';
+import { issuedDetails, mintFor, resolveScopes, tokenResult } from '../issue-token';
 import { resolveNarrowing } from '../narrowing';
 import { refuse } from '../refusal';
 import {
@@ -64,19 +63,24 @@ export async function tokenExchangeGrant(request: GrantRequest): Promise<GrantOu
   const remaining = subject.claims.exp - Math.floor(Date.now() / 1000);
   const lifetimeSeconds = Math.max(1, Math.min(principal.account.tokenLifetimeSeconds, remaining));
   const rootJti = subject.claims.root_jti ?? subject.claims.jti;
-  const minted = await mintAccessToken({
-    serviceAccountId: principal.account.id,
-    clientId: principal.credentialId,
-    scopes,
-    lifetimeSeconds,
-    ...narrowing,
-    rootJti,
-    // A narrower token of a federated workload still names it.
-    external:
-      subject.claims.external_iss && subject.claims.external_sub
-        ? { issuer: subject.claims.external_iss, subject: subject.claims.external_sub }
-        : null,
-  });
+  // A DPoP-bound subject token is exchanged only with a proof by its key: otherwise whoever stole
+  // it could trade it for a token bound to another key, or for a bearer token.
+  const minted = await mintFor(
+    principal,
+    attempt,
+    {
+      scopes,
+      lifetimeSeconds,
+      ...narrowing,
+      rootJti,
+      // A narrower token of a federated workload still names it.
+      external:
+        subject.claims.external_iss && subject.claims.external_sub
+          ? { issuer: subject.claims.external_iss, subject: subject.claims.external_sub }
+          : null,
+    },
+    { jkt: subject.claims.cnf?.jkt ?? null, what: 'subject token' },
+  );
   return {
     principal,
     result: tokenResult(minted, { issued_token_type: ACCESS_TOKEN_TYPE_URN }),

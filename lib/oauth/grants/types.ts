@@ -7,7 +7,8 @@ import type { IssuedDetails } from '../token-audit';
 /** The token service's answer, in RFC 6749 §5.1 names; compat routes reshape it. */
 export type TokenResult = {
   access_token: string;
-  token_type: 'Bearer';
+  /** DPoP when the access token is bound to a key (RFC 9449 §5), else Bearer. */
+  token_type: 'Bearer' | 'DPoP';
   expires_in: number;
   scope: string;
   refresh_token?: string;

@@ -2,9 +2,12 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ExpiringCredentialsCard } from '@/components/credentials/expiring-credentials-card';
 import { PageHeader } from '@/components/layout/page-header';
+import { GettingStartedCard } from '@/components/organizations/getting-started-card';
 import { Card } from '@/components/ui/card';
 import { requireMember } from '@/lib/auth/session';
 import { can } from '@/lib/auth/permissions';
+import { tokenUrl } from '@/lib/issuer';
+import { gettingStarted } from '@/lib/organizations/getting-started';
 import { getOverview } from '@/lib/organizations/queries';
 import { paths } from '@/lib/paths';
 import { listExpiringCredentials } from '@/lib/service-accounts/queries';
@@ -15,9 +18,10 @@ export default async function OverviewPage({ params }: PageProps<'/orgs/[orgSlug
   const { orgSlug } = await params;
   const { ctx, org, role } = await requireMember(orgSlug, 'organization.read');
   const canReadAccounts = can(role, 'service_accounts.read');
-  const [overview, expiring] = await Promise.all([
+  const [overview, expiring, guide] = await Promise.all([
     getOverview(ctx),
     canReadAccounts ? listExpiringCredentials(ctx) : Promise.resolve(null),
+    canReadAccounts ? gettingStarted(ctx) : Promise.resolve(null),
   ]);
   const tiles = [
     {
@@ -46,6 +50,14 @@ export default async function OverviewPage({ params }: PageProps<'/orgs/[orgSlug
           </Card>
         ))}
       </dl>
+      {guide ? (
+        <GettingStartedCard
+          orgSlug={org.slug}
+          state={guide}
+          tokenUrl={tokenUrl()}
+          canWrite={can(role, 'service_accounts.write')}
+        />
+      ) : null}
       {expiring ? <ExpiringCredentialsCard orgSlug={org.slug} items={expiring} /> : null}
     </>
   );

@@ -25,6 +25,7 @@ import {
   createServiceAccountForm,
   createTokenPairForm,
   keyRef,
+  liveTokenRef,
   revokeServiceAccountForm,
   rotateClientSecretForm,
   secretRef,
@@ -40,6 +41,7 @@ import {
   suspendServiceAccount,
 } from '@/lib/service-accounts/set-service-account-status';
 import { updateServiceAccount } from '@/lib/service-accounts/update-service-account';
+import { revokeLiveToken } from '@/lib/tokens/live-tokens';
 
 const write = 'service_accounts.write' as const;
 
@@ -205,4 +207,12 @@ export const deleteFederatedCredentialAction = defineAction(
 export const testFederatedTokenAction = defineAction(
   { input: testFederatedTokenForm, permission: 'service_accounts.read' },
   async (ctx, { accountId, ...input }) => testFederatedToken(ctx, accountId, input),
+);
+
+export const revokeLiveTokenAction = defineAction(
+  { input: liveTokenRef, permission: write },
+  async (ctx, { accountId, jti }) => {
+    await revokeLiveToken(ctx, accountId, jti);
+    revalidatePath(paths.serviceAccountTokens(ctx.orgSlug, accountId));
+  },
 );

@@ -7,6 +7,7 @@ import { formatDateTime } from '@/components/credentials/format';
 import { KeyPairsPanel } from '@/components/credentials/key-pairs-panel';
 import { TokenPairsPanel } from '@/components/credentials/token-pairs-panel';
 import { PageHeader } from '@/components/layout/page-header';
+import { AccountActivitySection } from '@/components/service-accounts/account-activity';
 import { AccountStatusBadge } from '@/components/service-accounts/account-status-badge';
 import { StatusActions } from '@/components/service-accounts/status-actions';
 import { Alert } from '@/components/ui/alert';
@@ -19,6 +20,7 @@ import { listFederatedCredentials } from '@/lib/federation/queries';
 import { issuerUrl, tokenUrl } from '@/lib/issuer';
 import { paths } from '@/lib/paths';
 import { getAccountCatalog, getServiceAccount } from '@/lib/service-accounts/queries';
+import { accountActivity } from '@/lib/service-accounts/activity';
 import { serviceAccountId } from '@/lib/service-accounts/schema';
 import {
   createClientSecretAction,
@@ -63,10 +65,12 @@ export default async function ServiceAccountPage({
     throw error;
   });
   if (!account) notFound();
-  const [{ maxCredentialLifetimeDays }, federatedCredentials] = await Promise.all([
+  const [{ maxCredentialLifetimeDays }, activity, federatedCredentials] = await Promise.all([
     getAccountCatalog(ctx),
+    can(role, 'audit.read') ? accountActivity(ctx, account.id) : Promise.resolve(null),
     listFederatedCredentials(ctx, accountId),
   ]);
+  const perCredential = activity?.credentials;
   const revoked = account.status === 'REVOKED';
   const canWrite = can(role, 'service_accounts.write') && !revoked;
   const canManage = can(role, 'service_accounts.write');
@@ -137,6 +141,12 @@ export default async function ServiceAccountPage({
             Client token pairs ({account.clientTokenPairs.length})
           </a>
         ) : null}
+        <a href="#activity" className="text-brand-700 hover:underline">
+          Activity
+        </a>
+        <Link href={paths.serviceAccountTokens(orgSlug, account.id)} className="text-brand-700 hover:underline">
+          Live tokens
+        </Link>
       </nav>
       <div className="mt-4 space-y-8">
         <Card>
@@ -162,6 +172,7 @@ export default async function ServiceAccountPage({
                 : 'None'}
             </Row>
             <Row label="Access token lifetime">{account.tokenLifetimeSeconds} seconds</Row>
+            <Row label="DPoP">{account.requireDpop ? 'Required' : 'Optional'}</Row>
             <Row label="IP allow-list">
               {account.ipAllowList.length
                 ? account.ipAllowList.map((c) => (
@@ -187,6 +198,7 @@ export default async function ServiceAccountPage({
           canWrite={canWrite}
           tokenUrl={tokenUrl()}
           maxDays={maxCredentialLifetimeDays}
+          activity={perCredential}
           actions={{
             create: createClientSecretAction,
             rotate: rotateClientSecretAction,
@@ -200,6 +212,7 @@ export default async function ServiceAccountPage({
           keys={account.keyPairs}
           canWrite={canWrite}
           maxDays={maxCredentialLifetimeDays}
+          activity={perCredential}
           actions={{ create: createKeyPairAction, setStatus: setKeyPairStatusAction, remove: deleteKeyPairAction }}
         />
         <FederatedCredentialsPanel
@@ -223,6 +236,8 @@ export default async function ServiceAccountPage({
             accountId={account.id}
             pairs={account.clientTokenPairs}
             canWrite={canWrite}
+            tokenUrl={tokenUrl()}
+            activity={perCredential}
             actions={{
               create: createTokenPairAction,
               setStatus: setTokenPairStatusAction,
@@ -230,6 +245,7 @@ export default async function ServiceAccountPage({
             }}
           />
         ) : null}
+        {activity ? <AccountActivitySection activity={activity} /> : null}
       </div>
     </>
   );
