@@ -13,7 +13,9 @@ import {
   revokeServiceAccount,
   suspendServiceAccount,
 } from '@/lib/service-accounts/set-service-account-status';
+import { tokenUrl } from '@/lib/issuer';
 import { listExpiringCredentials, listServiceAccounts } from '@/lib/service-accounts/queries';
+import { dpopKey, dpopProof } from '@/lib/testing/dpop';
 import { listServiceAccountsQuery } from '@/lib/service-accounts/schema';
 import { basic, bindProjectRole, createProject, formRequest } from '@/lib/testing/oauth-factories';
 import {
@@ -539,5 +541,29 @@ describe('federated credentials among the account’s credentials', () => {
     expect(expiring).toEqual([expect.objectContaining({ kind: 'federated_credential', id: fc.id, label: fc.name })]);
     const page = await listServiceAccounts(s.ctx, listServiceAccountsQuery.parse({}));
     expect(page.items.find((a) => a.id === s.accountId)).toMatchObject({ credentialCount: 1, expiringCredentials: 1 });
+  });
+});
+
+describe('federated credentials and DPoP', () => {
+  it('a federated workload binds its token to its DPoP key; an account requiring DPoP refuses it without a proof', async () => {
+    const s = await account();
+    const fc = await githubPolicy(s);
+    const key = await dpopKey();
+    const params = {
+      grant_type: 'client_credentials',
+      client_id: fc.id,
+      client_assertion_type: CLIENT_ASSERTION_TYPE,
+      client_assertion: await githubToken(),
+    };
+    const bound = await token(params, { headers: { dpop: await dpopProof(key, { htu: tokenUrl() }) } });
+    expect(bound.res.status).toBe(200);
+    const claims = decodeJwt(bound.body.access_token ?? '');
+    expect(claims.cnf).toEqual({ jkt: expect.any(String) });
+    expect(claims.external_iss).toBe(GITHUB_ACTIONS_ISSUER);
+
+    await db.serviceAccount.update({ where: { id: s.accountId }, data: { requireDpop: true } });
+    const plain = await token({ ...params, client_assertion: await githubToken() });
+    expect(plain.body.error).toBe('invalid_dpop_proof');
+    expect((await lastEvent(s.orgId))?.reason).toBe('dpop_required');
   });
 });
