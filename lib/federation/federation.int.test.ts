@@ -14,6 +14,7 @@ import {
   suspendServiceAccount,
 } from '@/lib/service-accounts/set-service-account-status';
 import { tokenUrl } from '@/lib/issuer';
+import { listLiveTokens } from '@/lib/tokens/live-tokens';
 import { listExpiringCredentials, listServiceAccounts } from '@/lib/service-accounts/queries';
 import { dpopKey, dpopProof } from '@/lib/testing/dpop';
 import { listServiceAccountsQuery } from '@/lib/service-accounts/schema';
@@ -160,6 +161,9 @@ describe('GitHub Actions tokens as client assertions', () => {
       ),
     );
     expect(await introspected.json()).toMatchObject({ active: true, client_id: fc.id });
+    // The account's live tokens list it, under the same lifecycle rules.
+    const live = await listLiveTokens(s.ctx, s.accountId);
+    expect(live.map((t) => t.jti)).toContain(claims.jti);
     const row = await db.federatedCredential.findUniqueOrThrow({ where: { id: fc.id } });
     expect(row.lastUsedAt).not.toBeNull();
     expect(row.lastUsedIp).toBe('127.0.0.1');
