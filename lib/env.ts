@@ -33,6 +33,15 @@ const envSchema = z.object({
   // token endpoint URL, for clients written before that rule; each such issuance is audited with
   // deprecated_assertion_audience: true. Off by default.
   LATCHKEY_LEGACY_ASSERTION_AUDIENCE: z.enum(['on', 'off']).default('off'),
+  // Federated credentials (workload identity federation): the hosts Latchkey may fetch issuer
+  // keys from, comma-separated (`token.actions.githubusercontent.com,*.example.com`). Unset: any
+  // https host (plain http only on loopback, for tests and development).
+  FEDERATION_ALLOWED_ISSUER_HOSTS: z
+    .string()
+    .regex(/^\s*(\*\.)?[A-Za-z0-9.-]+(\s*,\s*(\*\.)?[A-Za-z0-9.-]+)*\s*$/, {
+      error: 'FEDERATION_ALLOWED_ISSUER_HOSTS is a comma-separated list of host names (or *.suffix)',
+    })
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OIDC_ISSUER: z.url().optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),

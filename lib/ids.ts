@@ -14,6 +14,7 @@ export const ID_PREFIX = {
   clientSecret: 'kid',
   keyPair: 'kp',
   clientTokenPair: 'ctp',
+  federatedCredential: 'fc',
   refreshToken: 'rt',
   signingKey: 'sk',
   vehicle: 'veh',

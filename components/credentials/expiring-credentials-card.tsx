@@ -10,6 +10,7 @@ const KIND_LABEL: Record<ExpiringCredentialDto['kind'], string> = {
   client_secret: 'Client secret',
   key_pair: 'Key pair',
   client_token_pair: 'Client token pair',
+  federated_credential: 'Federated credential',
 };
 
 /** ExpiringCredentialsCard lists credentials that expire within the warning window, soonest first. */

@@ -6,8 +6,9 @@ import {
   chainAuditEvent,
   type AuditEventInput,
 } from '@/lib/audit/record-audit-event';
+import { logger } from '@/lib/logger';
 import { moduleState } from '@/lib/process-state';
-import { hotPool, pipelinedClient, statementName } from '@/lib/db/hot-db';
+import { hotPool, hotQuery, pipelinedClient, statementName } from '@/lib/db/hot-db';
 import type { CredentialKind } from '@/lib/credentials/principals';
 
 /** A credential use to stamp on the credential and its account (last used at / from). */
@@ -35,8 +36,12 @@ const IN_FLIGHT = 2;
 type ChainHead = { seq: bigint; hash: string };
 type Heads = Map<string, ChainHead>;
 
-/** The order in which the function takes each kind's last uses. */
-const TABLES: Record<CredentialKind, true> = { client_secret: true, key_pair: true, client_token_pair: true };
+/**
+ * The order in which the function takes each kind's last uses. Federated credentials (migration
+ * 0041) are stamped by a statement of their own once the batch has committed (stampFederatedUses):
+ * latchkey_append_token_events keeps its signature.
+ */
+const TABLES = ['client_secret', 'key_pair', 'client_token_pair'] as const satisfies readonly CredentialKind[];
 
 export type TokenEventLog = { record(event: AuditEventInput | null, use?: CredentialUse): Promise<void> };
 
@@ -58,6 +63,10 @@ export function createTokenEventLog(): TokenEventLog {
       const batch = queue.splice(0, MAX_BATCH);
       inFlight++;
       void writeBatch(batch, heads)
+        .then(async (stale) => {
+          await stampFederatedUses(batch.filter((item) => !stale.has(item)));
+          return stale;
+        })
         .then(
           (stale) => {
             for (const item of batch) {
@@ -297,7 +306,7 @@ function useColumns(batch: Item[]): unknown[] {
   const uses = new Map<string, CredentialUse>();
   for (const { use } of batch) if (use) uses.set(`${use.kind}:${use.credentialId}`, use);
   const values: unknown[] = [];
-  for (const kind of Object.keys(TABLES) as CredentialKind[]) {
+  for (const kind of TABLES) {
     const rows = [...uses.values()]
       .filter((u) => u.kind === kind)
       .sort((a, b) => a.credentialId.localeCompare(b.credentialId));
@@ -318,4 +327,26 @@ function useColumns(batch: Item[]): unknown[] {
     ids.map((id) => accounts.get(id)),
   );
   return values;
+}
+
+/**
+ * The last use of federated credentials, with the conditions of migration 0037's last-use
+ * UPDATEs (rewritten only when the use moves by a second or more, or comes from another address).
+ * Informational, like every last use: a failure is logged, never fails the issuance.
+ */
+const FEDERATED_USE_SQL = `UPDATE federated_credentials AS t SET last_used_at = v.at, last_used_ip = v.ip
+  FROM unnest($1::text[], $2::timestamptz[], $3::text[]) AS v(id, at, ip)
+  WHERE t.id = v.id AND (t.last_used_at IS NULL OR t.last_used_at <= v.at - interval '1 second'
+                         OR (t.last_used_at < v.at AND t.last_used_ip IS DISTINCT FROM v.ip))`;
+
+async function stampFederatedUses(items: Item[]): Promise<void> {
+  const uses = new Map<string, CredentialUse>();
+  for (const { use } of items) if (use?.kind === 'federated_credential') uses.set(use.credentialId, use);
+  if (uses.size === 0) return;
+  const rows = [...uses.values()].sort((a, b) => a.credentialId.localeCompare(b.credentialId));
+  await hotQuery(FEDERATED_USE_SQL, [
+    rows.map((r) => r.credentialId),
+    rows.map((r) => r.at),
+    rows.map((r) => r.ip),
+  ]).catch((error: unknown) => logger.warn({ err: error }, 'federated credential last use not stamped'));
 }

@@ -2,8 +2,9 @@ import 'server-only';
 import { LRUCache } from 'lru-cache';
 import type { CredentialKind } from './set-credential-status';
 import { hotQuery } from '@/lib/db/hot-db';
+import type { FederatedPolicy } from '@/lib/federation/verify';
 
-/** The three kinds of credential that can obtain tokens (lib/credentials). */
+/** The kinds of credential that can obtain tokens (lib/credentials, lib/federation). */
 export type { CredentialKind };
 
 export type Principal = {
@@ -20,6 +21,8 @@ export type Principal = {
   fingerprint: string | null;
   /** True when this copy came from the cache, i.e. may be outdated (see findClientSecret). */
   fromCache: boolean;
+  /** Federated credentials: the trust policy an external token must pass (lib/federation/verify.ts). */
+  federation?: FederatedPolicy;
   account: {
     id: string;
     organizationId: string;
@@ -179,6 +182,48 @@ export async function findKeyPair(id: string): Promise<Principal | null> {
   return toPrincipal('key_pair', (await hotQuery<Row>(KEY_PAIR_SQL, [id])).rows[0]);
 }
 
+type FederatedRow = Row & {
+  issuer: string;
+  key_source: FederatedPolicy['keySource'];
+  jwks_uri: string | null;
+  inline_jwks: unknown;
+  audience: string;
+  subject_match: FederatedPolicy['subjectMatch'];
+  subject: string;
+  claim_conditions: FederatedPolicy['claimConditions'];
+  allowed_algorithms: string[];
+  max_token_age_seconds: number;
+};
+const FEDERATED_SQL = `SELECT c.id AS credential_id, c.status::text AS credential_status, c.expires_at, NULL::bytea AS hash,
+  NULL::int AS hash_key_version, NULL::jsonb AS public_key_jwk, NULL::text AS fingerprint,
+  c.issuer, c.key_source::text AS key_source, c.jwks_uri, c.inline_jwks, c.audience, c.subject_match::text AS subject_match,
+  c.subject, c.claim_conditions, c.allowed_algorithms, c.max_token_age_seconds,
+  ${ACCOUNT_COLUMNS} ${FROM('federated_credentials')} WHERE c.id = $1`;
+
+/**
+ * findFederatedCredential loads a federated credential (fc_…) with its policy and account,
+ * fresh on every request (never cached, as key pairs): a disable, a suspension or a revocation
+ * holds from the next request on, on every instance.
+ */
+export async function findFederatedCredential(id: string): Promise<Principal | null> {
+  const row = (await hotQuery<FederatedRow>(FEDERATED_SQL, [id])).rows[0];
+  const principal = toPrincipal('federated_credential', row);
+  if (!principal || !row) return null;
+  principal.federation = {
+    issuer: row.issuer,
+    keySource: row.key_source,
+    jwksUri: row.jwks_uri,
+    inlineJwks: row.inline_jwks,
+    audience: row.audience,
+    subjectMatch: row.subject_match,
+    subject: row.subject,
+    claimConditions: row.claim_conditions,
+    allowedAlgorithms: row.allowed_algorithms,
+    maxTokenAgeSeconds: row.max_token_age_seconds,
+  };
+  return principal;
+}
+
 /** findClientTokenPair loads a client token pair by its publishable client token or its id. */
 export async function findClientTokenPair(by: { clientToken: string } | { id: string }): Promise<Principal | null> {
   const rows =
@@ -193,5 +238,6 @@ export async function findPrincipalByCredentialId(id: string): Promise<Principal
   if (id.startsWith('kid_')) return findClientSecret(id);
   if (id.startsWith('kp_')) return findKeyPair(id);
   if (id.startsWith('ctp_')) return findClientTokenPair({ id });
+  if (id.startsWith('fc_')) return findFederatedCredential(id);
   return null;
 }

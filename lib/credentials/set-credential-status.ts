@@ -6,18 +6,21 @@ import { db, type Tx } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
 import { assertCanWrite, assertNotRevoked, lockAccount } from '@/lib/service-accounts/lock-account';
 import { MAX_ENABLED_KEY_PAIRS, MAX_ENABLED_SECRETS, MAX_ENABLED_TOKEN_PAIRS } from '@/lib/service-accounts/schema';
+import { MAX_ENABLED_FEDERATED_CREDENTIALS } from '@/lib/federation/schema';
 
-export type CredentialKind = 'client_secret' | 'key_pair' | 'client_token_pair';
+export type CredentialKind = 'client_secret' | 'key_pair' | 'client_token_pair' | 'federated_credential';
 
 export const CREDENTIAL_LABEL: Record<CredentialKind, string> = {
   client_secret: 'Client secret',
   key_pair: 'Key pair',
   client_token_pair: 'Client token pair',
+  federated_credential: 'Federated credential',
 };
 const LIMIT: Record<CredentialKind, number> = {
   client_secret: MAX_ENABLED_SECRETS,
   key_pair: MAX_ENABLED_KEY_PAIRS,
   client_token_pair: MAX_ENABLED_TOKEN_PAIRS,
+  federated_credential: MAX_ENABLED_FEDERATED_CREDENTIALS,
 };
 
 type Where = { id?: string; serviceAccountId: string; organizationId: string; status?: 'ENABLED' | 'DISABLED' };
@@ -60,6 +63,15 @@ export function credentialTable(tx: Tx, kind: CredentialKind) {
           tx.clientTokenPair.update({ where: { id, organizationId: orgId }, data: statusChange(status), select }),
         remove: (id: string, orgId: string) =>
           tx.clientTokenPair.delete({ where: { id, organizationId: orgId }, select }),
+      };
+    case 'federated_credential':
+      return {
+        find: (where: Where): Promise<Row | null> => tx.federatedCredential.findFirst({ where, select }),
+        count: (where: Where) => tx.federatedCredential.count({ where }),
+        setStatus: (id: string, orgId: string, status: Row['status']) =>
+          tx.federatedCredential.update({ where: { id, organizationId: orgId }, data: statusChange(status), select }),
+        remove: (id: string, orgId: string) =>
+          tx.federatedCredential.delete({ where: { id, organizationId: orgId }, select }),
       };
   }
 }

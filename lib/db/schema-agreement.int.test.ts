@@ -286,6 +286,53 @@ describe('schema.prisma and the migrated database', () => {
     });
     expect(await db.keyPair.findUnique({ where: { id: keyPair.id } })).toEqual(keyPair);
 
+    // --- FederatedCredential ------------------------------------------------------------------
+    const conditions = [{ claim: 'repository_id', op: 'equals', value: '123' }];
+    const federatedCreated = await db.federatedCredential.create({
+      data: {
+        id: newId('federatedCredential'),
+        organizationId,
+        serviceAccountId,
+        name: 'deploy workflow',
+        template: 'github_actions',
+        issuer: 'https://token.actions.githubusercontent.com',
+        keySource: 'DISCOVERY',
+        audience: 'https://latchkey.example',
+        subject: 'repo:octo-org@1/octo-repo@123:environment:prod',
+        claimConditions: conditions,
+        expiresAt: inDays(365),
+        createdById: user.id,
+      },
+    });
+    expect(federatedCreated).toMatchObject({
+      subjectMatch: 'EXACT',
+      allowedAlgorithms: ['RS256', 'ES256'],
+      maxTokenAgeSeconds: 3600,
+      status: 'ENABLED',
+      jwksUri: null,
+      inlineJwks: null,
+      claimConditions: conditions,
+    });
+    expect(await db.federatedCredential.findUnique({ where: { id: federatedCreated.id } })).toEqual(federatedCreated);
+    const inlineJwks = { keys: [{ kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, kid: 'k1' }] };
+    const federated = await db.federatedCredential.update({
+      where: { id: federatedCreated.id },
+      data: {
+        keySource: 'INLINE_JWKS',
+        inlineJwks,
+        subjectMatch: 'GLOB',
+        subject: 'system:serviceaccount:ci:*',
+        allowedAlgorithms: ['ES256'],
+        maxTokenAgeSeconds: 600,
+        status: 'DISABLED',
+        tokensValidAfter: new Date(),
+        lastUsedAt: new Date(),
+        lastUsedIp: '192.0.2.7',
+      },
+    });
+    expect(federated.inlineJwks).toEqual(inlineJwks);
+    expect(await db.federatedCredential.findUnique({ where: { id: federated.id } })).toEqual(federated);
+
     // --- ClientTokenPair ----------------------------------------------------------------------
     const tokenPairCreated = await db.clientTokenPair.create({
       data: {
@@ -475,6 +522,10 @@ describe('schema.prisma and the migrated database', () => {
     await db.clientTokenPair.delete({ where: { id: tokenPair.id } });
     expect(await db.clientTokenPair.findUnique({ where: { id: tokenPair.id } })).toBeNull();
     exercised.add('ClientTokenPair');
+
+    await db.federatedCredential.delete({ where: { id: federated.id } });
+    expect(await db.federatedCredential.findUnique({ where: { id: federated.id } })).toBeNull();
+    exercised.add('FederatedCredential');
 
     await db.keyPair.delete({ where: { id: keyPair.id } });
     expect(await db.keyPair.findUnique({ where: { id: keyPair.id } })).toBeNull();

@@ -3,6 +3,9 @@ import type { Principal } from '@/lib/credentials/principals';
 import { auditableClientId } from './client-id';
 import type { DpopPresentation, VerifiedProof } from './dpop';
 
+/** Who a federated credential's external token says the workload is (issue 12). */
+export type ExternalIdentity = { issuer: string; subject: string };
+
 /**
  * TokenAttempt is what the token service learns about one request while deciding it, and the
  * one owner of what that request's audit event records (lib/oauth/token-audit.ts reads it).
@@ -20,6 +23,7 @@ export class TokenAttempt {
   #legacyAudience = false;
   #onCache = false;
   readonly #dpop: DpopPresentation | undefined;
+  #external: ExternalIdentity | null = null;
 
   constructor(
     grantType: string,
@@ -74,6 +78,16 @@ export class TokenAttempt {
   identified(principal: Principal): void {
     this.#principal = principal;
     this.#clientId = principal.credentialId;
+  }
+
+  /** The external workload identity a federated credential verified (issuer and subject; never the token). */
+  get external(): ExternalIdentity | null {
+    return this.#external;
+  }
+
+  /** federated records the external identity behind the request, once its token's signature is verified. */
+  federated(identity: ExternalIdentity): void {
+    this.#external = identity;
   }
 
   /** usedLegacyAudience records that a client assertion named the token endpoint URL as its audience. */

@@ -10,9 +10,11 @@ import { issuerUrl, tokenUrl } from '@/lib/issuer';
 import { findClientTokenPair, lookupClientSecret, type Principal } from '@/lib/credentials/principals';
 import { currentMasterKey } from '@/lib/crypto/master-keys';
 import { CLIENT_AUTH_FAILED, refuse, uniformDetail } from './refusal';
+import { authenticateFederated } from '@/lib/federation/authenticate';
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+/** federated_jwt: a client assertion that is a workload platform's token, for a federated credential (fc_…). */
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'federated_jwt';
 export type ClientAuth = { method: ClientAuthMethod; principal: Principal };
 
 /** A stored hash no secret matches (32 zero bytes), compared against when the client id is unknown. */
@@ -108,7 +110,9 @@ export function assertAccountUsable(
  * three supported ways (RFC 6749 §2.3: a request using two is invalid_request):
  * client_secret_basic, client_secret_post, private_key_jwt (RFC 7523 §2.2, assertion signed by
  * one of the account's key pairs; `aud` the issuer identifier, or the token endpoint URL while
- * LATCHKEY_LEGACY_ASSERTION_AUDIENCE=on; lib/oauth/assertion.ts has the other rules). Returns null when
+ * LATCHKEY_LEGACY_ASSERTION_AUDIENCE=on; lib/oauth/assertion.ts has the other rules), or, when
+ * `client_id` names a federated credential (fc_…), the assertion is the workload platform's own
+ * token, checked against that credential's policy (lib/federation/authenticate.ts). Returns null when
  * the request carries no client credentials at all; throws invalid_client when they are wrong.
  */
 export async function authenticateClient(
@@ -138,6 +142,8 @@ export async function authenticateClient(
     if (form.get('client_assertion_type') !== CLIENT_ASSERTION_TYPE) {
       refuse('invalid_request', 'client_assertion_type', `client_assertion_type must be ${CLIENT_ASSERTION_TYPE}.`);
     }
+    if (formClientId?.startsWith('fc_'))
+      return { method: 'federated_jwt', principal: await authenticateFederated(formClientId, assertion, attempt) };
     const { principal, claims, legacyAudience } = await verifyAssertion(assertion, {
       audiences: [issuerUrl()],
       legacyAudiences: env().LATCHKEY_LEGACY_ASSERTION_AUDIENCE === 'on' ? [tokenUrl()] : [],

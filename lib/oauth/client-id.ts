@@ -1,10 +1,10 @@
 import { decodeJwt } from 'jose';
 import { isWellFormedSecret } from '@/lib/credentials/secret-format';
 
-const CLIENT_ID_SHAPE = /^(kid|kp|ctp)_[0-9A-HJKMNP-TV-Z]{26}$/;
+const CLIENT_ID_SHAPE = /^(kid|kp|ctp|fc)_[0-9A-HJKMNP-TV-Z]{26}$/;
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
-/** isCredentialId tells whether a value has the shape of a credential's key id (kid_…, kp_…, ctp_…). */
+/** isCredentialId tells whether a value has the shape of a credential's key id (kid_…, kp_…, ctp_…, fc_…). */
 export function isCredentialId(value: string): boolean {
   return CLIENT_ID_SHAPE.test(value);
 }
@@ -47,11 +47,14 @@ function issuerOf(assertion: string): string | null {
 /**
  * presentedClientId is the client id a request to the token, introspection or revocation
  * endpoint names, computed once per request, before anything is verified (for the rate limits
- * and the audit log): the Basic user name, else the `iss` of a client assertion (or of the
- * jwt-bearer grant's assertion), else the `client_id` parameter.
+ * and the audit log): the Basic user name, else a federated credential's `client_id` (fc_…; the
+ * external token's `iss` is its platform's, shared by many clients), else the `iss` of a client
+ * assertion (or of the jwt-bearer grant's assertion), else the `client_id` parameter.
  */
 export function presentedClientId(form: URLSearchParams, authorization: string | null): string | null {
   if (authorization && /^Basic\s/i.test(authorization)) return parseBasic(authorization)?.id ?? null;
+  const clientId = form.get('client_id');
+  if (clientId?.startsWith('fc_')) return clientId;
   const assertion =
     form.get('client_assertion') ?? (form.get('grant_type') === JWT_BEARER ? form.get('assertion') : null);
   if (assertion) return issuerOf(assertion) ?? form.get('client_id');

@@ -120,6 +120,7 @@ export async function issueFor(
     scopes,
     lifetimeSeconds: principal.account.tokenLifetimeSeconds,
     ...narrowing,
+    external: attempt.external,
   });
   if (principal.kind !== 'client_token_pair')
     return { principal, result: tokenResult(minted), details: issuedDetails(minted, narrowing) };

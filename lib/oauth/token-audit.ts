@@ -27,7 +27,19 @@ function base(attempt: TokenAttempt, meta: RequestMeta, surface: string) {
       : ({ type: 'SYSTEM', id: null, label: 'anonymous client' } as const),
     target: { type: 'service_account', id: account?.id ?? null },
     meta,
-    common: { grant_type: attempt.grantType, client_id: attempt.clientId, endpoint: surface },
+    common: {
+      grant_type: attempt.grantType,
+      client_id: attempt.clientId,
+      endpoint: surface,
+      // A federated credential names the external identity it verified (never the external token).
+      ...(attempt.external
+        ? {
+            federated_credential_id: attempt.clientId,
+            external_issuer: attempt.external.issuer,
+            external_subject: attempt.external.subject,
+          }
+        : {}),
+    },
   };
 }
 

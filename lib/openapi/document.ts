@@ -1,5 +1,6 @@
 import { createDocument } from 'zod-openapi';
 import { paths as auditPaths } from '@/lib/audit/openapi';
+import { paths as federationPaths } from '@/lib/federation/openapi';
 import { paths as memberPaths } from '@/lib/members/openapi';
 import { paths as oemPaths } from '@/lib/oem/openapi';
 import { paths as organizationPaths } from '@/lib/organizations/openapi';
@@ -40,6 +41,7 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
       ...organizationPaths,
       ...memberPaths,
       ...serviceAccountPaths,
+      ...federationPaths,
       ...projectPaths,
       ...rolePaths,
       ...oemPaths,

@@ -65,23 +65,25 @@ export async function listServiceAccounts(
   const now = new Date();
   const scoped = { organizationId: ctx.orgId, serviceAccountId: { in: ids } };
   const group = { by: ['serviceAccountId'] as ['serviceAccountId'], _count: { _all: true } } as const;
-  const [s, k, t, se, ke, te] = ids.length
+  const [s, k, t, f, se, ke, te, fe] = ids.length
     ? await Promise.all([
         db.clientSecret.groupBy({ ...group, where: scoped }),
         db.keyPair.groupBy({ ...group, where: scoped }),
         db.clientTokenPair.groupBy({ ...group, where: scoped }),
+        db.federatedCredential.groupBy({ ...group, where: scoped }),
         db.clientSecret.groupBy({ ...group, where: { ...scoped, ...expiringWhere(now) } }),
         db.keyPair.groupBy({ ...group, where: { ...scoped, ...expiringWhere(now) } }),
         db.clientTokenPair.groupBy({ ...group, where: { ...scoped, ...expiringWhere(now) } }),
+        db.federatedCredential.groupBy({ ...group, where: { ...scoped, ...expiringWhere(now) } }),
       ])
-    : [[], [], [], [], [], []];
+    : [[], [], [], [], [], [], [], []];
   const sum = (groups: Array<Array<{ serviceAccountId: string; _count: { _all: number } }>>, id: string) =>
     groups.reduce((n, g) => n + (g.find((x) => x.serviceAccountId === id)?._count._all ?? 0), 0);
   return {
     items: rows.map((r) =>
       toServiceAccountListItemDto(r, {
-        credentialCount: sum([s, k, t], r.id),
-        expiringCredentials: r.status === 'REVOKED' ? 0 : sum([se, ke, te], r.id),
+        credentialCount: sum([s, k, t, f], r.id),
+        expiringCredentials: r.status === 'REVOKED' ? 0 : sum([se, ke, te, fe], r.id),
       }),
     ),
     page: query.page,
@@ -169,7 +171,7 @@ export async function listExpiringCredentials(ctx: OrgContext, limit = 50): Prom
   };
   const account = { select: { id: true, name: true } } as const;
   const orderBy = { expiresAt: 'asc' as const };
-  const [secrets, keys, pairs] = await Promise.all([
+  const [secrets, keys, pairs, federated] = await Promise.all([
     db.clientSecret.findMany({
       where,
       select: { id: true, name: true, expiresAt: true, serviceAccount: account },
@@ -185,6 +187,12 @@ export async function listExpiringCredentials(ctx: OrgContext, limit = 50): Prom
     db.clientTokenPair.findMany({
       where,
       select: { id: true, expiresAt: true, serviceAccount: account },
+      orderBy,
+      take: limit,
+    }),
+    db.federatedCredential.findMany({
+      where,
+      select: { id: true, name: true, expiresAt: true, serviceAccount: account },
       orderBy,
       take: limit,
     }),
@@ -210,6 +218,14 @@ export async function listExpiringCredentials(ctx: OrgContext, limit = 50): Prom
       kind: 'client_token_pair' as const,
       id: r.id,
       label: 'Client token pair',
+      serviceAccountId: r.serviceAccount.id,
+      serviceAccountName: r.serviceAccount.name,
+      expiresAt: r.expiresAt.toISOString(),
+    })),
+    ...federated.map((r) => ({
+      kind: 'federated_credential' as const,
+      id: r.id,
+      label: r.name,
       serviceAccountId: r.serviceAccount.id,
       serviceAccountName: r.serviceAccount.name,
       expiresAt: r.expiresAt.toISOString(),

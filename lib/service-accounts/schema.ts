@@ -412,7 +412,7 @@ export type CreatedTokenPairDto = z.output<typeof createdTokenPairDto>;
 
 export const expiringCredentialDto = z
   .object({
-    kind: z.enum(['client_secret', 'key_pair', 'client_token_pair']),
+    kind: z.enum(['client_secret', 'key_pair', 'client_token_pair', 'federated_credential']),
     id: z.string(),
     label: z.string(),
     serviceAccountId: z.string(),

@@ -111,6 +111,10 @@ export async function revokeServiceAccount(
     const secrets = await tx.clientSecret.updateMany({ where: { ...where, status: 'ENABLED' }, data: disabled });
     const keys = await tx.keyPair.updateMany({ where: { ...where, status: 'ENABLED' }, data: disabled });
     const pairs = await tx.clientTokenPair.updateMany({ where: { ...where, status: 'ENABLED' }, data: disabled });
+    const federated = await tx.federatedCredential.updateMany({
+      where: { ...where, status: 'ENABLED' },
+      data: disabled,
+    });
     const refresh = await tx.refreshToken.updateMany({
       where: { ...where, revokedAt: null },
       data: { revokedAt: now },
@@ -126,6 +130,7 @@ export async function revokeServiceAccount(
         disabledClientSecrets: secrets.count,
         disabledKeyPairs: keys.count,
         disabledClientTokenPairs: pairs.count,
+        disabledFederatedCredentials: federated.count,
         revokedRefreshTokens: refresh.count,
       },
     });

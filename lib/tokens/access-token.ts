@@ -15,7 +15,9 @@ import { signEs256 } from './jws';
  * token the exchanges started from, so that revoking that token (or the refresh token family
  * it was issued with) also ends the narrower tokens made from it (RFC 7009 §2.1). A token
  * obtained with a DPoP proof carries `cnf.jkt` (RFC 9449 §6.1): the RFC 7638 thumbprint of the
- * proof's key, which every use of the token must prove possession of.
+ * proof's key, which every use of the token must prove possession of. A token obtained with a
+ * federated credential (client_id fc_…) also names the external identity: `external_iss` and
+ * `external_sub`.
  *
  * Audience: `aud` is the issuer URL, i.e. "the APIs of this Latchkey deployment and of the
  * organization it serves". Latchkey has one resource indicator today; resource servers check
@@ -40,6 +42,9 @@ export type AccessTokenClaims = {
   environment_id?: string;
   root_jti?: string;
   cnf?: { jkt: string };
+  /** Federated credentials: the external issuer and subject the token was obtained with. */
+  external_iss?: string;
+  external_sub?: string;
 };
 
 export type MintInput = {
@@ -53,6 +58,8 @@ export type MintInput = {
   rootJti?: string | null;
   /** DPoP: the thumbprint of the key the token is bound to (cnf.jkt). */
   jkt?: string | null;
+  /** A federated credential's verified external identity (issue 12). */
+  external?: { issuer: string; subject: string } | null;
 };
 
 export type MintedToken = {
@@ -87,6 +94,10 @@ export async function mintAccessToken(input: MintInput, now = Date.now()): Promi
   if (input.environmentId) payload.environment_id = input.environmentId;
   if (input.rootJti) payload.root_jti = input.rootJti;
   if (input.jkt) payload.cnf = { jkt: input.jkt };
+  if (input.external) {
+    payload.external_iss = input.external.issuer;
+    payload.external_sub = input.external.subject;
+  }
   const token = signEs256({ typ: ACCESS_TOKEN_TYPE, kid }, payload, key);
   return {
     token,
@@ -111,6 +122,8 @@ const claimsSchema = z.object({
   environment_id: z.string().min(1).max(100).optional(),
   root_jti: z.string().min(1).max(128).optional(),
   cnf: z.object({ jkt: z.string().min(1).max(128) }).optional(),
+  external_iss: z.string().max(500).optional(),
+  external_sub: z.string().max(1000).optional(),
 });
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;

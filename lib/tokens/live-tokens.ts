@@ -44,6 +44,9 @@ const liveSql = (oneJti: boolean) => `
     UNION ALL
     SELECT c.status = 'ENABLED' AND c.expires_at > now(), c.tokens_valid_after FROM client_token_pairs c
       WHERE c.id = e.details->>'client_id' AND c.service_account_id = sa.id
+    UNION ALL
+    SELECT c.status = 'ENABLED' AND c.expires_at > now(), c.tokens_valid_after FROM federated_credentials c
+      WHERE c.id = e.details->>'client_id' AND c.service_account_id = sa.id
     LIMIT 1) cred ON true
   WHERE e.organization_id = $1 AND e.actor_id = $2 AND e.action = 'token.issued'
     AND e.occurred_at > now() - make_interval(secs => ${MAX_TOKEN_LIFETIME_SECONDS})

@@ -47,6 +47,8 @@ const stateSql = (jti: string, clientId: string, sub: string, rootJti: string) =
     SELECT c.status = 'ENABLED' AND c.expires_at > now(), c.tokens_valid_after FROM key_pairs c WHERE c.id = ${clientId} AND c.service_account_id = sa.id
     UNION ALL
     SELECT c.status = 'ENABLED' AND c.expires_at > now(), c.tokens_valid_after FROM client_token_pairs c WHERE c.id = ${clientId} AND c.service_account_id = sa.id
+    UNION ALL
+    SELECT c.status = 'ENABLED' AND c.expires_at > now(), c.tokens_valid_after FROM federated_credentials c WHERE c.id = ${clientId} AND c.service_account_id = sa.id
     LIMIT 1) cred ON true
   WHERE sa.id = ${sub}`;
 const STATE_SQL = stateSql('$1', '$2', '$3', '$4');

@@ -5,31 +5,43 @@ import { assertAccountUsable } from '../client-auth';
 import { issuedDetails, mintFor, resolveScopes, tokenResult } from '../issue-token';
 import { resolveNarrowing } from '../narrowing';
 import { refuse } from '../refusal';
+import {
+  FEDERATED_SUBJECT_TYPES,
+  federatedExchangeGrant,
+  ID_TOKEN_TYPE_URN,
+  JWT_TOKEN_TYPE_URN,
+} from './federated-exchange';
 import type { GrantHandler, GrantRequest, GrantOutcome } from './types';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const ACCESS_TOKEN_TYPE_URN = 'urn:ietf:params:oauth:token-type:access_token';
-const JWT_TOKEN_TYPE_URN = 'urn:ietf:params:oauth:token-type:jwt';
+const SUBJECT_TYPES = [ACCESS_TOKEN_TYPE_URN, JWT_TOKEN_TYPE_URN, ID_TOKEN_TYPE_URN].join(', ');
 const SUBJECT_REFUSED = 'The subject_token is invalid, expired, revoked or not acceptable here.';
 
 /**
  * tokenExchangeGrant (RFC 8693): trade a valid access token for a narrower one, bound to a
- * project/environment and/or fewer scopes. The subject token must be active (lifecycle rules
+ * project/environment and/or fewer scopes, or a workload platform's token (subject_token_type
+ * jwt or id_token) for an access token of a federated credential's account. The subject token must be active (lifecycle rules
  * included); a client that authenticates must own it; the new token never outlives it.
  */
-export async function tokenExchangeGrant({ form, client, attempt, ctx }: GrantRequest): Promise<GrantOutcome> {
+export async function tokenExchangeGrant(request: GrantRequest): Promise<GrantOutcome> {
+  const { form, client, attempt, ctx } = request;
   const subjectToken = form.get('subject_token');
   if (!subjectToken) refuse('invalid_request', 'subject_token_missing', 'subject_token is required.');
-  if (form.get('subject_token_type') === null)
-    refuse('invalid_request', 'subject_token_type', `subject_token_type is required: ${ACCESS_TOKEN_TYPE_URN}.`);
-  if (form.get('subject_token_type') !== ACCESS_TOKEN_TYPE_URN)
-    refuse('invalid_request', 'subject_token_type', `subject_token_type must be ${ACCESS_TOKEN_TYPE_URN}.`);
+  const subjectType = form.get('subject_token_type');
+  if (subjectType === null)
+    refuse('invalid_request', 'subject_token_type', `subject_token_type is required: ${SUBJECT_TYPES}.`);
+  if (subjectType !== ACCESS_TOKEN_TYPE_URN && !FEDERATED_SUBJECT_TYPES.has(subjectType))
+    refuse('invalid_request', 'subject_token_type', `subject_token_type must be one of: ${SUBJECT_TYPES}.`);
   const requestedType = form.get('requested_token_type');
   if (requestedType !== null && requestedType !== ACCESS_TOKEN_TYPE_URN && requestedType !== JWT_TOKEN_TYPE_URN) {
     refuse('invalid_request', 'requested_token_type', 'Only access tokens can be requested.');
   }
   if (form.get('actor_token') !== null)
     refuse('invalid_request', 'delegation_unsupported', 'Delegation (actor_token) is not supported.');
+  // A workload platform's token (issue 12): a federated credential decides (federated-exchange.ts).
+  if (FEDERATED_SUBJECT_TYPES.has(subjectType))
+    return federatedExchangeGrant(request, subjectToken, ACCESS_TOKEN_TYPE_URN);
   // RFC 8693 §2.2.2: a subject token that is invalid for any reason (unknown, expired, revoked,
   // issued elsewhere, another client's) is invalid_request, with one description.
   const subject = await activeAccessToken(subjectToken);
@@ -56,7 +68,17 @@ export async function tokenExchangeGrant({ form, client, attempt, ctx }: GrantRe
   const minted = await mintFor(
     principal,
     attempt,
-    { scopes, lifetimeSeconds, ...narrowing, rootJti },
+    {
+      scopes,
+      lifetimeSeconds,
+      ...narrowing,
+      rootJti,
+      // A narrower token of a federated workload still names it.
+      external:
+        subject.claims.external_iss && subject.claims.external_sub
+          ? { issuer: subject.claims.external_iss, subject: subject.claims.external_sub }
+          : null,
+    },
     { jkt: subject.claims.cnf?.jkt ?? null, what: 'subject token' },
   );
   return {

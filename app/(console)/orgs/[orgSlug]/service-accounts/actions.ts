@@ -8,6 +8,14 @@ import { createKeyPair } from '@/lib/credentials/create-key-pair';
 import { createTokenPair } from '@/lib/credentials/create-token-pair';
 import { rotateClientSecret } from '@/lib/credentials/rotate-client-secret';
 import { deleteCredential, setCredentialStatus } from '@/lib/credentials/set-credential-status';
+import { createFederatedCredential } from '@/lib/federation/create-federated-credential';
+import { testFederatedToken } from '@/lib/federation/queries';
+import {
+  createFederatedCredentialForm,
+  federatedCredentialRef,
+  setFederatedStatusForm,
+  testFederatedTokenForm,
+} from '@/lib/federation/schema';
 import { paths } from '@/lib/paths';
 import { createServiceAccount } from '@/lib/service-accounts/create-service-account';
 import {
@@ -168,6 +176,37 @@ export const deleteTokenPairAction = defineAction(
     await deleteCredential(ctx, 'client_token_pair', accountId, pairId);
     refresh(ctx, accountId);
   },
+);
+
+export const createFederatedCredentialAction = defineAction(
+  { input: createFederatedCredentialForm, permission: write },
+  async (ctx, { accountId, ...input }) => {
+    const created = await createFederatedCredential(ctx, accountId, input);
+    refresh(ctx, accountId);
+    return { id: created.id };
+  },
+);
+
+export const setFederatedCredentialStatusAction = defineAction(
+  { input: setFederatedStatusForm, permission: write },
+  async (ctx, { accountId, credentialId, status }) => {
+    await setCredentialStatus(ctx, 'federated_credential', accountId, credentialId, status);
+    refresh(ctx, accountId);
+  },
+);
+
+export const deleteFederatedCredentialAction = defineAction(
+  { input: federatedCredentialRef, permission: write },
+  async (ctx, { accountId, credentialId }) => {
+    await deleteCredential(ctx, 'federated_credential', accountId, credentialId);
+    refresh(ctx, accountId);
+  },
+);
+
+/** The dry-run tester: nothing is issued or stored, so reading the account is enough. */
+export const testFederatedTokenAction = defineAction(
+  { input: testFederatedTokenForm, permission: 'service_accounts.read' },
+  async (ctx, { accountId, ...input }) => testFederatedToken(ctx, accountId, input),
 );
 
 export const revokeLiveTokenAction = defineAction(

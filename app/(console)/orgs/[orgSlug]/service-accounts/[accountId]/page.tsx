@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { ClientSecretsPanel } from '@/components/credentials/client-secrets-panel';
+import { FederatedCredentialsPanel } from '@/components/credentials/federated-credentials-panel';
 import { formatDateTime } from '@/components/credentials/format';
 import { KeyPairsPanel } from '@/components/credentials/key-pairs-panel';
 import { TokenPairsPanel } from '@/components/credentials/token-pairs-panel';
@@ -15,25 +16,30 @@ import { Card } from '@/components/ui/card';
 import { can } from '@/lib/auth/permissions';
 import { requireMember } from '@/lib/auth/session';
 import { isAppError } from '@/lib/errors';
-import { tokenUrl } from '@/lib/issuer';
+import { listFederatedCredentials } from '@/lib/federation/queries';
+import { issuerUrl, tokenUrl } from '@/lib/issuer';
 import { paths } from '@/lib/paths';
 import { getAccountCatalog, getServiceAccount } from '@/lib/service-accounts/queries';
 import { accountActivity } from '@/lib/service-accounts/activity';
 import { serviceAccountId } from '@/lib/service-accounts/schema';
 import {
   createClientSecretAction,
+  createFederatedCredentialAction,
   createKeyPairAction,
   createTokenPairAction,
   deleteClientSecretAction,
+  deleteFederatedCredentialAction,
   deleteKeyPairAction,
   deleteTokenPairAction,
   reactivateServiceAccountAction,
   revokeServiceAccountAction,
   rotateClientSecretAction,
   setClientSecretStatusAction,
+  setFederatedCredentialStatusAction,
   setKeyPairStatusAction,
   setTokenPairStatusAction,
   suspendServiceAccountAction,
+  testFederatedTokenAction,
 } from '../actions';
 
 export const metadata: Metadata = { title: 'Service account' };
@@ -59,9 +65,10 @@ export default async function ServiceAccountPage({
     throw error;
   });
   if (!account) notFound();
-  const [{ maxCredentialLifetimeDays }, activity] = await Promise.all([
+  const [{ maxCredentialLifetimeDays }, activity, federatedCredentials] = await Promise.all([
     getAccountCatalog(ctx),
     can(role, 'audit.read') ? accountActivity(ctx, account.id) : Promise.resolve(null),
+    listFederatedCredentials(ctx, accountId),
   ]);
   const perCredential = activity?.credentials;
   const revoked = account.status === 'REVOKED';
@@ -119,12 +126,15 @@ export default async function ServiceAccountPage({
         </Alert>
       ) : null}
 
-      <nav aria-label="Sections" className="mt-4 flex gap-4 text-sm">
+      <nav aria-label="Sections" className="mt-4 flex flex-wrap gap-x-4 gap-y-1 text-sm">
         <a href="#secrets" className="text-brand-700 hover:underline">
           Client secrets ({account.clientSecrets.length})
         </a>
         <a href="#keys" className="text-brand-700 hover:underline">
           Key pairs ({account.keyPairs.length})
+        </a>
+        <a href="#federated" className="text-brand-700 hover:underline">
+          Federated credentials ({federatedCredentials.length})
         </a>
         {account.platform !== 'SERVER' ? (
           <a href="#token-pairs" className="text-brand-700 hover:underline">
@@ -204,6 +214,21 @@ export default async function ServiceAccountPage({
           maxDays={maxCredentialLifetimeDays}
           activity={perCredential}
           actions={{ create: createKeyPairAction, setStatus: setKeyPairStatusAction, remove: deleteKeyPairAction }}
+        />
+        <FederatedCredentialsPanel
+          orgSlug={orgSlug}
+          accountId={account.id}
+          credentials={federatedCredentials}
+          canWrite={canWrite}
+          defaultAudience={issuerUrl()}
+          tokenUrl={tokenUrl()}
+          maxDays={maxCredentialLifetimeDays}
+          actions={{
+            create: createFederatedCredentialAction,
+            setStatus: setFederatedCredentialStatusAction,
+            remove: deleteFederatedCredentialAction,
+            test: testFederatedTokenAction,
+          }}
         />
         {account.platform !== 'SERVER' ? (
           <TokenPairsPanel
