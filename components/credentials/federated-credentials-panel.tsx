@@ -15,6 +15,7 @@ import {
   type TemplateId,
 } from '@/lib/federation/schema';
 import { applyTemplate, TEMPLATE_LIST, templateById } from '@/lib/federation/templates';
+import type { CredentialActivity } from '@/lib/service-accounts/activity';
 import { CredentialLifecycleCells, EnableDisableDelete } from './credential-row';
 import { expiryHint } from './format';
 import type { FormAction } from './types';
@@ -85,6 +86,7 @@ export function FederatedCredentialsPanel({
   tokenUrl,
   maxDays,
   actions,
+  activity,
 }: {
   orgSlug: string;
   accountId: string;
@@ -94,6 +96,8 @@ export function FederatedCredentialsPanel({
   tokenUrl: string;
   maxDays: number;
   actions: FederatedCredentialActions;
+  /** Each credential's last 7 days, by id (an activity column when given). */
+  activity?: Record<string, CredentialActivity>;
 }) {
   const [policy, setPolicy] = useState<Policy>(() => emptyPolicy(defaultAudience));
   const [templateId, setTemplateId] = useState<TemplateId>('github_actions');
@@ -162,6 +166,7 @@ export function FederatedCredentialsPanel({
             'Status',
             'Expires',
             'Last used',
+            ...(activity ? ['Last 7 days'] : []),
             ...(canWrite ? ['Actions'] : []),
           ]}
         >
@@ -192,7 +197,7 @@ export function FederatedCredentialsPanel({
                   </span>
                 ) : null}
               </Td>
-              <CredentialLifecycleCells credential={c} />
+              <CredentialLifecycleCells credential={c} activity={activity ? { of: activity[c.id] } : undefined} />
               {canWrite ? (
                 <Td>
                   <div className="flex flex-wrap gap-2">

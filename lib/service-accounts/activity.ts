@@ -49,14 +49,15 @@ export async function accountActivity(ctx: OrgContext, accountId: string, now = 
     select: { id: true },
   });
   if (!account) throw new AppError('not_found', 'Service account not found.');
-  const [secrets, keys, pairs] = await Promise.all([
+  const [secrets, keys, pairs, federated] = await Promise.all([
     db.clientSecret.findMany({ where, select: { id: true } }),
     db.keyPair.findMany({ where, select: { id: true } }),
     db.clientTokenPair.findMany({ where, select: { id: true, clientToken: true } }),
+    db.federatedCredential.findMany({ where, select: { id: true } }),
   ]);
   // A token pair's refusals may name its publishable client token instead of its ctp_ id.
   const presented = new Map<string, string>();
-  for (const { id } of [...secrets, ...keys, ...pairs]) presented.set(id, id);
+  for (const { id } of [...secrets, ...keys, ...pairs, ...federated]) presented.set(id, id);
   for (const { id, clientToken } of pairs) presented.set(clientToken, id);
   const clientIds = [...presented.keys()];
 

@@ -223,6 +223,7 @@ export default async function ServiceAccountPage({
           defaultAudience={issuerUrl()}
           tokenUrl={tokenUrl()}
           maxDays={maxCredentialLifetimeDays}
+          activity={perCredential}
           actions={{
             create: createFederatedCredentialAction,
             setStatus: setFederatedCredentialStatusAction,
