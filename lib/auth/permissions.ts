@@ -47,6 +47,8 @@ export const MANAGEMENT_SCOPE_PERMISSIONS = {
   'manage:oem_credentials': ['oem_credentials.read', 'oem_credentials.write', 'vehicles.read'],
   'manage:vehicles': ['vehicles.read', 'vehicles.write', 'oem_credentials.read'],
   'read:audit': ['audit.read', 'audit.export', 'audit.verify'],
+  'manage:webhooks': ['webhooks.read', 'webhooks.write', 'organization.read'],
+  'read:webhooks': ['webhooks.read', 'organization.read'],
 } as const satisfies Record<string, readonly Permission[]>;
 
 /** scopesGrant tells whether any of a token's scopes grants `permission`. */

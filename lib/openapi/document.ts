@@ -7,6 +7,7 @@ import { paths as projectPaths } from '@/lib/projects/openapi';
 import { paths as rolePaths } from '@/lib/roles/openapi';
 import { paths as serviceAccountPaths } from '@/lib/service-accounts/openapi';
 import { paths as vehiclePaths } from '@/lib/vehicles/openapi';
+import { paths as webhookPaths } from '@/lib/webhooks/openapi';
 
 let cached: ReturnType<typeof createDocument> | undefined;
 
@@ -45,6 +46,7 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
       ...oemPaths,
       ...vehiclePaths,
       ...auditPaths,
+      ...webhookPaths,
     },
   });
   return cached;

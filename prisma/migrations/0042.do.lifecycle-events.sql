@@ -101,3 +101,19 @@ CREATE INDEX "client_token_pairs_enabled_expires_at_idx" ON "client_token_pairs"
 
 -- A member may opt out of lifecycle e-mail (owners and admins receive it by default).
 ALTER TABLE "memberships" ADD COLUMN "lifecycle_email_opt_out" BOOLEAN NOT NULL DEFAULT false;
+
+-- The webhook management scopes join every existing organization's catalog (new organizations
+-- get them from lib/scopes/catalog.ts). Ids have the application's form, scp_ + 26 Crockford
+-- base32 characters (random here rather than time-ordered).
+INSERT INTO "scopes" ("id", "organization_id", "name", "description", "is_management", "created_at", "updated_at")
+SELECT 'scp_' || (
+         SELECT string_agg(substr('0123456789ABCDEFGHJKMNPQRSTVWXYZ', 1 + floor(random() * 32)::int, 1), '')
+         FROM generate_series(1, 26) WHERE o.id IS NOT NULL
+       ),
+       o.id, s.name, s.description, true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP
+FROM "organizations" o
+CROSS JOIN (VALUES
+  ('manage:webhooks', 'Manage webhooks, redeliver and send test events'),
+  ('read:webhooks', 'Read webhooks and their delivery logs')
+) AS s("name", "description")
+ON CONFLICT ("organization_id", "name") DO NOTHING;
