@@ -37,3 +37,13 @@ export async function listDeliveries(ctx: OrgContext, webhookId: string, limit =
   });
   return { data: rows.map(toDeliveryDto) };
 }
+
+/** receivesLifecycleEmail tells whether the signed-in member gets this organization's lifecycle e-mail (owners and admins who did not opt out). */
+export async function receivesLifecycleEmail(ctx: OrgContext): Promise<boolean> {
+  if (ctx.actor.type !== 'MEMBER' || !ctx.actor.id) return false;
+  const membership = await db.membership.findUnique({
+    where: { organizationId_userId: { organizationId: ctx.orgId, userId: ctx.actor.id } },
+    select: { role: true, lifecycleEmailOptOut: true },
+  });
+  return membership !== null && membership.role !== 'AUDITOR' && !membership.lifecycleEmailOptOut;
+}

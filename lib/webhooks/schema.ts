@@ -89,3 +89,21 @@ export type DeliveryDto = z.infer<typeof deliveryDto>;
 export const listDeliveriesQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
+
+/** Repeated checkboxes arrive as one string or an array (lib/actions/define-action.ts). */
+const asArray = (value: unknown) => (Array.isArray(value) ? value : value === undefined || value === '' ? [] : [value]);
+
+/** The console's create form: the API's fields, event types from checkboxes. */
+export const createWebhookForm = z.object({
+  url,
+  description: description.default(''),
+  eventTypes: z.preprocess(asArray, eventTypes),
+});
+
+export const webhookRef = z.object({ id: webhookParams.shape.webhookId });
+export const webhookStatusForm = webhookRef.extend({ status: z.enum(['ENABLED', 'DISABLED']) });
+export const deliveryRef = z.object({
+  webhookId: webhookParams.shape.webhookId,
+  deliveryId: deliveryParams.shape.deliveryId,
+});
+export const emailPreferenceForm = z.object({ receive: z.stringbool() });
