@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createClientSecret } from '@/lib/credentials/create-client-secret';
 import { rotateClientSecret } from '@/lib/credentials/rotate-client-secret';
 import { deleteCredential, setCredentialStatus } from '@/lib/credentials/set-credential-status';
+import { verifyAuditChain } from '@/lib/audit/verify-audit-chain';
 import { db } from '@/lib/db/client';
 import { addOrganizationMember, removeMember } from '@/lib/members/manage-members';
 import {
@@ -106,5 +107,34 @@ describe('lifecycle events', () => {
       ),
     ).rejects.toThrow();
     expect(await eventsOf(org.id)).toEqual([]);
+  });
+
+  it('report a broken audit chain when a verification finds one, and only then', async () => {
+    const { org, ownerCtx, auditorCtx } = await orgWithRoles();
+    await verifyAuditChain(auditorCtx);
+    expect(await eventsOf(org.id)).toEqual([]);
+    const last = await db.auditEvent.findFirstOrThrow({ where: { organizationId: org.id }, orderBy: { seq: 'desc' } });
+    // An event appended behind the writers' back, pointing at no real predecessor: the chain breaks there.
+    await db.auditEvent.create({
+      data: {
+        organizationId: org.id,
+        seq: last.seq + 1n,
+        actorType: 'SYSTEM',
+        actorLabel: 'intruder',
+        action: 'member.added',
+        outcome: 'SUCCESS',
+        prevHash: 'f'.repeat(64),
+        hash: 'e'.repeat(64),
+      },
+    });
+    const result = await verifyAuditChain(ownerCtx);
+    expect(result.intact).toBe(false);
+    const events = await eventsOf(org.id);
+    expect(events.map((e) => e.type)).toEqual(['audit_chain.verification_failed']);
+    expect((events[0]?.payload as { data: unknown }).data).toMatchObject({
+      organization: { id: org.id },
+      auditLog: { firstBrokenSeq: String(last.seq + 1n) },
+      links: { console: expect.stringContaining(`/orgs/${org.slug}/audit`) },
+    });
   });
 });
