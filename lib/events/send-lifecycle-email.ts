@@ -58,11 +58,3 @@ export async function sendLifecycleEmail(eventId: string, userId: string): Promi
   });
   return 'sent';
 }
-
-/** setLifecycleEmailOptOut records whether a member receives lifecycle e-mail in one organization. */
-export async function setLifecycleEmailOptOut(organizationId: string, userId: string, optOut: boolean): Promise<void> {
-  await db.membership.update({
-    where: { organizationId_userId: { organizationId, userId } },
-    data: { lifecycleEmailOptOut: optOut },
-  });
-}

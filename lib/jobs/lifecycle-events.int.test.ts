@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createClientSecret } from '@/lib/credentials/create-client-secret';
 import { db } from '@/lib/db/client';
 import { env, resetEnvCache } from '@/lib/env';
-import { setLifecycleEmailOptOut } from '@/lib/events/send-lifecycle-email';
+import { setLifecycleEmailOptOut } from '@/lib/events/email-preference';
 import { suspendServiceAccount, reactivateServiceAccount } from '@/lib/service-accounts/set-service-account-status';
 import { createClientSecretInput } from '@/lib/service-accounts/schema';
 import { createTestMember, memberCtx } from '@/lib/testing/factories';

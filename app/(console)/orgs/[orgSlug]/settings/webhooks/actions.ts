@@ -3,7 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { defineAction } from '@/lib/actions/define-action';
-import { setLifecycleEmailOptOut } from '@/lib/events/send-lifecycle-email';
+import { setLifecycleEmailOptOut } from '@/lib/events/email-preference';
 import { paths } from '@/lib/paths';
 import { createWebhook } from '@/lib/webhooks/create-webhook';
 import { deleteWebhook } from '@/lib/webhooks/delete-webhook';
