@@ -67,6 +67,9 @@ export default defineConfig({
       // Every browser test signs in from 127.0.0.1; the per-IP limit has its own integration test.
       SIGN_IN_MAX_ATTEMPTS_PER_IP: '100000',
       LOG_LEVEL: 'warn',
+      // e2e/webhooks.spec.ts receives its deliveries on a loopback http server of its own.
+      WEBHOOK_ALLOW_LOOPBACK_HTTP: 'on',
+      WEBHOOK_RETRY_DELAY_SECONDS: '1',
     },
   },
 });

@@ -67,6 +67,24 @@ const envSchema = z.object({
   // a server nonce (use_dpop_nonce + DPoP-Nonce) in every proof.
   DPOP_IAT_WINDOW_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
   DPOP_NONCE: z.enum(['on', 'off']).default('off'),
+  // Lifecycle events (issue 14). The job workers (pg-boss, schema "pgboss") run in every server
+  // process unless LATCHKEY_JOBS=off; several instances share the work.
+  LATCHKEY_JOBS: z.enum(['on', 'off']).default('on'),
+  // E-mail to owners and admins: an smtp:// or smtps:// URL (nodemailer); unset, e-mail is off.
+  SMTP_URL: z
+    .url({ error: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+    .refine((u) => /^smtps?:\/\//.test(u), { error: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+    .optional(),
+  SMTP_FROM: z.string().min(3).default('Latchkey <latchkey@localhost>'),
+  // Webhook deliveries: attempts after the first (exponential back-off from the delay), the
+  // request timeout, and how many failed attempts in a row disable a webhook.
+  WEBHOOK_RETRY_LIMIT: z.coerce.number().int().min(0).max(20).default(8),
+  WEBHOOK_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(20),
+  // Plain http:// webhook URLs are accepted only for loopback hosts, and only when this is on
+  // (by default outside production: development and tests).
+  WEBHOOK_ALLOW_LOOPBACK_HTTP: z.enum(['on', 'off']).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -102,4 +120,14 @@ export function logLevel(): z.infer<typeof logLevelSchema> {
 /** resetEnvCache makes the next env() call parse process.env again (tests change it). */
 export function resetEnvCache(): void {
   parsed = undefined;
+}
+
+/** smtpEnabled tells whether lifecycle e-mail can be sent (SMTP_URL is set). */
+export function smtpEnabled(e: Env = env()): boolean {
+  return e.SMTP_URL !== undefined;
+}
+
+/** loopbackHttpAllowed tells whether http:// webhook URLs to loopback hosts are accepted. */
+export function loopbackHttpAllowed(e: Env = env()): boolean {
+  return (e.WEBHOOK_ALLOW_LOOPBACK_HTTP ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on';
 }

@@ -18,6 +18,9 @@ export const ID_PREFIX = {
   refreshToken: 'rt',
   signingKey: 'sk',
   vehicle: 'veh',
+  webhook: 'wh',
+  webhookDelivery: 'whd',
+  lifecycleEvent: 'evt',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

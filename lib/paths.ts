@@ -27,5 +27,8 @@ export const paths = {
     `/orgs/${encodeURIComponent(orgSlug)}/oem-credentials/${encodeURIComponent(credentialId)}`,
   vehicle: (orgSlug: string, vehicleId: string) =>
     `/orgs/${encodeURIComponent(orgSlug)}/vehicles/${encodeURIComponent(vehicleId)}`,
+  webhooks: (orgSlug: string) => `/orgs/${encodeURIComponent(orgSlug)}/settings/webhooks`,
+  webhook: (orgSlug: string, webhookId: string) =>
+    `/orgs/${encodeURIComponent(orgSlug)}/settings/webhooks/${encodeURIComponent(webhookId)}`,
   apiReference: () => '/docs/api',
 } as const;

@@ -23,11 +23,19 @@ import { env } from '@/lib/env';
 const local: Record<string, unknown> = {};
 
 /**
+ * scripts/server.ts sets this flag while it imports its own copy of lib/ (the job workers, the
+ * fast path), and clears it after: that copy then keeps its state to itself in development too,
+ * where Next's copy (evaluated later, without the flag) keeps its own on globalThis. Read once,
+ * when this module is evaluated.
+ */
+const ownCopy = (globalThis as { __latchkeyOwnCopy?: boolean }).__latchkeyOwnCopy === true;
+
+/**
  * moduleState returns the state named `key`, created by `init` on first use: this copy's own in
  * production, on globalThis (under `key`) elsewhere (see above).
  */
 export function moduleState<T>(key: `__latchkey${string}`, init: () => T): T {
-  const store = env().NODE_ENV === 'production' ? local : (globalThis as unknown as Record<string, unknown>);
+  const store = env().NODE_ENV === 'production' || ownCopy ? local : (globalThis as unknown as Record<string, unknown>);
   if (store[key] === undefined) store[key] = init();
   return store[key] as T;
 }

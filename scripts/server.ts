@@ -1,6 +1,7 @@
 // The Latchkey HTTP server: Next.js behind a plain Node server that records each connection's
 // real peer address (see lib/http/client-ip.ts) before Next sees the request.
-// Run by `npm start` and by the end-to-end tests; reads DATABASE_URL, PORT, HOSTNAME.
+// Run by `npm start` and by the end-to-end tests; reads DATABASE_URL, PORT, HOSTNAME. It also
+// runs the job workers (lib/jobs/start-jobs.ts) unless LATCHKEY_JOBS=off.
 //
 // Fast path (production only): the token service's routes (POST /api/oauth/token, /introspect,
 // /revoke; GET /.well-known/jwks.json, /oauth-authorization-server and /openid-configuration; the
@@ -35,7 +36,7 @@ await app.prepare();
 type NodeMount = typeof import('../lib/oauth/node-mount');
 let mount: NodeMount | undefined;
 let extraHeaders: Record<string, string> = {};
-if (fastPath) {
+{
   // The lib modules `import 'server-only'`, whose default export throws: that package resolves to
   // its empty module only under the `react-server` export condition, which Next's bundler sets
   // for server code. This process runs under tsx without it, and running the whole process with
@@ -48,7 +49,21 @@ if (fastPath) {
     return nextResolve(specifier, context);
   }`;
   register(`data:text/javascript,${encodeURIComponent(hook)}`, pathToFileURL(`${root}/`));
-  mount = (await import('../lib/oauth/node-mount')) as NodeMount;
+}
+
+// The job workers (lib/jobs: webhook deliveries, e-mail, the expiry scan) run in this copy of
+// lib/, once per process, never in Next's bundle (which only writes events to the outbox).
+// LATCHKEY_JOBS=off leaves them to other instances.
+// The flag makes this copy of lib/ keep its state apart from Next's in development as well
+// (lib/process-state.ts); it is set only while this copy's modules are first evaluated.
+const flags = globalThis as { __latchkeyOwnCopy?: boolean };
+flags.__latchkeyOwnCopy = true;
+const jobs = (await import('../lib/jobs/start-jobs')) as typeof import('../lib/jobs/start-jobs');
+if (fastPath) mount = (await import('../lib/oauth/node-mount')) as NodeMount;
+delete flags.__latchkeyOwnCopy;
+await jobs.startJobs();
+
+if (fastPath) {
   // The headers next.config.mjs adds to every response, so that both mounts answer alike. Only
   // the catch-all source is supported: a rule that could cover a fast-path route stops the start
   // rather than be silently skipped; rules for other paths are Next's alone.
@@ -185,7 +200,7 @@ let closing = false;
 function shutdown() {
   if (closing) process.exit(1);
   closing = true;
-  server.close(() => process.exit(0));
+  server.close(() => void jobs.stopJobs().finally(() => process.exit(0)));
   server.closeIdleConnections();
   setTimeout(() => process.exit(0), 5_000).unref();
 }

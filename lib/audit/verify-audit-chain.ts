@@ -3,6 +3,8 @@ import pg from 'pg';
 import type { OrgContext } from '@/lib/auth/context';
 import { db } from '@/lib/db/client';
 import { env } from '@/lib/env';
+import { emitEvent } from '@/lib/events/emit-event';
+import { chainBreakSubject } from '@/lib/events/subjects';
 import { logger } from '@/lib/logger';
 import type { ChainVerification } from './dto';
 import { GENESIS_HASH, findChainBreak, type ChainedEvent } from './hash-chain';
@@ -122,8 +124,8 @@ export async function verifyAuditChain(
   onProgress?: (progress: ChainProgress) => void,
 ): Promise<ChainVerification> {
   const result = await checkAuditChain(ctx.orgId, { onProgress });
-  await db.$transaction((tx) =>
-    recordAuditEvent(tx, {
+  await db.$transaction(async (tx) => {
+    await recordAuditEvent(tx, {
       organizationId: ctx.orgId,
       actor: ctx.actor,
       action: 'audit.verified',
@@ -131,8 +133,14 @@ export async function verifyAuditChain(
       outcome: result.intact ? 'SUCCESS' : 'FAILURE',
       meta: ctx,
       details: { checked: result.checked, last_seq: result.last_seq, first_broken_link: result.first_broken_link },
-    }),
-  );
+    });
+    if (result.first_broken_link)
+      await emitEvent(
+        tx,
+        'audit_chain.verification_failed',
+        chainBreakSubject(ctx, result.checked, result.first_broken_link),
+      );
+  });
   return result;
 }
 

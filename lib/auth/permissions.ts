@@ -20,6 +20,10 @@ export const PERMISSIONS = {
   'audit.verify': ['OWNER', 'ADMIN', 'AUDITOR'],
   'members.read': ['OWNER', 'AUDITOR'],
   'members.write': ['OWNER'],
+  // Webhooks carry the organization's lifecycle events elsewhere: only those who change the
+  // organization may point them somewhere; auditors see where they go and how delivery fares.
+  'webhooks.read': ['OWNER', 'ADMIN', 'AUDITOR'],
+  'webhooks.write': ['OWNER', 'ADMIN'],
   // Holding every scope, role and the admin flag of the organization's catalog, so these members
   // may grant any of them to a service account (lib/auth/grant-rules.ts). A service-account
   // caller never holds this, whatever its context's role says: it holds its token's scopes.
@@ -43,6 +47,8 @@ export const MANAGEMENT_SCOPE_PERMISSIONS = {
   'manage:oem_credentials': ['oem_credentials.read', 'oem_credentials.write', 'vehicles.read'],
   'manage:vehicles': ['vehicles.read', 'vehicles.write', 'oem_credentials.read'],
   'read:audit': ['audit.read', 'audit.export', 'audit.verify'],
+  'manage:webhooks': ['webhooks.read', 'webhooks.write', 'organization.read'],
+  'read:webhooks': ['webhooks.read', 'organization.read'],
 } as const satisfies Record<string, readonly Permission[]>;
 
 /** scopesGrant tells whether any of a token's scopes grants `permission`. */

@@ -1,4 +1,6 @@
 import 'server-only';
+import { emitEvent } from '@/lib/events/emit-event';
+import { credentialSubject } from '@/lib/events/subjects';
 import { assertMayIssueCredentialFor } from '@/lib/auth/grant-rules';
 import type { OrgContext } from '@/lib/auth/context';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
@@ -91,6 +93,7 @@ export async function createClientSecret(
         expiresAt: created.clientSecret.expiresAt,
       },
     });
+    await emitEvent(tx, 'credential.created', credentialSubject(ctx, 'client_secret', created.clientSecret, account));
     return created;
   });
 }

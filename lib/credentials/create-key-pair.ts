@@ -1,4 +1,6 @@
 import 'server-only';
+import { emitEvent } from '@/lib/events/emit-event';
+import { credentialSubject } from '@/lib/events/subjects';
 import { assertMayIssueCredentialFor } from '@/lib/auth/grant-rules';
 import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
 import type { OrgContext } from '@/lib/auth/context';
@@ -101,6 +103,7 @@ export async function createKeyPair(
           expiresAt: row.expiresAt.toISOString(),
         },
       });
+      await emitEvent(tx, 'credential.created', credentialSubject(ctx, 'key_pair', row, account));
       const config: KeyConfigDto | null = material.privatePem
         ? {
             type: 'latchkey_service_account_key',

@@ -1,4 +1,6 @@
 import 'server-only';
+import { emitEvent } from '@/lib/events/emit-event';
+import { credentialSubject } from '@/lib/events/subjects';
 import { assertMayIssueCredentialFor } from '@/lib/auth/grant-rules';
 import type { OrgContext } from '@/lib/auth/context';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
@@ -78,6 +80,7 @@ export async function createTokenPair(
         expiresAt: row.expiresAt.toISOString(),
       },
     });
+    await emitEvent(tx, 'credential.created', credentialSubject(ctx, 'client_token_pair', row, account));
     return { tokenPair: toTokenPairDto(row), serverToken };
   });
 }

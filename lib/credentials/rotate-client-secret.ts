@@ -1,4 +1,6 @@
 import 'server-only';
+import { emitEvent } from '@/lib/events/emit-event';
+import { credentialSubject } from '@/lib/events/subjects';
 import { assertMayIssueCredentialFor } from '@/lib/auth/grant-rules';
 import type { OrgContext } from '@/lib/auth/context';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
@@ -65,6 +67,10 @@ export async function rotateClientSecret(
         newName: created.clientSecret.name,
         newExpiresAt: created.clientSecret.expiresAt,
       },
+    });
+    await emitEvent(tx, 'credential.rotated', {
+      ...credentialSubject(ctx, 'client_secret', previous, account),
+      replacement: { id: created.clientSecret.id, expiresAt: created.clientSecret.expiresAt },
     });
     return { ...created, previous: toClientSecretDto(previous, now) };
   });

@@ -1,4 +1,6 @@
 import 'server-only';
+import { emitEvent } from '@/lib/events/emit-event';
+import { credentialSubject } from '@/lib/events/subjects';
 import { assertMayIssueCredentialFor } from '@/lib/auth/grant-rules';
 import type { OrgContext } from '@/lib/auth/context';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
@@ -123,6 +125,7 @@ export async function setCredentialStatus(
       meta: ctx,
       details: { serviceAccountId: accountId, serviceAccountName: account.name },
     });
+    if (status === 'DISABLED') await emitEvent(tx, 'credential.disabled', credentialSubject(ctx, kind, row, account));
     return updated;
   });
 }
@@ -153,5 +156,6 @@ export async function deleteCredential(
       meta: ctx,
       details: { serviceAccountId: accountId, serviceAccountName: account.name, statusAtDeletion: row.status },
     });
+    await emitEvent(tx, 'credential.deleted', credentialSubject(ctx, kind, row, account));
   });
 }

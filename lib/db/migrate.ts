@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Postgrator from 'postgrator';
 import { withClient } from './admin';
+import { installJobSchema } from '@/lib/jobs/job-schema';
 import { grantRuntimeRole } from './runtime-role';
 
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../prisma/migrations');
@@ -35,6 +36,8 @@ export async function migrate(url: string, options: MigrateOptions = {}): Promis
         execQuery: (query) => client.query(query),
       });
       const applied = await postgrator.migrate();
+      // pg-boss's own tables (the job queue) as the same owner, before the runtime role's grants.
+      await installJobSchema(url);
       if (options.runtimeRole) await grantRuntimeRole(client, options.runtimeRole);
       return applied.map((m) => `${m.version}.${m.action}.${m.name}`);
     } finally {

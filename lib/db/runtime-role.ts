@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { PGBOSS_SCHEMA } from '@/lib/jobs/job-schema';
 import { quoteIdent, withClient } from './admin';
 
 /**
@@ -95,6 +96,23 @@ export async function grantRuntimeRole(client: pg.Client, role: string): Promise
     statements.push(`REVOKE ALL ON ${target} FROM ${grantee}`);
     const privileges = privilegesFor(name, kind);
     if (privileges.length) statements.push(`GRANT ${privileges.join(', ')} ON ${target} TO ${grantee}`);
+  }
+  // The job queue (pg-boss, lib/jobs/job-schema.ts): rows only. Its tables, queue partitions and
+  // functions are the owner's; its jobs are work items, not evidence, so they may change.
+  const jobs = await client.query<{ present: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS present`,
+    [PGBOSS_SCHEMA],
+  );
+  if (jobs.rows[0]?.present) {
+    const q = quoteIdent(PGBOSS_SCHEMA);
+    statements.push(
+      `REVOKE ALL ON SCHEMA ${q} FROM ${grantee}`,
+      `REVOKE ALL ON ALL TABLES IN SCHEMA ${q} FROM ${grantee}`,
+      `GRANT USAGE ON SCHEMA ${q} TO ${grantee}`,
+      `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${q} TO ${grantee}`,
+      `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${q} TO ${grantee}`,
+      `GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA ${q} TO ${grantee}`,
+    );
   }
   await client.query('BEGIN');
   try {

@@ -570,6 +570,78 @@ describe('schema.prisma and the migrated database', () => {
     expect(await db.project.findUnique({ where: { id: project.id } })).toBeNull();
     exercised.add('Project');
 
+    // --- Webhook, LifecycleEvent, WebhookDelivery, CredentialExpiryWarning (migration 0042) -----
+    const webhook = await db.webhook.create({
+      data: {
+        id: newId('webhook'),
+        organizationId,
+        url: 'https://hooks.example.test/latchkey',
+        eventTypes: ['credential.created', 'credential.expiring_7d'],
+        secretEnc: randomHash(),
+        encKeyVersion: 1,
+        createdById: user.id,
+      },
+    });
+    expect(webhook).toMatchObject({ status: 'ENABLED', consecutiveFailures: 0, description: '', disabledReason: null });
+    expect(await db.webhook.findUnique({ where: { id: webhook.id } })).toEqual(webhook);
+    const event = await db.lifecycleEvent.create({
+      data: {
+        id: newId('lifecycleEvent'),
+        organizationId,
+        type: 'webhook.test',
+        payload: { type: 'webhook.test', data: { nested: [1, 'two'] } },
+        webhookId: webhook.id,
+      },
+    });
+    expect(await db.lifecycleEvent.findUnique({ where: { id: event.id } })).toEqual(event);
+    const delivery = await db.webhookDelivery.create({
+      data: { id: newId('webhookDelivery'), organizationId, webhookId: webhook.id, eventId: event.id },
+    });
+    expect(delivery).toMatchObject({ status: 'PENDING', attempts: 0, manual: false, enqueuedAt: null });
+    const delivered = await db.webhookDelivery.update({
+      where: { id: delivery.id },
+      data: { status: 'SUCCEEDED', attempts: 2, responseStatus: 204, latencyMs: 12, lastAttemptAt: new Date() },
+    });
+    expect(await db.webhookDelivery.findUnique({ where: { id: delivery.id } })).toEqual(delivered);
+    const dispatched = await db.lifecycleEvent.update({ where: { id: event.id }, data: { dispatchedAt: new Date() } });
+    expect(await db.lifecycleEvent.findUnique({ where: { id: event.id } })).toEqual(dispatched);
+    const disabledHook = await db.webhook.update({
+      where: { id: webhook.id },
+      data: { status: 'DISABLED', consecutiveFailures: 3, disabledReason: 'failures' },
+    });
+    expect(await db.webhook.findUnique({ where: { id: webhook.id } })).toEqual(disabledHook);
+    const warningKey = { credentialId: newId('clientSecret'), threshold: '7d' };
+    const warning = await db.credentialExpiryWarning.create({
+      data: { ...warningKey, organizationId, credentialExpiresAt: inDays(7) },
+    });
+    expect(await db.credentialExpiryWarning.findUnique({ where: { credentialId_threshold: warningKey } })).toEqual(
+      warning,
+    );
+    await expect(
+      db.credentialExpiryWarning.create({ data: { ...warningKey, organizationId, credentialExpiresAt: inDays(7) } }),
+    ).rejects.toThrow();
+    const moved = await db.credentialExpiryWarning.update({
+      where: { credentialId_threshold: warningKey },
+      data: { credentialExpiresAt: inDays(6) },
+    });
+    expect(await db.credentialExpiryWarning.findUnique({ where: { credentialId_threshold: warningKey } })).toEqual(
+      moved,
+    );
+    await db.credentialExpiryWarning.delete({ where: { credentialId_threshold: warningKey } });
+    exercised.add('CredentialExpiryWarning');
+    await db.webhookDelivery.delete({ where: { id: delivery.id } });
+    expect(await db.webhookDelivery.findUnique({ where: { id: delivery.id } })).toBeNull();
+    exercised.add('WebhookDelivery');
+    await db.lifecycleEvent.delete({ where: { id: event.id } });
+    expect(await db.lifecycleEvent.findUnique({ where: { id: event.id } })).toBeNull();
+    exercised.add('LifecycleEvent');
+    await db.webhook.delete({ where: { id: webhook.id } });
+    expect(await db.webhook.findUnique({ where: { id: webhook.id } })).toBeNull();
+    exercised.add('Webhook');
+
+    const optedOut = await db.membership.update({ where: { id: membership.id }, data: { lifecycleEmailOptOut: true } });
+    expect(await db.membership.findUnique({ where: { id: membership.id } })).toEqual(optedOut);
+
     await db.membership.delete({ where: { id: membership.id } });
     expect(await db.membership.findUnique({ where: { id: membership.id } })).toBeNull();
     exercised.add('Membership');

@@ -1,4 +1,6 @@
 import 'server-only';
+import { emitEvent } from '@/lib/events/emit-event';
+import { memberSubject } from '@/lib/events/subjects';
 import type { OrgContext } from '@/lib/auth/context';
 import { can } from '@/lib/auth/permissions';
 import type { Role } from '@/lib/auth/roles';
@@ -69,6 +71,7 @@ export async function addOrganizationMember(ctx: OrgContext, input: AddMemberInp
       ctx.actor,
       ctx,
     );
+    await emitEvent(tx, 'member.added', memberSubject(ctx, { userId: user.id, email: user.email, role: input.role }));
     return {
       userId: user.id,
       email: user.email,
@@ -83,10 +86,10 @@ export async function addOrganizationMember(ctx: OrgContext, input: AddMemberInp
 async function membershipOf(tx: Tx, ctx: OrgContext, userId: string) {
   const m = await tx.membership.findUnique({
     where: { organizationId_userId: { organizationId: ctx.orgId, userId } },
-    select: { id: true, role: true },
+    select: { id: true, role: true, user: { select: { email: true } } },
   });
   if (!m) throw new AppError('not_found', 'Member not found.');
-  return m;
+  return { id: m.id, role: m.role, email: m.user.email };
 }
 
 async function assertAnotherOwner(tx: Tx, ctx: OrgContext, userId: string) {
@@ -134,5 +137,6 @@ export async function removeMember(ctx: OrgContext, userId: string): Promise<voi
       meta: ctx,
       details: { role: m.role },
     });
+    await emitEvent(tx, 'member.removed', memberSubject(ctx, { userId, email: m.email, role: m.role }));
   });
 }

@@ -267,6 +267,8 @@ describe('token service fast path', () => {
       'manage:oem_credentials',
       'manage:vehicles',
       'read:audit',
+      'manage:webhooks',
+      'read:webhooks',
     ]);
     expect(await (await fetch(`${base}/.well-known/jwks.json`)).json()).toEqual(await (await jwksRoute()).json());
   });

@@ -606,6 +606,13 @@ describe('refresh_token', () => {
     expect(successor.body.error).toBe('invalid_grant');
     const reasons = (await tokenEvents(org.id)).map((e) => (e.details as { reason?: string }).reason).filter(Boolean);
     expect(reasons).toEqual(['refresh_token_reused', 'refresh_token_revoked']);
+    // The reuse, and only it, is a lifecycle event (issue 14): issuances and other refusals write none.
+    const events = await db.lifecycleEvent.findMany({ where: { organizationId: org.id } });
+    expect(events.map((e) => e.type)).toEqual(['refresh_token.reuse_detected']);
+    expect((events[0]?.payload as { data: unknown }).data).toMatchObject({
+      serviceAccount: { id: account.id },
+      credential: { id: pair.id, kind: 'client_token_pair' },
+    });
   });
 
   it('parallel uses of one refresh token: at most one succeeds, and the family ends revoked', async () => {

@@ -8,6 +8,7 @@ import { paths as projectPaths } from '@/lib/projects/openapi';
 import { paths as rolePaths } from '@/lib/roles/openapi';
 import { paths as serviceAccountPaths } from '@/lib/service-accounts/openapi';
 import { paths as vehiclePaths } from '@/lib/vehicles/openapi';
+import { paths as webhookPaths } from '@/lib/webhooks/openapi';
 
 let cached: ReturnType<typeof createDocument> | undefined;
 
@@ -47,6 +48,7 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
       ...oemPaths,
       ...vehiclePaths,
       ...auditPaths,
+      ...webhookPaths,
     },
   });
   return cached;

@@ -1,4 +1,6 @@
 import 'server-only';
+import { emitEvent } from '@/lib/events/emit-event';
+import { accountSubject } from '@/lib/events/subjects';
 import type { OrgContext } from '@/lib/auth/context';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { db, type Tx } from '@/lib/db/client';
@@ -50,6 +52,7 @@ export async function suspendServiceAccount(ctx: OrgContext, accountId: string):
       meta: ctx,
       details: { name: account.name, revokedRefreshTokens: refresh.count },
     });
+    await emitEvent(tx, 'service_account.suspended', accountSubject(ctx, account));
     return reload(tx, ctx, accountId);
   });
 }
@@ -77,6 +80,7 @@ export async function reactivateServiceAccount(ctx: OrgContext, accountId: strin
       meta: ctx,
       details: { name: account.name },
     });
+    await emitEvent(tx, 'service_account.reactivated', accountSubject(ctx, account));
     return reload(tx, ctx, accountId);
   });
 }
@@ -134,6 +138,7 @@ export async function revokeServiceAccount(
         revokedRefreshTokens: refresh.count,
       },
     });
+    await emitEvent(tx, 'service_account.revoked', accountSubject(ctx, account));
     return reload(tx, ctx, accountId);
   });
 }

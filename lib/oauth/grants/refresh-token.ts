@@ -1,6 +1,8 @@
 import 'server-only';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { findClientTokenPair, type Principal } from '@/lib/credentials/principals';
+import { emitEvent } from '@/lib/events/emit-event';
+import { reuseSubject } from '@/lib/events/subjects';
 import { db } from '@/lib/db/client';
 import {
   type Consumed,
@@ -75,6 +77,11 @@ export async function refreshGrant(
       await recordAuditEvent(
         tx,
         refusedEvent(attempt, ctx.meta, ctx.endpoint, 'invalid_grant', 'refresh_token_reused', family),
+      );
+      await emitEvent(
+        tx,
+        'refresh_token.reuse_detected',
+        reuseSubject(principal.account, principal.credentialId, stored.familyId),
       );
       return { consumed };
     }

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { PageHeader } from '@/components/layout/page-header';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
@@ -6,6 +7,7 @@ import { can } from '@/lib/auth/permissions';
 import { requireMember } from '@/lib/auth/session';
 import { getOrganizationSettings } from '@/lib/organizations/queries';
 import { listProjects } from '@/lib/projects/queries';
+import { paths } from '@/lib/paths';
 import { OrganizationForm } from './organization-form';
 import { AddEnvironmentForm, CreateProjectForm } from './project-forms';
 
@@ -18,7 +20,17 @@ export default async function SettingsPage({ params }: PageProps<'/orgs/[orgSlug
   const canWrite = can(role, 'organization.write');
   return (
     <>
-      <PageHeader title="Settings" description="Organization details, projects and the scope catalog." />
+      <PageHeader
+        title="Settings"
+        description="Organization details, projects and the scope catalog."
+        actions={
+          can(role, 'webhooks.read') ? (
+            <Link className="text-sm font-medium text-brand-700 underline" href={paths.webhooks(orgSlug)}>
+              Webhooks
+            </Link>
+          ) : null
+        }
+      />
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         <Card>
           <h2 className="mb-3 text-sm font-semibold">Organization</h2>

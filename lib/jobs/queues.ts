@@ -1,0 +1,14 @@
+/** The pg-boss queues of Latchkey (schema "pgboss"). */
+export const QUEUES = {
+  /** One attempt at one webhook delivery; pg-boss retries it with exponential back-off. */
+  deliverWebhook: 'deliver-webhook',
+  /** One lifecycle e-mail to one member. */
+  sendEmail: 'send-email',
+  /** The expiry scan, scheduled hourly. */
+  scanExpiring: 'scan-expiring',
+  /** Safety net of the outbox: every minute, dispatch what a missed NOTIFY left behind. */
+  dispatchEvents: 'dispatch-events',
+} as const;
+
+export type DeliverWebhookJob = { deliveryId: string };
+export type SendEmailJob = { eventId: string; userId: string };
