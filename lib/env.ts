@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 /**
@@ -85,6 +86,20 @@ const envSchema = z.object({
   // Plain http:// webhook URLs are accepted only for loopback hosts, and only when this is on
   // (by default outside production: development and tests).
   WEBHOOK_ALLOW_LOOPBACK_HTTP: z.enum(['on', 'off']).optional(),
+  // Deliveries go to public addresses only (no private, link-local or metadata addresses: SSRF);
+  // an operator may open internal receivers here, as comma-separated CIDRs (10.20.0.0/16,fd00::/8).
+  WEBHOOK_ALLOWED_PRIVATE_CIDRS: z
+    .string()
+    .optional()
+    .refine(
+      (v) =>
+        (v ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .every((s) => ipaddr.isValidCIDR(s)),
+      { error: 'WEBHOOK_ALLOWED_PRIVATE_CIDRS must be comma-separated CIDRs, e.g. 10.20.0.0/16' },
+    ),
 });
 
 export type Env = z.infer<typeof envSchema>;

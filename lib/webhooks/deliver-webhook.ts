@@ -4,6 +4,7 @@ import { SYSTEM_ACTOR } from '@/lib/audit/actor';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { db } from '@/lib/db/client';
 import { env, loopbackHttpAllowed } from '@/lib/env';
+import { parseCidrs } from './address-guard';
 import { emitEvent } from '@/lib/events/emit-event';
 import { consoleUrl } from '@/lib/events/subjects';
 import { paths } from '@/lib/paths';
@@ -75,7 +76,10 @@ async function post(
     'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
     'webhook-signature': signer.sign(event.id, timestamp, body),
   };
-  return postWebhook(webhook.url, headers, body, env().WEBHOOK_TIMEOUT_MS);
+  return postWebhook(webhook.url, headers, body, env().WEBHOOK_TIMEOUT_MS, {
+    allowLoopback: loopbackHttpAllowed(),
+    allowedCidrs: parseCidrs(env().WEBHOOK_ALLOWED_PRIVATE_CIDRS),
+  });
 }
 
 async function record(
