@@ -181,3 +181,127 @@ describe('npm run cli', () => {
     });
   });
 });
+
+describe('npm run cli federated', () => {
+  it('creates, lists, dry-runs, disables and deletes a federated credential, with clear errors', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    const { createTestOrg } = await import('@/lib/testing/factories');
+    const { createAccount } = await import('@/lib/testing/oauth-factories');
+    const { startTestIssuer, kubernetesClaims } = await import('@/lib/testing/oidc-issuer');
+    const issuer = await startTestIssuer();
+    try {
+      const org = await createTestOrg();
+      const account = await createAccount(org);
+      const dir = tmpdir();
+      const policyFile = path.join(dir, `policy-${randomBytes(4).toString('hex')}.json`);
+      await writeFile(
+        policyFile,
+        JSON.stringify({
+          name: 'cluster',
+          template: 'kubernetes',
+          issuer: issuer.issuer,
+          keySource: 'JWKS_URI',
+          jwksUri: issuer.jwksUri,
+          audience: 'latchkey',
+          subject: 'system:serviceaccount:jobs:backup',
+        }),
+      );
+      const created = await cli(
+        'federated',
+        'create',
+        '--org',
+        org.slug,
+        '--account',
+        account.id,
+        '--policy',
+        policyFile,
+      );
+      expect(created.code).toBe(0);
+      const credential = JSON.parse(created.stdout) as { id: string; status: string };
+      expect(credential).toMatchObject({ id: expect.stringMatching(/^fc_/), status: 'ENABLED' });
+
+      const listed = await cli('federated', 'list', '--org', org.slug, '--account', account.id);
+      expect((JSON.parse(listed.stdout) as { id: string }[]).map((c) => c.id)).toEqual([credential.id]);
+
+      const tokenFile = path.join(dir, `token-${randomBytes(4).toString('hex')}`);
+      const good = await issuer.mint(
+        kubernetesClaims({ namespace: 'jobs', serviceAccount: 'backup', audience: 'latchkey' }),
+      );
+      await writeFile(tokenFile, good);
+      const tested = await cli('federated', 'test', '--org', org.slug, '--account', account.id, '--token', tokenFile);
+      expect(tested.code).toBe(0);
+      expect(JSON.parse(tested.stdout)).toMatchObject({ matched: credential.id });
+      expect(tested.stdout).not.toContain(good);
+      await writeFile(
+        tokenFile,
+        await issuer.mint(kubernetesClaims({ namespace: 'jobs', serviceAccount: 'other', audience: 'latchkey' })),
+      );
+      const mismatch = await cli('federated', 'test', '--org', org.slug, '--account', account.id, '--token', tokenFile);
+      expect(JSON.parse(mismatch.stdout)).toMatchObject({ matched: null });
+
+      const disabled = await cli(
+        'federated',
+        'disable',
+        '--org',
+        org.slug,
+        '--account',
+        account.id,
+        '--credential',
+        credential.id,
+      );
+      expect(JSON.parse(disabled.stdout)).toMatchObject({ id: credential.id, status: 'DISABLED' });
+      const events = await db.auditEvent.findMany({
+        where: { organizationId: org.id, action: { startsWith: 'federated_credential.' } },
+        orderBy: { seq: 'asc' },
+      });
+      expect(events.map((e) => [e.action, e.actorLabel])).toEqual([
+        ['federated_credential.created', 'latchkey-cli'],
+        ['federated_credential.disabled', 'latchkey-cli'],
+      ]);
+      const deleted = await cli(
+        'federated',
+        'delete',
+        '--org',
+        org.slug,
+        '--account',
+        account.id,
+        '--credential',
+        credential.id,
+      );
+      expect(JSON.parse(deleted.stdout)).toEqual({ deleted: credential.id });
+
+      // Bad input: a clear code, never a stack.
+      const badAccount = await cli('federated', 'list', '--org', org.slug, '--account', 'nope');
+      expect(badAccount.code).toBe(1);
+      expect(JSON.parse(badAccount.stderr)).toMatchObject({ error: { code: 'validation_failed' } });
+      await writeFile(policyFile, '{"name": "x", "issuer": "ftp://nope"}');
+      const badPolicy = await cli(
+        'federated',
+        'create',
+        '--org',
+        org.slug,
+        '--account',
+        account.id,
+        '--policy',
+        policyFile,
+      );
+      expect(badPolicy.code).toBe(1);
+      expect(JSON.parse(badPolicy.stderr)).toMatchObject({ error: { code: 'validation_failed' } });
+      const missing = await cli(
+        'federated',
+        'create',
+        '--org',
+        org.slug,
+        '--account',
+        account.id,
+        '--policy',
+        '/nope.json',
+      );
+      expect(JSON.parse(missing.stderr)).toMatchObject({ error: { code: 'validation_failed' } });
+      await rm(policyFile, { force: true });
+      await rm(tokenFile, { force: true });
+    } finally {
+      await issuer.stop();
+    }
+  });
+});

@@ -19,12 +19,30 @@ Commands:
   audit verify --org SLUG   (recomputes the hash chain; progress on stderr; records audit.verified)
   audit export --org SLUG --format csv|ndjson --out FILE   (progress on stderr; records audit.exported)
   audit instance [--limit N]   (the newest events of no organization: refusals of unknown client ids)
+  federated list    --org SLUG --account SA_ID
+  federated create  --org SLUG --account SA_ID --policy FILE.json   (the API body: issuer, audience, subject, …)
+  federated test    --org SLUG --account SA_ID --token FILE [--credential FC_ID]   (dry run: nothing issued)
+  federated enable|disable|delete --org SLUG --account SA_ID --credential FC_ID
 
 Uses DATABASE_URL, or the embedded database of a running \`npm start\` when it is unset.`;
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-const FLAGS = ['name', 'slug', 'email', 'password', 'org', 'role', 'format', 'out', 'limit'] as const;
+const FLAGS = [
+  'name',
+  'slug',
+  'email',
+  'password',
+  'org',
+  'role',
+  'format',
+  'out',
+  'limit',
+  'account',
+  'policy',
+  'token',
+  'credential',
+] as const;
 
 /** readArgs splits `noun verb --flag value …` with node's own parser (unknown flags are errors). */
 function readArgs(argv: string[]): { command: string; flags: Record<string, string> } {

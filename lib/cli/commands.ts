@@ -11,7 +11,24 @@ import { createOrganization } from '@/lib/organizations/create-organization';
 import { createUser } from '@/lib/users/create-user';
 import { verifyAuditChain } from '@/lib/audit/verify-audit-chain';
 import { exportAuditEvents } from '@/lib/audit/export-audit-events';
-import { cliAuditExport, cliAuditInstance, cliAuditVerify, cliMemberAdd, cliOrgCreate, cliUserCreate } from './schema';
+import { readFile } from 'node:fs/promises';
+import type { OrgContext } from '@/lib/auth/context';
+import { deleteCredential, setCredentialStatus } from '@/lib/credentials/set-credential-status';
+import { createFederatedCredential } from '@/lib/federation/create-federated-credential';
+import { listFederatedCredentials, testFederatedToken } from '@/lib/federation/queries';
+import { createFederatedCredentialInput, testFederatedTokenInput } from '@/lib/federation/schema';
+import {
+  cliAuditExport,
+  cliAuditInstance,
+  cliAuditVerify,
+  cliFederatedChange,
+  cliFederatedCreate,
+  cliFederatedList,
+  cliFederatedTest,
+  cliMemberAdd,
+  cliOrgCreate,
+  cliUserCreate,
+} from './schema';
 
 const META = { requestId: 'cli', ip: null, userAgent: 'latchkey-cli' };
 
@@ -33,6 +50,30 @@ async function orgBySlug(slug: string) {
   const org = await db.organization.findUnique({ where: { slug }, select: { id: true, slug: true, name: true } });
   if (!org) throw new AppError('not_found', `No organization with slug "${slug}".`);
   return org;
+}
+
+/**
+ * cliContext acts in an organization as the CLI's operator: someone with the database's keys is
+ * its owner already, so the context holds the OWNER role; what it changes is audited as
+ * `latchkey-cli` (a system actor) like any other change.
+ */
+async function cliContext(slug: string): Promise<OrgContext> {
+  const org = await orgBySlug(slug);
+  return {
+    orgId: org.id,
+    orgSlug: org.slug,
+    role: 'OWNER',
+    actor: { type: 'SYSTEM', id: null, label: 'latchkey-cli' },
+    ...META,
+  };
+}
+
+async function readInputFile(file: string, what: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch {
+    throw new AppError('validation_failed', `Cannot read the ${what} file.`, { fields: { [what]: ['No such file.'] } });
+  }
 }
 
 /** COMMANDS are the CLI's verbs; each validates its arguments with zod and prints JSON. */
@@ -127,6 +168,46 @@ export const COMMANDS: Record<string, (args: Record<string, unknown>) => Promise
    * The instance chain: events that belong to no organization, above all token refusals whose
    * client or key id is unknown (an organization's own log cannot hold them). Newest first.
    */
+  'federated list': async (args) => {
+    const input = parse(cliFederatedList, args);
+    return listFederatedCredentials(await cliContext(input.org), input.account);
+  },
+  'federated create': async (args) => {
+    const input = parse(cliFederatedCreate, args);
+    let body: unknown;
+    try {
+      body = JSON.parse(await readInputFile(input.policy, 'policy'));
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      throw new AppError('validation_failed', 'The policy file is not JSON.', { fields: { policy: ['Not JSON.'] } });
+    }
+    const policy = parse(createFederatedCredentialInput, body as Record<string, unknown>);
+    return createFederatedCredential(await cliContext(input.org), input.account, policy);
+  },
+  'federated test': async (args) => {
+    const input = parse(cliFederatedTest, args);
+    const token = (await readInputFile(input.token, 'token')).trim();
+    const test = parse(testFederatedTokenInput, {
+      token,
+      ...(input.credential ? { credentialId: input.credential } : {}),
+    });
+    return testFederatedToken(await cliContext(input.org), input.account, test);
+  },
+  'federated disable': async (args) => {
+    const input = parse(cliFederatedChange, args);
+    const ctx = await cliContext(input.org);
+    return setCredentialStatus(ctx, 'federated_credential', input.account, input.credential, 'DISABLED');
+  },
+  'federated enable': async (args) => {
+    const input = parse(cliFederatedChange, args);
+    const ctx = await cliContext(input.org);
+    return setCredentialStatus(ctx, 'federated_credential', input.account, input.credential, 'ENABLED');
+  },
+  'federated delete': async (args) => {
+    const input = parse(cliFederatedChange, args);
+    await deleteCredential(await cliContext(input.org), 'federated_credential', input.account, input.credential);
+    return { deleted: input.credential };
+  },
   'audit instance': async (args) => {
     const input = parse(cliAuditInstance, args);
     const events = await db.auditEvent.findMany({

@@ -31,3 +31,26 @@ export const cliAuditExport = z.strictObject({
   format: exportFormat,
   out: z.string().min(1, { error: '--out names the file to write' }),
 });
+
+// Federated credentials (issue 12): the policy is the management API's body, read from a JSON file.
+const cliAccount = z.string().regex(/^sa_[0-9A-Z]{26}$/, { error: '--account is a service account id (sa_…)' });
+const cliFederatedId = z
+  .string()
+  .regex(/^fc_[0-9A-Z]{26}$/, { error: '--credential is a federated credential id (fc_…)' });
+export const cliFederatedList = z.strictObject({ org: organizationSlugField, account: cliAccount });
+export const cliFederatedCreate = z.strictObject({
+  org: organizationSlugField,
+  account: cliAccount,
+  policy: z.string().min(1, { error: '--policy is a JSON file with the policy (the API body)' }),
+});
+export const cliFederatedTest = z.strictObject({
+  org: organizationSlugField,
+  account: cliAccount,
+  token: z.string().min(1, { error: '--token is a file holding the external token' }),
+  credential: cliFederatedId.optional(),
+});
+export const cliFederatedChange = z.strictObject({
+  org: organizationSlugField,
+  account: cliAccount,
+  credential: cliFederatedId,
+});
