@@ -40,7 +40,7 @@ test('an admin creates an account, issues a secret seen once, rotates it, suspen
 
   await createAccountInConsole(page, org.slug, 'billing-backend');
   await expect(page.getByText('10.0.0.0/8')).toBeVisible();
-  await expect(page.getByText('900 seconds')).toBeVisible();
+  await expect(page.getByText('15 minutes')).toBeVisible();
 
   // Edit: the form comes back filled in; the change shows on the detail page.
   await page.getByRole('link', { name: 'Edit' }).click();

@@ -16,3 +16,21 @@ export function expiryHint(maxDays: number, defaultDays = 730): string {
 export function formatDate(iso: string | null | undefined): string {
   return iso ? iso.slice(0, 10) : '—';
 }
+
+/** formatDuration says a number of seconds in the largest whole units: 3600 → "1 hour", 5400 → "1 hour 30 minutes". */
+export function formatDuration(seconds: number): string {
+  const parts: string[] = [];
+  const units: [number, string][] = [
+    [86_400, 'day'],
+    [3_600, 'hour'],
+    [60, 'minute'],
+    [1, 'second'],
+  ];
+  let rest = Math.max(0, Math.floor(seconds));
+  for (const [size, name] of units) {
+    const n = Math.floor(rest / size);
+    if (n > 0) parts.push(`${n} ${name}${n === 1 ? '' : 's'}`);
+    rest -= n * size;
+  }
+  return parts.length ? parts.join(' ') : '0 seconds';
+}

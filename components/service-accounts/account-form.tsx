@@ -284,7 +284,7 @@ export function AccountForm({
         max={86400}
         defaultValue={account?.tokenLifetimeSeconds ?? 3600}
         errors={errors.tokenLifetimeSeconds}
-        hint="60 to 86400 seconds."
+        hint="60 to 86400 seconds (1 minute to 1 day); 3600 is 1 hour."
         className="max-w-xs"
       />
 

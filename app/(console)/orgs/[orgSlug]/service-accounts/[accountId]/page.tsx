@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { ClientSecretsPanel } from '@/components/credentials/client-secrets-panel';
 import { FederatedCredentialsPanel } from '@/components/credentials/federated-credentials-panel';
-import { formatDateTime } from '@/components/credentials/format';
+import { formatDateTime, formatDuration } from '@/components/credentials/format';
 import { KeyPairsPanel } from '@/components/credentials/key-pairs-panel';
 import { TokenPairsPanel } from '@/components/credentials/token-pairs-panel';
 import { PageHeader } from '@/components/layout/page-header';
@@ -171,7 +171,10 @@ export default async function ServiceAccountPage({
                   ))
                 : 'None'}
             </Row>
-            <Row label="Access token lifetime">{account.tokenLifetimeSeconds} seconds</Row>
+            <Row label="Access token lifetime">
+              {formatDuration(account.tokenLifetimeSeconds)}{' '}
+              <span className="text-gray-500">({account.tokenLifetimeSeconds} s)</span>
+            </Row>
             <Row label="DPoP">{account.requireDpop ? 'Required' : 'Optional'}</Row>
             <Row label="IP allow-list">
               {account.ipAllowList.length
