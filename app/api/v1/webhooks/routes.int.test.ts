@@ -92,6 +92,12 @@ describe('/api/v1/webhooks route handlers (bearer)', () => {
     const plainHttp = await post(token, { url: 'http://hooks.example.test/x', eventTypes: ['credential.created'] });
     expect(plainHttp.status).toBe(400);
     expect((await problemOf(plainHttp)).errors?.url?.[0]).toMatch(/https/);
+    // An internal address as an IP literal is refused when saved (SSRF; names are checked per delivery).
+    for (const internal of ['https://169.254.169.254/latest', 'https://10.0.0.5/hook', 'https://[fd00::1]/hook']) {
+      const refused = await post(token, { url: internal, eventTypes: ['credential.created'] });
+      expect(refused.status).toBe(400);
+      expect((await problemOf(refused)).errors?.url?.[0]).toMatch(/internal/);
+    }
     const unknownType = await post(token, { url: URL_OK, eventTypes: ['credential.exploded'] });
     expect((await problemOf(unknownType)).code).toBe('validation_failed');
     const testType = await post(token, { url: URL_OK, eventTypes: ['webhook.test'] });
