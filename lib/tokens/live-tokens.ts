@@ -6,6 +6,7 @@ import { db } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
 import { assertCanWrite, lockAccount } from '@/lib/service-accounts/lock-account';
 import type { LiveTokenDto } from '@/lib/service-accounts/schema';
+import { credentialStateJoin } from './token-state';
 
 /** The longest access token lifetime an account can have (service_accounts CHECK: 60..86400 s). */
 const MAX_TOKEN_LIFETIME_SECONDS = 86_400;
@@ -35,19 +36,7 @@ const liveSql = (oneJti: boolean) => `
          e.occurred_at + make_interval(secs => (e.details->>'expires_in')::float8) AS expires_at
   FROM audit_events e
   JOIN service_accounts sa ON sa.id = e.actor_id AND sa.organization_id = e.organization_id
-  LEFT JOIN LATERAL (
-    SELECT c.status = 'ENABLED' AND c.expires_at > now() AS ok, c.tokens_valid_after FROM client_secrets c
-      WHERE c.id = e.details->>'client_id' AND c.service_account_id = sa.id
-    UNION ALL
-    SELECT c.status = 'ENABLED' AND c.expires_at > now(), c.tokens_valid_after FROM key_pairs c
-      WHERE c.id = e.details->>'client_id' AND c.service_account_id = sa.id
-    UNION ALL
-    SELECT c.status = 'ENABLED' AND c.expires_at > now(), c.tokens_valid_after FROM client_token_pairs c
-      WHERE c.id = e.details->>'client_id' AND c.service_account_id = sa.id
-    UNION ALL
-    SELECT c.status = 'ENABLED' AND c.expires_at > now(), c.tokens_valid_after FROM federated_credentials c
-      WHERE c.id = e.details->>'client_id' AND c.service_account_id = sa.id
-    LIMIT 1) cred ON true
+  ${credentialStateJoin("e.details->>'client_id'")}
   WHERE e.organization_id = $1 AND e.actor_id = $2 AND e.action = 'token.issued'
     AND e.occurred_at > now() - make_interval(secs => ${MAX_TOKEN_LIFETIME_SECONDS})
     AND jsonb_typeof(e.details->'expires_in') = 'number' AND ${oneJti ? `e.details->>'jti' = $3` : `e.details ? 'jti'`}

@@ -28,6 +28,24 @@ type StateRow = {
   held_scopes: string[];
 };
 
+/** The tables of every credential kind that can obtain an access token (its `client_id`). */
+const CREDENTIAL_TABLES = ['client_secrets', 'key_pairs', 'client_token_pairs', 'federated_credentials'] as const;
+
+/**
+ * credentialStateJoin is the one statement of "is the credential behind a token still good":
+ * `LEFT JOIN LATERAL (…) cred`, giving cred.ok (enabled and unexpired) and cred.tokens_valid_after
+ * of the credential whose id is the SQL expression `clientId`, belonging to the account `sa`.
+ * Every reader of a token's lifecycle uses it (here and lib/tokens/live-tokens.ts), so a new
+ * credential kind is added to them all at once.
+ */
+export function credentialStateJoin(clientId: string): string {
+  const selects = CREDENTIAL_TABLES.map(
+    (table) =>
+      `SELECT c.status = 'ENABLED' AND c.expires_at > now() AS ok, c.tokens_valid_after FROM ${table} c WHERE c.id = ${clientId} AND c.service_account_id = sa.id`,
+  );
+  return `LEFT JOIN LATERAL (${selects.join(' UNION ALL ')} LIMIT 1) cred ON true`;
+}
+
 /**
  * The lifecycle state of a token (jti, client_id, sub, root_jti are the parameters' positions).
  * A token is revoked when its own jti is, or the jti its token exchanges started from.
@@ -41,15 +59,7 @@ const stateSql = (jti: string, clientId: string, sub: string, rootJti: string) =
          COALESCE((SELECT array_agg(s.name) FROM service_account_scopes sas JOIN scopes s ON s.id = sas.scope_id
                    WHERE sas.service_account_id = sa.id), '{}') AS held_scopes
   FROM service_accounts sa JOIN organizations o ON o.id = sa.organization_id
-  LEFT JOIN LATERAL (
-    SELECT c.status = 'ENABLED' AND c.expires_at > now() AS ok, c.tokens_valid_after FROM client_secrets c WHERE c.id = ${clientId} AND c.service_account_id = sa.id
-    UNION ALL
-    SELECT c.status = 'ENABLED' AND c.expires_at > now(), c.tokens_valid_after FROM key_pairs c WHERE c.id = ${clientId} AND c.service_account_id = sa.id
-    UNION ALL
-    SELECT c.status = 'ENABLED' AND c.expires_at > now(), c.tokens_valid_after FROM client_token_pairs c WHERE c.id = ${clientId} AND c.service_account_id = sa.id
-    UNION ALL
-    SELECT c.status = 'ENABLED' AND c.expires_at > now(), c.tokens_valid_after FROM federated_credentials c WHERE c.id = ${clientId} AND c.service_account_id = sa.id
-    LIMIT 1) cred ON true
+  ${credentialStateJoin(clientId)}
   WHERE sa.id = ${sub}`;
 const STATE_SQL = stateSql('$1', '$2', '$3', '$4');
 /** The same, as findClientSecretAlong's subquery (its parameters come after the secret's id). */
