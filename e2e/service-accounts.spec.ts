@@ -13,6 +13,22 @@ function api(page: Page, orgSlug: string) {
   };
 }
 
+/** accountWithSecret creates a SERVER account and one client secret through the API (the secret is seen once, here). */
+async function accountWithSecret(page: Page, orgSlug: string, name: string) {
+  const client = api(page, orgSlug);
+  const { id } = (await (await client.post('/api/v1/service-accounts', { name, platform: 'SERVER' })).json()) as {
+    id: string;
+  };
+  const created = (await (await client.post(`/api/v1/service-accounts/${id}/secrets`, { name: 'main' })).json()) as {
+    clientSecret: { id: string };
+    secret: string;
+  };
+  return { id, keyId: created.clientSecret.id, secret: created.secret };
+}
+
+/** basicAuth is the HTTP Basic header of a key id and a secret. */
+const basicAuth = (keyId: string, secret: string) => `Basic ${Buffer.from(`${keyId}:${secret}`).toString('base64')}`;
+
 async function createAccountInConsole(page: Page, orgSlug: string, name: string) {
   await page.goto(`/orgs/${orgSlug}/service-accounts`);
   await page.getByRole('link', { name: 'New service account' }).click();
@@ -409,15 +425,8 @@ test("an account's live tokens are listed and one is revoked behind a confirmati
   const admin = await seed.member(org, 'ADMIN');
   const auditor = await seed.member(org, 'AUDITOR');
   await signInAs(page, admin);
-  const client = api(page, org.slug);
-  const { id } = (await (
-    await client.post('/api/v1/service-accounts', { name: 'token-holder', platform: 'SERVER' })
-  ).json()) as { id: string };
-  const created = (await (await client.post(`/api/v1/service-accounts/${id}/secrets`, { name: 'main' })).json()) as {
-    clientSecret: { id: string };
-    secret: string;
-  };
-  const authorization = `Basic ${Buffer.from(`${created.clientSecret.id}:${created.secret}`).toString('base64')}`;
+  const { id, ...created } = await accountWithSecret(page, org.slug, 'token-holder');
+  const authorization = basicAuth(created.keyId, created.secret);
   const issue = async () => {
     const res = await page.request.post('/api/oauth/token', {
       headers: { authorization },
@@ -445,7 +454,7 @@ test("an account's live tokens are listed and one is revoked behind a confirmati
   const table = page.getByRole('table', { name: 'Live access tokens' });
   await expect(table.getByRole('row')).toHaveCount(3);
   const row = table.getByRole('row').filter({ hasText: first.jti });
-  await expect(row).toContainText(created.clientSecret.id);
+  await expect(row).toContainText(created.keyId);
   expect(await page.content()).not.toContain(first.token);
 
   await row.getByRole('button', { name: 'Revoke' }).click();
@@ -474,19 +483,10 @@ test('a mistyped secret with a real key id shows on the account, per credential 
   const org = await seed.org();
   const admin = await seed.member(org, 'ADMIN');
   await signInAs(page, admin);
-  const client = api(page, org.slug);
-  const { id } = (await (
-    await client.post('/api/v1/service-accounts', { name: 'watched', platform: 'SERVER' })
-  ).json()) as { id: string };
-  const created = (await (await client.post(`/api/v1/service-accounts/${id}/secrets`, { name: 'main' })).json()) as {
-    clientSecret: { id: string };
-    secret: string;
-  };
-  const keyId = created.clientSecret.id;
-  const basicOf = (secret: string) => `Basic ${Buffer.from(`${keyId}:${secret}`).toString('base64')}`;
+  const { id, keyId, ...created } = await accountWithSecret(page, org.slug, 'watched');
   const token = (secret: string) =>
     page.request.post('/api/oauth/token', {
-      headers: { authorization: basicOf(secret) },
+      headers: { authorization: basicAuth(keyId, secret) },
       form: { grant_type: 'client_credentials' },
     });
   expect((await token(created.secret)).status()).toBe(200);
