@@ -629,6 +629,22 @@ describe('schema.prisma and the migrated database', () => {
     );
     await db.credentialExpiryWarning.delete({ where: { credentialId_threshold: warningKey } });
     exercised.add('CredentialExpiryWarning');
+    const alertKey = { credentialId: newId('federatedCredential'), bucket: new Date('2026-12-03T10:00:00Z') };
+    const alert = await db.federatedRefusalAlert.create({ data: { ...alertKey, organizationId, refusals: 2n } });
+    expect(await db.federatedRefusalAlert.findUnique({ where: { credentialId_bucket: alertKey } })).toEqual(alert);
+    await expect(
+      db.federatedRefusalAlert.create({ data: { ...alertKey, organizationId, refusals: 0n } }),
+    ).rejects.toThrow();
+    const counted = await db.federatedRefusalAlert.update({
+      where: { credentialId_bucket: alertKey },
+      data: { refusals: 5n },
+    });
+    expect(await db.federatedRefusalAlert.findUnique({ where: { credentialId_bucket: alertKey } })).toEqual(counted);
+    await expect(
+      db.federatedRefusalAlert.update({ where: { credentialId_bucket: alertKey }, data: { refusals: 0n } }),
+    ).rejects.toThrow();
+    await db.federatedRefusalAlert.delete({ where: { credentialId_bucket: alertKey } });
+    exercised.add('FederatedRefusalAlert');
     await db.webhookDelivery.delete({ where: { id: delivery.id } });
     expect(await db.webhookDelivery.findUnique({ where: { id: delivery.id } })).toBeNull();
     exercised.add('WebhookDelivery');

@@ -48,6 +48,21 @@ export const EVENT_DATA = {
     credential,
     refreshTokenFamily: z.object({ id: z.string() }),
   }),
+  'federated_credential.refused': serviceAccountData.extend({
+    credential,
+    refusals: z.object({
+      /** Refusals counted in this UTC hour when the event was emitted (one event per credential and hour). */
+      count: z.number().int().positive(),
+      hourStart: z.iso.datetime(),
+      lastAt: z.iso.datetime(),
+      /** The stable reason code of the last refusal (e.g. federated_subject_mismatch); never the token. */
+      lastReason: z.string(),
+      lastAddress: z.string().optional(),
+      /** The external identity of the last refused token, when its signature verified. */
+      externalIssuer: z.string().optional(),
+      externalSubject: z.string().optional(),
+    }),
+  }),
   'audit_chain.verification_failed': z.object({
     organization,
     auditLog: z.object({ firstBrokenSeq: z.string(), reason: z.string(), checked: z.number().int() }),
@@ -87,6 +102,7 @@ export const EVENT_LABEL: Record<EventType, string> = {
   'service_account.reactivated': 'Service account reactivated',
   'service_account.revoked': 'Service account revoked',
   'refresh_token.reuse_detected': 'Refresh token reuse detected',
+  'federated_credential.refused': 'Federated credential refused a workload token',
   'audit_chain.verification_failed': 'Audit chain verification failed',
   'member.added': 'Member added',
   'member.removed': 'Member removed',

@@ -9,6 +9,7 @@ import { dispatchEvents } from './dispatch-events';
 import { PGBOSS_SCHEMA } from './job-schema';
 import { QUEUES, type DeliverWebhookJob, type SendEmailJob } from './queues';
 import { scanExpiringCredentials } from './scan-expiring';
+import { scanFederatedRefusals } from './scan-federated-refusals';
 
 export { PGBOSS_SCHEMA };
 
@@ -32,7 +33,7 @@ export type JobWorker = {
 /**
  * startJobWorker starts one pg-boss instance with Latchkey's queues and their workers: webhook
  * deliveries (retried with exponential back-off by pg-boss; a failed attempt throws), e-mails,
- * the hourly expiry scan (a pg-boss schedule, so several instances run it once per hour between
+ * the hourly expiry scan and the five-minute scan of federated refusals (pg-boss schedules, so several instances run it once per hour between
  * them) and the outbox dispatcher, woken by the NOTIFY of each emitted event (LISTEN on a
  * connection of its own) and, as a safety net for a missed notification, by a one-minute
  * schedule. Any number of workers may run against one database: pg-boss hands each job to one
@@ -96,8 +97,13 @@ export async function startJobWorker(options: JobWorkerOptions): Promise<JobWork
     const emitted = await scanExpiringCredentials();
     if (emitted > 0) logger.info({ emitted }, 'credential expiry warnings emitted');
   });
+  await boss.work(QUEUES.scanFederatedRefusals, polling, async () => {
+    const emitted = await scanFederatedRefusals();
+    if (emitted > 0) logger.info({ emitted }, 'federated credential refusal events emitted');
+  });
   await boss.work(QUEUES.dispatchEvents, polling, () => dispatchNow());
   await boss.schedule(QUEUES.scanExpiring, options.scanCron ?? '7 * * * *');
+  await boss.schedule(QUEUES.scanFederatedRefusals, '*/5 * * * *');
   await boss.schedule(QUEUES.dispatchEvents, '* * * * *');
 
   let listener: pg.Client | null = null;

@@ -6,6 +6,8 @@ export const QUEUES = {
   sendEmail: 'send-email',
   /** The expiry scan, scheduled hourly. */
   scanExpiring: 'scan-expiring',
+  /** The federated-refusal scan, every five minutes: one event per credential and hour. */
+  scanFederatedRefusals: 'scan-federated-refusals',
   /** Safety net of the outbox: every minute, dispatch what a missed NOTIFY left behind. */
   dispatchEvents: 'dispatch-events',
 } as const;
