@@ -35,6 +35,14 @@ async function cliWith(
 }
 
 describe('npm run cli', () => {
+  it('keys status names the configured master key versions and what still needs an older one', async () => {
+    const { code, stdout } = await cli('keys', 'status');
+    expect(code).toBe(0);
+    const status = JSON.parse(stdout) as { configured: number[]; current: number; stillNeeded: object };
+    expect(status.configured[0]).toBe(status.current);
+    expect(status.stillNeeded).toEqual({});
+  });
+
   it('shows the instance chain: a token refusal of an unknown client id, which no organization holds', async () => {
     const { POST } = await import('@/app/api/oauth/token/route');
     const { basic, formRequest } = await import('@/lib/testing/oauth-factories');

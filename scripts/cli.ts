@@ -19,6 +19,8 @@ Commands:
   audit verify --org SLUG   (recomputes the hash chain; progress on stderr; records audit.verified)
   audit export --org SLUG --format csv|ndjson --out FILE   (progress on stderr; records audit.exported)
   audit instance [--limit N]   (the newest events of no organization: refusals of unknown client ids)
+  keys status       (the master key versions configured, and what still needs each older one)
+  keys reencrypt    (re-encrypts sealed values under the newest master key; audited)
   federated list    --org SLUG --account SA_ID
   federated create  --org SLUG --account SA_ID --policy FILE.json   (the API body: issuer, audience, subject, …)
   federated test    --org SLUG --account SA_ID --token FILE [--credential FC_ID]   (dry run: nothing issued)

@@ -10,6 +10,7 @@ import { addMember } from '@/lib/organizations/add-member';
 import { createOrganization } from '@/lib/organizations/create-organization';
 import { createUser } from '@/lib/users/create-user';
 import { verifyAuditChain } from '@/lib/audit/verify-audit-chain';
+import { configuredVersions, keyUsage, reencryptSealedValues } from '@/lib/crypto/reencrypt';
 import { exportAuditEvents } from '@/lib/audit/export-audit-events';
 import { readFile } from 'node:fs/promises';
 import type { OrgContext } from '@/lib/auth/context';
@@ -208,6 +209,12 @@ export const COMMANDS: Record<string, (args: Record<string, unknown>) => Promise
     await deleteCredential(await cliContext(input.org), 'federated_credential', input.account, input.credential);
     return { deleted: input.credential };
   },
+  'keys status': async () => ({
+    configured: configuredVersions(),
+    current: configuredVersions()[0],
+    stillNeeded: await keyUsage(),
+  }),
+  'keys reencrypt': async () => reencryptSealedValues(),
   'audit instance': async (args) => {
     const input = parse(cliAuditInstance, args);
     const events = await db.auditEvent.findMany({
