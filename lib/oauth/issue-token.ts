@@ -102,6 +102,7 @@ export function issuedDetails(minted: MintedToken, narrowing: Narrowing, refresh
     ...(narrowing.projectId ? { project_id: narrowing.projectId } : {}),
     ...(narrowing.environmentId ? { environment_id: narrowing.environmentId } : {}),
     ...(minted.jkt ? { dpop_jkt: minted.jkt } : {}),
+    ...(minted.rootJti ? { root_jti: minted.rootJti } : {}),
   };
 }
 

@@ -15,6 +15,8 @@ export type IssuedDetails = {
   environment_id?: string;
   /** DPoP: the thumbprint of the key the tokens are bound to (public, not a secret). */
   dpop_jkt?: string;
+  /** Token exchange: the jti of the chain's first token, whose revocation revokes this one too. */
+  root_jti?: string;
 };
 
 function base(attempt: TokenAttempt, meta: RequestMeta, surface: string) {

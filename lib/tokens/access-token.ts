@@ -70,6 +70,8 @@ export type MintedToken = {
   scope: string;
   /** DPoP: the key the token is bound to, or null for a bearer token. */
   jkt: string | null;
+  /** Token exchange: the jti of the first token of the chain (revoking it revokes this one). */
+  rootJti: string | null;
 };
 
 /** mintAccessToken signs a new access token with the active signing key (lib/tokens/jws.ts). */
@@ -106,6 +108,7 @@ export async function mintAccessToken(input: MintInput, now = Date.now()): Promi
     expiresAt: new Date(exp * 1000),
     scope,
     jkt: input.jkt ?? null,
+    rootJti: input.rootJti ?? null,
   };
 }
 

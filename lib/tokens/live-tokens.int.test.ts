@@ -90,6 +90,42 @@ describe('live tokens', () => {
     expect(await listLiveTokens(adminCtx, account.id)).toEqual([]);
   });
 
+  it('a token exchanged from a revoked token is no longer listed, as introspection no longer accepts it', async () => {
+    const { adminCtx } = await orgWithRoles();
+    const account = await createTestServiceAccount(adminCtx);
+    const a = await secretOf(adminCtx, account.id);
+    const root = await issue(a);
+    const exchange = async (subject: string) => {
+      const res = await tokenRoute(
+        formRequest(
+          '/api/oauth/token',
+          {
+            grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+            subject_token: subject,
+            subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+          },
+          { authorization: basic(a.id, a.secret) },
+        ),
+      );
+      expect(res.status).toBe(200);
+      const token = ((await res.json()) as { access_token: string }).access_token;
+      return { token, jti: decodeJwt(token).jti as string };
+    };
+    const child = await exchange(root.token);
+    const grandchild = await exchange(child.token);
+    const other = await issue(a);
+    expect((await listLiveTokens(adminCtx, account.id)).map((t) => t.jti)).toEqual([
+      other.jti,
+      grandchild.jti,
+      child.jti,
+      root.jti,
+    ]);
+
+    await revokeLiveToken(adminCtx, account.id, root.jti);
+    expect(await active(grandchild.token, a)).toBe(false);
+    expect((await listLiveTokens(adminCtx, account.id)).map((t) => t.jti)).toEqual([other.jti]);
+  });
+
   it("nobody revokes another account's or organization's token by its id", async () => {
     const { adminCtx } = await orgWithRoles();
     const theirs = await orgWithRoles();

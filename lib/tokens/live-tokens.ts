@@ -26,7 +26,8 @@ type LiveRow = {
  * The access tokens of one account that would still be accepted, read from their `token.issued`
  * audit events (the token service keeps no other record of an access token): unexpired, not
  * revoked, the account ACTIVE, the credential that obtained it enabled and unexpired, and issued
- * after the account's last suspension and the credential's last disable, the same rules as
+ * after the account's last suspension and the credential's last disable, its exchange chain's
+ * first token (root_jti) not revoked either, the same rules as
  * lib/tokens/token-state.ts, compared at whole seconds as there. Parameters: organization, account
  * (and the jti, with `oneJti`).
  */
@@ -46,7 +47,8 @@ const liveSql = (oneJti: boolean) => `
          OR floor(extract(epoch FROM e.occurred_at)) > floor(extract(epoch FROM sa.tokens_valid_after)))
     AND (cred.tokens_valid_after IS NULL
          OR floor(extract(epoch FROM e.occurred_at)) > floor(extract(epoch FROM cred.tokens_valid_after)))
-    AND NOT EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = e.details->>'jti')
+    AND NOT EXISTS (SELECT 1 FROM revoked_tokens r
+                    WHERE r.jti = e.details->>'jti' OR r.jti = e.details->>'root_jti')
   ORDER BY e.occurred_at DESC, e.id DESC
   LIMIT ${LIST_LIMIT}`;
 
