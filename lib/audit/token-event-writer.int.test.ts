@@ -13,6 +13,33 @@ const event = (organizationId: string | null, writer: string, i: number) => ({
 });
 
 describe('token event log (group commit)', () => {
+  it('the batch function plans its statements once per connection (generic plans), as migration 0047 set it', async () => {
+    // CREATE OR REPLACE FUNCTION drops a function's SET clauses: a migration redefining the
+    // function must set plan_cache_mode again, or every batch is planned anew (issue 16).
+    const [fn] = await db.$queryRaw<Array<{ config: string[] | null }>>`
+      SELECT proconfig AS config FROM pg_proc WHERE proname = 'latchkey_append_token_events'`;
+    expect(fn?.config).toContain('plan_cache_mode=force_generic_plan');
+    const org = await createTestOrg();
+    const account = await createAccount(org);
+    const log = createTokenEventLog();
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        log.record({
+          organizationId: org.id,
+          actor: { type: 'SERVICE_ACCOUNT', id: account.id, label: account.name },
+          action: 'token.issued',
+          target: { type: 'service_account', id: account.id },
+          outcome: 'SUCCESS',
+          meta: { requestId: `generic-${i}`, ip: null, userAgent: null },
+          details: { jti: `generic-${i}` },
+        }),
+      ),
+    );
+    const events = await db.auditEvent.findMany({ where: { organizationId: org.id }, orderBy: { seq: 'asc' } });
+    expect(events.filter((e) => e.action === 'token.issued')).toHaveLength(12);
+    expect(findChainBreak(events)).toBeNull();
+  });
+
   it('two writers (two instances) appending to the same chains never fail and leave every chain intact', async () => {
     const [a, b] = [createTokenEventLog(), createTokenEventLog()];
     const orgs = [await createTestOrg(), await createTestOrg()];
