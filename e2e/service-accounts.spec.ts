@@ -324,7 +324,7 @@ test('the overview lists credentials expiring within 14 days; the API reference 
   const doc = (await (await page.request.get('/api/openapi.json')).json()) as { paths: Record<string, unknown> };
   expect(Object.keys(doc.paths)).toContain('/api/v1/service-accounts/{accountId}/secrets/{secretId}/rotate');
   await page.goto('/docs/api');
-  await expect(page.getByRole('heading', { name: 'Latchkey management API' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Latchkey API', exact: true })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Rotate a client secret' })).toBeVisible();
   await expect(page.getByText('/api/v1/service-accounts/{accountId}/revoke')).toBeVisible();
 });

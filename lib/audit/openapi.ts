@@ -60,8 +60,7 @@ export const paths: ZodOpenApiPathsObject = {
     get: {
       operationId: 'getTokenActivity',
       summary: 'Tokens issued and refused per hour (ranges up to 3 days), day (up to 400 days) or week',
-      description:
-        'Defaults to the last 7 days; ranges longer than 10 years are cut to the last 10.',
+      description: 'Defaults to the last 7 days; ranges longer than 10 years are cut to the last 10.',
       tags,
       requestParams: { query: z.object({ from: auditFilterShape.from, to: auditFilterShape.to }) },
       responses: { '200': json(tokenActivity, 'Counts per bucket (UTC), zeros included.'), ...problemResponses },

@@ -81,7 +81,10 @@ const refreshTokenRequest = z
     scope,
     ...clientAuthFields,
   })
-  .meta({ id: 'RefreshTokenGrant', description: 'RFC 6749 §6, with rotation: reusing a refresh token revokes its family.' });
+  .meta({
+    id: 'RefreshTokenGrant',
+    description: 'RFC 6749 §6, with rotation: reusing a refresh token revokes its family.',
+  });
 const tokenExchangeRequest = z
   .object({
     grant_type: z.literal('urn:ietf:params:oauth:grant-type:token-exchange'),
@@ -108,7 +111,12 @@ const tokenExchangeRequest = z
   });
 
 const tokenRequest = z
-  .discriminatedUnion('grant_type', [clientCredentialsRequest, jwtBearerRequest, refreshTokenRequest, tokenExchangeRequest])
+  .discriminatedUnion('grant_type', [
+    clientCredentialsRequest,
+    jwtBearerRequest,
+    refreshTokenRequest,
+    tokenExchangeRequest,
+  ])
   .meta({ id: 'TokenRequest' });
 
 /** The grant_type values documented above; the test compares them with the endpoint's list. */
@@ -225,7 +233,10 @@ export const paths: ZodOpenApiPathsObject = {
       security: clientAuth,
       requestBody: formBody(tokenRequest),
       responses: {
-        '200': { description: 'The token (`Cache-Control: no-store`).', content: { 'application/json': { schema: tokenResponse } } },
+        '200': {
+          description: 'The token (`Cache-Control: no-store`).',
+          content: { 'application/json': { schema: tokenResponse } },
+        },
         '400': oauthErrorResponse(
           '`invalid_request`, `invalid_grant`, `unauthorized_client`, `unsupported_grant_type`, `invalid_scope`, `invalid_target`, `invalid_dpop_proof` or `use_dpop_nonce` (with a `DPoP-Nonce` header).',
         ),
@@ -296,7 +307,8 @@ export const paths: ZodOpenApiPathsObject = {
     get: publicDocument({
       operationId: 'getJwks',
       summary: 'Signing keys (JWKS)',
-      description: 'The public keys that sign access tokens, including the next and the previous key during a rotation.',
+      description:
+        'The public keys that sign access tokens, including the next and the previous key during a rotation.',
       responses: { '200': { description: 'The key set.', content: { 'application/json': { schema: jwks } } } },
     }),
   },

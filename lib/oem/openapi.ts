@@ -34,8 +34,7 @@ export const paths: ZodOpenApiPathsObject = {
     post: {
       operationId: 'createOemCredential',
       summary: 'Store an OEM credential',
-      description:
-        'The client_secret is encrypted at rest (AES-256-GCM, versioned master key) and never returned.',
+      description: 'The client_secret is encrypted at rest (AES-256-GCM, versioned master key) and never returned.',
       tags,
       requestParams: { path: brandPath },
       requestBody: { content: { 'application/json': { schema: createOemCredentialInput } } },

@@ -51,7 +51,9 @@ describe('management scopes in the document', () => {
     for (const file of routeFiles(path.join(root, 'app/api/v1'))) {
       const apiPath = `/${path.relative(path.join(root, 'app'), path.dirname(file))}`.replace(/\[(\w+)\]/g, '{$1}');
       const source = readFileSync(file, 'utf8');
-      for (const m of source.matchAll(/export const (GET|POST|PUT|PATCH|DELETE) = apiRoute\(\s*\{[^}]*?permission: '([\w.]+)'/g))
+      for (const m of source.matchAll(
+        /export const (GET|POST|PUT|PATCH|DELETE) = apiRoute\(\s*\{[^}]*?permission: '([\w.]+)'/g,
+      ))
         fromRoutes[`${m[1]} ${apiPath}`] = m[2] ?? '';
     }
     expect(Object.keys(fromRoutes).length).toBeGreaterThan(50);
@@ -95,10 +97,16 @@ describe('the OAuth token service in the document', () => {
           '#/components/schemas/OAuthError',
         );
     }
-    for (const p of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration', '/.well-known/jwks.json'])
+    for (const p of [
+      '/.well-known/oauth-authorization-server',
+      '/.well-known/openid-configuration',
+      '/.well-known/jwks.json',
+    ])
       expect(paths[p]?.get?.security, p).toEqual([]);
     const error = openApiDocument().components?.schemas?.OAuthError as { properties: { error: { enum: string[] } } };
-    expect(error.properties.error.enum).toEqual(expect.arrayContaining(['invalid_client', 'invalid_grant', 'invalid_scope']));
+    expect(error.properties.error.enum).toEqual(
+      expect.arrayContaining(['invalid_client', 'invalid_grant', 'invalid_scope']),
+    );
   });
 
   it('documents exactly the grant types the token endpoint serves', () => {
