@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AuditEventsTable } from '@/components/audit/audit-events-table';
+import { auditReferenceNames } from '@/lib/audit/reference-names';
 import { AuditFilterForm, type AuditFilterValues } from '@/components/audit/audit-filter-form';
 import { TokenActivityChart } from '@/components/audit/token-activity-chart';
 import { VerifyChainButton } from '@/components/audit/verify-chain-button';
@@ -55,8 +56,9 @@ export default async function AuditPage({ params, searchParams }: PageProps<'/or
         })
       : Promise.resolve(empty),
     knownActions(ctx),
-    tokenActivity(ctx, { from: filters.from, to: filters.to }),
+    parsed.success ? tokenActivity(ctx, { from: filters.from, to: filters.to }) : Promise.resolve(null),
   ]);
+  const names = await auditReferenceNames(ctx, page.data);
 
   const values: AuditFilterValues = parsed.success
     ? {
@@ -105,7 +107,8 @@ export default async function AuditPage({ params, searchParams }: PageProps<'/or
         }
       />
       <div className="mb-4 grid gap-4 lg:grid-cols-[1fr_20rem]">
-        <TokenActivityChart data={activity} />
+        {/* With invalid filters there is nothing to count: no chart claiming totals for them. */}
+        {activity ? <TokenActivityChart data={activity} /> : <div />}
         {can(role, 'audit.verify') ? (
           <div className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-gray-200">
             <h2 className="mb-1 text-sm font-semibold text-gray-900">Tamper evidence</h2>
@@ -124,7 +127,7 @@ export default async function AuditPage({ params, searchParams }: PageProps<'/or
           .
         </Alert>
       ) : null}
-      <AuditEventsTable events={page.data} />
+      {parsed.success ? <AuditEventsTable events={page.data} orgSlug={orgSlug} names={names} /> : null}
       <nav aria-label="Pages" className="mt-4 flex items-center justify-between text-sm">
         {parsed.success && parsed.data.cursor ? (
           <Link href={`${base}${withParams({})}`} className="font-medium text-brand-700 hover:underline">
