@@ -82,7 +82,7 @@ test('the main pages fit a 390 px screen and the navigation collapses behind a m
     await page.goto(path);
     await expect(page.getByRole('heading', { level: 1 }).first()).toBeVisible();
     const { overflow, culprits } = await horizontalOverflow(page);
-    expect(overflow, `${path} scrolls sideways: ${culprits.join(' | ')}`).toBeLessThanOrEqual(0);
+    expect.soft(overflow, `${path} scrolls sideways: ${culprits.join(' | ')}`).toBeLessThanOrEqual(0);
   }
 
   // An audit event's details, opened, still fit.

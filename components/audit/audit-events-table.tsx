@@ -44,12 +44,14 @@ function Reference({
   fallback,
   type,
   id,
+  showId = true,
 }: {
   orgSlug: string;
   reference: AuditReference | undefined;
   fallback: string;
   type: string | null;
   id: string | null;
+  showId?: boolean;
 }) {
   const href = reference && id ? referenceHref(orgSlug, reference, id) : null;
   const name = reference?.name ?? fallback;
@@ -64,9 +66,11 @@ function Reference({
           name
         )}
       </span>
-      {type || id ? (
+      {showId ? (
         <span className="block font-mono text-xs break-all text-gray-500">{[type, id].filter(Boolean).join(' ')}</span>
-      ) : null}
+      ) : (
+        <span className="block text-xs text-gray-500">{type}</span>
+      )}
     </>
   );
 }
@@ -104,7 +108,8 @@ export function AuditEventsTable({
               }
               fallback={e.actor_label}
               type={ACTOR_TYPES[e.actor_type]}
-              id={null}
+              id={e.actor_id}
+              showId={false}
             />
           </Td>
           <Td className="font-mono text-xs">{e.action}</Td>

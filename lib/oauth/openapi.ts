@@ -133,16 +133,16 @@ const tokenResponse = z
   })
   .meta({ id: 'TokenResponse', description: 'RFC 6749 §5.1.' });
 
-const introspectionRequest = z
-  .object({
-    token: z.string(),
-    token_type_hint: z
-      .string()
-      .optional()
-      .meta({ description: '`access_token` or `refresh_token`; only a hint, any value is accepted.' }),
-    ...clientAuthFields,
-  })
-  .meta({ id: 'IntrospectionRequest' });
+/** Introspection and revocation take the same form: a token, an optional hint, the caller's client authentication. */
+const tokenAboutRequest = z.object({
+  token: z.string(),
+  token_type_hint: z
+    .string()
+    .optional()
+    .meta({ description: '`access_token` or `refresh_token`; only a hint, any value is accepted.' }),
+  ...clientAuthFields,
+});
+const introspectionRequest = tokenAboutRequest.meta({ id: 'IntrospectionRequest' });
 const introspectionResponse = z
   .object({
     active: z.boolean(),
@@ -164,16 +164,7 @@ const introspectionResponse = z
     description:
       'RFC 7662 §2.2. A revoked, expired, unknown token, or one of another organization, is `{"active": false}` and nothing else.',
   });
-const revocationRequest = z
-  .object({
-    token: z.string(),
-    token_type_hint: z
-      .string()
-      .optional()
-      .meta({ description: '`access_token` or `refresh_token`; only a hint, any value is accepted.' }),
-    ...clientAuthFields,
-  })
-  .meta({ id: 'RevocationRequest' });
+const revocationRequest = tokenAboutRequest.meta({ id: 'RevocationRequest' });
 
 const metadataDocument = z
   .object({

@@ -204,7 +204,7 @@ export default function ApiReferencePage() {
           <div key={name} id={`schema-${name}`} className="mt-4 rounded-lg bg-white p-4 ring-1 ring-gray-200">
             <h3 className="font-mono text-sm font-semibold">{name}</h3>
             {isObj(schema) && typeof schema.description === 'string' ? (
-              <p className="text-xs text-gray-600">{schema.description}</p>
+              <Markdown className="text-xs text-gray-600" text={schema.description} />
             ) : null}
             {isObj(schema) ? <SchemaView schema={schema} /> : null}
           </div>
