@@ -231,3 +231,26 @@ test('a Mercedes-Benz VIN is refused as an NIU vehicle, naming the brand the VIN
   await expect(add.getByText('The VIN says Mercedes-Benz.')).toBeVisible();
   await expect(page.getByRole('table', { name: 'Vehicles' })).toHaveCount(0);
 });
+
+test('the key pair form starts empty after a generate: the next key does not inherit the expiry', async ({
+  page,
+  seed,
+}) => {
+  const org = await seed.org();
+  const admin = await seed.member(org, 'ADMIN');
+  await signInAs(page, admin);
+  const res = await api(page, org.slug).post('/api/v1/service-accounts', { name: 'key-reset', platform: 'IOS' });
+  const { id } = (await res.json()) as { id: string };
+  await page.goto(`/orgs/${org.slug}/service-accounts/${id}`);
+  const form = page.getByRole('form', { name: 'Generate key pair' });
+  await form.getByLabel('Key name', { exact: true }).fill('first-key');
+  await form
+    .getByLabel('Key expires on (optional)')
+    .fill(new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10));
+  await form.getByRole('button', { name: 'Generate key pair' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Key pair generated' });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('button', { name: 'I have saved it, close' }).click();
+  await expect(form.getByLabel('Key name', { exact: true })).toHaveValue('');
+  await expect(form.getByLabel('Key expires on (optional)')).toHaveValue('');
+});
