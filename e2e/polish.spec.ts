@@ -154,6 +154,9 @@ test('an invalid audit filter shows only the error: no empty list, no chart with
   await expect(page.getByText('No matching events')).toHaveCount(0);
   await expect(page.getByRole('figure', { name: 'Token issuance and refusals over time' })).toHaveCount(0);
   await expect(page.getByText(/Tokens per (hour|day|week)/)).toHaveCount(0);
+  // Nor an export or an end of a log it did not read.
+  await expect(page.getByText('End of log')).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'Export CSV' })).toHaveCount(0);
   // Valid filters bring both back.
   await page.goto(`/orgs/${org.slug}/audit`);
   await expect(page.getByRole('figure', { name: 'Token issuance and refusals over time' })).toBeVisible();

@@ -32,6 +32,8 @@ function referenceHref(orgSlug: string, ref: AuditReference, id: string): string
       return paths.webhook(orgSlug, id);
     case 'user':
       return paths.members(orgSlug);
+    case 'organization':
+      return paths.settings(orgSlug);
     default:
       return null;
   }

@@ -12,7 +12,7 @@ import { referenceKey as key } from './reference-key';
 export type AuditReference = { kind: string; name: string; accountId?: string };
 
 /**
- * auditReferenceNames looks up, for one page of events, the names of the service accounts,
+ * auditReferenceNames looks up, for one page of events, the names of the organization, service accounts,
  * credentials, OEM credentials, vehicles, webhooks and users they name, a query per kind, each
  * scoped to the caller's organization (an id copied from elsewhere resolves to nothing).
  */
@@ -36,49 +36,55 @@ export async function auditReferenceNames(
   const has = (type: string) => (ids.get(type)?.size ?? 0) > 0;
   const organizationId = ctx.orgId;
   const credential = { id: true, name: true, serviceAccountId: true } as const;
-  const [accounts, secrets, keyPairs, pairs, federated, oem, vehicles, webhooks, users] = await Promise.all([
-    has('service_account')
-      ? db.serviceAccount.findMany({
-          where: { organizationId, id: of('service_account') },
-          select: { id: true, name: true },
-        })
-      : [],
-    has('client_secret')
-      ? db.clientSecret.findMany({ where: { organizationId, id: of('client_secret') }, select: credential })
-      : [],
-    has('key_pair') ? db.keyPair.findMany({ where: { organizationId, id: of('key_pair') }, select: credential }) : [],
-    has('client_token_pair')
-      ? db.clientTokenPair.findMany({
-          where: { organizationId, id: of('client_token_pair') },
-          select: { id: true, serviceAccountId: true, serviceAccount: { select: { name: true } } },
-        })
-      : [],
-    has('federated_credential')
-      ? db.federatedCredential.findMany({
-          where: { organizationId, id: of('federated_credential') },
-          select: credential,
-        })
-      : [],
-    has('oem_credential')
-      ? db.oemCredential.findMany({
-          where: { organizationId, id: of('oem_credential') },
-          select: { id: true, name: true },
-        })
-      : [],
-    has('vehicle')
-      ? db.vehicle.findMany({ where: { organizationId, id: of('vehicle') }, select: { id: true, vin: true } })
-      : [],
-    has('webhook')
-      ? db.webhook.findMany({ where: { organizationId, id: of('webhook') }, select: { id: true, url: true } })
-      : [],
-    has('user')
-      ? db.user.findMany({
-          where: { id: of('user'), memberships: { some: { organizationId } } },
-          select: { id: true, name: true, email: true },
-        })
-      : [],
-  ]);
+  const [organization, accounts, secrets, keyPairs, pairs, federated, oem, vehicles, webhooks, users] =
+    await Promise.all([
+      // Only the caller's own organization: another one's id names nothing here.
+      ids.get('organization')?.has(organizationId)
+        ? db.organization.findUnique({ where: { id: organizationId }, select: { id: true, name: true } })
+        : null,
+      has('service_account')
+        ? db.serviceAccount.findMany({
+            where: { organizationId, id: of('service_account') },
+            select: { id: true, name: true },
+          })
+        : [],
+      has('client_secret')
+        ? db.clientSecret.findMany({ where: { organizationId, id: of('client_secret') }, select: credential })
+        : [],
+      has('key_pair') ? db.keyPair.findMany({ where: { organizationId, id: of('key_pair') }, select: credential }) : [],
+      has('client_token_pair')
+        ? db.clientTokenPair.findMany({
+            where: { organizationId, id: of('client_token_pair') },
+            select: { id: true, serviceAccountId: true, serviceAccount: { select: { name: true } } },
+          })
+        : [],
+      has('federated_credential')
+        ? db.federatedCredential.findMany({
+            where: { organizationId, id: of('federated_credential') },
+            select: credential,
+          })
+        : [],
+      has('oem_credential')
+        ? db.oemCredential.findMany({
+            where: { organizationId, id: of('oem_credential') },
+            select: { id: true, name: true },
+          })
+        : [],
+      has('vehicle')
+        ? db.vehicle.findMany({ where: { organizationId, id: of('vehicle') }, select: { id: true, vin: true } })
+        : [],
+      has('webhook')
+        ? db.webhook.findMany({ where: { organizationId, id: of('webhook') }, select: { id: true, url: true } })
+        : [],
+      has('user')
+        ? db.user.findMany({
+            where: { id: of('user'), memberships: { some: { organizationId } } },
+            select: { id: true, name: true, email: true },
+          })
+        : [],
+    ]);
   const names = new Map<string, AuditReference>();
+  if (organization) names.set(key('organization', organization.id), { kind: 'organization', name: organization.name });
   for (const a of accounts)
     names.set(key('service_account', a.id), { kind: 'service_account', name: a.name, accountId: a.id });
   for (const [type, rows] of [
