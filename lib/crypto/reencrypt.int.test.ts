@@ -53,6 +53,15 @@ describe('master key rotation', () => {
     const totp = await totpStatus(user.id);
     if (totp.enabled || !totp.pending) throw new Error('enrollment did not start');
     const { kid } = await activeSigningKey();
+    // A value no configured key opens (damaged, or sealed under a key since removed).
+    const damaged = await createWebhook(
+      ownerCtx,
+      createWebhookInput.parse({ url: 'http://127.0.0.1:9/damaged', eventTypes: ['credential.created'] }),
+    );
+    const stored0 = await db.webhook.findUniqueOrThrow({ where: { id: damaged.webhook.id } });
+    const broken = Buffer.from(stored0.secretEnc);
+    broken[broken.length - 1] ^= 0xff;
+    await db.webhook.update({ where: { id: damaged.webhook.id }, data: { secretEnc: new Uint8Array(broken) } });
 
     // The new key goes first; the old one stays listed until the run is done.
     useKeys(`${NEW},${ORIGINAL}`);
@@ -62,6 +71,11 @@ describe('master key rotation', () => {
     expect(report.currentVersion).toBe(Number(oldVersion) + 1);
     for (const table of ['signing_keys', 'oem_credentials', 'webhooks', 'users'])
       expect(report.reencrypted[table]).toBeGreaterThanOrEqual(1);
+    // The damaged value is counted and left alone; everything else went through.
+    expect(report.unreadable.webhooks).toBe(1);
+    const left = await db.webhook.findUniqueOrThrow({ where: { id: damaged.webhook.id } });
+    expect(Buffer.from(left.secretEnc).equals(broken)).toBe(true);
+    await db.webhook.delete({ where: { id: damaged.webhook.id } });
     // Hashes of client secrets cannot be recomputed: the report says they still need the old key.
     expect(report.stillNeeded[oldVersion]?.client_secrets).toBeGreaterThanOrEqual(1);
     expect(Object.keys(report.stillNeeded[oldVersion] ?? {}).sort()).not.toContain('oem_credentials');

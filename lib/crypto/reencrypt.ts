@@ -51,6 +51,12 @@ export type ReencryptReport = {
   currentVersion: number;
   /** Sealed values re-encrypted under the current key, per table. */
   reencrypted: Record<string, number>;
+  /**
+   * Sealed values that did not open with any configured key (a key missing from
+   * LATCHKEY_MASTER_KEYS, or a damaged value), per table: left as they are, and counted, so that
+   * one bad row neither stops the run nor is silently lost.
+   */
+  unreadable: Record<string, number>;
   /** What still needs each older version after the run: "version → table → rows". */
   stillNeeded: Record<string, Record<string, number>>;
 };
@@ -67,8 +73,10 @@ export type ReencryptReport = {
 export async function reencryptSealedValues(): Promise<ReencryptReport> {
   const current = currentMasterKey().version;
   const reencrypted: Record<string, number> = {};
+  const unreadable: Record<string, number> = {};
   for (const spec of SEALED_COLUMNS) {
     let done = 0;
+    let bad = 0;
     let after = '';
     for (;;) {
       const rows = await db.$queryRawUnsafe<Array<{ id: string; sealed: Uint8Array }>>(
@@ -84,7 +92,14 @@ export async function reencryptSealedValues(): Promise<ReencryptReport> {
       const changed = await db.$transaction(async (tx) => {
         let count = 0;
         for (const row of rows) {
-          const { sealed } = seal(open(row.sealed, spec.context(row.id)), spec.context(row.id));
+          let plain: Buffer;
+          try {
+            plain = open(row.sealed, spec.context(row.id));
+          } catch {
+            bad++;
+            continue;
+          }
+          const { sealed } = seal(plain, spec.context(row.id));
           // $1 the new value, $2 the id, $3 the value read: a row changed since is left alone.
           const version = spec.versionColumn ? `, ${spec.versionColumn} = ${current}` : '';
           count += await tx.$executeRawUnsafe(
@@ -100,6 +115,7 @@ export async function reencryptSealedValues(): Promise<ReencryptReport> {
       if (rows.length < BATCH) break;
     }
     reencrypted[spec.table] = (reencrypted[spec.table] ?? 0) + done;
+    if (bad > 0) unreadable[spec.table] = bad;
   }
   const stillNeeded = await keyUsage(current);
   await db.$transaction((tx) =>
@@ -110,10 +126,10 @@ export async function reencryptSealedValues(): Promise<ReencryptReport> {
       target: { type: 'master_key', id: String(current) },
       outcome: 'SUCCESS',
       meta: { requestId: 'cli', ip: null, userAgent: 'latchkey-cli' },
-      details: { current_version: current, reencrypted, still_needed: stillNeeded },
+      details: { current_version: current, reencrypted, unreadable, still_needed: stillNeeded },
     }),
   );
-  return { currentVersion: current, reencrypted, stillNeeded };
+  return { currentVersion: current, reencrypted, unreadable, stillNeeded };
 }
 
 /** keyUsage counts, for each master key version other than `current`, the rows that still need it. */
