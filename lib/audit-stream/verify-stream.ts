@@ -93,7 +93,10 @@ export async function verifyStream(lines: Iterable<string>, jwks: JSONWebKeySet)
       );
     }
     const text = JSON.stringify(record);
-    const seen = byId.get(record.id);
+    // A checkpoint sent again is signed again (ECDSA signatures differ each time): each copy
+    // is kept and verified. An event sent again must be the very same record.
+    const key = record.type === 'checkpoint' ? `${record.id}:${record.jws}` : record.id;
+    const seen = byId.get(key);
     if (seen) {
       duplicates += 1;
       if (seen.text !== text)
@@ -109,7 +112,7 @@ export async function verifyStream(lines: Iterable<string>, jwks: JSONWebKeySet)
         );
       continue;
     }
-    byId.set(record.id, { record, text });
+    byId.set(key, { record, text });
   }
   if (byId.size === 0)
     return fail(
