@@ -308,3 +308,59 @@ describe('audit sink management', () => {
     ).rejects.toMatchObject({ code: 'validation_failed' });
   });
 });
+
+describe('the job worker', () => {
+  it('streams new events to an active sink on its own, and an NDJSON file capture verifies', async () => {
+    const { startJobWorker } = await import('@/lib/jobs/job-worker');
+    const { org, ctx } = await setup();
+    const receiver = await startWebhookReceiver();
+    await createAuditSink(ctx, createAuditSinkInput.parse({ kind: 'OTLP_HTTP', url: `${receiver.url}/v1/logs` }));
+    const worker = await startJobWorker({
+      connectionString: env().DATABASE_URL,
+      pollingIntervalSeconds: 0.5,
+      auditStreamIntervalMs: 200,
+    });
+    try {
+      await appendTestEvents(org.id, events(3));
+      const head = await headSeq(org.id);
+      await expect
+        .poll(() => otlpCapture(receiver).filter((l) => l.includes(`${org.id}:${head}`)).length, { timeout: 15_000 })
+        .toBeGreaterThan(0);
+    } finally {
+      await worker.stop();
+      await receiver.close();
+    }
+    expect((await verifyStream(otlpCapture(receiver), await publishedJwks())).ok).toBe(true);
+  });
+});
+
+describe('the NDJSON file transport', () => {
+  it('appends and fsyncs one record per line, which the verifier reads as they are', async () => {
+    const { mkdtemp, readFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { sendBatch } = await import('./transports');
+    const { eventRecord } = await import('./records');
+    const { signCheckpoint } = await import('./checkpoint');
+    const { org } = await setup();
+    await appendTestEvents(org.id, events(3));
+    const rows = await db.auditEvent.findMany({ where: { organizationId: org.id }, orderBy: { seq: 'asc' } });
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'latchkey-stream-')), 'audit.ndjson');
+    const records = rows.map((r) => eventRecord({ ...r, organizationId: org.id }));
+    const last = rows.at(-1)!;
+    const options = { policy: { allowLoopback: true, allowedCidrs: [] }, timeoutMs: 1000, hostName: 'test' };
+    await sendBatch({ kind: 'NDJSON_FILE', path: file }, records.slice(0, 2), options);
+    await sendBatch(
+      { kind: 'NDJSON_FILE', path: file },
+      [...records.slice(1), await signCheckpoint(org.id, last.seq, last.hash, new Date())],
+      options,
+    );
+    const lines = (await readFile(file, 'utf8')).trimEnd().split('\n');
+    expect(lines).toHaveLength(records.length + 2);
+    expect(await verifyStream(lines, await publishedJwks())).toMatchObject({
+      ok: true,
+      duplicates: 1,
+      organizations: [{ last_seq: last.seq.toString(), last_checkpoint_seq: last.seq.toString() }],
+    });
+  });
+});
