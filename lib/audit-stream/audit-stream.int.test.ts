@@ -362,5 +362,28 @@ describe('the NDJSON file transport', () => {
       duplicates: 1,
       organizations: [{ last_seq: last.seq.toString(), last_checkpoint_seq: last.seq.toString() }],
     });
+
+    // The CLI: exit 0 and the verdict for the capture; exit 1 once an event is altered.
+    const { execFile } = await import('node:child_process');
+    const { writeFile } = await import('node:fs/promises');
+    const jwksFile = `${file}.jwks.json`;
+    await writeFile(jwksFile, JSON.stringify(await publishedJwks()));
+    const cli = (capture: string) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(
+          path.resolve(import.meta.dirname, '../../node_modules/.bin/tsx'),
+          ['--conditions=react-server', 'scripts/cli.ts', 'audit', 'verify-stream', capture, '--jwks', jwksFile],
+          { cwd: path.resolve(import.meta.dirname, '../..'), env: { ...process.env, LOG_LEVEL: 'silent' } },
+          (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+        );
+      });
+    const good = await cli(file);
+    expect(good.stderr).toContain(`${org.id}: complete and unaltered up to seq ${last.seq}`);
+    expect(good.code).toBe(0);
+    const altered = `${file}.altered`;
+    await writeFile(altered, lines.map((l) => l.replace('"i":1,', '"i":7,')).join('\n'));
+    const bad = await cli(altered);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^hash_mismatch at seq \d+/);
   });
 });

@@ -69,12 +69,15 @@ const fail = (problem: StreamProblem, records: number, duplicates: number): Stre
  * after an organization's last checkpoint are checked too, but only a checkpoint proves that
  * nothing was cut off the end.
  */
-export async function verifyStream(lines: Iterable<string>, jwks: JSONWebKeySet): Promise<StreamVerification> {
+export async function verifyStream(
+  lines: Iterable<string> | AsyncIterable<string>,
+  jwks: JSONWebKeySet,
+): Promise<StreamVerification> {
   const keys = createLocalJWKSet(jwks);
   const byId = new Map<string, { record: StreamRecord; text: string }>();
   let records = 0;
   let duplicates = 0;
-  for (const line of lines) {
+  for await (const line of lines) {
     if (line.trim() === '') continue;
     records += 1;
     let record: StreamRecord;
@@ -179,4 +182,32 @@ export async function verifyStream(lines: Iterable<string>, jwks: JSONWebKeySet)
     });
   }
   return { ok: true, organizations: summary, records, duplicates };
+}
+
+/** describeVerification is the verifier's one-line verdict (what `audit verify-stream` prints). */
+export function describeVerification(result: StreamVerification): string {
+  if (!result.ok) {
+    const where = result.problem.seq ? ` at seq ${result.problem.seq}` : '';
+    const org = result.problem.organization_id ? ` of ${result.problem.organization_id}` : '';
+    return `${result.problem.reason}${where}${org}: ${result.problem.detail}`;
+  }
+  return result.organizations
+    .map((o) => {
+      const signed = o.last_checkpoint_seq ? `, signed up to seq ${o.last_checkpoint_seq}` : ', no checkpoint yet';
+      return `${o.organization_id}: complete and unaltered up to seq ${o.last_seq}${signed}`;
+    })
+    .join('\n');
+}
+
+/** loadJwks reads a JWKS from an http(s) URL (e.g. https://latchkey.example/.well-known/jwks.json) or a file. */
+export async function loadJwks(source: string): Promise<JSONWebKeySet> {
+  const text = /^https?:\/\//.test(source)
+    ? await fetch(source, { signal: AbortSignal.timeout(10_000) }).then((r) => {
+        if (!r.ok) throw new Error(`the JWKS URL answered HTTP ${r.status}`);
+        return r.text();
+      })
+    : await (await import('node:fs/promises')).readFile(source, 'utf8');
+  const jwks = JSON.parse(text) as JSONWebKeySet;
+  if (!Array.isArray(jwks?.keys)) throw new Error('not a JWKS (no "keys" array)');
+  return jwks;
 }
