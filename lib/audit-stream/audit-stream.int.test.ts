@@ -264,11 +264,11 @@ describe('audit sink management', () => {
     await expect(updateAuditSink(b.ctx, sink.id, { status: 'PAUSED' })).rejects.toMatchObject({ code: 'not_found' });
     await expect(deleteAuditSink(b.ctx, sink.id)).rejects.toMatchObject({ code: 'not_found' });
     await expect(testAuditSink(b.ctx, sink.id)).rejects.toMatchObject({ code: 'not_found' });
-    expect(await listAuditSinks(b.ctx)).toEqual([]);
+    expect(await listAuditSinks(b.ctx)).toEqual({ data: [] });
 
     const auditorUser = await createTestMember(a.org.id, 'AUDITOR');
     const auditor = memberCtx(a.org, auditorUser, 'AUDITOR');
-    expect((await listAuditSinks(auditor)).map((s) => s.id)).toEqual([sink.id]);
+    expect((await listAuditSinks(auditor)).data.map((s) => s.id)).toEqual([sink.id]);
     await expect(updateAuditSink(auditor, sink.id, { status: 'PAUSED' })).rejects.toMatchObject({ code: 'forbidden' });
     await expect(deleteAuditSink(auditor, sink.id)).rejects.toMatchObject({ code: 'forbidden' });
     await expect(

@@ -220,7 +220,11 @@ export async function ensureInstanceSinks(): Promise<void> {
     if (!instanceTarget(kind)) continue;
     await db.$executeRaw`
       INSERT INTO audit_sinks (id, organization_id, kind, name, instance_wide, updated_at)
-      SELECT 'ask_' || replace(gen_random_uuid()::text, '-', ''), o.id, ${kind}::audit_sink_kind, 'Instance-wide', true, now()
+      SELECT 'ask_' || (
+               SELECT string_agg(substr('0123456789ABCDEFGHJKMNPQRSTVWXYZ', 1 + floor(random() * 32)::int, 1), '')
+               FROM generate_series(1, 26) WHERE o.id IS NOT NULL
+             ),
+             o.id, ${kind}::audit_sink_kind, 'Instance-wide', true, now()
       FROM organizations o
       ON CONFLICT (organization_id, kind) WHERE instance_wide DO NOTHING`;
   }

@@ -83,7 +83,7 @@ async function findSink(ctx: OrgContext, sinkId: string): Promise<AuditSink> {
 }
 
 /** listAuditSinks lists the organization's sinks (its own and the instance-wide one) with their lag. */
-export async function listAuditSinks(ctx: OrgContext): Promise<AuditSinkDto[]> {
+export async function listAuditSinks(ctx: OrgContext): Promise<{ data: AuditSinkDto[] }> {
   assertCanRead(ctx);
   const [rows, head] = await Promise.all([
     db.auditSink.findMany({
@@ -92,7 +92,7 @@ export async function listAuditSinks(ctx: OrgContext): Promise<AuditSinkDto[]> {
     }),
     headSeq(ctx.orgId),
   ]);
-  return rows.map((row) => toDto(row, head));
+  return { data: rows.map((row) => toDto(row, head)) };
 }
 
 export async function getAuditSink(ctx: OrgContext, sinkId: string): Promise<AuditSinkDto> {

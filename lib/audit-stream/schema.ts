@@ -35,7 +35,7 @@ export type SyslogConfig = z.output<typeof syslogConfig>;
 
 /** createAuditSinkInput is one sink of the caller's organization (API, console and OpenAPI). */
 export const createAuditSinkInput = z.discriminatedUnion('kind', [
-  z.object({
+  z.strictObject({
     kind: z.literal('OTLP_HTTP'),
     name,
     url: z.url({ protocol: /^https?$/, error: 'url must be an http(s) URL' }).max(2000),
@@ -43,7 +43,7 @@ export const createAuditSinkInput = z.discriminatedUnion('kind', [
     headers: z.record(headerName, headerValue).default({}),
     ...checkpointSettings,
   }),
-  z.object({ kind: z.literal('SYSLOG_TCP'), name, ...syslogConfig.shape, ...checkpointSettings }),
+  z.strictObject({ kind: z.literal('SYSLOG_TCP'), name, ...syslogConfig.shape, ...checkpointSettings }),
 ]);
 export type CreateAuditSinkInput = z.output<typeof createAuditSinkInput>;
 
@@ -57,3 +57,29 @@ export const updateAuditSinkInput = z
   })
   .strict();
 export type UpdateAuditSinkInput = z.output<typeof updateAuditSinkInput>;
+
+export const auditSinkParams = z.object({
+  sinkId: z.string().regex(/^ask_[0-9A-HJKMNP-TV-Z]{26}$/, { error: 'Not a valid audit sink id.' }),
+});
+
+/** An audit sink as the API returns it (lib/audit-stream/manage.ts AuditSinkDto): never a header value. */
+export const auditSinkDto = z.object({
+  id: z.string(),
+  kind: z.enum(['OTLP_HTTP', 'SYSLOG_TCP', 'NDJSON_FILE']),
+  name: z.string(),
+  instance_wide: z.boolean().meta({ description: 'The sink set by the operator (environment); read only.' }),
+  status: z.enum(['ACTIVE', 'PAUSED']),
+  config: z.record(z.string(), z.unknown()).meta({ description: 'OTLP: url, header_names. Syslog: host, port, tls.' }),
+  checkpoint_every_events: z.number().int(),
+  checkpoint_every_seconds: z.number().int(),
+  last_acked_seq: z.string().meta({ description: 'The last seq the sink acknowledged (decimal).' }),
+  lag: z.string().meta({ description: 'The chain head seq minus last_acked_seq (decimal).' }),
+  last_error: z.string().nullable(),
+  last_error_at: z.iso.datetime().nullable(),
+  last_delivered_at: z.iso.datetime().nullable(),
+  created_at: z.iso.datetime(),
+});
+export const sinkTestResultDto = z.union([
+  z.object({ ok: z.literal(true) }),
+  z.object({ ok: z.literal(false), error: z.string() }),
+]);

@@ -1,5 +1,6 @@
 import { createDocument } from 'zod-openapi';
 import { paths as auditPaths } from '@/lib/audit/openapi';
+import { paths as auditSinkPaths } from '@/lib/audit-stream/openapi';
 import { paths as federationPaths } from '@/lib/federation/openapi';
 import { paths as memberPaths } from '@/lib/members/openapi';
 import { paths as oemPaths } from '@/lib/oem/openapi';
@@ -48,6 +49,7 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
       ...oemPaths,
       ...vehiclePaths,
       ...auditPaths,
+      ...auditSinkPaths,
       ...webhookPaths,
     },
   });
