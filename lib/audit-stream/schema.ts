@@ -83,3 +83,25 @@ export const sinkTestResultDto = z.union([
   z.object({ ok: z.literal(true) }),
   z.object({ ok: z.literal(false), error: z.string() }),
 ]);
+
+/**
+ * createAuditSinkForm is createAuditSinkInput from the console's form fields: the kind's own
+ * fields, one optional header (name and value), the TLS checkbox, blank numbers left out.
+ */
+export const createAuditSinkForm = z.preprocess((raw) => {
+  const f = (raw ?? {}) as Record<string, unknown>;
+  const text = (key: string) => (typeof f[key] === 'string' ? (f[key] as string).trim() : '');
+  const optional = (key: string) => (text(key) === '' ? {} : { [key]: text(key) });
+  const common = {
+    name: text('name'),
+    ...optional('checkpoint_every_events'),
+    ...optional('checkpoint_every_seconds'),
+  };
+  if (f.kind === 'SYSLOG_TCP')
+    return { kind: 'SYSLOG_TCP', ...common, host: text('host'), port: text('port'), tls: f.tls === 'on' };
+  const headers = text('header_name') === '' ? {} : { [text('header_name')]: text('header_value') };
+  return { kind: f.kind, ...common, url: text('url'), headers };
+}, createAuditSinkInput);
+
+export const auditSinkRef = z.object({ id: auditSinkParams.shape.sinkId });
+export const auditSinkStatusForm = auditSinkRef.extend({ status: z.enum(['ACTIVE', 'PAUSED']) });
