@@ -17,8 +17,8 @@ export class SinkError extends Error {}
 
 /**
  * sendBatch delivers the records in order and resolves only once the sink acknowledged all of
- * them: OTLP/HTTP a 2xx answer, syslog every frame written and flushed to the socket and the
- * connection closed cleanly, a file written and fsync'ed. Anything else throws SinkError, and
+ * them: OTLP/HTTP a 2xx answer, syslog every frame written and flushed to the connection, a
+ * file written and fsync'ed. Anything else throws SinkError, and
  * the caller does not advance the sink's cursor (the whole batch is sent again: at least once).
  *
  * OTLP/HTTP is posted here as OTLP/JSON rather than through @opentelemetry/exporter-logs-otlp-http:
@@ -85,16 +85,17 @@ function sendSyslog(
     socket.setTimeout(options.timeoutMs, () => fail(`no progress within ${options.timeoutMs} ms`));
     socket.on('error', (error: NodeJS.ErrnoException) => fail(describe(error)));
     socket.once(target.tls ? 'secureConnect' : 'connect', () => {
-      // end() flushes what was written, then half-closes; 'finish' fires once it is all handed
-      // to the kernel, and a clean 'close' without error means the peer did not reset it.
-      socket.end(payload);
+      // end() writes the batch and half-closes; its callback ('finish') runs once every byte was
+      // flushed to the connection: that is the acknowledgement syslog over TCP has (RFC 6587
+      // has no application-level one). Receivers that keep their side open are then let go.
+      socket.end(payload, () => {
+        if (settled) return;
+        settled = true;
+        resolve();
+        setTimeout(() => socket.destroy(), 2_000).unref();
+      });
     });
-    socket.on('close', (hadError) => {
-      if (settled) return;
-      if (hadError || socket.writableFinished !== true) return fail('connection closed before the batch was flushed');
-      settled = true;
-      resolve();
-    });
+    socket.on('close', () => fail('connection closed before the batch was flushed'));
     socket.on('data', () => undefined);
   });
 }
