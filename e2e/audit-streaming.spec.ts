@@ -40,7 +40,7 @@ test('an admin adds an OTLP audit sink, sees it listed with its lag, tests it an
         .or(form.getByText(/url must be an http\(s\) URL/))
         .first(),
     ).toBeVisible();
-    await form.getByLabel('Name').fill('e2e collector');
+    await form.getByLabel('Name', { exact: true }).fill('e2e collector');
     await form.getByLabel('Endpoint URL').fill(receiver.url);
     await form.getByLabel('Header name (optional)').fill('authorization');
     await form.getByLabel('Header value').fill('Bearer e2e-secret');
