@@ -210,6 +210,16 @@ describe('syslog TCP audit stream', () => {
       ok: false,
       problem: { reason: 'hash_mismatch', seq: victimSeq },
     });
+    // A checkpoint whose head was changed, or whose event was replaced (re-hashed), is caught.
+    const checkpoint = capture.find((m) => m.includes(' checkpoint ['))!;
+    const cpSeq = /seq="(\d+)"/.exec(checkpoint)![1];
+    const headChanged = capture.map((m) =>
+      m === checkpoint ? m.replace(/"head_hash":"[0-9a-f]{64}"/, `"head_hash":"${'f'.repeat(64)}"`) : m,
+    );
+    expect(await verifyStream(headChanged, await publishedJwks())).toMatchObject({
+      ok: false,
+      problem: { reason: 'checkpoint_mismatch', seq: cpSeq },
+    });
     // Checkpoints signed by a key the JWKS does not hold do not verify.
     const forged = await verifyStream(capture, { keys: [] });
     expect(forged).toMatchObject({ ok: false, problem: { reason: 'checkpoint_signature_invalid' } });

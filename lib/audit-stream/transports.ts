@@ -76,6 +76,7 @@ function sendSyslog(
       ? tls.connect({ host, port: target.port, servername: ipaddr.isValid(host) ? undefined : host, lookup })
       : net.connect({ host, port: target.port, lookup });
     let settled = false;
+    let flushed = false;
     const fail = (message: string) => {
       if (settled) return;
       settled = true;
@@ -86,16 +87,26 @@ function sendSyslog(
     socket.on('error', (error: NodeJS.ErrnoException) => fail(describe(error)));
     socket.once(target.tls ? 'secureConnect' : 'connect', () => {
       // end() writes the batch and half-closes; its callback ('finish') runs once every byte was
-      // flushed to the connection: that is the acknowledgement syslog over TCP has (RFC 6587
-      // has no application-level one). Receivers that keep their side open are then let go.
+      // flushed to the connection. RFC 6587 has no application-level acknowledgement: a receiver
+      // that closes its side in turn has read everything, which is the acknowledgement taken
+      // here; one that keeps its side open is taken as acknowledged a second after the flush
+      // (and let go), so such receivers are not sent the same batch forever.
       socket.end(payload, () => {
-        if (settled) return;
-        settled = true;
-        resolve();
-        setTimeout(() => socket.destroy(), 2_000).unref();
+        flushed = true;
+        setTimeout(() => {
+          if (settled) return;
+          settled = true;
+          resolve();
+          socket.destroy();
+        }, 1_000).unref();
       });
     });
-    socket.on('close', () => fail('connection closed before the batch was flushed'));
+    socket.on('close', (hadError) => {
+      if (settled) return;
+      if (!flushed || hadError) return fail('connection closed before the batch was flushed');
+      settled = true;
+      resolve();
+    });
     socket.on('data', () => undefined);
   });
 }
