@@ -397,3 +397,35 @@ describe('the NDJSON file transport', () => {
     expect(bad.stderr).toMatch(/^hash_mismatch at seq \d+/);
   });
 });
+
+describe('the instance-wide sink (environment)', () => {
+  it('gets a cursor row per organization, streams to the operator file, and organizations cannot change it', async () => {
+    const { mkdtemp, readFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { resetEnvCache } = await import('@/lib/env');
+    const { ensureInstanceSinks } = await import('./deliver');
+    const { org, ctx } = await setup();
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'latchkey-instance-')), 'audit.ndjson');
+    process.env.AUDIT_STREAM_FILE = file;
+    resetEnvCache();
+    try {
+      await ensureInstanceSinks(org.id);
+      await ensureInstanceSinks(org.id); // idempotent
+      const rows = await db.auditSink.findMany({ where: { organizationId: org.id } });
+      expect(rows).toMatchObject([{ kind: 'NDJSON_FILE', instanceWide: true, status: 'ACTIVE' }]);
+      const sinkId = rows[0]!.id;
+      expect(sinkId).toMatch(/^ask_[0-9A-HJKMNP-TV-Z]{26}$/);
+      await appendTestEvents(org.id, events(4));
+      expect(await deliverSinkOnce(sinkId)).toMatchObject({ outcome: 'delivered', ackedSeq: await headSeq(org.id) });
+      const lines = (await readFile(file, 'utf8')).trimEnd().split('\n');
+      expect(await verifyStream(lines, await publishedJwks())).toMatchObject({ ok: true });
+      expect((await listAuditSinks(ctx)).data).toMatchObject([{ id: sinkId, instance_wide: true, lag: '0' }]);
+      await expect(updateAuditSink(ctx, sinkId, { status: 'PAUSED' })).rejects.toMatchObject({ code: 'forbidden' });
+      await expect(deleteAuditSink(ctx, sinkId)).rejects.toMatchObject({ code: 'forbidden' });
+    } finally {
+      delete process.env.AUDIT_STREAM_FILE;
+      resetEnvCache();
+    }
+  });
+});

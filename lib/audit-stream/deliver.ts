@@ -213,9 +213,9 @@ export async function deliverSink(pool: pg.Pool, sinkId: string, maxBatches = 20
 
 /**
  * ensureInstanceSinks gives every organization one cursor row per configured instance-wide sink
- * (idempotent: the partial unique index of migration 0044).
+ * (idempotent: the partial unique index of migration 0044); `onlyOrgId` limits it to one.
  */
-export async function ensureInstanceSinks(): Promise<void> {
+export async function ensureInstanceSinks(onlyOrgId?: string): Promise<void> {
   for (const kind of ['OTLP_HTTP', 'SYSLOG_TCP', 'NDJSON_FILE'] as const) {
     if (!instanceTarget(kind)) continue;
     await db.$executeRaw`
@@ -226,6 +226,7 @@ export async function ensureInstanceSinks(): Promise<void> {
              ),
              o.id, ${kind}::audit_sink_kind, 'Instance-wide', true, now()
       FROM organizations o
+      WHERE ${onlyOrgId ?? null}::text IS NULL OR o.id = ${onlyOrgId ?? null}
       ON CONFLICT (organization_id, kind) WHERE instance_wide DO NOTHING`;
   }
 }

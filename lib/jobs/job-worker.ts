@@ -22,7 +22,10 @@ export type JobWorkerOptions = {
   deliveryConcurrency?: number;
   /** The expiry scan's cron (pg-boss schedule, shared by every instance): hourly by default. */
   scanCron?: string;
-  /** How often this worker runs a round of audit streaming (ms); 0: only the minute schedule. */
+  /**
+   * How often this worker runs a round of audit streaming (ms; 0: on the minute schedule only).
+   * Unset, this worker streams nothing (tests of other queues).
+   */
   auditStreamIntervalMs?: number;
 };
 
@@ -110,6 +113,7 @@ export async function startJobWorker(options: JobWorkerOptions): Promise<JobWork
   // so instances share the sinks and never send one sink in parallel. The pg-boss schedule is
   // the floor (once a minute, one instance); each worker also runs rounds on its own timer, as
   // a minute is too slow for a SIEM. Rounds of one process never overlap.
+  const streams = options.auditStreamIntervalMs !== undefined;
   const streamPool = new pg.Pool({
     connectionString: options.connectionString,
     max: 2,
@@ -126,10 +130,12 @@ export async function startJobWorker(options: JobWorkerOptions): Promise<JobWork
       });
     return streaming;
   };
-  await boss.work(QUEUES.streamAudit, polling, () => streamRound());
-  await boss.schedule(QUEUES.streamAudit, '* * * * *');
+  if (streams) {
+    await boss.work(QUEUES.streamAudit, polling, () => streamRound());
+    await boss.schedule(QUEUES.streamAudit, '* * * * *');
+  }
   const streamTimer =
-    (options.auditStreamIntervalMs ?? 0) > 0
+    streams && (options.auditStreamIntervalMs ?? 0) > 0
       ? setInterval(() => void streamRound(), options.auditStreamIntervalMs)
       : null;
   streamTimer?.unref();
