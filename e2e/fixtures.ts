@@ -103,3 +103,32 @@ export async function signInAs(page: Page, user: { email: string }, password = P
 export function formAlert(page: Page) {
   return page.getByRole('alert').and(page.locator(':not(#__next-route-announcer__)'));
 }
+
+export const ORIGIN = `http://localhost:${process.env.E2E_PORT ?? 3100}`;
+
+/** api calls the management API as the signed-in member of an organization. */
+export function api(page: Page, orgSlug: string) {
+  const headers = { 'Latchkey-Organization': orgSlug, Origin: ORIGIN };
+  return {
+    get: (path: string) => page.request.get(path, { headers }),
+    post: (path: string, data?: unknown) => page.request.post(path, { headers, data: data ?? {} }),
+    patch: (path: string, data: unknown) => page.request.patch(path, { headers, data }),
+  };
+}
+
+/** accountWithSecret creates a SERVER account and one client secret through the API (the secret is seen once, here). */
+export async function accountWithSecret(page: Page, orgSlug: string, name: string) {
+  const client = api(page, orgSlug);
+  const { id } = (await (await client.post('/api/v1/service-accounts', { name, platform: 'SERVER' })).json()) as {
+    id: string;
+  };
+  const created = (await (await client.post(`/api/v1/service-accounts/${id}/secrets`, { name: 'main' })).json()) as {
+    clientSecret: { id: string };
+    secret: string;
+  };
+  return { id, keyId: created.clientSecret.id, secret: created.secret };
+}
+
+/** basicAuth is the HTTP Basic header of a key id and a secret. */
+export const basicAuth = (keyId: string, secret: string) =>
+  `Basic ${Buffer.from(`${keyId}:${secret}`).toString('base64')}`;

@@ -84,6 +84,9 @@ test('an admin adds an OEM credential and a vehicle; the secret is never shown; 
     .getByRole('button', { name: 'Delete' })
     .click();
   await expect(formAlert(page)).toContainText('is used by 1 vehicle');
+  // It says what the console can do: remove the vehicle (vehicles cannot be moved to another credential).
+  await expect(formAlert(page)).toContainText('Remove those vehicles first.');
+  await expect(formAlert(page)).not.toContainText('move them');
   await expect(page.getByRole('list', { name: 'Vehicles using this credential' })).toHaveText(myVin);
   const del = await page.request.delete(`/api/v1/credentials/mercedes-benz/${id}`, { headers });
   expect(del.status()).toBe(409);

@@ -1,33 +1,7 @@
 import type { Page } from '@playwright/test';
-import { expect, formAlert, signInAs, test } from './fixtures';
+import { accountWithSecret, api, basicAuth, expect, formAlert, ORIGIN, signInAs, test } from './fixtures';
 
-const ORIGIN = `http://localhost:${process.env.E2E_PORT ?? 3100}`;
 const SECRET = /lk_sec_[0-9A-Za-z]{49}/;
-
-function api(page: Page, orgSlug: string) {
-  const headers = { 'Latchkey-Organization': orgSlug, Origin: ORIGIN };
-  return {
-    get: (path: string) => page.request.get(path, { headers }),
-    post: (path: string, data?: unknown) => page.request.post(path, { headers, data: data ?? {} }),
-    patch: (path: string, data: unknown) => page.request.patch(path, { headers, data }),
-  };
-}
-
-/** accountWithSecret creates a SERVER account and one client secret through the API (the secret is seen once, here). */
-async function accountWithSecret(page: Page, orgSlug: string, name: string) {
-  const client = api(page, orgSlug);
-  const { id } = (await (await client.post('/api/v1/service-accounts', { name, platform: 'SERVER' })).json()) as {
-    id: string;
-  };
-  const created = (await (await client.post(`/api/v1/service-accounts/${id}/secrets`, { name: 'main' })).json()) as {
-    clientSecret: { id: string };
-    secret: string;
-  };
-  return { id, keyId: created.clientSecret.id, secret: created.secret };
-}
-
-/** basicAuth is the HTTP Basic header of a key id and a secret. */
-const basicAuth = (keyId: string, secret: string) => `Basic ${Buffer.from(`${keyId}:${secret}`).toString('base64')}`;
 
 async function createAccountInConsole(page: Page, orgSlug: string, name: string) {
   await page.goto(`/orgs/${orgSlug}/service-accounts`);
@@ -324,7 +298,7 @@ test('the overview lists credentials expiring within 14 days; the API reference 
   const doc = (await (await page.request.get('/api/openapi.json')).json()) as { paths: Record<string, unknown> };
   expect(Object.keys(doc.paths)).toContain('/api/v1/service-accounts/{accountId}/secrets/{secretId}/rotate');
   await page.goto('/docs/api');
-  await expect(page.getByRole('heading', { name: 'Latchkey management API' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Latchkey API', exact: true })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Rotate a client secret' })).toBeVisible();
   await expect(page.getByText('/api/v1/service-accounts/{accountId}/revoke')).toBeVisible();
 });

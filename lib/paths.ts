@@ -32,4 +32,5 @@ export const paths = {
   webhook: (orgSlug: string, webhookId: string) =>
     `/orgs/${encodeURIComponent(orgSlug)}/settings/webhooks/${encodeURIComponent(webhookId)}`,
   apiReference: () => '/docs/api',
+  permissionsHelp: () => '/docs/api#permissions',
 } as const;

@@ -8,6 +8,10 @@ function label(t: string, bucket: TokenActivity['bucket']): string {
   return bucket === 'week' ? `wk ${t.slice(0, 10)}` : t.slice(0, 10);
 }
 
+// The chart reads the theme's colours, so it follows dark mode (app/globals.css) with the page.
+const TICK = { fontSize: 11, fill: 'var(--color-gray-600)' };
+const AXIS = 'var(--color-gray-300)';
+
 /** TokenActivityChart shows tokens issued and refused per hour or day (UTC). */
 export function TokenActivityChart({ data }: { data: TokenActivity }) {
   const points = data.points.map((p) => ({ ...p, label: label(p.t, data.bucket) }));
@@ -25,13 +29,17 @@ export function TokenActivityChart({ data }: { data: TokenActivity }) {
       <div className="h-56">
         <ResponsiveContainer width="100%" height="100%">
           <BarChart data={points} margin={{ top: 4, right: 8, bottom: 4, left: 0 }}>
-            <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="label" tick={{ fontSize: 11 }} minTickGap={16} />
-            <YAxis allowDecimals={false} tick={{ fontSize: 11 }} width={40} />
-            <Tooltip />
+            <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="var(--color-gray-200)" />
+            <XAxis dataKey="label" tick={TICK} stroke={AXIS} minTickGap={16} />
+            <YAxis allowDecimals={false} tick={TICK} stroke={AXIS} width={40} />
+            <Tooltip
+              cursor={{ fill: 'var(--color-gray-100)' }}
+              contentStyle={{ background: 'var(--color-white)', borderColor: 'var(--color-gray-200)' }}
+              labelStyle={{ color: 'var(--color-gray-900)' }}
+            />
             <Legend />
-            <Bar dataKey="issued" name="Issued" stackId="t" fill="#2563eb" />
-            <Bar dataKey="refused" name="Refused" stackId="t" fill="#dc2626" />
+            <Bar dataKey="issued" name="Issued" stackId="t" fill="var(--color-blue-600, #2563eb)" />
+            <Bar dataKey="refused" name="Refused" stackId="t" fill="var(--color-red-600, #dc2626)" />
           </BarChart>
         </ResponsiveContainer>
       </div>

@@ -256,22 +256,52 @@ export function FederatedCredentialsPanel({
               <p className="text-xs text-gray-600">{template?.description}</p>
             </div>
             <div className="grid gap-3 sm:grid-cols-2">
-              {template?.fields.map((f) => (
-                <Field
-                  key={`${templateId}-${f.name}`}
-                  name={`tpl-${f.name}`}
-                  id={`fc-tpl-${f.name}`}
-                  label={f.label}
-                  placeholder={f.placeholder}
-                  hint={f.hint}
-                  defaultValue={f.defaultValue}
-                  errors={templateErrors[f.name]}
-                  onChange={(e) => {
-                    const value = e.currentTarget.value;
-                    setTemplateValues((v) => ({ ...v, [f.name]: value }));
-                  }}
-                />
-              ))}
+              {template?.fields.map((f) =>
+                f.options ? (
+                  <div key={`${templateId}-${f.name}`} className="space-y-1">
+                    <label htmlFor={`fc-tpl-${f.name}`} className="block text-sm font-medium text-gray-900">
+                      {f.label}
+                    </label>
+                    <select
+                      id={`fc-tpl-${f.name}`}
+                      name={`tpl-${f.name}`}
+                      defaultValue={f.defaultValue}
+                      aria-describedby={f.hint ? `fc-tpl-${f.name}-hint` : undefined}
+                      onChange={(e) => {
+                        const value = e.currentTarget.value;
+                        setTemplateValues((v) => ({ ...v, [f.name]: value }));
+                      }}
+                      className={inputClass}
+                    >
+                      {f.options.map((o) => (
+                        <option key={o.value} value={o.value}>
+                          {o.label}
+                        </option>
+                      ))}
+                    </select>
+                    {f.hint ? (
+                      <p id={`fc-tpl-${f.name}-hint`} className="text-xs text-gray-600">
+                        {f.hint}
+                      </p>
+                    ) : null}
+                  </div>
+                ) : (
+                  <Field
+                    key={`${templateId}-${f.name}`}
+                    name={`tpl-${f.name}`}
+                    id={`fc-tpl-${f.name}`}
+                    label={f.label}
+                    placeholder={f.placeholder}
+                    hint={f.hint}
+                    defaultValue={f.defaultValue}
+                    errors={templateErrors[f.name]}
+                    onChange={(e) => {
+                      const value = e.currentTarget.value;
+                      setTemplateValues((v) => ({ ...v, [f.name]: value }));
+                    }}
+                  />
+                ),
+              )}
             </div>
             <Button variant="secondary" onClick={fillFromTemplate}>
               Fill in from template

@@ -68,7 +68,7 @@ export function SecretRevealDialog({
         e.preventDefault();
         setLeaving(true);
       }}
-      className="m-auto w-full max-w-2xl rounded-lg bg-white p-6 shadow-xl backdrop:bg-gray-900/50"
+      className="m-auto w-full max-w-2xl rounded-lg bg-white p-6 shadow-xl backdrop:bg-gray-900/50 dark:backdrop:bg-black/70"
     >
       <h2 id="reveal-title" className="text-lg font-semibold text-gray-900">
         {title}

@@ -7,6 +7,7 @@ import type { FormAction } from '@/components/credentials/types';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
+import { PERMISSION_HELP, PermissionsHelpLink } from './permission-help';
 import { isValidCidr } from '@/lib/net/cidr';
 import { paths } from '@/lib/paths';
 import type { ServiceAccountDto } from '@/lib/service-accounts/schema';
@@ -151,12 +152,15 @@ export function AccountForm({
         />
         <label htmlFor="field-isAdmin" className="text-sm">
           <span className="font-medium">Admin</span>
-          <span className="block text-gray-600">May call the management API (/api/v1) with a management scope.</span>
+          <span className="block text-gray-600">{PERMISSION_HELP.isAdmin}</span>
         </label>
       </div>
 
-      <fieldset className="space-y-2" aria-describedby="field-scopes-error">
+      <fieldset className="space-y-2" aria-describedby="field-scopes-hint field-scopes-error">
         <legend className="text-sm font-medium text-gray-900">Scopes</legend>
+        <p id="field-scopes-hint" className="text-xs text-gray-500">
+          {PERMISSION_HELP.scopes} <PermissionsHelpLink />
+        </p>
         <div className="grid gap-1 sm:grid-cols-2">
           {catalog.scopes.map((s) => (
             <label
@@ -181,8 +185,11 @@ export function AccountForm({
         <ErrorText id="field-scopes-error" errors={errors.scopes} />
       </fieldset>
 
-      <fieldset className="space-y-2" aria-describedby="field-roleBindings-error">
+      <fieldset className="space-y-2" aria-describedby="field-roleBindings-hint field-roleBindings-error">
         <legend className="text-sm font-medium text-gray-900">Roles</legend>
+        <p id="field-roleBindings-hint" className="text-xs text-gray-500">
+          {PERMISSION_HELP.roles}
+        </p>
         <div className="grid gap-1 sm:grid-cols-2">
           {catalog.roles
             .filter((r) => r.kind === 'ORGANIZATION')

@@ -88,7 +88,7 @@ function RevokeDialog({
         e.preventDefault();
         onClose();
       }}
-      className="m-auto w-full max-w-lg rounded-lg bg-white p-6 shadow-xl backdrop:bg-gray-900/50"
+      className="m-auto w-full max-w-lg rounded-lg bg-white p-6 shadow-xl backdrop:bg-gray-900/50 dark:backdrop:bg-black/70"
     >
       <h2 id="revoke-title" className="text-lg font-semibold text-red-800">
         Revoke {account.name}?

@@ -39,7 +39,7 @@ export function ConfirmDialog({
         e.preventDefault();
         onCancel();
       }}
-      className="m-auto w-full max-w-lg rounded-lg bg-white p-6 shadow-xl backdrop:bg-gray-900/50"
+      className="m-auto w-full max-w-lg rounded-lg bg-white p-6 shadow-xl backdrop:bg-gray-900/50 dark:backdrop:bg-black/70"
     >
       <h2 id={titleId} className="text-lg font-semibold text-gray-900">
         {spec.title}

@@ -18,7 +18,7 @@ export const paths: ZodOpenApiPathsObject = {
       operationId: 'listAuditEvents',
       summary: 'List audit events, newest first (keyset pagination)',
       description:
-        'Scope: read:audit. Pass `next_cursor` as `cursor` for the next page; each page costs the same however deep. Cursors are signed for the organization: any other value is 400 `invalid_cursor`.',
+        'Pass `next_cursor` as `cursor` for the next page; each page costs the same however deep. Cursors are signed for the organization: any other value is 400 `invalid_cursor`.',
       tags,
       requestParams: {
         query: filters.extend({
@@ -34,7 +34,7 @@ export const paths: ZodOpenApiPathsObject = {
       operationId: 'exportAuditEvents',
       summary: 'Export every matching event as CSV or NDJSON (streamed)',
       description:
-        'Scope: read:audit. CSV has a header row and details as JSON; NDJSON is one AuditEvent per line. Both carry prev_hash and hash, so anyone can re-verify the chain.',
+        'CSV has a header row and details as JSON; NDJSON is one AuditEvent per line. Both carry prev_hash and hash, so anyone can re-verify the chain.',
       tags,
       requestParams: { query: filters.extend({ format: exportFormat }) },
       responses: {
@@ -51,7 +51,7 @@ export const paths: ZodOpenApiPathsObject = {
       operationId: 'verifyAuditChain',
       summary: "Verify the organization's hash chain",
       description:
-        'Scope: read:audit. Recomputes every hash and link in seq order and names the first broken link. The verification is itself recorded (audit.verified).',
+        'Recomputes every hash and link in seq order and names the first broken link. The verification is itself recorded (audit.verified).',
       tags,
       responses: { '200': json(chainVerification, 'The verdict.'), ...problemResponses },
     },
@@ -60,8 +60,7 @@ export const paths: ZodOpenApiPathsObject = {
     get: {
       operationId: 'getTokenActivity',
       summary: 'Tokens issued and refused per hour (ranges up to 3 days), day (up to 400 days) or week',
-      description:
-        'Scope: read:audit. Defaults to the last 7 days; ranges longer than 10 years are cut to the last 10.',
+      description: 'Defaults to the last 7 days; ranges longer than 10 years are cut to the last 10.',
       tags,
       requestParams: { query: z.object({ from: auditFilterShape.from, to: auditFilterShape.to }) },
       responses: { '200': json(tokenActivity, 'Counts per bucket (UTC), zeros included.'), ...problemResponses },

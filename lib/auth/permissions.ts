@@ -50,7 +50,7 @@ export const MANAGEMENT_SCOPE_PERMISSIONS = {
   'manage:oem_credentials': ['oem_credentials.read', 'oem_credentials.write', 'vehicles.read'],
   'manage:vehicles': ['vehicles.read', 'vehicles.write', 'oem_credentials.read'],
   'read:audit': ['audit.read', 'audit.export', 'audit.verify', 'audit_sinks.read'],
-  'manage:audit_sinks': ['audit_sinks.read', 'audit_sinks.write', 'audit.read'],
+  'manage:audit_sinks': ['audit_sinks.read', 'audit_sinks.write'],
   'manage:webhooks': ['webhooks.read', 'webhooks.write', 'organization.read'],
   'read:webhooks': ['webhooks.read', 'organization.read'],
 } as const satisfies Record<string, readonly Permission[]>;

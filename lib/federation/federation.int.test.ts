@@ -190,6 +190,26 @@ describe('GitHub Actions tokens as client assertions', () => {
     expect(res.status).toBe(200);
   });
 
+  it('a repository from before immutable subjects (names only) passes a names policy, still pinned by its ids', async () => {
+    const s = await account();
+    const built = applyTemplate(
+      'github_actions',
+      { ...GH, context: 'ref:refs/heads/main', subjectFormat: 'names' },
+      AUDIENCE,
+    );
+    if (!built.ok) throw new Error('template refused its values');
+    const fc = await policy(s, { ...built.draft, keySource: 'JWKS_URI', jwksUri: github.jwksUri });
+    const namesOnly = `repo:${GH.owner}/${GH.repo}:ref:refs/heads/main`;
+    const { res } = await asClient(fc.id, await githubToken({ sub: namesOnly }));
+    expect(res.status).toBe(200);
+    // A re-created repository of the same name sends the same subject but another repository_id.
+    await expectRefused(
+      s.orgId,
+      asClient(fc.id, await githubToken({ sub: namesOnly, repository_id: '7777777' })),
+      'federated_condition_repository_id',
+    );
+  });
+
   it('subject, audience, issuer and algorithm must match exactly', async () => {
     const s = await account();
     const fc = await githubPolicy(s);

@@ -75,6 +75,17 @@ describe('federation policy rules', () => {
         ],
       }),
     });
+    // Repositories from before GitHub's immutable subjects (15 July 2026) still send names only.
+    const legacy = applyTemplate(
+      'github_actions',
+      { owner: 'octo-org', ownerId: '9919', repo: 'octo-repo', repoId: '1296269', subjectFormat: 'names' },
+      'https://lk.example',
+    );
+    expect(legacy.ok && legacy.draft.subject).toBe('repo:octo-org/octo-repo:ref:refs/heads/main');
+    expect(legacy.ok && legacy.draft.claimConditions).toHaveLength(2);
+    expect(
+      applyTemplate('github_actions', { owner: 'o', ownerId: '1', repo: 'r', repoId: '1', subjectFormat: 'both' }, 'a'),
+    ).toEqual({ ok: false, fieldErrors: { subjectFormat: ['Choose immutable ids or names.'] } });
     expect(applyTemplate('github_actions', { owner: 'o', ownerId: 'abc', repo: 'r', repoId: '1' }, 'a')).toEqual({
       ok: false,
       fieldErrors: { ownerId: ['The numeric owner id.'] },

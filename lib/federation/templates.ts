@@ -15,6 +15,8 @@ export type TemplateField = {
   /** A regular expression the value must match, and what to say when it does not. */
   pattern: RegExp;
   problem: string;
+  /** A choice among fixed values (the console shows a select); `pattern` must accept exactly these. */
+  options?: ReadonlyArray<{ value: string; label: string }>;
 };
 
 /** What a template produces: the body of POST …/federated-credentials (without name and expiry). */
@@ -59,7 +61,7 @@ export const TEMPLATE_LIST: readonly Template[] = [
     id: 'github_actions',
     label: 'GitHub Actions',
     description:
-      'A workflow job with `permissions: id-token: write`. The subject names the owner and repository by their immutable ids, and the repository_id / repository_owner_id conditions make sure a deleted and re-created repository of the same name cannot take over.',
+      'A workflow job with `permissions: id-token: write`. GitHub names the owner and repository by their immutable ids in the subject (`repo:OWNER@ID/REPO@ID:…`) for repositories created or renamed since 15 July 2026 and for those opted in; older repositories still send names only (`repo:OWNER/REPO:…`). Either way the repository_id / repository_owner_id conditions make sure a deleted and re-created repository of the same name cannot take over.',
     fields: [
       {
         name: 'owner',
@@ -92,6 +94,18 @@ export const TEMPLATE_LIST: readonly Template[] = [
         problem: 'The numeric repository id.',
       },
       {
+        name: 'subjectFormat',
+        label: 'Subject format',
+        defaultValue: 'immutable',
+        hint: 'What the repository’s tokens carry in sub: decode one in the workflow to check.',
+        pattern: /^(immutable|names)$/,
+        problem: 'Choose immutable ids or names.',
+        options: [
+          { value: 'immutable', label: 'Immutable ids (repo:OWNER@ID/REPO@ID:…)' },
+          { value: 'names', label: 'Names only (repo:OWNER/REPO:…, older repositories)' },
+        ],
+      },
+      {
         name: 'context',
         label: 'Branch, environment or event',
         defaultValue: 'ref:refs/heads/main',
@@ -106,7 +120,10 @@ export const TEMPLATE_LIST: readonly Template[] = [
       keySource: 'DISCOVERY',
       audience,
       subjectMatch: hasGlob(v.context ?? '') ? 'GLOB' : 'EXACT',
-      subject: `repo:${v.owner}@${v.ownerId}/${v.repo}@${v.repoId}:${v.context}`,
+      subject:
+        v.subjectFormat === 'names'
+          ? `repo:${v.owner}/${v.repo}:${v.context}`
+          : `repo:${v.owner}@${v.ownerId}/${v.repo}@${v.repoId}:${v.context}`,
       claimConditions: [
         { claim: 'repository_id', op: 'equals', value: v.repoId ?? '' },
         { claim: 'repository_owner_id', op: 'equals', value: v.ownerId ?? '' },

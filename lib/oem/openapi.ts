@@ -23,7 +23,7 @@ export const paths: ZodOpenApiPathsObject = {
     get: {
       operationId: 'listOemCredentials',
       summary: "List the organization's OEM credentials of a brand",
-      description: 'Scope: manage:oem_credentials or manage:vehicles. Secrets are never returned.',
+      description: 'Secrets are never returned.',
       tags,
       requestParams: { path: brandPath },
       responses: {
@@ -34,8 +34,7 @@ export const paths: ZodOpenApiPathsObject = {
     post: {
       operationId: 'createOemCredential',
       summary: 'Store an OEM credential',
-      description:
-        'Scope: manage:oem_credentials. The client_secret is encrypted at rest (AES-256-GCM, versioned master key) and never returned.',
+      description: 'The client_secret is encrypted at rest (AES-256-GCM, versioned master key) and never returned.',
       tags,
       requestParams: { path: brandPath },
       requestBody: { content: { 'application/json': { schema: createOemCredentialInput } } },

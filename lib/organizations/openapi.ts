@@ -18,7 +18,7 @@ export const paths: ZodOpenApiPathsObject = {
       operationId: 'updateOrganization',
       tags: ['Organization'],
       summary: 'Rename the organization or set the maximum credential lifetime',
-      description: 'The maximum applies to credentials created from now on. Needs `organization.write`.',
+      description: 'The maximum applies to credentials created from now on.',
       requestBody: { required: true, content: { 'application/json': { schema: updateOrganizationInput } } },
       responses: { '200': json(organizationDto, 'The updated organization.'), ...problemResponses },
     },

@@ -65,7 +65,7 @@ export const paths: ZodOpenApiPathsObject = {
       tags: [TAG_ACCOUNTS],
       summary: 'List service accounts',
       description:
-        'Newest first. Search names with `q`, filter by `status` and `platform`; page with `page` and `pageSize`. Needs `service_accounts.read`.',
+        'Newest first. Search names with `q`, filter by `status` and `platform`; page with `page` and `pageSize`.',
       requestParams: { query: listServiceAccountsQuery },
       responses: { '200': json(serviceAccountPageDto, 'One page of accounts.') },
     }),
@@ -74,7 +74,7 @@ export const paths: ZodOpenApiPathsObject = {
       tags: [TAG_ACCOUNTS],
       summary: 'Create a service account',
       description:
-        'Scopes come from the organization catalog (management scopes need `isAdmin`); role bindings name a role and, for project roles, a project. Needs `service_accounts.write`.',
+        'Scopes come from the organization catalog (management scopes need `isAdmin`); role bindings name a role and, for project roles, a project.',
       requestBody: body(createServiceAccountInput),
       responses: { '201': json(serviceAccountDto, 'The new account.'), ...conflict },
     }),

@@ -17,7 +17,7 @@ export const paths: ZodOpenApiPathsObject = {
     get: {
       operationId: 'listVehicles',
       summary: "List the organization's vehicles",
-      description: 'Scope: manage:vehicles or manage:oem_credentials.',
+      description: 'Every vehicle of the organization with its brand and OEM credential, ordered by VIN.',
       tags,
       responses: { '200': json(z.object({ data: z.array(vehicleDto) }), 'The vehicles, by VIN.'), ...problemResponses },
     },
@@ -25,7 +25,7 @@ export const paths: ZodOpenApiPathsObject = {
       operationId: 'addVehicle',
       summary: 'Add a vehicle by VIN',
       description:
-        'Scope: manage:vehicles. The VIN is validated (17 characters, no I/O/Q; the check digit where the region uses one: North America and China). Mercedes-Benz, NIU and Segway vehicles need an OEM credential of the same brand (`brand_mismatch` otherwise); CloudBoxx vehicles take none.',
+        'The VIN is validated (17 characters, no I/O/Q; the check digit where the region uses one: North America and China). Mercedes-Benz, NIU and Segway vehicles need an OEM credential of the same brand (`brand_mismatch` otherwise); CloudBoxx vehicles take none.',
       tags,
       requestBody: { content: { 'application/json': { schema: addVehicleInput } } },
       responses: {

@@ -1,8 +1,10 @@
 import type { Metadata } from 'next';
 import { openApiDocument } from '@/lib/openapi/document';
+import { PERMISSION_HELP } from '@/components/service-accounts/permission-help';
+import { Markdown } from './markdown';
 import { SchemaView } from './schema-view';
 
-export const metadata: Metadata = { title: 'Management API reference' };
+export const metadata: Metadata = { title: 'API reference' };
 
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -44,7 +46,7 @@ export default function ApiReferencePage() {
   }
 
   return (
-    <div className="mx-auto max-w-5xl px-6 py-10">
+    <div className="mx-auto max-w-5xl px-4 py-10 sm:px-6">
       <header className="border-b border-gray-200 pb-6">
         <h1 className="text-2xl font-semibold">{String(info.title ?? 'API reference')}</h1>
         <p className="mt-1 text-sm text-gray-500">
@@ -53,8 +55,39 @@ export default function ApiReferencePage() {
             openapi.json
           </a>
         </p>
-        {typeof info.description === 'string' ? <p className="mt-3 text-sm text-gray-700">{info.description}</p> : null}
+        {typeof info.description === 'string' ? (
+          <Markdown className="mt-3 text-sm text-gray-700" text={info.description} />
+        ) : null}
       </header>
+
+      <section
+        id="permissions"
+        aria-labelledby="permissions-title"
+        className="mt-6 rounded-lg bg-white p-5 ring-1 ring-gray-200"
+      >
+        <h2 id="permissions-title" className="text-lg font-semibold">
+          Service account permissions
+        </h2>
+        <p className="mt-1 text-sm text-gray-700">
+          Three separate settings of a service account decide what its tokens can do:
+        </p>
+        <dl className="mt-2 space-y-2 text-sm">
+          <div>
+            <dt className="font-semibold">Admin (isAdmin)</dt>
+            <dd className="text-gray-700">{PERMISSION_HELP.isAdmin}</dd>
+          </div>
+          <div>
+            <dt className="font-semibold">Management scopes</dt>
+            <dd className="text-gray-700">
+              {PERMISSION_HELP.scopes} Each operation below names the scopes that allow it.
+            </dd>
+          </div>
+          <div>
+            <dt className="font-semibold">Roles</dt>
+            <dd className="text-gray-700">{PERMISSION_HELP.roles}</dd>
+          </div>
+        </dl>
+      </section>
 
       <nav aria-label="Operations" className="mt-6">
         {[...byTag.entries()].map(([tag, ops]) => (
@@ -92,36 +125,42 @@ export default function ApiReferencePage() {
                   <span className={`rounded px-2 py-0.5 font-mono text-xs uppercase ${METHOD_TONE[method] ?? ''}`}>
                     {method}
                   </span>
-                  <code className="text-sm">{path}</code>
+                  <code className="text-sm break-all">{path}</code>
                 </h3>
                 <p className="mt-1 text-sm font-medium">{String(op.summary ?? '')}</p>
+                <Access op={op} />
                 {typeof op.description === 'string' ? (
-                  <p className="mt-1 text-sm text-gray-700">{op.description}</p>
+                  <Markdown className="mt-2 text-sm text-gray-700" text={op.description} />
                 ) : null}
                 <p className="mt-1 text-xs text-gray-500">operationId: {String(op.operationId)}</p>
                 {params.length ? (
                   <div className="mt-3">
                     <h4 className="text-sm font-semibold">Parameters</h4>
-                    <table className="mt-1 w-full text-left text-sm">
-                      <tbody>
-                        {params.map((p) => (
-                          <tr key={`${String(p.in)}-${String(p.name)}`} className="border-b border-gray-100 align-top">
-                            <td className="py-1 pr-4 font-mono text-xs">
-                              {String(p.name)}
-                              {p.required ? <span className="text-red-600"> *</span> : null}
-                            </td>
-                            <td className="py-1 pr-4 text-xs text-gray-500">{String(p.in)}</td>
-                            <td className="py-1 text-xs">
-                              {isObj(p.schema) ? (
-                                <SchemaView
-                                  schema={{ ...p.schema, description: p.description ?? p.schema.description }}
-                                />
-                              ) : null}
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
+                    <div className="max-w-full overflow-x-auto">
+                      <table className="mt-1 w-full text-left text-sm">
+                        <tbody>
+                          {params.map((p) => (
+                            <tr
+                              key={`${String(p.in)}-${String(p.name)}`}
+                              className="border-b border-gray-100 align-top"
+                            >
+                              <td className="py-1 pr-4 font-mono text-xs">
+                                {String(p.name)}
+                                {p.required ? <span className="text-red-600"> *</span> : null}
+                              </td>
+                              <td className="py-1 pr-4 text-xs text-gray-500">{String(p.in)}</td>
+                              <td className="py-1 text-xs">
+                                {isObj(p.schema) ? (
+                                  <SchemaView
+                                    schema={{ ...p.schema, description: p.description ?? p.schema.description }}
+                                  />
+                                ) : null}
+                              </td>
+                            </tr>
+                          ))}
+                        </tbody>
+                      </table>
+                    </div>
                   </div>
                 ) : null}
                 {body ? (
@@ -139,7 +178,7 @@ export default function ApiReferencePage() {
                       return (
                         <li key={status}>
                           <span className="font-mono text-xs font-semibold">{status}</span>{' '}
-                          <span className="text-gray-700">{String(res.description ?? '')}</span>
+                          <Markdown inline className="text-gray-700" text={String(res.description ?? '')} />
                           {content ? (
                             <span className="text-xs text-gray-500">
                               {' '}
@@ -165,7 +204,7 @@ export default function ApiReferencePage() {
           <div key={name} id={`schema-${name}`} className="mt-4 rounded-lg bg-white p-4 ring-1 ring-gray-200">
             <h3 className="font-mono text-sm font-semibold">{name}</h3>
             {isObj(schema) && typeof schema.description === 'string' ? (
-              <p className="text-xs text-gray-600">{schema.description}</p>
+              <Markdown className="text-xs text-gray-600" text={schema.description} />
             ) : null}
             {isObj(schema) ? <SchemaView schema={schema} /> : null}
           </div>
@@ -190,5 +229,42 @@ function SchemaInline({ schema }: { schema: Json }) {
         ? `object with ${Object.keys(schema.properties).join(', ')}`
         : String(schema.type ?? 'value')}
     </>
+  );
+}
+
+/**
+ * Access says who may call an operation: the management scopes an /api/v1 operation needs
+ * (any one of them, on an isAdmin account's token), the client authentication of the token
+ * service, or nothing for the public discovery documents.
+ */
+function Access({ op }: { op: Json }) {
+  const scopes = op['x-required-scopes'];
+  const security = Array.isArray(op.security) ? op.security : undefined;
+  let text: React.ReactNode;
+  if (Array.isArray(scopes)) {
+    text = scopes.length ? (
+      <>
+        Scope:{' '}
+        {scopes.map((scope, i) => (
+          <span key={String(scope)}>
+            {i > 0 ? ' or ' : ''}
+            <code className="rounded bg-brand-50 px-1 py-0.5 font-mono text-brand-700">{String(scope)}</code>
+          </span>
+        ))}{' '}
+        (on an isAdmin account&apos;s token), or a console session.
+      </>
+    ) : (
+      'Console session only: no management scope allows this.'
+    );
+  } else if (security?.length === 0) {
+    text = 'Public: no authentication.';
+  } else if (security?.some((s) => isObj(s) && 'clientSecretBasic' in s)) {
+    text =
+      'Client authentication: HTTP Basic with the credential id and secret (client_secret_basic), client_secret_post, or a client_assertion signed with a key pair (private_key_jwt).';
+  } else return null;
+  return (
+    <p className="mt-1 text-xs text-gray-600" data-testid="operation-access">
+      {text}
+    </p>
   );
 }

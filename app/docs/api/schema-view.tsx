@@ -1,3 +1,5 @@
+import { Markdown } from './markdown';
+
 type Json = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -47,45 +49,52 @@ export function SchemaView({ schema, depth = 0 }: { schema: Json; depth?: number
     return (
       <p className="text-sm">
         <code>{typeLabel(schema)}</code>
-        {typeof schema.description === 'string' ? <span className="text-gray-600"> — {schema.description}</span> : null}
+        {typeof schema.description === 'string' ? (
+          <span className="text-gray-600">
+            {' '}
+            — <Markdown inline text={schema.description} />
+          </span>
+        ) : null}
       </p>
     );
   }
   const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
   return (
-    <table className="w-full text-left text-sm">
-      <thead>
-        <tr className="border-b border-gray-200 text-xs text-gray-500">
-          <th className="py-1 pr-4 font-medium">Field</th>
-          <th className="py-1 pr-4 font-medium">Type</th>
-          <th className="py-1 font-medium">Description</th>
-        </tr>
-      </thead>
-      <tbody>
-        {Object.entries(properties).map(([name, raw]) => {
-          const prop = isObj(raw) ? raw : {};
-          return (
-            <tr key={name} className="border-b border-gray-100 align-top">
-              <td className="py-1 pr-4 font-mono text-xs">
-                {name}
-                {required.has(name) ? (
-                  <span className="text-red-600" title="required">
-                    {' '}
-                    *
-                  </span>
-                ) : null}
-              </td>
-              <td className="py-1 pr-4 font-mono text-xs">
-                {isObj(prop.properties) ? 'object' : typeLabel(prop)}
-                {isObj(prop.properties) ? <SchemaView schema={prop} depth={depth + 1} /> : null}
-              </td>
-              <td className="py-1 text-xs text-gray-700">
-                {typeof prop.description === 'string' ? prop.description : ''}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <div className="max-w-full overflow-x-auto">
+      <table className="w-full text-left text-sm">
+        <thead>
+          <tr className="border-b border-gray-200 text-xs text-gray-500">
+            <th className="py-1 pr-4 font-medium">Field</th>
+            <th className="py-1 pr-4 font-medium">Type</th>
+            <th className="py-1 font-medium">Description</th>
+          </tr>
+        </thead>
+        <tbody>
+          {Object.entries(properties).map(([name, raw]) => {
+            const prop = isObj(raw) ? raw : {};
+            return (
+              <tr key={name} className="border-b border-gray-100 align-top">
+                <td className="py-1 pr-4 font-mono text-xs">
+                  {name}
+                  {required.has(name) ? (
+                    <span className="text-red-600" title="required">
+                      {' '}
+                      *
+                    </span>
+                  ) : null}
+                </td>
+                <td className="py-1 pr-4 font-mono text-xs">
+                  {isObj(prop.properties) ? 'object' : typeLabel(prop)}
+                  {isObj(prop.properties) ? <SchemaView schema={prop} depth={depth + 1} /> : null}
+                </td>
+                <td className="py-1 text-xs text-gray-700">
+                  {typeof prop.description === 'string' ? <Markdown inline text={prop.description} /> : null}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }

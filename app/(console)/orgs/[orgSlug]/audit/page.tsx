@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AuditEventsTable } from '@/components/audit/audit-events-table';
+import { auditReferenceNames } from '@/lib/audit/reference-names';
 import { AuditFilterForm, type AuditFilterValues } from '@/components/audit/audit-filter-form';
 import { TokenActivityChart } from '@/components/audit/token-activity-chart';
 import { VerifyChainButton } from '@/components/audit/verify-chain-button';
@@ -55,8 +56,9 @@ export default async function AuditPage({ params, searchParams }: PageProps<'/or
         })
       : Promise.resolve(empty),
     knownActions(ctx),
-    tokenActivity(ctx, { from: filters.from, to: filters.to }),
+    parsed.success ? tokenActivity(ctx, { from: filters.from, to: filters.to }) : Promise.resolve(null),
   ]);
+  const names = await auditReferenceNames(ctx, page.data);
 
   const values: AuditFilterValues = parsed.success
     ? {
@@ -84,7 +86,7 @@ export default async function AuditPage({ params, searchParams }: PageProps<'/or
         title="Audit log"
         description="Every change, sign-in and token decision in this organization, newest first. Each event is chained to the previous one by its hash, so any alteration shows."
         actions={
-          can(role, 'audit.export') ? (
+          can(role, 'audit.export') && parsed.success ? (
             <>
               <a
                 href={exportHref('csv')}
@@ -104,8 +106,9 @@ export default async function AuditPage({ params, searchParams }: PageProps<'/or
           ) : null
         }
       />
-      <div className="mb-4 grid gap-4 lg:grid-cols-[1fr_20rem]">
-        <TokenActivityChart data={activity} />
+      {/* With invalid filters there is nothing to count: no chart claiming totals for them. */}
+      <div className={`mb-4 grid gap-4 ${activity ? 'lg:grid-cols-[minmax(0,1fr)_20rem]' : 'lg:grid-cols-[20rem]'}`}>
+        {activity ? <TokenActivityChart data={activity} /> : null}
         {can(role, 'audit.verify') ? (
           <div className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-gray-200">
             <h2 className="mb-1 text-sm font-semibold text-gray-900">Tamper evidence</h2>
@@ -124,26 +127,28 @@ export default async function AuditPage({ params, searchParams }: PageProps<'/or
           .
         </Alert>
       ) : null}
-      <AuditEventsTable events={page.data} />
-      <nav aria-label="Pages" className="mt-4 flex items-center justify-between text-sm">
-        {parsed.success && parsed.data.cursor ? (
-          <Link href={`${base}${withParams({})}`} className="font-medium text-brand-700 hover:underline">
-            ← Newest
-          </Link>
-        ) : (
-          <span />
-        )}
-        {page.next_cursor ? (
-          <Link
-            href={`${base}${withParams({ cursor: page.next_cursor, ...(query.limit ? { limit: String(query.limit) } : {}) })}`}
-            className="font-medium text-brand-700 hover:underline"
-          >
-            Older events →
-          </Link>
-        ) : (
-          <span className="text-gray-500">End of log</span>
-        )}
-      </nav>
+      {parsed.success ? <AuditEventsTable events={page.data} orgSlug={orgSlug} names={names} /> : null}
+      {parsed.success ? (
+        <nav aria-label="Pages" className="mt-4 flex items-center justify-between text-sm">
+          {parsed.success && parsed.data.cursor ? (
+            <Link href={`${base}${withParams({})}`} className="font-medium text-brand-700 hover:underline">
+              ← Newest
+            </Link>
+          ) : (
+            <span />
+          )}
+          {page.next_cursor ? (
+            <Link
+              href={`${base}${withParams({ cursor: page.next_cursor, ...(query.limit ? { limit: String(query.limit) } : {}) })}`}
+              className="font-medium text-brand-700 hover:underline"
+            >
+              Older events →
+            </Link>
+          ) : (
+            <span className="text-gray-500">End of log</span>
+          )}
+        </nav>
+      ) : null}
     </>
   );
 }

@@ -24,7 +24,7 @@ export default async function OemCredentialsPage({ params }: PageProps<'/orgs/[o
         title="OEM credentials"
         description="Client credentials of third-party vehicle APIs (Mercedes-Benz, NIU, Segway), stored once, encrypted, and shared by vehicles. CloudBoxx vehicles need none. Secrets are never shown after they are saved."
       />
-      <div className="grid gap-6 xl:grid-cols-[1fr_22rem]">
+      <div className="grid grid-cols-[minmax(0,1fr)] gap-6 xl:grid-cols-[minmax(0,1fr)_22rem]">
         <section aria-label="Stored credentials">
           {credentials.length === 0 ? (
             <EmptyState title="No OEM credentials yet" />

@@ -30,7 +30,7 @@ export default async function VehiclesPage({ params }: PageProps<'/orgs/[orgSlug
         title="Vehicles"
         description="Connect vehicles by VIN to the OEM credentials they use. CloudBoxx vehicles need no credential."
       />
-      <div className="grid gap-6 xl:grid-cols-[1fr_24rem]">
+      <div className="grid grid-cols-[minmax(0,1fr)] gap-6 xl:grid-cols-[minmax(0,1fr)_24rem]">
         <section aria-label="Registered vehicles">
           {vehicles.length === 0 ? (
             <EmptyState title="No vehicles yet" />

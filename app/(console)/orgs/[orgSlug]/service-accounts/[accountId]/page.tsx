@@ -9,6 +9,7 @@ import { TokenPairsPanel } from '@/components/credentials/token-pairs-panel';
 import { PageHeader } from '@/components/layout/page-header';
 import { AccountActivitySection } from '@/components/service-accounts/account-activity';
 import { AccountStatusBadge } from '@/components/service-accounts/account-status-badge';
+import { PERMISSION_HELP, PermissionsHelpLink } from '@/components/service-accounts/permission-help';
 import { StatusActions } from '@/components/service-accounts/status-actions';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
@@ -44,10 +45,13 @@ import {
 
 export const metadata: Metadata = { title: 'Service account' };
 
-function Row({ label, children }: { label: string; children: React.ReactNode }) {
+function Row({ label, hint, children }: { label: string; hint?: string; children: React.ReactNode }) {
   return (
     <div className="grid gap-1 py-2 sm:grid-cols-3 sm:gap-4">
-      <dt className="text-sm font-medium text-gray-600">{label}</dt>
+      <dt className="text-sm font-medium text-gray-600">
+        {label}
+        {hint ? <span className="mt-0.5 block text-xs font-normal text-gray-500">{hint}</span> : null}
+      </dt>
       <dd className="min-w-0 break-words text-sm text-gray-900 sm:col-span-2">{children}</dd>
     </div>
   );
@@ -152,7 +156,10 @@ export default async function ServiceAccountPage({
         <Card>
           <dl className="divide-y divide-gray-100">
             <Row label="Description">{account.description || '—'}</Row>
-            <Row label="Scopes">
+            <Row label="Admin" hint={PERMISSION_HELP.isAdmin}>
+              {account.isAdmin ? 'Yes' : 'No'} · <PermissionsHelpLink />
+            </Row>
+            <Row label="Scopes" hint={PERMISSION_HELP.scopes}>
               {account.scopes.length
                 ? account.scopes.map((s) => (
                     <code key={s} className="mr-2 inline-block text-xs">
@@ -161,7 +168,7 @@ export default async function ServiceAccountPage({
                   ))
                 : 'None'}
             </Row>
-            <Row label="Roles">
+            <Row label="Roles" hint={PERMISSION_HELP.roles}>
               {account.roleBindings.length
                 ? account.roleBindings.map((b) => (
                     <span key={b.id} className="mr-3 inline-block">
