@@ -68,6 +68,25 @@ const envSchema = z.object({
   // a server nonce (use_dpop_nonce + DPoP-Nonce) in every proof.
   DPOP_IAT_WINDOW_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
   DPOP_NONCE: z.enum(['on', 'off']).default('off'),
+  // Audit streaming (issue 15, lib/audit-stream): the instance-wide SIEM sink, set by the
+  // operator only. Each organization's chain is streamed to every one that is set: OTLP/HTTP
+  // logs (an http(s) URL of /v1/logs, with an optional Authorization header value), syslog
+  // RFC 5424 over TCP (syslog://host:port, or syslog+tls://host:port), an NDJSON file (an
+  // absolute path, appended to and fsync'ed). The worker looks for new events this often.
+  AUDIT_STREAM_OTLP_URL: z
+    .url({ protocol: /^https?$/, error: 'AUDIT_STREAM_OTLP_URL must be an http(s) URL' })
+    .optional(),
+  AUDIT_STREAM_OTLP_AUTHORIZATION: z.string().min(1).optional(),
+  AUDIT_STREAM_SYSLOG_URL: z
+    .string()
+    .regex(/^syslog(\+tls)?:\/\/[A-Za-z0-9.\-\[\]:]+:\d{1,5}$/, {
+      error: 'AUDIT_STREAM_SYSLOG_URL must be syslog://host:port or syslog+tls://host:port',
+    })
+    .optional(),
+  AUDIT_STREAM_FILE: z.string().startsWith('/', { error: 'AUDIT_STREAM_FILE must be an absolute path' }).optional(),
+  AUDIT_STREAM_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(5_000),
+  AUDIT_STREAM_BATCH: z.coerce.number().int().min(1).max(10_000).default(500),
+  AUDIT_STREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   // Lifecycle events (issue 14). The job workers (pg-boss, schema "pgboss") run in every server
   // process unless LATCHKEY_JOBS=off; several instances share the work.
   LATCHKEY_JOBS: z.enum(['on', 'off']).default('on'),

@@ -20,6 +20,7 @@ export const ID_PREFIX = {
   vehicle: 'veh',
   webhook: 'wh',
   webhookDelivery: 'whd',
+  auditSink: 'ask',
   lifecycleEvent: 'evt',
 } as const;
 

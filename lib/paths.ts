@@ -27,6 +27,7 @@ export const paths = {
     `/orgs/${encodeURIComponent(orgSlug)}/oem-credentials/${encodeURIComponent(credentialId)}`,
   vehicle: (orgSlug: string, vehicleId: string) =>
     `/orgs/${encodeURIComponent(orgSlug)}/vehicles/${encodeURIComponent(vehicleId)}`,
+  auditStreaming: (orgSlug: string) => `/orgs/${encodeURIComponent(orgSlug)}/settings/audit-streaming`,
   webhooks: (orgSlug: string) => `/orgs/${encodeURIComponent(orgSlug)}/settings/webhooks`,
   webhook: (orgSlug: string, webhookId: string) =>
     `/orgs/${encodeURIComponent(orgSlug)}/settings/webhooks/${encodeURIComponent(webhookId)}`,

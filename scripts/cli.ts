@@ -18,6 +18,7 @@ Commands:
   member add  --org SLUG --email EMAIL --role OWNER|ADMIN|AUDITOR
   audit verify --org SLUG   (recomputes the hash chain; progress on stderr; records audit.verified)
   audit export --org SLUG --format csv|ndjson --out FILE   (progress on stderr; records audit.exported)
+  audit verify-stream FILE --jwks URL|FILE   (offline check of a SIEM capture: events and signed checkpoints; exit 1 on a gap or alteration)
   audit instance [--limit N]   (the newest events of no organization: refusals of unknown client ids)
   keys status       (the master key versions configured, and what still needs each older one)
   keys reencrypt    (re-encrypts sealed values under the newest master key; audited)
@@ -44,6 +45,7 @@ const FLAGS = [
   'policy',
   'token',
   'credential',
+  'jwks',
 ] as const;
 
 /** readArgs splits `noun verb --flag value …` with node's own parser (unknown flags are errors). */
@@ -56,7 +58,10 @@ function readArgs(argv: string[]): { command: string; flags: Record<string, stri
   const flags: Record<string, string> = {};
   for (const [key, value] of Object.entries(values)) if (typeof value === 'string') flags[key] = value;
   if (values.help) flags.help = 'true';
-  return { command: positionals.join(' '), flags };
+  // `noun verb [FILE]`: a third positional is the command's file (audit verify-stream FILE).
+  const [noun, verb, ...rest] = positionals;
+  if (rest.length > 0) flags.file = rest.join(' ');
+  return { command: [noun, verb].filter(Boolean).join(' '), flags };
 }
 
 if (!process.env.DATABASE_URL) {
@@ -92,7 +97,10 @@ try {
       exitCode = 2;
     } else {
       try {
-        console.log(JSON.stringify(await run(flags), null, 2));
+        const result = await run(flags);
+        console.log(JSON.stringify(result, null, 2));
+        // A check that found a problem (audit verify-stream) fails the command.
+        if (typeof result === 'object' && result !== null && (result as { ok?: unknown }).ok === false) exitCode = 1;
       } catch (error) {
         console.error(JSON.stringify({ error: cliFailure(error) }, null, 2));
         exitCode = 1;

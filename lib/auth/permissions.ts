@@ -24,6 +24,9 @@ export const PERMISSIONS = {
   // organization may point them somewhere; auditors see where they go and how delivery fares.
   'webhooks.read': ['OWNER', 'ADMIN', 'AUDITOR'],
   'webhooks.write': ['OWNER', 'ADMIN'],
+  // Audit sinks stream the audit log to a SIEM: the same split as webhooks.
+  'audit_sinks.read': ['OWNER', 'ADMIN', 'AUDITOR'],
+  'audit_sinks.write': ['OWNER', 'ADMIN'],
   // Holding every scope, role and the admin flag of the organization's catalog, so these members
   // may grant any of them to a service account (lib/auth/grant-rules.ts). A service-account
   // caller never holds this, whatever its context's role says: it holds its token's scopes.
@@ -46,7 +49,8 @@ export const MANAGEMENT_SCOPE_PERMISSIONS = {
   'read:service_accounts': ['service_accounts.read', 'organization.read'],
   'manage:oem_credentials': ['oem_credentials.read', 'oem_credentials.write', 'vehicles.read'],
   'manage:vehicles': ['vehicles.read', 'vehicles.write', 'oem_credentials.read'],
-  'read:audit': ['audit.read', 'audit.export', 'audit.verify'],
+  'read:audit': ['audit.read', 'audit.export', 'audit.verify', 'audit_sinks.read'],
+  'manage:audit_sinks': ['audit_sinks.read', 'audit_sinks.write'],
   'manage:webhooks': ['webhooks.read', 'webhooks.write', 'organization.read'],
   'read:webhooks': ['webhooks.read', 'organization.read'],
 } as const satisfies Record<string, readonly Permission[]>;

@@ -12,6 +12,9 @@ import { createUser } from '@/lib/users/create-user';
 import { verifyAuditChain } from '@/lib/audit/verify-audit-chain';
 import { configuredVersions, keyUsage, reencryptSealedValues } from '@/lib/crypto/reencrypt';
 import { exportAuditEvents } from '@/lib/audit/export-audit-events';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { describeVerification, loadJwks, verifyStream } from '@/lib/audit-stream/verify-stream';
 import { readFile } from 'node:fs/promises';
 import type { OrgContext } from '@/lib/auth/context';
 import { deleteCredential, setCredentialStatus } from '@/lib/credentials/set-credential-status';
@@ -22,6 +25,7 @@ import {
   cliAuditExport,
   cliAuditInstance,
   cliAuditVerify,
+  cliAuditVerifyStream,
   cliFederatedChange,
   cliFederatedCreate,
   cliFederatedList,
@@ -224,6 +228,21 @@ export const COMMANDS: Record<string, (args: Record<string, unknown>) => Promise
       select: { seq: true, occurredAt: true, action: true, outcome: true, ip: true, details: true, requestId: true },
     });
     return events.map((e) => ({ ...e, seq: e.seq.toString(), occurredAt: e.occurredAt.toISOString() }));
+  },
+  // Offline: reads a capture of the audit stream and a JWKS, touches no database. A result with
+  // ok: false makes the CLI exit 1 (scripts/cli.ts).
+  'audit verify-stream': async (args) => {
+    const input = parse(cliAuditVerifyStream, args);
+    let jwks;
+    try {
+      jwks = await loadJwks(input.jwks);
+    } catch (error) {
+      throw new AppError('validation_failed', `Cannot read the JWKS: ${(error as Error).message}`);
+    }
+    const lines = createInterface({ input: createReadStream(input.file), crlfDelay: Infinity });
+    const result = await verifyStream(lines, jwks);
+    process.stderr.write(`${describeVerification(result)}\n`);
+    return result;
   },
   'audit export': async (args) => {
     const input = parse(cliAuditExport, args);

@@ -26,6 +26,10 @@ export const cliAuditInstance = z.strictObject({
     .pipe(z.number().max(1000, { error: '--limit is a whole number from 1 to 1000' }))
     .optional(),
 });
+export const cliAuditVerifyStream = z.strictObject({
+  file: z.string().min(1, { error: 'name the NDJSON capture: audit verify-stream FILE --jwks URL|FILE' }),
+  jwks: z.string().min(1, { error: '--jwks is the JWKS URL (…/.well-known/jwks.json) or a file' }),
+});
 export const cliAuditExport = z.strictObject({
   org: organizationSlugField,
   format: exportFormat,

@@ -570,6 +570,41 @@ describe('schema.prisma and the migrated database', () => {
     expect(await db.project.findUnique({ where: { id: project.id } })).toBeNull();
     exercised.add('Project');
 
+    // --- AuditSink (migration 0044) ---------------------------------------------------------
+    const sink = await db.auditSink.create({
+      data: {
+        id: newId('auditSink'),
+        organizationId,
+        kind: 'OTLP_HTTP',
+        name: 'SIEM',
+        config: { url: 'https://siem.example.test/v1/logs' },
+        secretEnc: randomHash(),
+        encKeyVersion: 1,
+        createdById: user.id,
+      },
+    });
+    expect(sink).toMatchObject({ status: 'ACTIVE', lastAckedSeq: 0n, instanceWide: false, lastError: null });
+    expect(sink.lastAckedHash).toBe('0'.repeat(64));
+    expect(await db.auditSink.findUnique({ where: { id: sink.id } })).toEqual(sink);
+    const advanced = await db.auditSink.update({
+      where: { id: sink.id },
+      data: {
+        lastAckedSeq: 9_007_199_254_740_993n,
+        lastAckedHash: hex('head'),
+        lastDeliveredAt: new Date(),
+        status: 'PAUSED',
+      },
+    });
+    expect(advanced.lastAckedSeq).toBe(9_007_199_254_740_993n);
+    expect(await db.auditSink.findUnique({ where: { id: sink.id } })).toEqual(advanced);
+    // A file sink is the operator's only (environment): the database refuses one of an org.
+    await expect(
+      db.auditSink.create({ data: { id: newId('auditSink'), organizationId, kind: 'NDJSON_FILE' } }),
+    ).rejects.toThrow();
+    await db.auditSink.delete({ where: { id: sink.id } });
+    expect(await db.auditSink.findUnique({ where: { id: sink.id } })).toBeNull();
+    exercised.add('AuditSink');
+
     // --- Webhook, LifecycleEvent, WebhookDelivery, CredentialExpiryWarning (migration 0042) -----
     const webhook = await db.webhook.create({
       data: {

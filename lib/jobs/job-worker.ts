@@ -1,6 +1,7 @@
 import 'server-only';
 import PgBoss from 'pg-boss';
 import pg from 'pg';
+import { streamAuditSinks } from '@/lib/audit-stream/deliver';
 import { EVENTS_CHANNEL } from '@/lib/events/emit-event';
 import { sendLifecycleEmail } from '@/lib/events/send-lifecycle-email';
 import { logger } from '@/lib/logger';
@@ -21,6 +22,11 @@ export type JobWorkerOptions = {
   deliveryConcurrency?: number;
   /** The expiry scan's cron (pg-boss schedule, shared by every instance): hourly by default. */
   scanCron?: string;
+  /**
+   * How often this worker runs a round of audit streaming (ms; 0: on the minute schedule only).
+   * Unset, this worker streams nothing (tests of other queues).
+   */
+  auditStreamIntervalMs?: number;
 };
 
 export type JobWorker = {
@@ -102,6 +108,37 @@ export async function startJobWorker(options: JobWorkerOptions): Promise<JobWork
     if (emitted > 0) logger.info({ emitted }, 'federated credential refusal events emitted');
   });
   await boss.work(QUEUES.dispatchEvents, polling, () => dispatchNow());
+
+  // Audit streaming: a round delivers every due sink under its advisory lock (lib/audit-stream),
+  // so instances share the sinks and never send one sink in parallel. The pg-boss schedule is
+  // the floor (once a minute, one instance); each worker also runs rounds on its own timer, as
+  // a minute is too slow for a SIEM. Rounds of one process never overlap.
+  const streams = options.auditStreamIntervalMs !== undefined;
+  const streamPool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: 2,
+    application_name: 'latchkey-audit-stream',
+  });
+  streamPool.on('error', (error) => logger.error({ err: error }, 'audit stream connection error'));
+  let streaming: Promise<void> | null = null;
+  const streamRound = (): Promise<void> => {
+    streaming ??= streamAuditSinks(streamPool)
+      .then(() => undefined)
+      .catch((error: unknown) => logger.error({ err: error }, 'audit stream round failed'))
+      .finally(() => {
+        streaming = null;
+      });
+    return streaming;
+  };
+  if (streams) {
+    await boss.work(QUEUES.streamAudit, polling, () => streamRound());
+    await boss.schedule(QUEUES.streamAudit, '* * * * *');
+  }
+  const streamTimer =
+    streams && (options.auditStreamIntervalMs ?? 0) > 0
+      ? setInterval(() => void streamRound(), options.auditStreamIntervalMs)
+      : null;
+  streamTimer?.unref();
   await boss.schedule(QUEUES.scanExpiring, options.scanCron ?? '7 * * * *');
   await boss.schedule(QUEUES.scanFederatedRefusals, '*/5 * * * *');
   await boss.schedule(QUEUES.dispatchEvents, '* * * * *');
@@ -130,10 +167,13 @@ export async function startJobWorker(options: JobWorkerOptions): Promise<JobWork
     dispatchNow,
     stop: async () => {
       stopped = true;
+      if (streamTimer) clearInterval(streamTimer);
       await listener?.end().catch(() => undefined);
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
       await running;
+      await streaming;
       await pool.end();
+      await streamPool.end();
     },
   };
 }

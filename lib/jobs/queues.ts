@@ -10,6 +10,8 @@ export const QUEUES = {
   scanFederatedRefusals: 'scan-federated-refusals',
   /** Safety net of the outbox: every minute, dispatch what a missed NOTIFY left behind. */
   dispatchEvents: 'dispatch-events',
+  /** Audit streaming to SIEM sinks: a round every minute (and every AUDIT_STREAM_INTERVAL_MS in each worker). */
+  streamAudit: 'stream-audit',
 } as const;
 
 export type DeliverWebhookJob = { deliveryId: string };

@@ -13,8 +13,11 @@ export function startJobs(): Promise<JobWorker | null> {
   return moduleState('__latchkeyJobs', async () => {
     const e = env();
     if (e.LATCHKEY_JOBS === 'off') return null;
-    const worker = await startJobWorker({ connectionString: e.DATABASE_URL });
-    logger.info('job worker started (webhooks, e-mail, expiry scan)');
+    const worker = await startJobWorker({
+      connectionString: e.DATABASE_URL,
+      auditStreamIntervalMs: e.AUDIT_STREAM_INTERVAL_MS,
+    });
+    logger.info('job worker started (webhooks, e-mail, expiry scan, audit streaming)');
     return worker;
   });
 }

@@ -267,6 +267,7 @@ describe('token service fast path', () => {
       'manage:oem_credentials',
       'manage:vehicles',
       'read:audit',
+      'manage:audit_sinks',
       'manage:webhooks',
       'read:webhooks',
     ]);

@@ -5,6 +5,7 @@ import {
   type ZodOpenApiPathsObject,
 } from 'zod-openapi';
 import { paths as auditPaths } from '@/lib/audit/openapi';
+import { paths as auditSinkPaths } from '@/lib/audit-stream/openapi';
 import { paths as federationPaths } from '@/lib/federation/openapi';
 import { scopesGranting } from '@/lib/auth/permissions';
 import { paths as memberPaths } from '@/lib/members/openapi';
@@ -105,6 +106,7 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
         ...oemPaths,
         ...vehiclePaths,
         ...auditPaths,
+        ...auditSinkPaths,
         ...webhookPaths,
       }),
       ...oauthPaths,

@@ -18,6 +18,7 @@ export const MANAGEMENT_SCOPES = [
   { name: 'manage:oem_credentials', description: 'Manage OEM credentials' },
   { name: 'manage:vehicles', description: 'Manage vehicles' },
   { name: 'read:audit', description: 'Read, export and verify the audit log' },
+  { name: 'manage:audit_sinks', description: 'Manage audit streaming to SIEM sinks' },
   { name: 'manage:webhooks', description: 'Manage webhooks, redeliver and send test events' },
   { name: 'read:webhooks', description: 'Read webhooks and their delivery logs' },
 ] as const;

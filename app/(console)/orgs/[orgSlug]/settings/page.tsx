@@ -24,11 +24,18 @@ export default async function SettingsPage({ params }: PageProps<'/orgs/[orgSlug
         title="Settings"
         description="Organization details, projects and the scope catalog."
         actions={
-          can(role, 'webhooks.read') ? (
-            <Link className="text-sm font-medium text-brand-700 underline" href={paths.webhooks(orgSlug)}>
-              Webhooks
-            </Link>
-          ) : null
+          <>
+            {can(role, 'webhooks.read') ? (
+              <Link className="text-sm font-medium text-brand-700 underline" href={paths.webhooks(orgSlug)}>
+                Webhooks
+              </Link>
+            ) : null}
+            {can(role, 'audit_sinks.read') ? (
+              <Link className="text-sm font-medium text-brand-700 underline" href={paths.auditStreaming(orgSlug)}>
+                Audit streaming
+              </Link>
+            ) : null}
+          </>
         }
       />
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
