@@ -15,6 +15,10 @@ import { createTestServiceAccount, orgWithRoles } from '@/lib/testing/service-ac
 import { createWebhook } from '@/lib/webhooks/create-webhook';
 import { createWebhookInput } from '@/lib/webhooks/schema';
 import { openSigningSecret } from '@/lib/webhooks/signing-secret';
+import { createAuditSink } from '@/lib/audit-stream/manage';
+import { sealedHeadersContext } from '@/lib/audit-stream/deliver';
+import { createAuditSinkInput } from '@/lib/audit-stream/schema';
+import { open } from './secret-box';
 import { keyUsage, reencryptSealedValues, SEALED_COLUMNS } from './reencrypt';
 
 const ORIGINAL = process.env.LATCHKEY_MASTER_KEYS!;
@@ -48,6 +52,15 @@ describe('master key rotation', () => {
       ownerCtx,
       createWebhookInput.parse({ url: 'http://127.0.0.1:9/hook', eventTypes: ['credential.created'] }),
     );
+    const sink = await createAuditSink(
+      ownerCtx,
+      createAuditSinkInput.parse({
+        kind: 'OTLP_HTTP',
+        name: 'siem',
+        url: 'http://127.0.0.1:9/v1/logs',
+        headers: { authorization: 'Bearer siem-token' },
+      }),
+    );
     const user = await createTestMember(org.id, 'ADMIN');
     await startTotpEnrollment(user.id);
     const totp = await totpStatus(user.id);
@@ -60,7 +73,7 @@ describe('master key rotation', () => {
     );
     const stored0 = await db.webhook.findUniqueOrThrow({ where: { id: damaged.webhook.id } });
     const broken = Buffer.from(stored0.secretEnc);
-    broken[broken.length - 1] ^= 0xff;
+    broken.writeUInt8(broken.readUInt8(broken.length - 1) ^ 0xff, broken.length - 1);
     await db.webhook.update({ where: { id: damaged.webhook.id }, data: { secretEnc: new Uint8Array(broken) } });
 
     // The new key goes first; the old one stays listed until the run is done.
@@ -69,7 +82,7 @@ describe('master key rotation', () => {
     expect(before[oldVersion]?.oem_credentials).toBeGreaterThanOrEqual(1);
     const report = await reencryptSealedValues();
     expect(report.currentVersion).toBe(Number(oldVersion) + 1);
-    for (const table of ['signing_keys', 'oem_credentials', 'webhooks', 'users'])
+    for (const table of ['signing_keys', 'oem_credentials', 'webhooks', 'users', 'audit_sinks'])
       expect(report.reencrypted[table]).toBeGreaterThanOrEqual(1);
     // The damaged value is counted and left alone; everything else went through.
     expect(report.unreadable.webhooks).toBe(1);
@@ -89,6 +102,11 @@ describe('master key rotation', () => {
     const stored = await db.webhook.findUniqueOrThrow({ where: { id: hook.webhook.id } });
     expect(openSigningSecret(hook.webhook.id, stored.secretEnc)).toBe(hook.secret);
     expect(stored.encKeyVersion).toBe(Number(oldVersion) + 1);
+    const sealedSink = await db.auditSink.findUniqueOrThrow({ where: { id: sink.id } });
+    expect(JSON.parse(open(sealedSink.secretEnc!, sealedHeadersContext(sink.id)).toString('utf8'))).toEqual({
+      authorization: 'Bearer siem-token',
+    });
+    expect(sealedSink.encKeyVersion).toBe(Number(oldVersion) + 1);
     const reopened = await totpStatus(user.id);
     expect(!reopened.enabled && reopened.pending?.secret).toBe(totp.pending.secret);
     expect((await activeSigningKey()).kid).toBe(kid);

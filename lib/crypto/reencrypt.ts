@@ -32,6 +32,7 @@ export const SEALED_COLUMNS: ReadonlyArray<{
   },
   { table: 'webhooks', column: 'secret_enc', versionColumn: 'enc_key_version', context: (id) => `webhook:${id}` },
   { table: 'users', column: 'totp_secret_enc', versionColumn: null, context: (id) => `user_totp:${id}` },
+  { table: 'audit_sinks', column: 'secret_enc', versionColumn: 'enc_key_version', context: (id) => `audit_sink:${id}` },
 ];
 
 /**
