@@ -58,3 +58,26 @@ export const createProjectForm = z
   .pipe(createProjectInput);
 
 export const createEnvironmentForm = z.object({ projectId: projectIdField }).extend(createEnvironmentInput.shape);
+
+export const environmentIdField = z.string().regex(/^env_[0-9A-HJKMNP-TV-Z]{26}$/, { error: 'Not an environment id.' });
+export const environmentParams = z.object({ projectId: projectIdField, environmentId: environmentIdField });
+
+/** updateProjectInput renames a project or changes its description (at least one of them). */
+export const updateProjectInput = z
+  .strictObject({
+    name: nameField({ required: 'Enter a project name.' }).optional(),
+    description: z.string().trim().max(500, { error: 'Use at most 500 characters.' }).optional(),
+  })
+  .refine((v) => v.name !== undefined || v.description !== undefined, { error: 'Give a new name or description.' })
+  .meta({ id: 'UpdateProjectInput' });
+export type UpdateProjectInput = z.infer<typeof updateProjectInput>;
+
+/** updateEnvironmentInput renames an environment. */
+export const updateEnvironmentInput = createEnvironmentInput.meta({ id: 'UpdateEnvironmentInput' });
+export type UpdateEnvironmentInput = z.infer<typeof updateEnvironmentInput>;
+
+/** The console's rename and delete forms name the object by its ids (and a rename by its new name). */
+export const renameProjectForm = z.object({ projectId: projectIdField, name: z.string().default('') });
+export const deleteProjectForm = z.object({ projectId: projectIdField });
+export const renameEnvironmentForm = environmentParams.extend({ name: z.string().default('') });
+export const deleteEnvironmentForm = environmentParams;

@@ -26,6 +26,8 @@ type StateRow = {
   account_valid_after: number | null;
   credential_valid_after: number | null;
   held_scopes: string[];
+  /** The project and environment a narrowed token names still exist (true when it names none). */
+  narrowing_ok: boolean;
 };
 
 /** The tables of every credential kind that can obtain an access token (its `client_id`). */
@@ -47,26 +49,47 @@ export function credentialStateJoin(clientId: string): string {
 }
 
 /**
- * The lifecycle state of a token (jti, client_id, sub, root_jti are the parameters' positions).
- * A token is revoked when its own jti is, or the jti its token exchanges started from.
+ * The lifecycle state of a token (jti, client_id, sub, root_jti, project_id, environment_id are
+ * the parameters' positions). A token is revoked when its own jti is, or the jti its token
+ * exchanges started from; a token narrowed to a project or environment that was deleted since is
+ * dead too (lib/projects/change-project.ts).
  */
-const stateSql = (jti: string, clientId: string, sub: string, rootJti: string) => `
+const stateSql = (
+  jti: string,
+  clientId: string,
+  sub: string,
+  rootJti: string,
+  projectId: string,
+  environmentId: string,
+) => `
   SELECT sa.organization_id, o.slug AS org_slug, sa.name, sa.status::text AS status, sa.is_admin,
          EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = ${jti} OR r.jti = ${rootJti}) AS revoked,
          COALESCE(cred.ok, false) AS credential_ok,
          floor(extract(epoch FROM sa.tokens_valid_after))::float8 AS account_valid_after,
          floor(extract(epoch FROM cred.tokens_valid_after))::float8 AS credential_valid_after,
          COALESCE((SELECT array_agg(s.name) FROM service_account_scopes sas JOIN scopes s ON s.id = sas.scope_id
-                   WHERE sas.service_account_id = sa.id), '{}') AS held_scopes
+                   WHERE sas.service_account_id = sa.id), '{}') AS held_scopes,
+         (${projectId}::text IS NULL OR EXISTS (SELECT 1 FROM projects p
+                                                 WHERE p.id = ${projectId} AND p.organization_id = sa.organization_id))
+           AND (${environmentId}::text IS NULL OR EXISTS (SELECT 1 FROM environments en
+                                                          WHERE en.id = ${environmentId} AND en.organization_id = sa.organization_id))
+           AS narrowing_ok
   FROM service_accounts sa JOIN organizations o ON o.id = sa.organization_id
   ${credentialStateJoin(clientId)}
   WHERE sa.id = ${sub}`;
-const STATE_SQL = stateSql('$1', '$2', '$3', '$4');
+const STATE_SQL = stateSql('$1', '$2', '$3', '$4', '$5', '$6');
 /** The same, as findClientSecretAlong's subquery (its parameters come after the secret's id). */
-const STATE_ALONG_SQL = stateSql('$2', '$3', '$4', '$5');
+const STATE_ALONG_SQL = stateSql('$2', '$3', '$4', '$5', '$6', '$7');
 
 function stateParameters(claims: AccessTokenClaims): unknown[] {
-  return [claims.jti, claims.client_id, claims.sub, claims.root_jti ?? null];
+  return [
+    claims.jti,
+    claims.client_id,
+    claims.sub,
+    claims.root_jti ?? null,
+    claims.project_id ?? null,
+    claims.environment_id ?? null,
+  ];
 }
 
 /** What is known of a token: its verified claims (null: it did not verify) and its lifecycle state as read (null: its account is gone). */
@@ -98,7 +121,7 @@ export async function activeAccessToken(token: string, known?: TokenState): Prom
   const claims = known ? known.claims : await verifyAccessToken(token);
   if (!claims) return null;
   const row = known ? known.row : (await hotQuery<StateRow>(STATE_SQL, stateParameters(claims))).rows[0];
-  if (!row || row.status !== 'ACTIVE' || row.revoked || !row.credential_ok) return null;
+  if (!row || row.status !== 'ACTIVE' || row.revoked || !row.credential_ok || !row.narrowing_ok) return null;
   if (issuedBefore(claims.iat, row.account_valid_after) || issuedBefore(claims.iat, row.credential_valid_after))
     return null;
   // A scope removed from the account since issuance no longer counts.
