@@ -51,3 +51,59 @@ test('an owner lowers the maximum credential lifetime; bad values get a field er
     page.getByRole('form', { name: 'Organization settings' }).getByLabel('Maximum credential lifetime (days)'),
   ).toHaveValue('90');
 });
+
+test('an admin renames and deletes environments and projects, each deletion confirmed in a dialog', async ({
+  page,
+  seed,
+}) => {
+  const org = await seed.org();
+  const admin = await seed.member(org, 'ADMIN');
+  await signInAs(page, admin);
+  await page.goto(`/orgs/${org.slug}/settings`);
+  const form = page.getByRole('form', { name: 'New project' });
+  await form.getByLabel('Project name').fill('Routing');
+  await form.getByLabel('Environments').fill('prod, qa');
+  await form.getByRole('button', { name: 'Create project' }).click();
+  const environments = page.getByLabel('Environments of Routing');
+  await expect(environments.getByText('qa')).toBeVisible();
+
+  // Rename an environment; a name its project already has is refused on the field.
+  await page.getByRole('button', { name: 'Rename environment qa of Routing' }).click();
+  const renameEnv = page.getByRole('form', { name: 'Rename environment qa of Routing' });
+  await renameEnv.getByLabel('New name for environment qa of Routing').fill('prod');
+  await renameEnv.getByRole('button', { name: 'Save' }).click();
+  await expect(renameEnv.getByText('This name is taken.')).toBeVisible();
+  await renameEnv.getByLabel('New name for environment qa of Routing').fill('staging');
+  await renameEnv.getByRole('button', { name: 'Save' }).click();
+  await expect(environments.getByText('staging')).toBeVisible();
+  await expect(environments.getByText('qa')).toHaveCount(0);
+
+  // Delete it: the dialog names it and says what goes; Cancel keeps it.
+  await page.getByRole('button', { name: 'Delete environment staging of Routing' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Delete environment staging of Routing?' });
+  await expect(dialog).toContainText('access tokens narrowed to it stop working');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(environments.getByText('staging')).toBeVisible();
+  await page.getByRole('button', { name: 'Delete environment staging of Routing' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete environment' }).click();
+  await expect(environments.getByText('staging')).toHaveCount(0);
+
+  // Rename the project, then delete it.
+  await page.getByRole('button', { name: 'Rename project Routing' }).click();
+  const renameProject = page.getByRole('form', { name: 'Rename project Routing' });
+  await renameProject.getByLabel('New name for project Routing').fill('Routing v2');
+  await renameProject.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByLabel('Environments of Routing v2').getByText('prod')).toBeVisible();
+  await page.getByRole('button', { name: 'Delete project Routing v2' }).click();
+  await page
+    .getByRole('dialog', { name: 'Delete project Routing v2?' })
+    .getByRole('button', { name: 'Delete project' })
+    .click();
+  await expect(page.getByLabel('Project Routing v2')).toHaveCount(0);
+  await expect(page.getByText('No projects yet.')).toBeVisible();
+
+  // The audit log has each change.
+  await page.goto(`/orgs/${org.slug}/audit`);
+  for (const action of ['environment.updated', 'environment.deleted', 'project.updated', 'project.deleted'])
+    await expect(page.getByText(action).first()).toBeVisible();
+});

@@ -77,7 +77,10 @@ export const updateEnvironmentInput = createEnvironmentInput.meta({ id: 'UpdateE
 export type UpdateEnvironmentInput = z.infer<typeof updateEnvironmentInput>;
 
 /** The console's rename and delete forms name the object by its ids (and a rename by its new name). */
-export const renameProjectForm = z.object({ projectId: projectIdField, name: z.string().default('') });
+export const renameProjectForm = z.object({
+  projectId: projectIdField,
+  name: nameField({ required: 'Enter a project name.' }),
+});
 export const deleteProjectForm = z.object({ projectId: projectIdField });
-export const renameEnvironmentForm = environmentParams.extend({ name: z.string().default('') });
+export const renameEnvironmentForm = environmentParams.extend(createEnvironmentInput.shape);
 export const deleteEnvironmentForm = environmentParams;

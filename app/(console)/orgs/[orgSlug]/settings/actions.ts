@@ -2,8 +2,16 @@
 
 import { revalidatePath } from 'next/cache';
 import { defineAction } from '@/lib/actions/define-action';
+import { deleteEnvironment, deleteProject, updateEnvironment, updateProject } from '@/lib/projects/change-project';
 import { createEnvironment, createProject } from '@/lib/projects/create-project';
-import { createEnvironmentForm, createProjectForm } from '@/lib/projects/schema';
+import {
+  createEnvironmentForm,
+  createProjectForm,
+  deleteEnvironmentForm,
+  deleteProjectForm,
+  renameEnvironmentForm,
+  renameProjectForm,
+} from '@/lib/projects/schema';
 import { updateOrganizationForm } from '@/lib/organizations/schema';
 import { updateOrganization } from '@/lib/organizations/update-organization';
 import { paths } from '@/lib/paths';
@@ -25,6 +33,44 @@ export const createEnvironmentAction = defineAction(
     const env = await createEnvironment(ctx, projectId, { name });
     revalidatePath(paths.settings(ctx.orgSlug));
     return { id: env.id, name: env.name };
+  },
+);
+
+// Rename a project.
+export const renameProjectAction = defineAction(
+  { input: renameProjectForm, permission: 'organization.write' },
+  async (ctx, { projectId, name }) => {
+    const project = await updateProject(ctx, projectId, { name });
+    revalidatePath(paths.settings(ctx.orgSlug));
+    return { id: project.id, name: project.name };
+  },
+);
+
+// Delete a project with its environments, role bindings and narrowed tokens.
+export const deleteProjectAction = defineAction(
+  { input: deleteProjectForm, permission: 'organization.write' },
+  async (ctx, { projectId }) => {
+    await deleteProject(ctx, projectId);
+    revalidatePath(paths.settings(ctx.orgSlug));
+  },
+);
+
+// Rename an environment of a project.
+export const renameEnvironmentAction = defineAction(
+  { input: renameEnvironmentForm, permission: 'organization.write' },
+  async (ctx, { projectId, environmentId, name }) => {
+    const env = await updateEnvironment(ctx, projectId, environmentId, { name });
+    revalidatePath(paths.settings(ctx.orgSlug));
+    return { id: env.id, name: env.name };
+  },
+);
+
+// Delete an environment of a project.
+export const deleteEnvironmentAction = defineAction(
+  { input: deleteEnvironmentForm, permission: 'organization.write' },
+  async (ctx, { projectId, environmentId }) => {
+    await deleteEnvironment(ctx, projectId, environmentId);
+    revalidatePath(paths.settings(ctx.orgSlug));
   },
 );
 

@@ -9,7 +9,8 @@ import { getOrganizationSettings } from '@/lib/organizations/queries';
 import { listProjects } from '@/lib/projects/queries';
 import { paths } from '@/lib/paths';
 import { OrganizationForm } from './organization-form';
-import { AddEnvironmentForm, CreateProjectForm } from './project-forms';
+import { deleteEnvironmentAction, deleteProjectAction, renameEnvironmentAction, renameProjectAction } from './actions';
+import { AddEnvironmentForm, CreateProjectForm, DeleteButton, RenameForm } from './project-forms';
 
 export const metadata: Metadata = { title: 'Settings' };
 
@@ -73,14 +74,74 @@ export default async function SettingsPage({ params }: PageProps<'/orgs/[orgSlug
           {projects.length === 0 ? <p className="mb-4 text-sm text-gray-600">No projects yet.</p> : null}
           <ul className="mb-6 space-y-4" aria-label="Projects">
             {projects.map((p) => (
-              <li key={p.id} className="rounded-md p-3 ring-1 ring-gray-200">
-                <p className="text-sm font-medium">{p.name}</p>
+              <li key={p.id} className="rounded-md p-3 ring-1 ring-gray-200" aria-label={`Project ${p.name}`}>
+                <div className="flex flex-wrap items-center gap-x-2">
+                  <p className="text-sm font-medium">{p.name}</p>
+                  {canWrite ? (
+                    <div className="ml-auto flex flex-wrap items-center gap-1">
+                      <RenameForm
+                        orgSlug={settings.slug}
+                        hidden={{ projectId: p.id }}
+                        label={`project ${p.name}`}
+                        current={p.name}
+                        action={renameProjectAction}
+                        hint="Tokens name the project by id: a rename changes nothing for them."
+                      />
+                      <DeleteButton
+                        orgSlug={settings.slug}
+                        hidden={{ projectId: p.id }}
+                        label={`project ${p.name}`}
+                        action={deleteProjectAction}
+                        spec={{
+                          title: `Delete project ${p.name}?`,
+                          body: (
+                            <p>
+                              Its {p.environments.length} environment(s), the role bindings to it and the refresh tokens
+                              narrowed to it are deleted; access tokens narrowed to it stop working at once. This cannot
+                              be undone.
+                            </p>
+                          ),
+                          confirmLabel: 'Delete project',
+                        }}
+                      />
+                    </div>
+                  ) : null}
+                </div>
                 {p.description ? <p className="text-xs text-gray-500">{p.description}</p> : null}
-                <p className="mt-2 flex flex-wrap gap-1.5" aria-label={`Environments of ${p.name}`}>
+                <ul className="mt-2 space-y-1" aria-label={`Environments of ${p.name}`}>
                   {p.environments.map((e) => (
-                    <Badge key={e.id}>{e.name}</Badge>
+                    <li key={e.id} className="flex flex-wrap items-center gap-1">
+                      <Badge>{e.name}</Badge>
+                      {canWrite ? (
+                        <div className="ml-auto flex flex-wrap items-center gap-1">
+                          <RenameForm
+                            orgSlug={settings.slug}
+                            hidden={{ projectId: p.id, environmentId: e.id }}
+                            label={`environment ${e.name} of ${p.name}`}
+                            current={e.name}
+                            action={renameEnvironmentAction}
+                          />
+                          <DeleteButton
+                            orgSlug={settings.slug}
+                            hidden={{ projectId: p.id, environmentId: e.id }}
+                            label={`environment ${e.name} of ${p.name}`}
+                            action={deleteEnvironmentAction}
+                            spec={{
+                              title: `Delete environment ${e.name} of ${p.name}?`,
+                              body: (
+                                <p>
+                                  Refresh tokens narrowed to it are deleted and access tokens narrowed to it stop
+                                  working at once. This cannot be undone.
+                                </p>
+                              ),
+                              confirmLabel: 'Delete environment',
+                            }}
+                          />
+                        </div>
+                      ) : null}
+                    </li>
                   ))}
-                </p>
+                </ul>
                 {canWrite ? <AddEnvironmentForm orgSlug={settings.slug} projectId={p.id} projectName={p.name} /> : null}
               </li>
             ))}
