@@ -107,3 +107,57 @@ test('an admin renames and deletes environments and projects, each deletion conf
   for (const action of ['environment.updated', 'environment.deleted', 'project.updated', 'project.deleted'])
     await expect(page.getByText(action).first()).toBeVisible();
 });
+
+test('an admin adds, renames, retires, restores and deletes a scope; the account form follows', async ({
+  page,
+  seed,
+}) => {
+  const org = await seed.org();
+  const admin = await seed.member(org, 'ADMIN');
+  await signInAs(page, admin);
+  await page.goto(`/orgs/${org.slug}/settings`);
+  const form = page.getByRole('form', { name: 'New scope' });
+  await form.getByLabel('Scope name').fill('has space');
+  await form.getByRole('button', { name: 'Add scope' }).click();
+  await expect(form.getByText('Use 1 to 64 letters, digits, and _ . : - (no spaces).')).toBeVisible();
+  await form.getByLabel('Scope name').fill('fleet:read');
+  await form.getByLabel('Description').fill('Read fleets');
+  await form.getByRole('button', { name: 'Add scope' }).click();
+  await expect(page.getByLabel('Scope fleet:read', { exact: true })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Rename scope fleet:read' }).click();
+  const rename = page.getByRole('form', { name: 'Rename scope fleet:read' });
+  await expect(rename.getByText('Future tokens carry the new name')).toBeVisible();
+  await rename.getByLabel('New name for scope fleet:read').fill('fleets:read');
+  await rename.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByLabel('Scope fleets:read', { exact: true })).toBeVisible();
+
+  // The account form offers it; once retired it does not, and the catalog marks it.
+  await page.goto(`/orgs/${org.slug}/service-accounts/new`);
+  await expect(page.getByRole('checkbox', { name: /fleets:read/ })).toBeVisible();
+  await page.goto(`/orgs/${org.slug}/settings`);
+  await page.getByRole('button', { name: 'Retire scope fleets:read' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Retire scope fleets:read?' });
+  await expect(dialog).toContainText('no token carries it');
+  await dialog.getByRole('button', { name: 'Retire' }).click();
+  await expect(page.getByLabel('Scope fleets:read', { exact: true }).getByText('retired')).toBeVisible();
+  await page.goto(`/orgs/${org.slug}/service-accounts/new`);
+  await expect(page.getByRole('checkbox', { name: /TILE/ })).toBeVisible();
+  await expect(page.getByRole('checkbox', { name: /fleets:read/ })).toHaveCount(0);
+
+  await page.goto(`/orgs/${org.slug}/settings`);
+  await page.getByRole('button', { name: 'Restore scope fleets:read' }).click();
+  await page
+    .getByRole('dialog', { name: 'Restore scope fleets:read?' })
+    .getByRole('button', { name: 'Restore' })
+    .click();
+  await expect(page.getByRole('button', { name: 'Retire scope fleets:read' })).toBeVisible();
+  await page.getByRole('button', { name: 'Delete scope fleets:read' }).click();
+  await page
+    .getByRole('dialog', { name: 'Delete scope fleets:read?' })
+    .getByRole('button', { name: 'Delete scope' })
+    .click();
+  await expect(page.getByLabel('Scope fleets:read', { exact: true })).toHaveCount(0);
+  // Built-in management scopes have no controls.
+  await expect(page.getByRole('button', { name: 'Retire scope manage:service_accounts' })).toHaveCount(0);
+});

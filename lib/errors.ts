@@ -27,6 +27,10 @@ export const ERROR_STATUS = {
   invalid_state: 409,
   limit_exceeded: 409,
   oem_credential_in_use: 409,
+  // issue-18: the organization's scope and role catalog
+  in_use: 409,
+  built_in: 409,
+  scope_retired: 422,
   length_required: 411,
   payload_too_large: 413,
   uri_too_long: 414,

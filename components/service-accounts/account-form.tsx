@@ -14,7 +14,7 @@ import type { ServiceAccountDto } from '@/lib/service-accounts/schema';
 import { PLATFORMS } from '@/lib/service-accounts/schema';
 
 export type AccountCatalogProps = {
-  scopes: Array<{ name: string; description: string; isManagement: boolean }>;
+  scopes: Array<{ name: string; description: string; isManagement: boolean; retired?: boolean }>;
   roles: Array<{ id: string; name: string; description: string; kind: 'ORGANIZATION' | 'PROJECT' }>;
   projects: Array<{ id: string; name: string }>;
 };
@@ -162,25 +162,29 @@ export function AccountForm({
           {PERMISSION_HELP.scopes} <PermissionsHelpLink />
         </p>
         <div className="grid gap-1 sm:grid-cols-2">
-          {catalog.scopes.map((s) => (
-            <label
-              key={s.name}
-              className={`flex items-start gap-2 text-sm ${s.isManagement && !isAdmin ? 'text-gray-400' : ''}`}
-            >
-              <input
-                type="checkbox"
-                name="scopes"
-                value={s.name}
-                defaultChecked={heldScopes.has(s.name)}
-                className="mt-1"
-              />
-              <span>
-                <code>{s.name}</code>
-                {s.isManagement ? <span className="text-xs"> (management, needs Admin)</span> : null}
-                <span className="block text-xs text-gray-500">{s.description}</span>
-              </span>
-            </label>
-          ))}
+          {/* A retired scope is offered only to an account that holds it (so that saving keeps it). */}
+          {catalog.scopes
+            .filter((s) => !s.retired || heldScopes.has(s.name))
+            .map((s) => (
+              <label
+                key={s.name}
+                className={`flex items-start gap-2 text-sm ${s.isManagement && !isAdmin ? 'text-gray-400' : ''}`}
+              >
+                <input
+                  type="checkbox"
+                  name="scopes"
+                  value={s.name}
+                  defaultChecked={heldScopes.has(s.name)}
+                  className="mt-1"
+                />
+                <span>
+                  <code>{s.name}</code>
+                  {s.isManagement ? <span className="text-xs"> (management, needs Admin)</span> : null}
+                  {s.retired ? <span className="text-xs"> (retired: in no token until restored)</span> : null}
+                  <span className="block text-xs text-gray-500">{s.description}</span>
+                </span>
+              </label>
+            ))}
         </div>
         <ErrorText id="field-scopes-error" errors={errors.scopes} />
       </fieldset>

@@ -65,7 +65,7 @@ const ACCOUNT_COLUMNS = `
   sa.id AS sa_id, sa.organization_id, o.slug AS org_slug, sa.name AS sa_name, sa.status::text AS sa_status,
   sa.is_admin, sa.platform::text AS platform, sa.token_lifetime_seconds, sa.ip_allow_list, sa.require_dpop,
   COALESCE((SELECT array_agg(s.name ORDER BY s.name) FROM service_account_scopes sas JOIN scopes s ON s.id = sas.scope_id
-            WHERE sas.service_account_id = sa.id), '{}') AS scopes`;
+            WHERE sas.service_account_id = sa.id AND s.retired_at IS NULL), '{}') AS scopes`;
 
 function toPrincipal(kind: CredentialKind, row: Row | undefined): Principal | null {
   if (!row) return null;

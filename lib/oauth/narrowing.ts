@@ -48,7 +48,13 @@ export async function resolveNarrowing(
     );
   }
   const binding = await db.roleBinding.findFirst({
-    where: { serviceAccountId: principal.account.id, organizationId: orgId, OR: [{ projectId: null }, { projectId }] },
+    where: {
+      serviceAccountId: principal.account.id,
+      organizationId: orgId,
+      OR: [{ projectId: null }, { projectId }],
+      // A retired role reaches no project any more.
+      role: { retiredAt: null },
+    },
     select: { id: true },
   });
   if (!binding) refuse('invalid_target', 'project_not_bound', 'This service account has no role in that project.');

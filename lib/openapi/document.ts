@@ -14,6 +14,7 @@ import { paths as oemPaths } from '@/lib/oem/openapi';
 import { paths as organizationPaths } from '@/lib/organizations/openapi';
 import { paths as projectPaths } from '@/lib/projects/openapi';
 import { paths as rolePaths } from '@/lib/roles/openapi';
+import { paths as scopePaths } from '@/lib/scopes/openapi';
 import { paths as serviceAccountPaths } from '@/lib/service-accounts/openapi';
 import { paths as vehiclePaths } from '@/lib/vehicles/openapi';
 import { paths as webhookPaths } from '@/lib/webhooks/openapi';
@@ -103,6 +104,7 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
         ...federationPaths,
         ...projectPaths,
         ...rolePaths,
+        ...scopePaths,
         ...oemPaths,
         ...vehiclePaths,
         ...auditPaths,

@@ -235,7 +235,7 @@ export async function listExpiringCredentials(ctx: OrgContext, limit = 50): Prom
 }
 
 export type AccountCatalog = {
-  scopes: Array<{ name: string; description: string; isManagement: boolean }>;
+  scopes: Array<{ name: string; description: string; isManagement: boolean; retired: boolean }>;
   roles: Array<{ id: string; name: string; description: string; kind: 'ORGANIZATION' | 'PROJECT' }>;
   projects: Array<{ id: string; name: string }>;
   maxCredentialLifetimeDays: number;
@@ -245,11 +245,13 @@ export type AccountCatalog = {
 export async function getAccountCatalog(ctx: OrgContext): Promise<AccountCatalog> {
   const where = { organizationId: ctx.orgId };
   const [scopes, roles, projects, org] = await Promise.all([
-    db.scope.findMany({
-      where,
-      select: { name: true, description: true, isManagement: true },
-      orderBy: [{ isManagement: 'asc' }, { name: 'asc' }],
-    }),
+    db.scope
+      .findMany({
+        where,
+        select: { name: true, description: true, isManagement: true, retiredAt: true },
+        orderBy: [{ isManagement: 'asc' }, { name: 'asc' }],
+      })
+      .then((rows) => rows.map(({ retiredAt, ...s }) => ({ ...s, retired: retiredAt !== null }))),
     db.roleDefinition.findMany({
       where,
       select: { id: true, name: true, description: true, kind: true },

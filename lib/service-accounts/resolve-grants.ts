@@ -8,18 +8,31 @@ import type { RoleBindingInput } from './schema';
  * management scopes on an account that is not isAdmin (they would grant nothing), are field
  * errors on `scopes`. Only the caller's organization's catalog is searched.
  */
-export async function resolveScopes(tx: Tx, orgId: string, names: string[], isAdmin: boolean): Promise<string[]> {
+export async function resolveScopes(
+  tx: Tx,
+  orgId: string,
+  names: string[],
+  isAdmin: boolean,
+  /** The scopes the account holds already: a retired one among them may stay, none may be added. */
+  held: readonly string[] = [],
+): Promise<string[]> {
   const unique = [...new Set(names)];
   if (unique.length === 0) return [];
   const rows = await tx.scope.findMany({
     where: { organizationId: orgId, name: { in: unique } },
-    select: { id: true, name: true, isManagement: true },
+    select: { id: true, name: true, isManagement: true, retiredAt: true },
   });
   const found = new Map(rows.map((r) => [r.name, r]));
   const unknown = unique.filter((n) => !found.has(n));
   if (unknown.length) {
     throw new AppError('validation_failed', 'Some scopes are not in the catalog.', {
       fields: { scopes: [`Not in this organization's catalog: ${unknown.join(', ')}.`] },
+    });
+  }
+  const retired = rows.filter((r) => r.retiredAt && !held.includes(r.name)).map((r) => r.name);
+  if (retired.length) {
+    throw new AppError('scope_retired', 'Retired scopes cannot be granted.', {
+      fields: { scopes: [`Retired, so no longer granted: ${retired.join(', ')}.`] },
     });
   }
   const management = rows.filter((r) => r.isManagement).map((r) => r.name);
@@ -40,6 +53,8 @@ export async function resolveRoleBindings(
   tx: Tx,
   orgId: string,
   bindings: RoleBindingInput[],
+  /** The role ids the account is bound to already: a retired one among them may stay, none may be added. */
+  heldRoleIds: readonly string[] = [],
 ): Promise<RoleBindingInput[]> {
   const seen = new Set<string>();
   const unique = bindings.filter((b) => {
@@ -54,7 +69,7 @@ export async function resolveRoleBindings(
   const [roles, projects] = await Promise.all([
     tx.roleDefinition.findMany({
       where: { organizationId: orgId, id: { in: roleIds } },
-      select: { id: true, name: true, kind: true },
+      select: { id: true, name: true, kind: true, retiredAt: true },
     }),
     projectIds.length
       ? tx.project.findMany({ where: { organizationId: orgId, id: { in: projectIds } }, select: { id: true } })
@@ -66,6 +81,8 @@ export async function resolveRoleBindings(
   for (const b of unique) {
     const role = roleById.get(b.roleId);
     if (!role) errors.push(`Role ${b.roleId} was not found.`);
+    else if (role.retiredAt && !heldRoleIds.includes(role.id))
+      errors.push(`${role.name} is retired: it is bound to nobody new.`);
     else if (role.kind === 'ORGANIZATION' && b.projectId)
       errors.push(`${role.name} is an organization role: it takes no project.`);
     else if (role.kind === 'PROJECT' && !b.projectId) errors.push(`${role.name} is a project role: choose a project.`);

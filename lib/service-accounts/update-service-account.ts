@@ -63,12 +63,19 @@ export async function updateServiceAccount(
       const isAdmin = input.isAdmin ?? before.isAdmin;
       const beforeScopes = before.scopes.map((s) => s.scope.name);
       const scopes = input.scopes ?? beforeScopes;
-      const scopeIds = await resolveScopes(tx, ctx.orgId, scopes, isAdmin);
+      const scopeIds = await resolveScopes(tx, ctx.orgId, scopes, isAdmin, beforeScopes);
       const scopesChanged = !sameSet([...new Set(scopes)], beforeScopes);
 
       const key = (b: { roleId: string; projectId: string | null }) => `${b.roleId}@${b.projectId ?? ''}`;
       const beforeKeys = beforeBindings.map((b) => key({ roleId: b.role.id, projectId: b.projectId }));
-      const bindings = input.roleBindings ? await resolveRoleBindings(tx, ctx.orgId, input.roleBindings) : undefined;
+      const bindings = input.roleBindings
+        ? await resolveRoleBindings(
+            tx,
+            ctx.orgId,
+            input.roleBindings,
+            beforeBindings.map((b) => b.role.id),
+          )
+        : undefined;
       const afterKeys = bindings?.map((b) => key({ roleId: b.roleId, projectId: b.projectId ?? null }));
       const bindingsChanged = afterKeys !== undefined && !sameSet(beforeKeys, afterKeys);
 

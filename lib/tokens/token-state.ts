@@ -68,7 +68,7 @@ const stateSql = (
          floor(extract(epoch FROM sa.tokens_valid_after))::float8 AS account_valid_after,
          floor(extract(epoch FROM cred.tokens_valid_after))::float8 AS credential_valid_after,
          COALESCE((SELECT array_agg(s.name) FROM service_account_scopes sas JOIN scopes s ON s.id = sas.scope_id
-                   WHERE sas.service_account_id = sa.id), '{}') AS held_scopes,
+                   WHERE sas.service_account_id = sa.id AND s.retired_at IS NULL), '{}') AS held_scopes,
          (${projectId}::text IS NULL OR EXISTS (SELECT 1 FROM projects p
                                                  WHERE p.id = ${projectId} AND p.organization_id = sa.organization_id))
            AND (${environmentId}::text IS NULL OR EXISTS (SELECT 1 FROM environments en

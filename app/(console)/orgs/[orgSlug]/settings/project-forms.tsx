@@ -7,7 +7,32 @@ import type { ActionResult } from '@/lib/actions/define-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
-import { createEnvironmentAction, createProjectAction } from './actions';
+import { createEnvironmentAction, createProjectAction, createScopeAction } from './actions';
+
+export function CreateScopeForm({ orgSlug }: { orgSlug: string }) {
+  const { state, onSubmit, pending, fieldErrors, formRef } = useFormAction(createScopeAction, {
+    resetOnSuccess: true,
+  });
+  return (
+    <form ref={formRef} onSubmit={onSubmit} className="mt-4 space-y-3" noValidate aria-label="New scope">
+      <input type="hidden" name="orgSlug" value={orgSlug} />
+      {state && !state.ok && !state.fieldErrors ? <Alert>{state.message}</Alert> : null}
+      {state?.ok ? <Alert tone="success">Scope “{state.data.name}” added.</Alert> : null}
+      <Field
+        name="name"
+        id="scope-name"
+        label="Scope name"
+        required
+        placeholder="fleet:read"
+        errors={fieldErrors.name}
+      />
+      <Field name="description" id="scope-description" label="Description" errors={fieldErrors.description} />
+      <Button type="submit" disabled={pending}>
+        {pending ? 'Adding…' : 'Add scope'}
+      </Button>
+    </form>
+  );
+}
 
 export function CreateProjectForm({ orgSlug }: { orgSlug: string }) {
   const { state, onSubmit, pending, fieldErrors, formRef } = useFormAction(createProjectAction, {
@@ -128,19 +153,24 @@ export function RenameForm({
   );
 }
 
-/** DeleteButton deletes a project or an environment after the confirmation dialog says what goes with it. */
+/**
+ * DeleteButton runs a destructive change (delete, retire) of a catalog object after the
+ * confirmation dialog says what it does; `verb` is the button's word ("Delete" by default).
+ */
 export function DeleteButton({
   orgSlug,
   hidden,
   label,
   spec,
   action,
+  verb = 'Delete',
 }: {
   orgSlug: string;
   hidden: Record<string, string>;
   label: string;
   spec: ConfirmSpec;
   action: Action<void>;
+  verb?: string;
 }) {
   const { state, submit, pending } = useFormAction(action);
   const [asking, setAsking] = useState<FormData | null>(null);
@@ -155,8 +185,8 @@ export function DeleteButton({
       {Object.entries(hidden).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
-      <Button type="submit" variant="ghost" disabled={pending} aria-label={`Delete ${label}`}>
-        Delete
+      <Button type="submit" variant="ghost" disabled={pending} aria-label={`${verb} ${label}`}>
+        {verb}
       </Button>
       {state && !state.ok ? (
         <p role="alert" className="text-xs text-red-600">
