@@ -44,6 +44,10 @@ export default defineConfig({
           environment: 'node',
           globalSetup: ['lib/testing/global-setup.ts'],
           setupFiles: ['lib/testing/worker-setup.ts'],
+          // One master key for the whole run: the forks pool starts a process per test file while
+          // a worker's database lives on, so a key drawn per process would leave the rows of the
+          // files before sealed under a key nobody holds any more.
+          env: { LATCHKEY_MASTER_KEYS: `1:${randomBytes(32).toString('base64')}` },
           pool: 'forks',
           maxWorkers: 2,
           testTimeout: 60_000,

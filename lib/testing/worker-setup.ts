@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { cloneTemplate, runtimeUrl } from './databases';
 
@@ -15,4 +14,4 @@ if (process.env.LATCHKEY_TEST_DB !== name) {
   process.env.LATCHKEY_TEST_DB = name;
 }
 process.env.NEXTAUTH_SECRET ??= 'integration-tests-secret-integration-tests-secret';
-process.env.LATCHKEY_MASTER_KEYS ??= `1:${randomBytes(32).toString('base64')}`;
+// LATCHKEY_MASTER_KEYS comes from vitest.config.ts: one key per run, shared by every process.
