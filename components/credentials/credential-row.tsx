@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { Td } from '@/components/ui/table';
 import type { CredentialActivity } from '@/lib/service-accounts/activity';
-import { ActionButton } from './action-button';
+import { ActionButton } from '@/components/ui/action-button';
 import { ActivitySummary } from './activity-cell';
 import { CredentialStatusBadge } from './credential-status-badge';
 import { formatDateTime } from './format';

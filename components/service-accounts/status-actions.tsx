@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState } from 'react';
 import { useFormAction } from '@/components/forms/use-form-action';
-import { ActionButton } from '@/components/credentials/action-button';
+import { ActionButton } from '@/components/ui/action-button';
 import type { FormAction } from '@/components/credentials/types';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';

@@ -1,7 +1,7 @@
 import 'server-only';
 import os from 'node:os';
 import type { OrgContext } from '@/lib/auth/context';
-import { can } from '@/lib/auth/permissions';
+import { assertCan } from '@/lib/auth/assert-can';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { seal } from '@/lib/crypto/secret-box';
 import { db } from '@/lib/db/client';
@@ -58,15 +58,6 @@ function toDto(row: AuditSink, headSeq: bigint): AuditSinkDto {
   };
 }
 
-function assertCanRead(ctx: OrgContext): void {
-  if (!can(ctx.role, 'audit_sinks.read'))
-    throw new AppError('forbidden', 'Your role does not allow reading audit sinks.');
-}
-function assertCanWrite(ctx: OrgContext): void {
-  if (!can(ctx.role, 'audit_sinks.write'))
-    throw new AppError('forbidden', 'Your role does not allow changes to audit sinks.');
-}
-
 async function headSeq(orgId: string): Promise<bigint> {
   const last = await db.auditEvent.findFirst({
     where: { organizationId: orgId },
@@ -84,7 +75,7 @@ async function findSink(ctx: OrgContext, sinkId: string): Promise<AuditSink> {
 
 /** listAuditSinks lists the organization's sinks (its own and the instance-wide one) with their lag. */
 export async function listAuditSinks(ctx: OrgContext): Promise<{ data: AuditSinkDto[] }> {
-  assertCanRead(ctx);
+  assertCan(ctx, 'audit_sinks.read');
   const [rows, head] = await Promise.all([
     db.auditSink.findMany({
       where: { organizationId: ctx.orgId },
@@ -96,7 +87,7 @@ export async function listAuditSinks(ctx: OrgContext): Promise<{ data: AuditSink
 }
 
 export async function getAuditSink(ctx: OrgContext, sinkId: string): Promise<AuditSinkDto> {
-  assertCanRead(ctx);
+  assertCan(ctx, 'audit_sinks.read');
   return toDto(await findSink(ctx, sinkId), await headSeq(ctx.orgId));
 }
 
@@ -115,7 +106,7 @@ function assertSyslogHost(host: string): void {
  * names are kept in clear. Audited `audit_sink.created` (never a header value).
  */
 export async function createAuditSink(ctx: OrgContext, input: CreateAuditSinkInput): Promise<AuditSinkDto> {
-  assertCanWrite(ctx);
+  assertCan(ctx, 'audit_sinks.write');
   const id = newId('auditSink');
   let config: Record<string, unknown>;
   let sealed: { sealed: Buffer<ArrayBuffer>; keyVersion: number } | null = null;
@@ -169,7 +160,7 @@ export async function updateAuditSink(
   sinkId: string,
   input: UpdateAuditSinkInput,
 ): Promise<AuditSinkDto> {
-  assertCanWrite(ctx);
+  assertCan(ctx, 'audit_sinks.write');
   return db.$transaction(async (tx) => {
     const current = await tx.auditSink.findFirst({ where: { id: sinkId, organizationId: ctx.orgId } });
     if (!current) throw new AppError('not_found', 'Audit sink not found.');
@@ -209,7 +200,7 @@ export async function updateAuditSink(
 
 /** deleteAuditSink deletes a sink of the caller's organization (not the instance-wide one). Audited. */
 export async function deleteAuditSink(ctx: OrgContext, sinkId: string): Promise<void> {
-  assertCanWrite(ctx);
+  assertCan(ctx, 'audit_sinks.write');
   await db.$transaction(async (tx) => {
     const row = await tx.auditSink.findFirst({ where: { id: sinkId, organizationId: ctx.orgId } });
     if (!row) throw new AppError('not_found', 'Audit sink not found.');
@@ -234,7 +225,7 @@ export type SinkTestResult = { ok: true } | { ok: false; error: string };
  * Audited `audit_sink.tested` with the outcome.
  */
 export async function testAuditSink(ctx: OrgContext, sinkId: string): Promise<SinkTestResult> {
-  assertCanWrite(ctx);
+  assertCan(ctx, 'audit_sinks.write');
   const sink = await findSink(ctx, sinkId);
   const target = sinkTarget(sink);
   let result: SinkTestResult = { ok: true };

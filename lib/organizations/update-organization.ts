@@ -1,5 +1,6 @@
 import 'server-only';
 import type { OrgContext } from '@/lib/auth/context';
+import { assertCan } from '@/lib/auth/assert-can';
 import { can } from '@/lib/auth/permissions';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { db } from '@/lib/db/client';
@@ -17,7 +18,7 @@ export async function updateOrganization(
   ctx: OrgContext,
   input: UpdateOrganizationInput,
 ): Promise<OrganizationSettingsDto> {
-  if (!can(ctx.role, 'organization.write')) throw new AppError('forbidden', 'Your role does not allow this change.');
+  assertCan(ctx, 'organization.write');
   if (input.requireTwoFactor !== undefined) {
     if (ctx.actor.type !== 'MEMBER' || !can(ctx.role, 'members.write'))
       throw new AppError('forbidden', 'Only owners decide whether members need two-factor authentication.', {

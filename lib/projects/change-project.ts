@@ -1,15 +1,11 @@
 import 'server-only';
 import type { OrgContext } from '@/lib/auth/context';
-import { can } from '@/lib/auth/permissions';
+import { assertCan } from '@/lib/auth/assert-can';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import type { Tx } from '@/lib/db/client';
 import { db } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
 import type { EnvironmentDto, ProjectDto, UpdateEnvironmentInput, UpdateProjectInput } from './schema';
-
-function assertCanWrite(ctx: OrgContext) {
-  if (!can(ctx.role, 'organization.write')) throw new AppError('forbidden', 'Your role does not allow this change.');
-}
 
 /** The project, locked for this transaction; another organization's looks exactly like a missing one. */
 async function lockProject(tx: Tx, ctx: OrgContext, projectId: string) {
@@ -58,7 +54,7 @@ export async function updateProject(
   projectId: string,
   input: UpdateProjectInput,
 ): Promise<ProjectDto> {
-  assertCanWrite(ctx);
+  assertCan(ctx, 'organization.write');
   return db.$transaction(async (tx) => {
     const before = await lockProject(tx, ctx, projectId);
     if (input.name !== undefined && input.name !== before.name) {
@@ -101,7 +97,7 @@ export async function updateProject(
  * environment to exist. Audited `project.deleted` with what went with it.
  */
 export async function deleteProject(ctx: OrgContext, projectId: string): Promise<void> {
-  assertCanWrite(ctx);
+  assertCan(ctx, 'organization.write');
   await db.$transaction(async (tx) => {
     const project = await lockProject(tx, ctx, projectId);
     const [environments, roleBindings, refreshTokens] = await Promise.all([
@@ -128,7 +124,7 @@ export async function updateEnvironment(
   environmentId: string,
   input: UpdateEnvironmentInput,
 ): Promise<EnvironmentDto> {
-  assertCanWrite(ctx);
+  assertCan(ctx, 'organization.write');
   return db.$transaction(async (tx) => {
     const { environment } = await lockEnvironment(tx, ctx, projectId, environmentId);
     const taken = await tx.environment.findFirst({
@@ -157,7 +153,7 @@ export async function updateEnvironment(
  * narrowed to it stop introspecting as active (as for a deleted project). Audited `environment.deleted`.
  */
 export async function deleteEnvironment(ctx: OrgContext, projectId: string, environmentId: string): Promise<void> {
-  assertCanWrite(ctx);
+  assertCan(ctx, 'organization.write');
   await db.$transaction(async (tx) => {
     const { environment } = await lockEnvironment(tx, ctx, projectId, environmentId);
     const refreshTokens = await tx.refreshToken.count({ where: { environmentId } });

@@ -1,22 +1,18 @@
 import 'server-only';
 import type { OrgContext } from '@/lib/auth/context';
-import { can } from '@/lib/auth/permissions';
+import { assertCan } from '@/lib/auth/assert-can';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { db } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
 import { newId } from '@/lib/ids';
 import type { CreateEnvironmentInput, CreateProjectInput, EnvironmentDto, ProjectDto } from './schema';
 
-function assertCanWrite(ctx: OrgContext) {
-  if (!can(ctx.role, 'organization.write')) throw new AppError('forbidden', 'Your role does not allow this change.');
-}
-
 /**
  * createProject creates a project and its environments in the caller's organization
  * (`name_taken` when the name is used) and audits `project.created` in the same transaction.
  */
 export async function createProject(ctx: OrgContext, input: CreateProjectInput): Promise<ProjectDto> {
-  assertCanWrite(ctx);
+  assertCan(ctx, 'organization.write');
   return db.$transaction(async (tx) => {
     const taken = await tx.project.findFirst({
       where: { organizationId: ctx.orgId, name: input.name },
@@ -61,7 +57,7 @@ export async function createEnvironment(
   projectId: string,
   input: CreateEnvironmentInput,
 ): Promise<EnvironmentDto> {
-  assertCanWrite(ctx);
+  assertCan(ctx, 'organization.write');
   return db.$transaction(async (tx) => {
     // 404 rather than 403: another organization's project must look exactly like a missing one.
     const project = await tx.project.findFirst({

@@ -1,7 +1,7 @@
 import 'server-only';
 import type { OrgContext } from '@/lib/auth/context';
 import type { Tx } from '@/lib/db/client';
-import { can } from '@/lib/auth/permissions';
+import { assertCan } from '@/lib/auth/assert-can';
 import { AppError } from '@/lib/errors';
 
 export type LockedAccount = {
@@ -40,12 +40,5 @@ export function assertNotRevoked(account: LockedAccount): void {
     throw new AppError('account_revoked', 'This service account is revoked: it cannot change any more.');
 }
 
-/**
- * assertCanWrite re-checks, inside the domain, the permission that defineAction and apiRoute
- * already checked: a future caller that forgets the wrapper still cannot let an AUDITOR write.
- * It reads the same role table (lib/auth/permissions.ts).
- */
-export function assertCanWrite(ctx: OrgContext): void {
-  if (!can(ctx.role, 'service_accounts.write'))
-    throw new AppError('forbidden', 'Your role does not allow changes to service accounts.');
-}
+/** assertCanWrite is assertCan(ctx, 'service_accounts.write') (lib/auth/assert-can.ts). */
+export const assertCanWrite = (ctx: OrgContext): void => assertCan(ctx, 'service_accounts.write');

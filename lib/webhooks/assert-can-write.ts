@@ -1,17 +1,14 @@
 import 'server-only';
 import type { OrgContext } from '@/lib/auth/context';
-import { can } from '@/lib/auth/permissions';
+import { assertCan } from '@/lib/auth/assert-can';
 import ipaddr from 'ipaddr.js';
 import { env, loopbackHttpAllowed } from '@/lib/env';
 import { addressAllowed, parseCidrs } from './address-guard';
 import { AppError } from '@/lib/errors';
 import { webhookUrlProblem } from './url-policy';
 
-/** assertCanWriteWebhooks refuses callers whose role may not change webhooks (forbidden). */
-export function assertCanWriteWebhooks(ctx: OrgContext): void {
-  if (!can(ctx.role, 'webhooks.write'))
-    throw new AppError('forbidden', 'Your role does not allow changes to webhooks.');
-}
+/** assertCanWriteWebhooks is assertCan(ctx, 'webhooks.write') (lib/auth/assert-can.ts). */
+export const assertCanWriteWebhooks = (ctx: OrgContext): void => assertCan(ctx, 'webhooks.write');
 
 /** assertWebhookUrl refuses a URL the delivery policy would refuse (lib/webhooks/url-policy.ts). */
 export function assertWebhookUrl(url: string): void {

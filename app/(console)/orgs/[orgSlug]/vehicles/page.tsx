@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { PageHeader } from '@/components/layout/page-header';
 import { AddVehicleForm } from '@/components/vehicles/add-vehicle-form';
-import { RemoveVehicleButton } from '@/components/vehicles/remove-vehicle-button';
+import { ActionButton } from '@/components/ui/action-button';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Table, Td } from '@/components/ui/table';
@@ -62,7 +62,20 @@ export default async function VehiclesPage({ params }: PageProps<'/orgs/[orgSlug
                   <Td className="whitespace-nowrap tabular-nums">{v.created_at.replace('T', ' ').slice(0, 16)}</Td>
                   {writable ? (
                     <Td>
-                      <RemoveVehicleButton orgSlug={orgSlug} id={v.id} vin={v.vin} action={removeVehicleAction} />
+                      <ActionButton
+                        variant="ghost"
+                        action={removeVehicleAction}
+                        fields={{ orgSlug, id: v.id }}
+                        label="Remove"
+                        ariaLabel={`Remove ${v.vin}`}
+                        confirm={{
+                          title: `Remove vehicle ${v.vin}?`,
+                          body: (
+                            <p>It is no longer connected through its OEM credential. You can add it again later.</p>
+                          ),
+                          confirmLabel: 'Remove',
+                        }}
+                      />
                     </Td>
                   ) : null}
                 </tr>

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { CreateAuditSinkForm } from '@/components/audit-stream/create-audit-sink-form';
-import { ActionButton } from '@/components/credentials/action-button';
+import { ActionButton } from '@/components/ui/action-button';
 import { PageHeader } from '@/components/layout/page-header';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';

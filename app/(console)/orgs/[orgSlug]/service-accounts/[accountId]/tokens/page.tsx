@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { ActionButton } from '@/components/credentials/action-button';
+import { ActionButton } from '@/components/ui/action-button';
 import { formatDateTime } from '@/components/credentials/format';
 import { PageHeader } from '@/components/layout/page-header';
 import { Table, Td } from '@/components/ui/table';

@@ -20,6 +20,7 @@ export function ActionButton<T>({
   variant = 'secondary',
   confirm,
   className,
+  ariaLabel,
 }: {
   action: Action<T>;
   fields: Record<string, string>;
@@ -28,6 +29,8 @@ export function ActionButton<T>({
   variant?: 'primary' | 'secondary' | 'danger' | 'ghost';
   confirm?: ConfirmSpec;
   className?: string;
+  /** The button's accessible name when its label alone is ambiguous ("Delete" in a list). */
+  ariaLabel?: string;
 }) {
   const [state, dispatch, pending] = useActionState<ActionResult<T> | null, FormData>(action, null);
   const [asking, setAsking] = useState<FormData | null>(null);
@@ -44,7 +47,7 @@ export function ActionButton<T>({
       {Object.entries(fields).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
-      <Button type="submit" variant={variant} disabled={pending} className="px-2.5 py-1 text-xs">
+      <Button type="submit" variant={variant} disabled={pending} className="px-2.5 py-1 text-xs" aria-label={ariaLabel}>
         {pending ? (pendingLabel ?? `${label}…`) : label}
       </Button>
       {state && !state.ok ? (
