@@ -94,8 +94,8 @@ test('the API reference renders its markdown and names scopes, not internal perm
   // Markdown is rendered: no literal backticks or ** left.
   expect(body).not.toContain('`');
   expect(body).not.toContain('**');
-  // No internal permission names (the scopes/roles branch still words listRoles and createProject so).
-  const operations = page.locator('article:not(#op-listRoles):not(#op-createProject)');
+  // No internal permission names in any operation.
+  const operations = page.locator('article');
   expect(await operations.count()).toBeGreaterThan(60);
   for (const text of await operations.allInnerTexts())
     expect(text).not.toMatch(

@@ -161,3 +161,77 @@ test('an admin adds, renames, retires, restores and deletes a scope; the account
   // Built-in management scopes have no controls.
   await expect(page.getByRole('button', { name: 'Retire scope manage:service_accounts' })).toHaveCount(0);
 });
+
+test('an admin adds, renames, retires, restores and deletes a role; the account form follows', async ({
+  page,
+  seed,
+}) => {
+  const org = await seed.org();
+  const admin = await seed.member(org, 'ADMIN');
+  await signInAs(page, admin);
+  await page.goto(`/orgs/${org.slug}/settings`);
+  const form = page.getByRole('form', { name: 'New role' });
+  await form.getByLabel('Role name').fill('fleet operator');
+  await form.getByRole('button', { name: 'Add role' }).click();
+  await expect(form.getByText('Use 1 to 64 letters, digits, and _ . : - (no spaces).')).toBeVisible();
+  await form.getByLabel('Role name').fill('fleet.operator');
+  await form.getByLabel('Description').fill('Runs the fleet');
+  await form.getByLabel('Kind').selectOption('ORGANIZATION');
+  await form.getByRole('button', { name: 'Add role' }).click();
+  const row = page.getByLabel('Role fleet.operator', { exact: true });
+  await expect(row).toBeVisible();
+  await expect(row.getByText('organization', { exact: true })).toBeVisible();
+  // The form starts empty again for the next role.
+  await expect(form.getByLabel('Role name')).toHaveValue('');
+
+  await page.getByRole('button', { name: 'Rename role fleet.operator' }).click();
+  const rename = page.getByRole('form', { name: 'Rename role fleet.operator' });
+  await rename.getByLabel('New name for role fleet.operator').fill('project.viewer');
+  await rename.getByRole('button', { name: 'Save' }).click();
+  await expect(rename.getByText('This name is taken.')).toBeVisible();
+  await rename.getByLabel('New name for role fleet.operator').fill('fleet.runner');
+  await rename.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByLabel('Role fleet.runner', { exact: true })).toBeVisible();
+
+  // The account form offers it; once retired it does not, and the list marks it.
+  await page.goto(`/orgs/${org.slug}/service-accounts/new`);
+  await expect(page.getByRole('checkbox', { name: /fleet\.runner/ })).toBeVisible();
+  await page.goto(`/orgs/${org.slug}/settings`);
+  await page.getByRole('button', { name: 'Retire role fleet.runner' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Retire role fleet.runner?' });
+  await expect(dialog).toContainText('reach no project');
+  await dialog.getByRole('button', { name: 'Retire' }).click();
+  await expect(page.getByLabel('Role fleet.runner', { exact: true }).getByText('retired')).toBeVisible();
+  await page.goto(`/orgs/${org.slug}/service-accounts/new`);
+  await expect(page.getByRole('checkbox', { name: /organization\.viewer/ })).toBeVisible();
+  await expect(page.getByRole('checkbox', { name: /fleet\.runner/ })).toHaveCount(0);
+
+  await page.goto(`/orgs/${org.slug}/settings`);
+  await page.getByRole('button', { name: 'Restore role fleet.runner' }).click();
+  await page
+    .getByRole('dialog', { name: 'Restore role fleet.runner?' })
+    .getByRole('button', { name: 'Restore' })
+    .click();
+  await expect(page.getByRole('button', { name: 'Retire role fleet.runner' })).toBeVisible();
+  await page.getByRole('button', { name: 'Delete role fleet.runner' }).click();
+  await page
+    .getByRole('dialog', { name: 'Delete role fleet.runner?' })
+    .getByRole('button', { name: 'Delete role' })
+    .click();
+  await expect(page.getByLabel('Role fleet.runner', { exact: true })).toHaveCount(0);
+
+  // The audit log names the role and links to Settings.
+  await page.goto(`/orgs/${org.slug}/audit`);
+  for (const action of ['role.created', 'role.renamed', 'role.retired', 'role.restored', 'role.deleted'])
+    await expect(page.getByText(action).first()).toBeVisible();
+});
+
+test('an auditor sees the roles but no controls to change them', async ({ page, seed }) => {
+  const org = await seed.org();
+  const auditor = await seed.member(org, 'AUDITOR');
+  await signInAs(page, auditor);
+  await page.goto(`/orgs/${org.slug}/settings`);
+  await expect(page.getByLabel('Role project.viewer', { exact: true })).toBeVisible();
+  await expect(page.getByRole('form', { name: 'New role' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: /^(Retire|Rename|Delete) role/ })).toHaveCount(0);
+});

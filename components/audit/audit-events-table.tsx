@@ -33,6 +33,9 @@ function referenceHref(orgSlug: string, ref: AuditReference, id: string): string
     case 'user':
       return paths.members(orgSlug);
     case 'organization':
+    case 'project':
+    case 'scope':
+    case 'role':
       return paths.settings(orgSlug);
     default:
       return null;

@@ -15,7 +15,7 @@ import { PLATFORMS } from '@/lib/service-accounts/schema';
 
 export type AccountCatalogProps = {
   scopes: Array<{ name: string; description: string; isManagement: boolean; retired?: boolean }>;
-  roles: Array<{ id: string; name: string; description: string; kind: 'ORGANIZATION' | 'PROJECT' }>;
+  roles: Array<{ id: string; name: string; description: string; kind: 'ORGANIZATION' | 'PROJECT'; retired?: boolean }>;
   projects: Array<{ id: string; name: string }>;
 };
 
@@ -58,7 +58,8 @@ export function AccountForm({
     account?.roleBindings.filter((b) => b.projectId).map((b) => ({ roleId: b.roleId, projectId: b.projectId ?? '' })) ??
       [],
   );
-  const projectRoles = catalog.roles.filter((r) => r.kind === 'PROJECT');
+  // A retired role binds nobody new: it is not offered for new project bindings.
+  const projectRoles = catalog.roles.filter((r) => r.kind === 'PROJECT' && !r.retired);
   const [newRole, setNewRole] = useState(projectRoles[0]?.id ?? '');
   const [newProject, setNewProject] = useState(catalog.projects[0]?.id ?? '');
   const [cidrHint, setCidrHint] = useState<string | null>(null);
@@ -195,8 +196,9 @@ export function AccountForm({
           {PERMISSION_HELP.roles}
         </p>
         <div className="grid gap-1 sm:grid-cols-2">
+          {/* A retired organization role is offered only to an account bound to it (saving keeps it). */}
           {catalog.roles
-            .filter((r) => r.kind === 'ORGANIZATION')
+            .filter((r) => r.kind === 'ORGANIZATION' && (!r.retired || orgRoleIds.has(r.id)))
             .map((r) => (
               <label key={r.id} className="flex items-start gap-2 text-sm">
                 <input
@@ -208,6 +210,7 @@ export function AccountForm({
                 />
                 <span>
                   <code>{r.name}</code> <span className="text-xs text-gray-500">(organization)</span>
+                  {r.retired ? <span className="text-xs"> (retired: reaches no project until restored)</span> : null}
                   <span className="block text-xs text-gray-500">{r.description}</span>
                 </span>
               </label>
@@ -221,6 +224,9 @@ export function AccountForm({
                 <li key={`${b.roleId}@${b.projectId}`} className="flex items-center gap-2">
                   <input type="hidden" name="roleBindings" value={`${b.roleId}@${b.projectId}`} />
                   <code>{roleName(b.roleId)}</code> on <span className="font-medium">{projectName(b.projectId)}</span>
+                  {catalog.roles.find((r) => r.id === b.roleId)?.retired ? (
+                    <span className="text-xs text-gray-500">(retired)</span>
+                  ) : null}
                   <Button
                     variant="ghost"
                     className="px-2 py-0.5 text-xs"

@@ -13,7 +13,7 @@ export type AuditReference = { kind: string; name: string; accountId?: string };
 
 /**
  * auditReferenceNames looks up, for one page of events, the names of the organization, service accounts,
- * credentials, OEM credentials, vehicles, webhooks and users they name, a query per kind, each
+ * credentials, OEM credentials, vehicles, webhooks, users, projects, scopes and roles they name, a query per kind, each
  * scoped to the caller's organization (an id copied from elsewhere resolves to nothing).
  */
 export async function auditReferenceNames(
@@ -36,7 +36,7 @@ export async function auditReferenceNames(
   const has = (type: string) => (ids.get(type)?.size ?? 0) > 0;
   const organizationId = ctx.orgId;
   const credential = { id: true, name: true, serviceAccountId: true } as const;
-  const [organization, accounts, secrets, keyPairs, pairs, federated, oem, vehicles, webhooks, users] =
+  const [organization, accounts, secrets, keyPairs, pairs, federated, oem, vehicles, webhooks, users, catalog] =
     await Promise.all([
       // Only the caller's own organization: another one's id names nothing here.
       ids.get('organization')?.has(organizationId)
@@ -82,6 +82,7 @@ export async function auditReferenceNames(
             select: { id: true, name: true, email: true },
           })
         : [],
+      catalogNames(organizationId, { project: of('project'), scope: of('scope'), role: of('role') }),
     ]);
   const names = new Map<string, AuditReference>();
   if (organization) names.set(key('organization', organization.id), { kind: 'organization', name: organization.name });
@@ -103,5 +104,21 @@ export async function auditReferenceNames(
   for (const v of vehicles) names.set(key('vehicle', v.id), { kind: 'vehicle', name: v.vin });
   for (const w of webhooks) names.set(key('webhook', w.id), { kind: 'webhook', name: w.url });
   for (const u of users) names.set(key('user', u.id), { kind: 'user', name: u.name || u.email });
+  for (const [kind, rows] of Object.entries(catalog))
+    for (const r of rows) names.set(key(kind, r.id), { kind, name: r.name });
   return names;
+}
+
+/** catalogNames finds the organization's projects, scopes and roles among the ids (Settings shows them). */
+async function catalogNames(
+  organizationId: string,
+  ids: Record<'project' | 'scope' | 'role', { in: string[] }>,
+): Promise<Record<string, Array<{ id: string; name: string }>>> {
+  const select = { id: true, name: true } as const;
+  const [project, scope, role] = await Promise.all([
+    ids.project.in.length ? db.project.findMany({ where: { organizationId, id: ids.project }, select }) : [],
+    ids.scope.in.length ? db.scope.findMany({ where: { organizationId, id: ids.scope }, select }) : [],
+    ids.role.in.length ? db.roleDefinition.findMany({ where: { organizationId, id: ids.role }, select }) : [],
+  ]);
+  return { project, scope, role };
 }

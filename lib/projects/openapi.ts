@@ -36,7 +36,7 @@ export const paths: ZodOpenApiPathsObject = {
       operationId: 'createProject',
       tags: [TAG],
       summary: 'Create a project with its environments',
-      description: 'Environments default to production, staging and development. Needs `organization.write`.',
+      description: 'Environments default to production, staging and development.',
       requestBody: body(createProjectInput),
       responses: { '201': json(projectDto, 'The project.'), '409': conflict, ...problemResponses },
     },

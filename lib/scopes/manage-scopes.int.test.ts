@@ -1,4 +1,5 @@
 import { decodeJwt } from 'jose';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { POST as introspectRoute } from '@/app/api/oauth/introspect/route';
 import { POST as tokenRoute } from '@/app/api/oauth/token/route';
@@ -93,5 +94,28 @@ describe('the organization scope catalog', () => {
     expect(createScopeInput.safeParse({ name: 'a'.repeat(65) }).success).toBe(false);
     expect(updateScopeInput.safeParse({}).success).toBe(false);
     expect(updateScopeInput.safeParse({ retired: 'yes' }).success).toBe(false);
+  });
+
+  it('a grant racing a retirement waits for it and is refused, never granting a retired scope', async () => {
+    const { adminCtx } = await orgWithRoles();
+    const scope = await createScope(adminCtx, { name: 'racing', description: '' });
+    // Another instance retires the scope and holds its transaction open, as lockScope does.
+    const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT id FROM scopes WHERE id = $1 FOR UPDATE', [scope.id]);
+      await other.query('UPDATE scopes SET retired_at = now() WHERE id = $1', [scope.id]);
+      let settled = false;
+      const grant = createTestServiceAccount(adminCtx, { scopes: ['racing'] }).finally(() => (settled = true));
+      grant.catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(settled).toBe(false);
+      await other.query('COMMIT');
+      await expect(grant).rejects.toMatchObject({ code: 'scope_retired' });
+    } finally {
+      await other.end();
+    }
+    expect(await db.serviceAccountScope.count({ where: { scopeId: scope.id } })).toBe(0);
   });
 });

@@ -1,16 +1,12 @@
 import 'server-only';
 import type { OrgContext } from '@/lib/auth/context';
-import { can } from '@/lib/auth/permissions';
+import { assertCan } from '@/lib/auth/assert-can';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import type { Tx } from '@/lib/db/client';
 import { db } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
 import { newId } from '@/lib/ids';
 import type { CreateScopeInput, ScopeDto, UpdateScopeInput } from './schema';
-
-function assertCanWrite(ctx: OrgContext) {
-  if (!can(ctx.role, 'organization.write')) throw new AppError('forbidden', 'Your role does not allow this change.');
-}
 
 const nameTaken = (name: string) =>
   new AppError('name_taken', `The catalog has a scope named "${name}".`, { fields: { name: ['This name is taken.'] } });
@@ -58,7 +54,7 @@ export async function listScopes(ctx: OrgContext): Promise<ScopeDto[]> {
 
 /** createScope adds a scope to the caller's organization (`name_taken`). Audited `scope.created`. */
 export async function createScope(ctx: OrgContext, input: CreateScopeInput): Promise<ScopeDto> {
-  assertCanWrite(ctx);
+  assertCan(ctx, 'organization.write');
   return db.$transaction(async (tx) => {
     if (await tx.scope.findFirst({ where: { organizationId: ctx.orgId, name: input.name }, select: { id: true } }))
       throw nameTaken(input.name);
@@ -97,7 +93,7 @@ async function lockScope(tx: Tx, ctx: OrgContext, scopeId: string) {
  * / `scope.restored` / `scope.updated`.
  */
 export async function updateScope(ctx: OrgContext, scopeId: string, input: UpdateScopeInput): Promise<ScopeDto> {
-  assertCanWrite(ctx);
+  assertCan(ctx, 'organization.write');
   return db.$transaction(async (tx) => {
     const before = await lockScope(tx, ctx, scopeId);
     const renaming = input.name !== undefined && input.name !== before.name;
@@ -144,7 +140,7 @@ export async function updateScope(ctx: OrgContext, scopeId: string, input: Updat
 
 /** deleteScope deletes a scope no account holds (`in_use` otherwise; built-in ones never). Audited `scope.deleted`. */
 export async function deleteScope(ctx: OrgContext, scopeId: string): Promise<void> {
-  assertCanWrite(ctx);
+  assertCan(ctx, 'organization.write');
   await db.$transaction(async (tx) => {
     const scope = await lockScope(tx, ctx, scopeId);
     if (scope.is_management) throw new AppError('built_in', 'Management scopes are built in: they are not deleted.');

@@ -236,7 +236,7 @@ export async function listExpiringCredentials(ctx: OrgContext, limit = 50): Prom
 
 export type AccountCatalog = {
   scopes: Array<{ name: string; description: string; isManagement: boolean; retired: boolean }>;
-  roles: Array<{ id: string; name: string; description: string; kind: 'ORGANIZATION' | 'PROJECT' }>;
+  roles: Array<{ id: string; name: string; description: string; kind: 'ORGANIZATION' | 'PROJECT'; retired: boolean }>;
   projects: Array<{ id: string; name: string }>;
   maxCredentialLifetimeDays: number;
 };
@@ -252,11 +252,13 @@ export async function getAccountCatalog(ctx: OrgContext): Promise<AccountCatalog
         orderBy: [{ isManagement: 'asc' }, { name: 'asc' }],
       })
       .then((rows) => rows.map(({ retiredAt, ...s }) => ({ ...s, retired: retiredAt !== null }))),
-    db.roleDefinition.findMany({
-      where,
-      select: { id: true, name: true, description: true, kind: true },
-      orderBy: [{ kind: 'asc' }, { name: 'asc' }],
-    }),
+    db.roleDefinition
+      .findMany({
+        where,
+        select: { id: true, name: true, description: true, kind: true, retiredAt: true },
+        orderBy: [{ kind: 'asc' }, { name: 'asc' }],
+      })
+      .then((rows) => rows.map(({ retiredAt, ...r }) => ({ ...r, retired: retiredAt !== null }))),
     db.project.findMany({ where, select: { id: true, name: true }, orderBy: { name: 'asc' } }),
     db.organization.findUniqueOrThrow({ where: { id: ctx.orgId }, select: { maxCredentialLifetimeDays: true } }),
   ]);

@@ -18,10 +18,13 @@ export async function resolveScopes(
 ): Promise<string[]> {
   const unique = [...new Set(names)];
   if (unique.length === 0) return [];
-  const rows = await tx.scope.findMany({
-    where: { organizationId: orgId, name: { in: unique } },
-    select: { id: true, name: true, isManagement: true, retiredAt: true },
-  });
+  // FOR KEY SHARE: a retirement or deletion of one of these scopes (lib/scopes/manage-scopes.ts
+  // locks it FOR UPDATE) waits for this grant to commit, or this read waits for it and sees it.
+  const rows = (
+    await tx.$queryRaw<Array<{ id: string; name: string; is_management: boolean; retired_at: Date | null }>>`
+      SELECT id, name, is_management, retired_at FROM scopes
+      WHERE organization_id = ${orgId} AND name = ANY(${unique}::text[]) FOR KEY SHARE`
+  ).map((r) => ({ id: r.id, name: r.name, isManagement: r.is_management, retiredAt: r.retired_at }));
   const found = new Map(rows.map((r) => [r.name, r]));
   const unknown = unique.filter((n) => !found.has(n));
   if (unknown.length) {
@@ -67,10 +70,13 @@ export async function resolveRoleBindings(
   const roleIds = [...new Set(unique.map((b) => b.roleId))];
   const projectIds = [...new Set(unique.flatMap((b) => (b.projectId ? [b.projectId] : [])))];
   const [roles, projects] = await Promise.all([
-    tx.roleDefinition.findMany({
-      where: { organizationId: orgId, id: { in: roleIds } },
-      select: { id: true, name: true, kind: true, retiredAt: true },
-    }),
+    // FOR KEY SHARE, as resolveScopes: a retirement or deletion of the role (lockRole in
+    // lib/roles/manage-roles.ts) and this binding are ordered, never interleaved.
+    tx.$queryRaw<Array<{ id: string; name: string; kind: string; retired_at: Date | null }>>`
+      SELECT id, name, kind::text, retired_at FROM roles
+      WHERE organization_id = ${orgId} AND id = ANY(${roleIds}::text[]) FOR KEY SHARE`.then((rows) =>
+      rows.map((r) => ({ id: r.id, name: r.name, kind: r.kind, retiredAt: r.retired_at })),
+    ),
     projectIds.length
       ? tx.project.findMany({ where: { organizationId: orgId, id: { in: projectIds } }, select: { id: true } })
       : [],

@@ -6,7 +6,7 @@ import { db } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
 import { assertCanWrite, lockAccount } from '@/lib/service-accounts/lock-account';
 import type { LiveTokenDto } from '@/lib/service-accounts/schema';
-import { credentialStateJoin } from './token-state';
+import { credentialStateJoin, narrowingHoldsSql } from './token-state';
 
 /** The longest access token lifetime an account can have (service_accounts CHECK: 60..86400 s). */
 const MAX_TOKEN_LIFETIME_SECONDS = 86_400;
@@ -27,8 +27,7 @@ type LiveRow = {
  * audit events (the token service keeps no other record of an access token): unexpired, not
  * revoked, the account ACTIVE, the credential that obtained it enabled and unexpired, and issued
  * after the account's last suspension and the credential's last disable, its exchange chain's
- * first token (root_jti) not revoked either, and the project and environment it is narrowed to
- * still there, the same rules as
+ * first token (root_jti) not revoked either, and its narrowing still holding, the same rules as
  * lib/tokens/token-state.ts, compared at whole seconds as there. Parameters: organization, account
  * (and the jti, with `oneJti`).
  */
@@ -50,11 +49,7 @@ const liveSql = (oneJti: boolean) => `
          OR floor(extract(epoch FROM e.occurred_at)) > floor(extract(epoch FROM cred.tokens_valid_after)))
     AND NOT EXISTS (SELECT 1 FROM revoked_tokens r
                     WHERE r.jti = e.details->>'jti' OR r.jti = e.details->>'root_jti')
-    AND (NOT e.details ? 'project_id'
-         OR EXISTS (SELECT 1 FROM projects p WHERE p.id = e.details->>'project_id' AND p.organization_id = e.organization_id))
-    AND (NOT e.details ? 'environment_id'
-         OR EXISTS (SELECT 1 FROM environments en
-                    WHERE en.id = e.details->>'environment_id' AND en.organization_id = e.organization_id))
+    AND ${narrowingHoldsSql("e.details->>'project_id'", "e.details->>'environment_id'")}
   ORDER BY e.occurred_at DESC, e.id DESC
   LIMIT ${LIST_LIMIT}`;
 

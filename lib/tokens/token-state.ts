@@ -26,7 +26,7 @@ type StateRow = {
   account_valid_after: number | null;
   credential_valid_after: number | null;
   held_scopes: string[];
-  /** The project and environment a narrowed token names still exist (true when it names none). */
+  /** The project and environment a narrowed token names still hold (narrowingHoldsSql; true when it names none). */
   narrowing_ok: boolean;
 };
 
@@ -49,10 +49,28 @@ export function credentialStateJoin(clientId: string): string {
 }
 
 /**
+ * narrowingHoldsSql is the one SQL condition of "the project and environment a token is narrowed
+ * to still hold", for the SQL expressions `projectId` and `environmentId` (NULL: not narrowed)
+ * of a token of the account `sa`: both still exist in its organization, and the account is still
+ * bound, through a role that is not retired, organization-wide or to that project (what
+ * lib/oauth/narrowing.ts asked when the token was issued). Deleting the project or environment,
+ * removing the binding or retiring the role ends such a token from the next request on.
+ */
+export function narrowingHoldsSql(projectId: string, environmentId: string): string {
+  return `((${projectId})::text IS NULL
+           OR (EXISTS (SELECT 1 FROM projects p WHERE p.id = ${projectId} AND p.organization_id = sa.organization_id)
+               AND EXISTS (SELECT 1 FROM role_bindings rb JOIN roles ro ON ro.id = rb.role_id
+                           WHERE rb.service_account_id = sa.id AND ro.retired_at IS NULL
+                             AND (rb.project_id IS NULL OR rb.project_id = ${projectId}))))
+         AND ((${environmentId})::text IS NULL
+              OR EXISTS (SELECT 1 FROM environments en
+                         WHERE en.id = ${environmentId} AND en.organization_id = sa.organization_id))`;
+}
+
+/**
  * The lifecycle state of a token (jti, client_id, sub, root_jti, project_id, environment_id are
  * the parameters' positions). A token is revoked when its own jti is, or the jti its token
- * exchanges started from; a token narrowed to a project or environment that was deleted since is
- * dead too (lib/projects/change-project.ts).
+ * exchanges started from; a token whose narrowing no longer holds (narrowingHoldsSql) is dead too.
  */
 const stateSql = (
   jti: string,
@@ -69,10 +87,7 @@ const stateSql = (
          floor(extract(epoch FROM cred.tokens_valid_after))::float8 AS credential_valid_after,
          COALESCE((SELECT array_agg(s.name) FROM service_account_scopes sas JOIN scopes s ON s.id = sas.scope_id
                    WHERE sas.service_account_id = sa.id AND s.retired_at IS NULL), '{}') AS held_scopes,
-         (${projectId}::text IS NULL OR EXISTS (SELECT 1 FROM projects p
-                                                 WHERE p.id = ${projectId} AND p.organization_id = sa.organization_id))
-           AND (${environmentId}::text IS NULL OR EXISTS (SELECT 1 FROM environments en
-                                                          WHERE en.id = ${environmentId} AND en.organization_id = sa.organization_id))
+         ${narrowingHoldsSql(projectId, environmentId)}
            AS narrowing_ok
   FROM service_accounts sa JOIN organizations o ON o.id = sa.organization_id
   ${credentialStateJoin(clientId)}

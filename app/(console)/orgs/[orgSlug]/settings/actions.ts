@@ -15,8 +15,6 @@ import {
 import { updateOrganizationForm } from '@/lib/organizations/schema';
 import { updateOrganization } from '@/lib/organizations/update-organization';
 import { paths } from '@/lib/paths';
-import { createScope, deleteScope, updateScope } from '@/lib/scopes/manage-scopes';
-import { createScopeInput, renameScopeForm, retireScopeForm, scopeIdForm } from '@/lib/scopes/schema';
 
 // Create a project (with its environments) in the organization.
 export const createProjectAction = defineAction(
@@ -72,44 +70,6 @@ export const deleteEnvironmentAction = defineAction(
   { input: deleteEnvironmentForm, permission: 'organization.write' },
   async (ctx, { projectId, environmentId }) => {
     await deleteEnvironment(ctx, projectId, environmentId);
-    revalidatePath(paths.settings(ctx.orgSlug));
-  },
-);
-
-// Add a scope to the organization's catalog.
-export const createScopeAction = defineAction(
-  { input: createScopeInput, permission: 'organization.write' },
-  async (ctx, input) => {
-    const scope = await createScope(ctx, input);
-    revalidatePath(paths.settings(ctx.orgSlug));
-    return { id: scope.id, name: scope.name };
-  },
-);
-
-// Rename a scope (future tokens carry the new name).
-export const renameScopeAction = defineAction(
-  { input: renameScopeForm, permission: 'organization.write' },
-  async (ctx, { scopeId, name }) => {
-    const scope = await updateScope(ctx, scopeId, { name });
-    revalidatePath(paths.settings(ctx.orgSlug));
-    return { id: scope.id, name: scope.name };
-  },
-);
-
-// Retire or restore a scope.
-export const retireScopeAction = defineAction(
-  { input: retireScopeForm, permission: 'organization.write' },
-  async (ctx, { scopeId, retired }) => {
-    await updateScope(ctx, scopeId, { retired: retired === 'true' });
-    revalidatePath(paths.settings(ctx.orgSlug));
-  },
-);
-
-// Delete a scope no account holds.
-export const deleteScopeAction = defineAction(
-  { input: scopeIdForm, permission: 'organization.write' },
-  async (ctx, { scopeId }) => {
-    await deleteScope(ctx, scopeId);
     revalidatePath(paths.settings(ctx.orgSlug));
   },
 );

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { PageHeader } from '@/components/layout/page-header';
+import { ActionButton } from '@/components/ui/action-button';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { can } from '@/lib/auth/permissions';
@@ -9,34 +10,30 @@ import { getOrganizationSettings } from '@/lib/organizations/queries';
 import { listProjects } from '@/lib/projects/queries';
 import { paths } from '@/lib/paths';
 import { OrganizationForm } from './organization-form';
+import { listRoles } from '@/lib/roles/manage-roles';
 import { listScopes } from '@/lib/scopes/manage-scopes';
-import {
-  deleteEnvironmentAction,
-  deleteProjectAction,
-  deleteScopeAction,
-  renameEnvironmentAction,
-  renameProjectAction,
-  renameScopeAction,
-  retireScopeAction,
-} from './actions';
-import { AddEnvironmentForm, CreateProjectForm, CreateScopeForm, DeleteButton, RenameForm } from './project-forms';
+import { deleteEnvironmentAction, deleteProjectAction, renameEnvironmentAction, renameProjectAction } from './actions';
+import { RoleCatalog, ScopeCatalog } from './catalog';
+import { AddEnvironmentForm, CreateProjectForm } from './project-forms';
+import { RenameForm } from './rename-form';
 
 export const metadata: Metadata = { title: 'Settings' };
 
 export default async function SettingsPage({ params }: PageProps<'/orgs/[orgSlug]/settings'>) {
   const { orgSlug } = await params;
   const { ctx, role } = await requireMember(orgSlug, 'organization.read');
-  const [settings, projects, scopes] = await Promise.all([
+  const [settings, projects, scopes, roles] = await Promise.all([
     getOrganizationSettings(ctx),
     listProjects(ctx),
     listScopes(ctx),
+    listRoles(ctx),
   ]);
   const canWrite = can(role, 'organization.write');
   return (
     <>
       <PageHeader
         title="Settings"
-        description="Organization details, projects and the scope catalog."
+        description="Organization details, projects, the scope catalog and roles."
         actions={
           <>
             {can(role, 'webhooks.read') ? (
@@ -100,12 +97,13 @@ export default async function SettingsPage({ params }: PageProps<'/orgs/[orgSlug
                         action={renameProjectAction}
                         hint="Tokens name the project by id: a rename changes nothing for them."
                       />
-                      <DeleteButton
-                        orgSlug={settings.slug}
-                        hidden={{ projectId: p.id }}
-                        label={`project ${p.name}`}
+                      <ActionButton
+                        variant="ghost"
                         action={deleteProjectAction}
-                        spec={{
+                        fields={{ orgSlug: settings.slug, projectId: p.id }}
+                        label="Delete"
+                        ariaLabel={`Delete project ${p.name}`}
+                        confirm={{
                           title: `Delete project ${p.name}?`,
                           body: (
                             <p>
@@ -134,12 +132,13 @@ export default async function SettingsPage({ params }: PageProps<'/orgs/[orgSlug
                             current={e.name}
                             action={renameEnvironmentAction}
                           />
-                          <DeleteButton
-                            orgSlug={settings.slug}
-                            hidden={{ projectId: p.id, environmentId: e.id }}
-                            label={`environment ${e.name} of ${p.name}`}
+                          <ActionButton
+                            variant="ghost"
                             action={deleteEnvironmentAction}
-                            spec={{
+                            fields={{ orgSlug: settings.slug, projectId: p.id, environmentId: e.id }}
+                            label="Delete"
+                            ariaLabel={`Delete environment ${e.name} of ${p.name}`}
+                            confirm={{
                               title: `Delete environment ${e.name} of ${p.name}?`,
                               body: (
                                 <p>
@@ -161,79 +160,8 @@ export default async function SettingsPage({ params }: PageProps<'/orgs/[orgSlug
           </ul>
           {canWrite ? <CreateProjectForm orgSlug={settings.slug} /> : null}
         </Card>
-        <Card>
-          <h2 className="mb-3 text-sm font-semibold">Scope catalog</h2>
-          <p className="mb-3 text-xs text-gray-500">
-            Renaming a scope changes what future tokens carry. A retired scope is granted to nobody new and put into no
-            token; the accounts that hold it keep it, so restoring it brings it back.
-          </p>
-          <ul className="space-y-1.5 text-sm" aria-label="Scopes">
-            {scopes.map((s) => (
-              <li key={s.id} className="flex flex-wrap items-center gap-x-2 gap-y-0.5" aria-label={`Scope ${s.name}`}>
-                <span className="break-all font-mono">{s.name}</span>
-                {s.isManagement ? <Badge tone="yellow">management</Badge> : null}
-                {s.retiredAt ? <Badge>retired</Badge> : null}
-                <span className="text-gray-500">{s.description}</span>
-                <span className="text-xs text-gray-500">
-                  {s.accounts} account{s.accounts === 1 ? '' : 's'}
-                </span>
-                {canWrite && !s.isManagement ? (
-                  <div className="ml-auto flex flex-wrap items-center gap-1">
-                    <RenameForm
-                      orgSlug={settings.slug}
-                      hidden={{ scopeId: s.id }}
-                      label={`scope ${s.name}`}
-                      current={s.name}
-                      action={renameScopeAction}
-                      hint="Future tokens carry the new name: resource servers that check the old one must change too."
-                    />
-                    <DeleteButton
-                      orgSlug={settings.slug}
-                      hidden={{ scopeId: s.id, retired: s.retiredAt ? 'false' : 'true' }}
-                      label={`scope ${s.name}`}
-                      verb={s.retiredAt ? 'Restore' : 'Retire'}
-                      action={retireScopeAction}
-                      spec={
-                        s.retiredAt
-                          ? {
-                              title: `Restore scope ${s.name}?`,
-                              body: <p>The {s.accounts} account(s) that hold it get it in their tokens again.</p>,
-                              confirmLabel: 'Restore',
-                              tone: 'primary',
-                            }
-                          : {
-                              title: `Retire scope ${s.name}?`,
-                              body: (
-                                <p>
-                                  From the next request on, no token carries it and introspection no longer counts it;
-                                  nobody new can be granted it. The {s.accounts} account(s) that hold it keep it, so you
-                                  can restore it.
-                                </p>
-                              ),
-                              confirmLabel: 'Retire',
-                            }
-                      }
-                    />
-                    {s.accounts === 0 ? (
-                      <DeleteButton
-                        orgSlug={settings.slug}
-                        hidden={{ scopeId: s.id }}
-                        label={`scope ${s.name}`}
-                        action={deleteScopeAction}
-                        spec={{
-                          title: `Delete scope ${s.name}?`,
-                          body: <p>No account holds it. This cannot be undone.</p>,
-                          confirmLabel: 'Delete scope',
-                        }}
-                      />
-                    ) : null}
-                  </div>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-          {canWrite ? <CreateScopeForm orgSlug={settings.slug} /> : null}
-        </Card>
+        <ScopeCatalog orgSlug={settings.slug} scopes={scopes} canWrite={canWrite} />
+        <RoleCatalog orgSlug={settings.slug} roles={roles} canWrite={canWrite} />
       </div>
     </>
   );
