@@ -9,6 +9,8 @@ import type { Role } from './roles';
 export const PERMISSIONS = {
   'organization.read': ['OWNER', 'ADMIN', 'AUDITOR'],
   'organization.write': ['OWNER', 'ADMIN'],
+  // The organization's catalog: projects, environments, scopes and roles (not its settings).
+  'catalog.write': ['OWNER', 'ADMIN'],
   'service_accounts.read': ['OWNER', 'ADMIN', 'AUDITOR'],
   'service_accounts.write': ['OWNER', 'ADMIN'],
   'oem_credentials.read': ['OWNER', 'ADMIN', 'AUDITOR'],
@@ -53,6 +55,7 @@ export const MANAGEMENT_SCOPE_PERMISSIONS = {
   'manage:audit_sinks': ['audit_sinks.read', 'audit_sinks.write'],
   'manage:webhooks': ['webhooks.read', 'webhooks.write', 'organization.read'],
   'read:webhooks': ['webhooks.read', 'organization.read'],
+  'manage:catalog': ['catalog.write', 'organization.read'],
 } as const satisfies Record<string, readonly Permission[]>;
 
 /** scopesGrant tells whether any of a token's scopes grants `permission`. */

@@ -270,6 +270,7 @@ describe('token service fast path', () => {
       'manage:audit_sinks',
       'manage:webhooks',
       'read:webhooks',
+      'manage:catalog',
     ]);
     expect(await (await fetch(`${base}/.well-known/jwks.json`)).json()).toEqual(await (await jwksRoute()).json());
   });

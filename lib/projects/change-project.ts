@@ -54,7 +54,7 @@ export async function updateProject(
   projectId: string,
   input: UpdateProjectInput,
 ): Promise<ProjectDto> {
-  assertCan(ctx, 'organization.write');
+  assertCan(ctx, 'catalog.write');
   return db.$transaction(async (tx) => {
     const before = await lockProject(tx, ctx, projectId);
     if (input.name !== undefined && input.name !== before.name) {
@@ -97,7 +97,7 @@ export async function updateProject(
  * environment to exist. Audited `project.deleted` with what went with it.
  */
 export async function deleteProject(ctx: OrgContext, projectId: string): Promise<void> {
-  assertCan(ctx, 'organization.write');
+  assertCan(ctx, 'catalog.write');
   await db.$transaction(async (tx) => {
     const project = await lockProject(tx, ctx, projectId);
     const [environments, roleBindings, refreshTokens] = await Promise.all([
@@ -124,7 +124,7 @@ export async function updateEnvironment(
   environmentId: string,
   input: UpdateEnvironmentInput,
 ): Promise<EnvironmentDto> {
-  assertCan(ctx, 'organization.write');
+  assertCan(ctx, 'catalog.write');
   return db.$transaction(async (tx) => {
     const { environment } = await lockEnvironment(tx, ctx, projectId, environmentId);
     const taken = await tx.environment.findFirst({
@@ -153,7 +153,7 @@ export async function updateEnvironment(
  * narrowed to it stop introspecting as active (as for a deleted project). Audited `environment.deleted`.
  */
 export async function deleteEnvironment(ctx: OrgContext, projectId: string, environmentId: string): Promise<void> {
-  assertCan(ctx, 'organization.write');
+  assertCan(ctx, 'catalog.write');
   await db.$transaction(async (tx) => {
     const { environment } = await lockEnvironment(tx, ctx, projectId, environmentId);
     const refreshTokens = await tx.refreshToken.count({ where: { environmentId } });

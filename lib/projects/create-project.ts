@@ -12,7 +12,7 @@ import type { CreateEnvironmentInput, CreateProjectInput, EnvironmentDto, Projec
  * (`name_taken` when the name is used) and audits `project.created` in the same transaction.
  */
 export async function createProject(ctx: OrgContext, input: CreateProjectInput): Promise<ProjectDto> {
-  assertCan(ctx, 'organization.write');
+  assertCan(ctx, 'catalog.write');
   return db.$transaction(async (tx) => {
     const taken = await tx.project.findFirst({
       where: { organizationId: ctx.orgId, name: input.name },
@@ -57,7 +57,7 @@ export async function createEnvironment(
   projectId: string,
   input: CreateEnvironmentInput,
 ): Promise<EnvironmentDto> {
-  assertCan(ctx, 'organization.write');
+  assertCan(ctx, 'catalog.write');
   return db.$transaction(async (tx) => {
     // 404 rather than 403: another organization's project must look exactly like a missing one.
     const project = await tx.project.findFirst({

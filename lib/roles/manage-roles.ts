@@ -52,7 +52,7 @@ async function toDto(tx: Tx, id: string): Promise<RoleDto> {
  * with how many accounts are bound to each. Another organization's roles are never listed.
  */
 export async function listRoles(ctx: OrgContext): Promise<RoleDto[]> {
-  assertCan(ctx, 'service_accounts.read');
+  assertCan(ctx, 'organization.read');
   const rows = await db.roleDefinition.findMany({
     where: { organizationId: ctx.orgId },
     select: DTO_SELECT,
@@ -63,7 +63,7 @@ export async function listRoles(ctx: OrgContext): Promise<RoleDto[]> {
 
 /** createRole adds a role to the caller's organization (`name_taken`). Audited `role.created`. */
 export async function createRole(ctx: OrgContext, input: CreateRoleInput): Promise<RoleDto> {
-  assertCan(ctx, 'organization.write');
+  assertCan(ctx, 'catalog.write');
   return db.$transaction(async (tx) => {
     if (
       await tx.roleDefinition.findFirst({
@@ -109,7 +109,7 @@ async function lockRole(tx: Tx, ctx: OrgContext, roleId: string) {
  * Audited `role.renamed` / `role.retired` / `role.restored` / `role.updated`.
  */
 export async function updateRole(ctx: OrgContext, roleId: string, input: UpdateRoleInput): Promise<RoleDto> {
-  assertCan(ctx, 'organization.write');
+  assertCan(ctx, 'catalog.write');
   return db.$transaction(async (tx) => {
     const before = await lockRole(tx, ctx, roleId);
     const renaming = input.name !== undefined && input.name !== before.name;
@@ -154,7 +154,7 @@ export async function updateRole(ctx: OrgContext, roleId: string, input: UpdateR
 
 /** deleteRole deletes a role no account is bound to (`in_use` otherwise: retire it instead). Audited `role.deleted`. */
 export async function deleteRole(ctx: OrgContext, roleId: string): Promise<void> {
-  assertCan(ctx, 'organization.write');
+  assertCan(ctx, 'catalog.write');
   await db.$transaction(async (tx) => {
     const role = await lockRole(tx, ctx, roleId);
     const bound = await tx.roleBinding.findMany({

@@ -21,6 +21,7 @@ export const MANAGEMENT_SCOPES = [
   { name: 'manage:audit_sinks', description: 'Manage audit streaming to SIEM sinks' },
   { name: 'manage:webhooks', description: 'Manage webhooks, redeliver and send test events' },
   { name: 'read:webhooks', description: 'Read webhooks and their delivery logs' },
+  { name: 'manage:catalog', description: 'Manage projects, environments, scopes and roles' },
 ] as const;
 
 export const DEFAULT_ROLES = [

@@ -1,12 +1,21 @@
 import 'server-only';
 import type { OrgContext } from '@/lib/auth/context';
 import { assertCan } from '@/lib/auth/assert-can';
+import { MANAGEMENT_SCOPE_PERMISSIONS } from '@/lib/auth/permissions';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import type { Tx } from '@/lib/db/client';
 import { db } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
 import { newId } from '@/lib/ids';
 import type { CreateScopeInput, ScopeDto, UpdateScopeInput } from './schema';
+
+/** A management scope's name is the API's, never an own scope's (lib/auth/permissions.ts). */
+function assertNotReserved(name: string) {
+  if (Object.hasOwn(MANAGEMENT_SCOPE_PERMISSIONS, name))
+    throw new AppError('validation_failed', `"${name}" is a management scope of the API.`, {
+      fields: { name: ['This name is reserved for a management scope.'] },
+    });
+}
 
 const nameTaken = (name: string) =>
   new AppError('name_taken', `The catalog has a scope named "${name}".`, { fields: { name: ['This name is taken.'] } });
@@ -54,7 +63,8 @@ export async function listScopes(ctx: OrgContext): Promise<ScopeDto[]> {
 
 /** createScope adds a scope to the caller's organization (`name_taken`). Audited `scope.created`. */
 export async function createScope(ctx: OrgContext, input: CreateScopeInput): Promise<ScopeDto> {
-  assertCan(ctx, 'organization.write');
+  assertCan(ctx, 'catalog.write');
+  assertNotReserved(input.name);
   return db.$transaction(async (tx) => {
     if (await tx.scope.findFirst({ where: { organizationId: ctx.orgId, name: input.name }, select: { id: true } }))
       throw nameTaken(input.name);
@@ -93,7 +103,7 @@ async function lockScope(tx: Tx, ctx: OrgContext, scopeId: string) {
  * / `scope.restored` / `scope.updated`.
  */
 export async function updateScope(ctx: OrgContext, scopeId: string, input: UpdateScopeInput): Promise<ScopeDto> {
-  assertCan(ctx, 'organization.write');
+  assertCan(ctx, 'catalog.write');
   return db.$transaction(async (tx) => {
     const before = await lockScope(tx, ctx, scopeId);
     const renaming = input.name !== undefined && input.name !== before.name;
@@ -101,6 +111,7 @@ export async function updateScope(ctx: OrgContext, scopeId: string, input: Updat
     if (before.is_management && (renaming || retiring))
       throw new AppError('built_in', 'Management scopes are built in: they are neither renamed nor retired.');
     if (renaming) {
+      assertNotReserved(input.name!);
       const taken = await tx.scope.findFirst({
         where: { organizationId: ctx.orgId, name: input.name, NOT: { id: scopeId } },
         select: { id: true },
@@ -140,7 +151,7 @@ export async function updateScope(ctx: OrgContext, scopeId: string, input: Updat
 
 /** deleteScope deletes a scope no account holds (`in_use` otherwise; built-in ones never). Audited `scope.deleted`. */
 export async function deleteScope(ctx: OrgContext, scopeId: string): Promise<void> {
-  assertCan(ctx, 'organization.write');
+  assertCan(ctx, 'catalog.write');
   await db.$transaction(async (tx) => {
     const scope = await lockScope(tx, ctx, scopeId);
     if (scope.is_management) throw new AppError('built_in', 'Management scopes are built in: they are not deleted.');

@@ -10,7 +10,7 @@ export const GET = apiRoute({ permission: 'organization.read' }, async (ctx) =>
 );
 
 // POST /api/v1/projects: create a project with its environments
-export const POST = apiRoute({ permission: 'organization.write', body: createProjectInput }, async (ctx, { body }) =>
+export const POST = apiRoute({ permission: 'catalog.write', body: createProjectInput }, async (ctx, { body }) =>
   Response.json(await createProject(ctx, body), { status: 201 }),
 );
 

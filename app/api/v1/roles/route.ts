@@ -4,12 +4,12 @@ import { createRole, listRoles } from '@/lib/roles/manage-roles';
 import { createRoleInput } from '@/lib/roles/schema';
 
 // GET /api/v1/roles: the organization's organization and project roles, with the ids to bind
-export const GET = apiRoute({ permission: 'service_accounts.read' }, async (ctx) =>
+export const GET = apiRoute({ permission: 'organization.read' }, async (ctx) =>
   Response.json({ roles: await listRoles(ctx) }),
 );
 
 // POST /api/v1/roles: define a role
-export const POST = apiRoute({ permission: 'organization.write', body: createRoleInput }, async (ctx, { body }) =>
+export const POST = apiRoute({ permission: 'catalog.write', body: createRoleInput }, async (ctx, { body }) =>
   Response.json(await createRole(ctx, body), { status: 201 }),
 );
 

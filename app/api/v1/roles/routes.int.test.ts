@@ -53,14 +53,14 @@ describe('GET /api/v1/roles', () => {
     ]);
   });
 
-  it('needs a scope granting service_accounts.read: 401 without a token, 403 insufficient_scope with another', async () => {
+  it('needs a scope granting organization.read: 401 without a token, 403 insufficient_scope with another', async () => {
     const { adminCtx } = await orgWithRoles();
     expect((await callRoute(listRoles, 'not-a-token', 'GET', '/api/v1/roles')).status).toBe(401);
     const auditOnly = await callRoute(listRoles, await bearerFor(adminCtx, ['read:audit']), 'GET', '/api/v1/roles');
     expect(auditOnly.status).toBe(403);
     expect((await problemOf(auditOnly)).code).toBe('insufficient_scope');
     expect(auditOnly.headers.get('www-authenticate')).toContain(
-      'scope="manage:service_accounts read:service_accounts"',
+      'scope="manage:service_accounts read:service_accounts manage:webhooks read:webhooks manage:catalog"',
     );
   });
 });

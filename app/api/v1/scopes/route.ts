@@ -9,7 +9,7 @@ export const GET = apiRoute({ permission: 'organization.read' }, async (ctx) =>
 );
 
 // POST /api/v1/scopes: add a scope to the catalog
-export const POST = apiRoute({ permission: 'organization.write', body: createScopeInput }, async (ctx, { body }) =>
+export const POST = apiRoute({ permission: 'catalog.write', body: createScopeInput }, async (ctx, { body }) =>
   Response.json(await createScope(ctx, body), { status: 201 }),
 );
 

@@ -18,7 +18,7 @@ import { paths } from '@/lib/paths';
 
 // Create a project (with its environments) in the organization.
 export const createProjectAction = defineAction(
-  { input: createProjectForm, permission: 'organization.write' },
+  { input: createProjectForm, permission: 'catalog.write' },
   async (ctx, input) => {
     const project = await createProject(ctx, input);
     revalidatePath(paths.settings(ctx.orgSlug));
@@ -28,7 +28,7 @@ export const createProjectAction = defineAction(
 
 // Add an environment to one of the organization's projects.
 export const createEnvironmentAction = defineAction(
-  { input: createEnvironmentForm, permission: 'organization.write' },
+  { input: createEnvironmentForm, permission: 'catalog.write' },
   async (ctx, { projectId, name }) => {
     const env = await createEnvironment(ctx, projectId, { name });
     revalidatePath(paths.settings(ctx.orgSlug));
@@ -38,7 +38,7 @@ export const createEnvironmentAction = defineAction(
 
 // Rename a project.
 export const renameProjectAction = defineAction(
-  { input: renameProjectForm, permission: 'organization.write' },
+  { input: renameProjectForm, permission: 'catalog.write' },
   async (ctx, { projectId, name }) => {
     const project = await updateProject(ctx, projectId, { name });
     revalidatePath(paths.settings(ctx.orgSlug));
@@ -48,7 +48,7 @@ export const renameProjectAction = defineAction(
 
 // Delete a project with its environments, role bindings and narrowed tokens.
 export const deleteProjectAction = defineAction(
-  { input: deleteProjectForm, permission: 'organization.write' },
+  { input: deleteProjectForm, permission: 'catalog.write' },
   async (ctx, { projectId }) => {
     await deleteProject(ctx, projectId);
     revalidatePath(paths.settings(ctx.orgSlug));
@@ -57,7 +57,7 @@ export const deleteProjectAction = defineAction(
 
 // Rename an environment of a project.
 export const renameEnvironmentAction = defineAction(
-  { input: renameEnvironmentForm, permission: 'organization.write' },
+  { input: renameEnvironmentForm, permission: 'catalog.write' },
   async (ctx, { projectId, environmentId, name }) => {
     const env = await updateEnvironment(ctx, projectId, environmentId, { name });
     revalidatePath(paths.settings(ctx.orgSlug));
@@ -67,7 +67,7 @@ export const renameEnvironmentAction = defineAction(
 
 // Delete an environment of a project.
 export const deleteEnvironmentAction = defineAction(
-  { input: deleteEnvironmentForm, permission: 'organization.write' },
+  { input: deleteEnvironmentForm, permission: 'catalog.write' },
   async (ctx, { projectId, environmentId }) => {
     await deleteEnvironment(ctx, projectId, environmentId);
     revalidatePath(paths.settings(ctx.orgSlug));

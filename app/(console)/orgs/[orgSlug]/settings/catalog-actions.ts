@@ -12,7 +12,7 @@ import { createScopeInput, renameScopeForm, retireScopeForm, scopeIdForm } from 
 
 // Add a scope to the organization's catalog.
 export const createScopeAction = defineAction(
-  { input: createScopeInput, permission: 'organization.write' },
+  { input: createScopeInput, permission: 'catalog.write' },
   async (ctx, input) => {
     const scope = await createScope(ctx, input);
     revalidatePath(paths.settings(ctx.orgSlug));
@@ -22,7 +22,7 @@ export const createScopeAction = defineAction(
 
 // Rename a scope (future tokens carry the new name).
 export const renameScopeAction = defineAction(
-  { input: renameScopeForm, permission: 'organization.write' },
+  { input: renameScopeForm, permission: 'catalog.write' },
   async (ctx, { scopeId, name }) => {
     const scope = await updateScope(ctx, scopeId, { name });
     revalidatePath(paths.settings(ctx.orgSlug));
@@ -32,7 +32,7 @@ export const renameScopeAction = defineAction(
 
 // Retire or restore a scope.
 export const retireScopeAction = defineAction(
-  { input: retireScopeForm, permission: 'organization.write' },
+  { input: retireScopeForm, permission: 'catalog.write' },
   async (ctx, { scopeId, retired }) => {
     await updateScope(ctx, scopeId, { retired: retired === 'true' });
     revalidatePath(paths.settings(ctx.orgSlug));
@@ -41,7 +41,7 @@ export const retireScopeAction = defineAction(
 
 // Delete a scope no account holds.
 export const deleteScopeAction = defineAction(
-  { input: scopeIdForm, permission: 'organization.write' },
+  { input: scopeIdForm, permission: 'catalog.write' },
   async (ctx, { scopeId }) => {
     await deleteScope(ctx, scopeId);
     revalidatePath(paths.settings(ctx.orgSlug));
@@ -50,7 +50,7 @@ export const deleteScopeAction = defineAction(
 
 // Define a role.
 export const createRoleAction = defineAction(
-  { input: createRoleInput, permission: 'organization.write' },
+  { input: createRoleInput, permission: 'catalog.write' },
   async (ctx, input) => {
     const role = await createRole(ctx, input);
     revalidatePath(paths.settings(ctx.orgSlug));
@@ -60,7 +60,7 @@ export const createRoleAction = defineAction(
 
 // Rename a role (tokens name no role: nothing changes for them).
 export const renameRoleAction = defineAction(
-  { input: renameRoleForm, permission: 'organization.write' },
+  { input: renameRoleForm, permission: 'catalog.write' },
   async (ctx, { roleId, name }) => {
     const role = await updateRole(ctx, roleId, { name });
     revalidatePath(paths.settings(ctx.orgSlug));
@@ -70,7 +70,7 @@ export const renameRoleAction = defineAction(
 
 // Retire or restore a role.
 export const retireRoleAction = defineAction(
-  { input: retireRoleForm, permission: 'organization.write' },
+  { input: retireRoleForm, permission: 'catalog.write' },
   async (ctx, { roleId, retired }) => {
     await updateRole(ctx, roleId, { retired: retired === 'true' });
     revalidatePath(paths.settings(ctx.orgSlug));
@@ -79,7 +79,7 @@ export const retireRoleAction = defineAction(
 
 // Delete a role no account is bound to.
 export const deleteRoleAction = defineAction(
-  { input: roleIdForm, permission: 'organization.write' },
+  { input: roleIdForm, permission: 'catalog.write' },
   async (ctx, { roleId }) => {
     await deleteRole(ctx, roleId);
     revalidatePath(paths.settings(ctx.orgSlug));

@@ -28,7 +28,7 @@ export default async function SettingsPage({ params }: PageProps<'/orgs/[orgSlug
     listScopes(ctx),
     listRoles(ctx),
   ]);
-  const canWrite = can(role, 'organization.write');
+  const canWrite = can(role, 'catalog.write');
   return (
     <>
       <PageHeader
@@ -52,7 +52,7 @@ export default async function SettingsPage({ params }: PageProps<'/orgs/[orgSlug
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         <Card>
           <h2 className="mb-3 text-sm font-semibold">Organization</h2>
-          {canWrite ? (
+          {can(role, 'organization.write') ? (
             <div className="mb-4">
               <OrganizationForm
                 orgSlug={settings.slug}

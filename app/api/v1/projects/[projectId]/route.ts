@@ -5,12 +5,12 @@ import { projectParams, updateProjectInput } from '@/lib/projects/schema';
 
 // PATCH /api/v1/projects/{projectId}: rename a project or change its description
 export const PATCH = apiRoute(
-  { permission: 'organization.write', params: projectParams, body: updateProjectInput },
+  { permission: 'catalog.write', params: projectParams, body: updateProjectInput },
   async (ctx, { params, body }) => Response.json(await updateProject(ctx, params.projectId, body)),
 );
 
 // DELETE /api/v1/projects/{projectId}: delete a project, its environments and what is narrowed to it
-export const DELETE = apiRoute({ permission: 'organization.write', params: projectParams }, async (ctx, { params }) => {
+export const DELETE = apiRoute({ permission: 'catalog.write', params: projectParams }, async (ctx, { params }) => {
   await deleteProject(ctx, params.projectId);
   return new Response(null, { status: 204 });
 });

@@ -5,12 +5,12 @@ import { roleParams, updateRoleInput } from '@/lib/roles/schema';
 
 // PATCH /api/v1/roles/{roleId}: rename, describe, retire or restore a role
 export const PATCH = apiRoute(
-  { permission: 'organization.write', params: roleParams, body: updateRoleInput },
+  { permission: 'catalog.write', params: roleParams, body: updateRoleInput },
   async (ctx, { params, body }) => Response.json(await updateRole(ctx, params.roleId, body)),
 );
 
 // DELETE /api/v1/roles/{roleId}: delete a role no account is bound to
-export const DELETE = apiRoute({ permission: 'organization.write', params: roleParams }, async (ctx, { params }) => {
+export const DELETE = apiRoute({ permission: 'catalog.write', params: roleParams }, async (ctx, { params }) => {
   await deleteRole(ctx, params.roleId);
   return new Response(null, { status: 204 });
 });

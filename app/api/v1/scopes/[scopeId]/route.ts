@@ -5,12 +5,12 @@ import { scopeParams, updateScopeInput } from '@/lib/scopes/schema';
 
 // PATCH /api/v1/scopes/{scopeId}: rename, describe, retire or restore a scope
 export const PATCH = apiRoute(
-  { permission: 'organization.write', params: scopeParams, body: updateScopeInput },
+  { permission: 'catalog.write', params: scopeParams, body: updateScopeInput },
   async (ctx, { params, body }) => Response.json(await updateScope(ctx, params.scopeId, body)),
 );
 
 // DELETE /api/v1/scopes/{scopeId}: delete a scope no account holds
-export const DELETE = apiRoute({ permission: 'organization.write', params: scopeParams }, async (ctx, { params }) => {
+export const DELETE = apiRoute({ permission: 'catalog.write', params: scopeParams }, async (ctx, { params }) => {
   await deleteScope(ctx, params.scopeId);
   return new Response(null, { status: 204 });
 });

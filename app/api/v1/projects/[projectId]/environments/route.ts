@@ -5,7 +5,7 @@ import { notAllowed } from '@/lib/http/method-not-allowed';
 
 // POST /api/v1/projects/{projectId}/environments: add an environment to a project
 export const POST = apiRoute(
-  { permission: 'organization.write', params: projectParams, body: createEnvironmentInput },
+  { permission: 'catalog.write', params: projectParams, body: createEnvironmentInput },
   async (ctx, { params, body }) => Response.json(await createEnvironment(ctx, params.projectId, body), { status: 201 }),
 );
 
