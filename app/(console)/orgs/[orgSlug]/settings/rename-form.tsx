@@ -35,7 +35,12 @@ export function RenameForm({
   }, [state]);
   if (!open)
     return (
-      <Button variant="ghost" onClick={() => setOpen(true)} aria-label={`Rename ${label}`}>
+      <Button
+        variant="ghost"
+        className="px-2.5 py-1 text-xs"
+        onClick={() => setOpen(true)}
+        aria-label={`Rename ${label}`}
+      >
         Rename
       </Button>
     );
