@@ -226,7 +226,11 @@ export async function ensureInstanceSinks(onlyOrgId?: string): Promise<void> {
              ),
              o.id, ${kind}::audit_sink_kind, 'Instance-wide', true, now()
       FROM organizations o
-      WHERE ${onlyOrgId ?? null}::text IS NULL OR o.id = ${onlyOrgId ?? null}
+      WHERE (${onlyOrgId ?? null}::text IS NULL OR o.id = ${onlyOrgId ?? null})
+        -- Every round runs this: an anti-join on the partial unique index finds the organizations
+        -- still without a cursor row (usually none), instead of trying an insert for each.
+        AND NOT EXISTS (SELECT 1 FROM audit_sinks s
+                        WHERE s.organization_id = o.id AND s.kind = ${kind}::audit_sink_kind AND s.instance_wide)
       ON CONFLICT (organization_id, kind) WHERE instance_wide DO NOTHING`;
   }
 }
