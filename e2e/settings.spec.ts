@@ -65,7 +65,7 @@ test('an admin renames and deletes environments and projects, each deletion conf
   await form.getByLabel('Environments').fill('prod, qa');
   await form.getByRole('button', { name: 'Create project' }).click();
   const environments = page.getByLabel('Environments of Routing');
-  await expect(environments.getByText('qa')).toBeVisible();
+  await expect(environments.getByText('qa', { exact: true })).toBeVisible();
 
   // Rename an environment; a name its project already has is refused on the field.
   await page.getByRole('button', { name: 'Rename environment qa of Routing' }).click();
@@ -75,25 +75,25 @@ test('an admin renames and deletes environments and projects, each deletion conf
   await expect(renameEnv.getByText('This name is taken.')).toBeVisible();
   await renameEnv.getByLabel('New name for environment qa of Routing').fill('staging');
   await renameEnv.getByRole('button', { name: 'Save' }).click();
-  await expect(environments.getByText('staging')).toBeVisible();
-  await expect(environments.getByText('qa')).toHaveCount(0);
+  await expect(environments.getByText('staging', { exact: true })).toBeVisible();
+  await expect(environments.getByText('qa', { exact: true })).toHaveCount(0);
 
   // Delete it: the dialog names it and says what goes; Cancel keeps it.
   await page.getByRole('button', { name: 'Delete environment staging of Routing' }).click();
   const dialog = page.getByRole('dialog', { name: 'Delete environment staging of Routing?' });
   await expect(dialog).toContainText('access tokens narrowed to it stop working');
   await dialog.getByRole('button', { name: 'Cancel' }).click();
-  await expect(environments.getByText('staging')).toBeVisible();
+  await expect(environments.getByText('staging', { exact: true })).toBeVisible();
   await page.getByRole('button', { name: 'Delete environment staging of Routing' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Delete environment' }).click();
-  await expect(environments.getByText('staging')).toHaveCount(0);
+  await expect(environments.getByText('staging', { exact: true })).toHaveCount(0);
 
   // Rename the project, then delete it.
   await page.getByRole('button', { name: 'Rename project Routing' }).click();
   const renameProject = page.getByRole('form', { name: 'Rename project Routing' });
   await renameProject.getByLabel('New name for project Routing').fill('Routing v2');
   await renameProject.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByLabel('Environments of Routing v2').getByText('prod')).toBeVisible();
+  await expect(page.getByLabel('Environments of Routing v2').getByText('prod', { exact: true })).toBeVisible();
   await page.getByRole('button', { name: 'Delete project Routing v2' }).click();
   await page
     .getByRole('dialog', { name: 'Delete project Routing v2?' })

@@ -4,6 +4,7 @@ import { assertCan } from '@/lib/auth/assert-can';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import type { Tx } from '@/lib/db/client';
 import { db } from '@/lib/db/client';
+import { planCatalogChange } from '@/lib/catalog/catalog-change';
 import { AppError } from '@/lib/errors';
 import { newId } from '@/lib/ids';
 import type { CreateRoleInput, RoleDto, UpdateRoleInput } from './schema';
@@ -112,41 +113,22 @@ export async function updateRole(ctx: OrgContext, roleId: string, input: UpdateR
   assertCan(ctx, 'catalog.write');
   return db.$transaction(async (tx) => {
     const before = await lockRole(tx, ctx, roleId);
-    const renaming = input.name !== undefined && input.name !== before.name;
-    const retiring = input.retired !== undefined && input.retired !== (before.retired_at !== null);
-    if (renaming) {
+    const change = planCatalogChange('role', before, input);
+    if (change.renaming) {
       const taken = await tx.roleDefinition.findFirst({
         where: { organizationId: ctx.orgId, name: input.name, NOT: { id: roleId } },
         select: { id: true },
       });
       if (taken) throw nameTaken(input.name!);
     }
-    await tx.roleDefinition.update({
-      where: { id: roleId },
-      data: {
-        ...(renaming ? { name: input.name } : {}),
-        ...(input.description !== undefined ? { description: input.description } : {}),
-        ...(retiring ? { retiredAt: input.retired ? new Date() : null } : {}),
-      },
-    });
-    const action = retiring
-      ? input.retired
-        ? 'role.retired'
-        : 'role.restored'
-      : renaming
-        ? 'role.renamed'
-        : 'role.updated';
+    await tx.roleDefinition.update({ where: { id: roleId }, data: change.data });
     await recordAuditEvent(tx, {
       organizationId: ctx.orgId,
       actor: ctx.actor,
-      action,
+      action: change.action,
       target: { type: 'role', id: roleId },
       meta: ctx,
-      details: {
-        name: input.name ?? before.name,
-        ...(renaming ? { previousName: before.name } : {}),
-        ...(retiring ? { retired: input.retired } : {}),
-      },
+      details: change.details,
     });
     return toDto(tx, roleId);
   });

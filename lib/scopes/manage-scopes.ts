@@ -5,6 +5,7 @@ import { MANAGEMENT_SCOPE_PERMISSIONS } from '@/lib/auth/permissions';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import type { Tx } from '@/lib/db/client';
 import { db } from '@/lib/db/client';
+import { planCatalogChange } from '@/lib/catalog/catalog-change';
 import { AppError } from '@/lib/errors';
 import { newId } from '@/lib/ids';
 import type { CreateScopeInput, ScopeDto, UpdateScopeInput } from './schema';
@@ -106,8 +107,8 @@ export async function updateScope(ctx: OrgContext, scopeId: string, input: Updat
   assertCan(ctx, 'catalog.write');
   return db.$transaction(async (tx) => {
     const before = await lockScope(tx, ctx, scopeId);
-    const renaming = input.name !== undefined && input.name !== before.name;
-    const retiring = input.retired !== undefined && input.retired !== (before.retired_at !== null);
+    const change = planCatalogChange('scope', before, input);
+    const { renaming, retiring } = change;
     if (before.is_management && (renaming || retiring))
       throw new AppError('built_in', 'Management scopes are built in: they are neither renamed nor retired.');
     if (renaming) {
@@ -118,32 +119,14 @@ export async function updateScope(ctx: OrgContext, scopeId: string, input: Updat
       });
       if (taken) throw nameTaken(input.name!);
     }
-    await tx.scope.update({
-      where: { id: scopeId },
-      data: {
-        ...(renaming ? { name: input.name } : {}),
-        ...(input.description !== undefined ? { description: input.description } : {}),
-        ...(retiring ? { retiredAt: input.retired ? new Date() : null } : {}),
-      },
-    });
-    const action = retiring
-      ? input.retired
-        ? 'scope.retired'
-        : 'scope.restored'
-      : renaming
-        ? 'scope.renamed'
-        : 'scope.updated';
+    await tx.scope.update({ where: { id: scopeId }, data: change.data });
     await recordAuditEvent(tx, {
       organizationId: ctx.orgId,
       actor: ctx.actor,
-      action,
+      action: change.action,
       target: { type: 'scope', id: scopeId },
       meta: ctx,
-      details: {
-        name: input.name ?? before.name,
-        ...(renaming ? { previousName: before.name } : {}),
-        ...(retiring ? { retired: input.retired } : {}),
-      },
+      details: change.details,
     });
     return toDto(tx, scopeId);
   });

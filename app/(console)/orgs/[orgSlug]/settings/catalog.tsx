@@ -1,6 +1,7 @@
 import { ActionButton } from '@/components/ui/action-button';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
+import type { ActionResult } from '@/lib/actions/define-action';
 import type { RoleDto } from '@/lib/roles/schema';
 import type { ScopeDto } from '@/lib/scopes/schema';
 import {
@@ -15,6 +16,55 @@ import { CreateRoleForm, CreateScopeForm } from './catalog-forms';
 import { RenameForm } from './rename-form';
 
 const accounts = (n: number) => `${n} account${n === 1 ? '' : 's'}`;
+
+type Action = (p: ActionResult<void> | null, f: FormData) => Promise<ActionResult<void>>;
+
+/**
+ * RetireAndDelete is a catalog entry's Retire (or Restore) button and, while no account holds it,
+ * its Delete button, each behind the confirmation dialog that says what it does.
+ */
+function RetireAndDelete({
+  orgSlug,
+  entry,
+  actions,
+  effects,
+}: {
+  orgSlug: string;
+  entry: { kind: 'scope' | 'role'; id: string; name: string; retired: boolean; accounts: number };
+  actions: { retire: Action; remove: Action };
+  effects: { retire: (accounts: string) => string; restore: (accounts: string) => string; remove: string };
+}) {
+  const idField = entry.kind === 'scope' ? 'scopeId' : 'roleId';
+  const label = `${entry.kind} ${entry.name}`;
+  const verb = entry.retired ? 'Restore' : 'Retire';
+  return (
+    <>
+      <ActionButton
+        variant="ghost"
+        action={actions.retire}
+        fields={{ orgSlug, [idField]: entry.id, retired: entry.retired ? 'false' : 'true' }}
+        label={verb}
+        ariaLabel={`${verb} ${label}`}
+        confirm={{
+          title: `${verb} ${label}?`,
+          body: <p>{(entry.retired ? effects.restore : effects.retire)(accounts(entry.accounts))}</p>,
+          confirmLabel: verb,
+          ...(entry.retired ? { tone: 'primary' as const } : {}),
+        }}
+      />
+      {entry.accounts === 0 ? (
+        <ActionButton
+          variant="ghost"
+          action={actions.remove}
+          fields={{ orgSlug, [idField]: entry.id }}
+          label="Delete"
+          ariaLabel={`Delete ${label}`}
+          confirm={{ title: `Delete ${label}?`, body: <p>{effects.remove}</p>, confirmLabel: `Delete ${entry.kind}` }}
+        />
+      ) : null}
+    </>
+  );
+}
 
 /** ScopeCatalog lists the organization's scopes; writers rename, retire, restore, delete and add them. */
 export function ScopeCatalog({
@@ -51,47 +101,17 @@ export function ScopeCatalog({
                   action={renameScopeAction}
                   hint="Future tokens carry the new name: resource servers that check the old one must change too."
                 />
-                <ActionButton
-                  variant="ghost"
-                  action={retireScopeAction}
-                  fields={{ orgSlug, scopeId: s.id, retired: s.retiredAt ? 'false' : 'true' }}
-                  label={s.retiredAt ? 'Restore' : 'Retire'}
-                  ariaLabel={`${s.retiredAt ? 'Restore' : 'Retire'} scope ${s.name}`}
-                  confirm={
-                    s.retiredAt
-                      ? {
-                          title: `Restore scope ${s.name}?`,
-                          body: <p>The {accounts(s.accounts)} that hold it get it in their tokens again.</p>,
-                          confirmLabel: 'Restore',
-                          tone: 'primary',
-                        }
-                      : {
-                          title: `Retire scope ${s.name}?`,
-                          body: (
-                            <p>
-                              From the next request on, no token carries it and introspection no longer counts it;
-                              nobody new can be granted it. The {accounts(s.accounts)} that hold it keep it, so you can
-                              restore it.
-                            </p>
-                          ),
-                          confirmLabel: 'Retire',
-                        }
-                  }
+                <RetireAndDelete
+                  orgSlug={orgSlug}
+                  entry={{ kind: 'scope', id: s.id, name: s.name, retired: s.retiredAt !== null, accounts: s.accounts }}
+                  actions={{ retire: retireScopeAction, remove: deleteScopeAction }}
+                  effects={{
+                    retire: (n) =>
+                      `From the next request on, no token carries it and introspection no longer counts it; nobody new can be granted it. The ${n} that hold it keep it, so you can restore it.`,
+                    restore: (n) => `The ${n} that hold it get it in their tokens again.`,
+                    remove: 'No account holds it. This cannot be undone.',
+                  }}
                 />
-                {s.accounts === 0 ? (
-                  <ActionButton
-                    variant="ghost"
-                    action={deleteScopeAction}
-                    fields={{ orgSlug, scopeId: s.id }}
-                    label="Delete"
-                    ariaLabel={`Delete scope ${s.name}`}
-                    confirm={{
-                      title: `Delete scope ${s.name}?`,
-                      body: <p>No account holds it. This cannot be undone.</p>,
-                      confirmLabel: 'Delete scope',
-                    }}
-                  />
-                ) : null}
               </div>
             ) : null}
           </li>
@@ -132,47 +152,17 @@ export function RoleCatalog({ orgSlug, roles, canWrite }: { orgSlug: string; rol
                   action={renameRoleAction}
                   hint="Bindings and tokens name the role by id: a rename changes nothing for them."
                 />
-                <ActionButton
-                  variant="ghost"
-                  action={retireRoleAction}
-                  fields={{ orgSlug, roleId: r.id, retired: r.retiredAt ? 'false' : 'true' }}
-                  label={r.retiredAt ? 'Restore' : 'Retire'}
-                  ariaLabel={`${r.retiredAt ? 'Restore' : 'Retire'} role ${r.name}`}
-                  confirm={
-                    r.retiredAt
-                      ? {
-                          title: `Restore role ${r.name}?`,
-                          body: <p>Its bindings on {accounts(r.accounts)} reach their projects again.</p>,
-                          confirmLabel: 'Restore',
-                          tone: 'primary',
-                        }
-                      : {
-                          title: `Retire role ${r.name}?`,
-                          body: (
-                            <p>
-                              From the next request on, its bindings on {accounts(r.accounts)} reach no project: token
-                              exchange through it is refused and tokens narrowed through it stop working. Nobody new can
-                              be bound to it; you can restore it.
-                            </p>
-                          ),
-                          confirmLabel: 'Retire',
-                        }
-                  }
+                <RetireAndDelete
+                  orgSlug={orgSlug}
+                  entry={{ kind: 'role', id: r.id, name: r.name, retired: r.retiredAt !== null, accounts: r.accounts }}
+                  actions={{ retire: retireRoleAction, remove: deleteRoleAction }}
+                  effects={{
+                    retire: (n) =>
+                      `From the next request on, its bindings on ${n} reach no project: token exchange through it is refused and tokens narrowed through it stop working. Nobody new can be bound to it; you can restore it.`,
+                    restore: (n) => `Its bindings on ${n} reach their projects again.`,
+                    remove: 'No account is bound to it. This cannot be undone.',
+                  }}
                 />
-                {r.accounts === 0 ? (
-                  <ActionButton
-                    variant="ghost"
-                    action={deleteRoleAction}
-                    fields={{ orgSlug, roleId: r.id }}
-                    label="Delete"
-                    ariaLabel={`Delete role ${r.name}`}
-                    confirm={{
-                      title: `Delete role ${r.name}?`,
-                      body: <p>No account is bound to it. This cannot be undone.</p>,
-                      confirmLabel: 'Delete role',
-                    }}
-                  />
-                ) : null}
               </div>
             ) : null}
           </li>
