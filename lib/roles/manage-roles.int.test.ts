@@ -4,6 +4,7 @@ import { POST as introspectRoute } from '@/app/api/oauth/introspect/route';
 import { POST as tokenRoute } from '@/app/api/oauth/token/route';
 import { createClientSecret } from '@/lib/credentials/create-client-secret';
 import { db } from '@/lib/db/client';
+import { getServiceAccount } from '@/lib/service-accounts/queries';
 import { updateServiceAccount } from '@/lib/service-accounts/update-service-account';
 import { basic, formRequest } from '@/lib/testing/oauth-factories';
 import { createTestProject, createTestServiceAccount, orgWithRoles } from '@/lib/testing/service-account-fixtures';
@@ -94,8 +95,11 @@ describe("the organization's roles", () => {
     await expect(
       createTestServiceAccount(adminCtx, { roleBindings: [{ roleId: operator.id, projectId: project.id }] }),
     ).rejects.toMatchObject({ code: 'validation_failed' });
-    // The account keeps its binding across unrelated edits.
+    // The account keeps its binding across unrelated edits, marked retired.
     await updateServiceAccount(adminCtx, account.id, { description: 'bound to a retired role' });
+    expect((await getServiceAccount(auditorCtx, account.id)).roleBindings).toEqual([
+      expect.objectContaining({ roleId: operator.id, projectId: project.id, retired: true }),
+    ]);
 
     // Restored: the binding reaches the project again.
     await updateRole(adminCtx, operator.id, { retired: false });

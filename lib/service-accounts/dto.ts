@@ -25,7 +25,7 @@ export const accountSelect = {
 export const roleBindingSelect = {
   id: true,
   projectId: true,
-  role: { select: { id: true, name: true, kind: true } },
+  role: { select: { id: true, name: true, kind: true, retiredAt: true } },
   project: { select: { name: true } },
 } as const satisfies Prisma.RoleBindingSelect;
 
@@ -40,6 +40,7 @@ export function toRoleBindingDto(row: RoleBindingRow): RoleBindingDto {
     roleId: row.role.id,
     roleName: row.role.name,
     kind: row.role.kind,
+    retired: row.role.retiredAt !== null,
     projectId: row.projectId,
     projectName: row.project?.name ?? null,
   };

@@ -231,6 +231,7 @@ export const roleBindingDto = z
     roleId: z.string(),
     roleName: z.string(),
     kind: z.enum(['ORGANIZATION', 'PROJECT']),
+    retired: z.boolean().meta({ description: 'The role is retired: the binding stays but reaches no project.' }),
     projectId: z.string().nullable(),
     projectName: z.string().nullable(),
   })

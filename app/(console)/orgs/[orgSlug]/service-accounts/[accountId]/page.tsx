@@ -174,6 +174,7 @@ export default async function ServiceAccountPage({
                     <span key={b.id} className="mr-3 inline-block">
                       <code className="text-xs">{b.roleName}</code>
                       {b.projectName ? <span className="text-xs text-gray-600"> on {b.projectName}</span> : null}
+                      {b.retired ? <span className="text-xs text-gray-500"> (retired: reaches no project)</span> : null}
                     </span>
                   ))
                 : 'None'}
