@@ -44,8 +44,10 @@ function dto(r: RoleRow): RoleDto {
   };
 }
 
-async function toDto(tx: Tx, id: string): Promise<RoleDto> {
-  return dto(await tx.roleDefinition.findUniqueOrThrow({ where: { id }, select: DTO_SELECT }));
+async function toDto(tx: Tx, ctx: OrgContext, id: string): Promise<RoleDto> {
+  return dto(
+    await tx.roleDefinition.findUniqueOrThrow({ where: { id, organizationId: ctx.orgId }, select: DTO_SELECT }),
+  );
 }
 
 /**
@@ -85,7 +87,7 @@ export async function createRole(ctx: OrgContext, input: CreateRoleInput): Promi
       meta: ctx,
       details: { name: input.name, kind: input.kind },
     });
-    return toDto(tx, id);
+    return toDto(tx, ctx, id);
   });
 }
 
@@ -121,7 +123,7 @@ export async function updateRole(ctx: OrgContext, roleId: string, input: UpdateR
       });
       if (taken) throw nameTaken(input.name!);
     }
-    await tx.roleDefinition.update({ where: { id: roleId }, data: change.data });
+    await tx.roleDefinition.update({ where: { id: roleId, organizationId: ctx.orgId }, data: change.data });
     await recordAuditEvent(tx, {
       organizationId: ctx.orgId,
       actor: ctx.actor,
@@ -130,7 +132,7 @@ export async function updateRole(ctx: OrgContext, roleId: string, input: UpdateR
       meta: ctx,
       details: change.details,
     });
-    return toDto(tx, roleId);
+    return toDto(tx, ctx, roleId);
   });
 }
 
@@ -149,7 +151,7 @@ export async function deleteRole(ctx: OrgContext, roleId: string): Promise<void>
         'in_use',
         `${bound.length} service account(s) are bound to ${role.name}: retire it instead, or remove the bindings first.`,
       );
-    await tx.roleDefinition.delete({ where: { id: roleId } });
+    await tx.roleDefinition.delete({ where: { id: roleId, organizationId: ctx.orgId } });
     await recordAuditEvent(tx, {
       organizationId: ctx.orgId,
       actor: ctx.actor,

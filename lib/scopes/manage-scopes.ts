@@ -48,8 +48,8 @@ function dto(s: {
   };
 }
 
-async function toDto(tx: Tx, id: string): Promise<ScopeDto> {
-  return dto(await tx.scope.findUniqueOrThrow({ where: { id }, select: DTO_SELECT }));
+async function toDto(tx: Tx, ctx: OrgContext, id: string): Promise<ScopeDto> {
+  return dto(await tx.scope.findUniqueOrThrow({ where: { id, organizationId: ctx.orgId }, select: DTO_SELECT }));
 }
 
 /** listScopes lists the organization's catalog: its own scopes first, then the built-in management ones. */
@@ -81,7 +81,7 @@ export async function createScope(ctx: OrgContext, input: CreateScopeInput): Pro
       meta: ctx,
       details: { name: input.name },
     });
-    return toDto(tx, id);
+    return toDto(tx, ctx, id);
   });
 }
 
@@ -119,7 +119,7 @@ export async function updateScope(ctx: OrgContext, scopeId: string, input: Updat
       });
       if (taken) throw nameTaken(input.name!);
     }
-    await tx.scope.update({ where: { id: scopeId }, data: change.data });
+    await tx.scope.update({ where: { id: scopeId, organizationId: ctx.orgId }, data: change.data });
     await recordAuditEvent(tx, {
       organizationId: ctx.orgId,
       actor: ctx.actor,
@@ -128,7 +128,7 @@ export async function updateScope(ctx: OrgContext, scopeId: string, input: Updat
       meta: ctx,
       details: change.details,
     });
-    return toDto(tx, scopeId);
+    return toDto(tx, ctx, scopeId);
   });
 }
 
@@ -144,7 +144,7 @@ export async function deleteScope(ctx: OrgContext, scopeId: string): Promise<voi
         'in_use',
         `${holders} service account(s) hold ${scope.name}: retire it instead, or remove it from them first.`,
       );
-    await tx.scope.delete({ where: { id: scopeId } });
+    await tx.scope.delete({ where: { id: scopeId, organizationId: ctx.orgId } });
     await recordAuditEvent(tx, {
       organizationId: ctx.orgId,
       actor: ctx.actor,
