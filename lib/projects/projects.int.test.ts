@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db/client';
 import { createTestMember, createTestOrg, memberCtx } from '@/lib/testing/factories';
@@ -169,5 +170,25 @@ describe('renaming and deleting projects and environments', () => {
       where: { organizationId: org.id, action: 'project.deleted' },
     });
     expect(deleted.details).toMatchObject({ roleBindings: 1, environments: 0 });
+  });
+
+  it('a token exchange racing a project deletion yields a token that is dead once the deletion commits', async () => {
+    const org = await createTestOrg();
+    const account = await createAccount(org);
+    const secret = await createClientSecret(account);
+    const { projectId } = await createTestProject(org, account);
+    // Another instance deletes the project and has not committed yet: the exchange still sees it.
+    const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('DELETE FROM projects WHERE id = $1', [projectId]);
+      const narrowed = await token(secret, { project_id: projectId });
+      expect(await active(narrowed, secret)).toBe(true);
+      await other.query('COMMIT');
+      expect(await active(narrowed, secret)).toBe(false);
+    } finally {
+      await other.end();
+    }
   });
 });
