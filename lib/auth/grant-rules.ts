@@ -118,3 +118,34 @@ export async function assertMayIssueCredentialFor(tx: Tx, ctx: OrgContext, accou
     changedFields: [],
   });
 }
+
+/**
+ * assertNotOwnCatalogEntry extends the rule above to the catalog (manage:catalog): a service
+ * account never renames, retires, restores or deletes a scope it holds or a role it is bound to.
+ * Renaming a held scope would change what its own tokens carry (a resource server reads names),
+ * and restoring a retired one would give back what a person took away. Members and Latchkey
+ * itself pass; `forbidden` otherwise.
+ */
+export async function assertNotOwnCatalogEntry(
+  tx: Tx,
+  ctx: OrgContext,
+  entry: { scopeId: string } | { roleId: string },
+): Promise<void> {
+  if (ctx.actor.type !== 'SERVICE_ACCOUNT' || !ctx.actor.id) return;
+  const serviceAccountId = ctx.actor.id;
+  const own =
+    'scopeId' in entry
+      ? await tx.serviceAccountScope.findFirst({
+          where: { serviceAccountId, scopeId: entry.scopeId },
+          select: { scopeId: true },
+        })
+      : await tx.roleBinding.findFirst({
+          where: { serviceAccountId, roleId: entry.roleId, organizationId: ctx.orgId },
+          select: { id: true },
+        });
+  if (own)
+    throw new AppError(
+      'forbidden',
+      `A service account cannot change a ${'scopeId' in entry ? 'scope it holds' : 'role it is bound to'}: ask a member or another account.`,
+    );
+}

@@ -1,6 +1,7 @@
 import 'server-only';
 import type { OrgContext } from '@/lib/auth/context';
 import { assertCan } from '@/lib/auth/assert-can';
+import { assertNotOwnCatalogEntry } from '@/lib/auth/grant-rules';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import type { Tx } from '@/lib/db/client';
 import { db } from '@/lib/db/client';
@@ -115,6 +116,7 @@ export async function updateRole(ctx: OrgContext, roleId: string, input: UpdateR
   assertCan(ctx, 'catalog.write');
   return db.$transaction(async (tx) => {
     const before = await lockRole(tx, ctx, roleId);
+    await assertNotOwnCatalogEntry(tx, ctx, { roleId });
     const change = planCatalogChange('role', before, input);
     if (change.renaming) {
       const taken = await tx.roleDefinition.findFirst({
@@ -141,6 +143,7 @@ export async function deleteRole(ctx: OrgContext, roleId: string): Promise<void>
   assertCan(ctx, 'catalog.write');
   await db.$transaction(async (tx) => {
     const role = await lockRole(tx, ctx, roleId);
+    await assertNotOwnCatalogEntry(tx, ctx, { roleId });
     const bound = await tx.roleBinding.findMany({
       where: { roleId, organizationId: ctx.orgId },
       select: { serviceAccountId: true },

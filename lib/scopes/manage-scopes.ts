@@ -1,6 +1,7 @@
 import 'server-only';
 import type { OrgContext } from '@/lib/auth/context';
 import { assertCan } from '@/lib/auth/assert-can';
+import { assertNotOwnCatalogEntry } from '@/lib/auth/grant-rules';
 import { MANAGEMENT_SCOPE_PERMISSIONS } from '@/lib/auth/permissions';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import type { Tx } from '@/lib/db/client';
@@ -107,6 +108,7 @@ export async function updateScope(ctx: OrgContext, scopeId: string, input: Updat
   assertCan(ctx, 'catalog.write');
   return db.$transaction(async (tx) => {
     const before = await lockScope(tx, ctx, scopeId);
+    await assertNotOwnCatalogEntry(tx, ctx, { scopeId });
     const change = planCatalogChange('scope', before, input);
     const { renaming, retiring } = change;
     if (before.is_management && (renaming || retiring))
@@ -137,6 +139,7 @@ export async function deleteScope(ctx: OrgContext, scopeId: string): Promise<voi
   assertCan(ctx, 'catalog.write');
   await db.$transaction(async (tx) => {
     const scope = await lockScope(tx, ctx, scopeId);
+    await assertNotOwnCatalogEntry(tx, ctx, { scopeId });
     if (scope.is_management) throw new AppError('built_in', 'Management scopes are built in: they are not deleted.');
     const holders = await tx.serviceAccountScope.count({ where: { scopeId } });
     if (holders > 0)

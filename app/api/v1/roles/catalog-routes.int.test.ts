@@ -5,7 +5,7 @@ import { orgWithRoles } from '@/lib/testing/service-account-fixtures';
 import { PATCH as patchOrganization } from '../organization/route';
 import { POST as createProject } from '../projects/route';
 import { PATCH as patchScope } from '../scopes/[scopeId]/route';
-import { POST as createScope } from '../scopes/route';
+import { GET as listScopes, POST as createScope } from '../scopes/route';
 import { DELETE as deleteRole, PATCH as patchRole } from './[roleId]/route';
 import { GET as listRoles, POST as createRole } from './route';
 
@@ -111,5 +111,75 @@ describe('the catalog API with a manage:catalog token', () => {
       { retired: true },
     );
     expect(scopeCross.status).toBe(404);
+  });
+
+  it('never lets a service account change a scope it holds or a role it is bound to', async () => {
+    const { adminCtx } = await orgWithRoles();
+    const admin = await bearerFor(adminCtx, ['manage:catalog']);
+    const roles = ((await (await callRoute(listRoles, admin, 'GET', '/api/v1/roles')).json()) as { roles: Role[] })
+      .roles;
+    const viewer = roles.find((r) => r.name === 'organization.viewer')!;
+    const editor = roles.find((r) => r.name === 'project.editor')!;
+    const token = await bearerFor(adminCtx, ['manage:catalog', 'TILE'], {
+      roleBindings: [{ roleId: viewer.id, projectId: null }],
+    });
+    const scopes = (
+      (await (await callRoute(listScopes, token, 'GET', '/api/v1/scopes')).json()) as {
+        scopes: Array<{ id: string; name: string }>;
+      }
+    ).scopes;
+    const tile = scopes.find((s) => s.name === 'TILE')!;
+    const matrix = scopes.find((s) => s.name === 'MATRIX')!;
+    // Renaming its own scope would change what its tokens carry: refused, and nothing changes.
+    const own = await callRoute(
+      patchScope,
+      token,
+      'PATCH',
+      `/api/v1/scopes/${tile.id}`,
+      { scopeId: tile.id },
+      {
+        name: 'TILE_ADMIN',
+      },
+    );
+    expect(own.status).toBe(403);
+    expect((await problemOf(own)).detail).toContain('cannot change a scope it holds');
+    expect(await db.scope.findUniqueOrThrow({ where: { id: tile.id } })).toMatchObject({ name: 'TILE' });
+    const others = await callRoute(
+      patchScope,
+      token,
+      'PATCH',
+      `/api/v1/scopes/${matrix.id}`,
+      { scopeId: matrix.id },
+      {
+        description: 'Matrices',
+      },
+    );
+    expect(others.status).toBe(200);
+    // The same for its role: retiring (and so later restoring) it is a person's decision.
+    const ownRole = await callRoute(
+      patchRole,
+      token,
+      'PATCH',
+      `/api/v1/roles/${viewer.id}`,
+      { roleId: viewer.id },
+      {
+        retired: true,
+      },
+    );
+    expect(ownRole.status).toBe(403);
+    expect(
+      (await callRoute(deleteRole, token, 'DELETE', `/api/v1/roles/${viewer.id}`, { roleId: viewer.id })).status,
+    ).toBe(403);
+    const otherRole = await callRoute(
+      patchRole,
+      token,
+      'PATCH',
+      `/api/v1/roles/${editor.id}`,
+      { roleId: editor.id },
+      {
+        retired: true,
+      },
+    );
+    expect(otherRole.status).toBe(200);
   });
 });
