@@ -1,4 +1,5 @@
 import 'server-only';
+import { hash } from 'node:crypto';
 import pg from 'pg';
 import type { OrgContext } from '@/lib/auth/context';
 import { db } from '@/lib/db/client';
@@ -7,51 +8,129 @@ import { emitEvent } from '@/lib/events/emit-event';
 import { chainBreakSubject } from '@/lib/events/subjects';
 import { logger } from '@/lib/logger';
 import type { ChainVerification } from './dto';
-import { GENESIS_HASH, findChainBreak, type ChainedEvent } from './hash-chain';
+import {
+  GENESIS_HASH,
+  assembleCanonical,
+  canonicalDetails,
+  jsonString,
+  type CanonicalValues,
+  type ChainBreak,
+} from './hash-chain';
 import { recordAuditEvent } from './record-audit-event';
 
 const BATCH = 10_000;
-
-type ChainRow = ChainedEvent & { hash: string };
 
 // Every column as PostgreSQL's text: no Date, JSON or BigInt parsing by the driver for rows that
 // are only hashed; the verifier converts the two fields the hash covers in another form itself.
 const RAW_TEXT = { getTypeParser: () => (value: string) => value } as unknown as pg.CustomTypesConfig;
 
+// The hashed string columns come in the order of their members in the canonical JSON (see
+// assembleCanonical), so a row maps onto it by position.
 const CHAIN_BATCH_SQL = `
-  SELECT seq::text, (extract(epoch FROM occurred_at) * 1000)::bigint::text, actor_type::text, actor_id, actor_label, action,
-         target_type, target_id, outcome::text, ip, user_agent, request_id, details::text, prev_hash, hash
+  SELECT seq::text, (extract(epoch FROM occurred_at) * 1000)::bigint::text, hash, prev_hash,
+         action, actor_id, actor_label, actor_type::text, details::text, ip, outcome::text,
+         request_id, target_id, target_type, user_agent
   FROM audit_events
   WHERE organization_id = $1 AND seq > $2
   ORDER BY audit_events.seq -- the column, not the text output column of the same name
   LIMIT $3`;
 
-/** fetchChainBatch reads the next `size` events after `afterSeq`, in seq order, as the hash covers them. */
-async function fetchChainBatch(client: pg.Client, orgId: string, afterSeq: bigint, size: number): Promise<ChainRow[]> {
-  const result = await client.query<Array<string | null>>({
-    text: CHAIN_BATCH_SQL,
-    values: [orgId, afterSeq.toString(), size],
-    rowMode: 'array',
-    types: RAW_TEXT,
+type ChainRow = Array<string | null>;
+type ChainLink = { seq: bigint; hash: string };
+type BatchResult = { rows: number; last: ChainLink; broken: ChainBreak | null };
+
+/**
+ * checkChainBatch reads the next `size` events after `previous`, in seq order, and checks each
+ * row as the driver parses it (RowChecker): the driver keeps no rows, so a batch leaves nothing
+ * for the garbage collector to trace, and the database writes the next rows into the socket
+ * while one is hashed. Rows after a break are only read. The result is the number of rows read,
+ * the last event checked intact, and the first break.
+ */
+function checkChainBatch(client: pg.Client, checker: RowChecker, previous: ChainLink, size: number) {
+  return new Promise<BatchResult>((resolve, reject) => {
+    const batch: BatchResult = { rows: 0, last: previous, broken: null };
+    let expected = previous.seq + 1n;
+    let prevHash = previous.hash;
+    const config: pg.QueryArrayConfig = {
+      text: CHAIN_BATCH_SQL,
+      values: [checker.orgId, previous.seq.toString(), size],
+      rowMode: 'array',
+      types: RAW_TEXT,
+    };
+    const query = new pg.Query<ChainRow>(config);
+    // A 'row' listener and no callback: the driver hands each row over and accumulates none.
+    query.on('row', (row: ChainRow) => {
+      batch.rows++;
+      if (batch.broken) return;
+      batch.broken = checker.check(row, expected, prevHash);
+      if (batch.broken) {
+        batch.last = { seq: expected - 1n, hash: prevHash };
+        return;
+      }
+      prevHash = row[2] as string;
+      expected += 1n;
+    });
+    query.on('error', reject);
+    query.on('end', () => {
+      if (!batch.broken) batch.last = { seq: expected - 1n, hash: prevHash };
+      resolve(batch);
+    });
+    void client.query(query);
   });
-  return result.rows.map((r) => ({
-    organizationId: orgId,
-    seq: BigInt(r[0] as string),
-    occurredAt: new Date(Number(r[1])),
-    actorType: r[2] as string,
-    actorId: r[3] ?? null,
-    actorLabel: r[4] as string,
-    action: r[5] as string,
-    targetType: r[6] ?? null,
-    targetId: r[7] ?? null,
-    outcome: r[8] as string,
-    ip: r[9] ?? null,
-    userAgent: r[10] ?? null,
-    requestId: r[11] ?? null,
-    details: JSON.parse(r[12] as string) as unknown,
-    prevHash: r[13] as string,
-    hash: r[14] as string,
-  }));
+}
+
+/**
+ * RowChecker applies findChainBreak's rules to a raw row (CHAIN_BATCH_SQL's columns), without a
+ * ChainedEvent per row: seq must be `expected`, prev_hash the previous row's hash, and hash the
+ * SHA-256 of the canonical JSON, which it writes exactly as canonicalAuditJson does for the
+ * same event: the strings through jsonString (the driver's UTF-8 decoding cannot yield a lone
+ * surrogate), the organization once, seq as PostgreSQL prints a bigint (BigInt's decimal form
+ * as well), the time from its epoch milliseconds, and prev_hash as it is (equal, by then, to the
+ * previous row's verified hex digest). `details` goes through canonicalDetails(JSON.parse(text)),
+ * remembered per text: token events repeat a few shapes.
+ */
+class RowChecker {
+  private readonly org: string;
+  private readonly details = new Map<string, string>();
+  private readonly values: CanonicalValues = ['', '', '', '', '', '', '', '', '', '', '', '', '', '', ''];
+
+  constructor(readonly orgId: string) {
+    this.org = jsonString(orgId);
+  }
+
+  check(r: ChainRow, expected: bigint, prevHash: string): ChainBreak | null {
+    if (r[0] !== expected.toString()) return { seq: expected, reason: 'sequence_gap' };
+    if (r[3] !== prevHash) return { seq: expected, reason: 'prev_hash_mismatch' };
+    const v = this.values;
+    v[0] = jsonString(r[4] as string);
+    v[1] = jsonString(r[5] ?? null);
+    v[2] = jsonString(r[6] as string);
+    v[3] = jsonString(r[7] as string);
+    v[4] = this.canonicalDetails(r[8] ?? null);
+    v[5] = jsonString(r[9] ?? null);
+    v[6] = `"${new Date(Number(r[1])).toISOString()}"`;
+    v[7] = this.org;
+    v[8] = jsonString(r[10] as string);
+    v[9] = `"${prevHash}"`;
+    v[10] = jsonString(r[11] ?? null);
+    v[11] = `"${r[0]}"`;
+    v[12] = jsonString(r[12] ?? null);
+    v[13] = jsonString(r[13] ?? null);
+    v[14] = jsonString(r[14] ?? null);
+    const text = assembleCanonical(v);
+    return hash('sha256', text, 'hex') === r[2] ? null : { seq: expected, reason: 'hash_mismatch' };
+  }
+
+  private canonicalDetails(text: string | null): string {
+    if (text === null) return canonicalDetails(null);
+    let json = this.details.get(text);
+    if (json === undefined) {
+      json = canonicalDetails(JSON.parse(text));
+      if (this.details.size >= 1_000) this.details.clear(); // bounded: free-form details need not repeat
+      this.details.set(text, json);
+    }
+    return json;
+  }
 }
 
 /** Progress of a chain check: events checked so far, of the chain's length when the check began. */
@@ -59,11 +138,13 @@ export type ChainProgress = { checked: number; total: number };
 
 /**
  * checkAuditChain walks the organization's chain in seq order, in keyset batches of 10,000 read
- * on a connection of its own (memory stays flat at any size), recomputing each hash and link
- * with findChainBreak; the next batch is fetched while the current one is hashed. It stops at
- * the first broken link (a changed field, a re-hashed event whose successor still points at the
- * old hash, or a missing seq) and reports it. Events appended while it runs are checked too.
- * `onProgress`, when given, is called after every batch (total: the last seq at the start).
+ * on a connection of its own, with findChainBreak's rules: each event's seq follows the last,
+ * its prev_hash is the previous event's hash, and its hash is the SHA-256 of its canonical
+ * JSON. Rows are checked as they arrive and dropped (checkChainBatch), so memory stays flat at
+ * any size. It stops at the first broken link (a changed field, a re-hashed event whose
+ * successor still points at the old hash, or a missing seq) and reports it. Events appended
+ * while it runs are checked too. `onProgress`, when given, is called after every batch (total:
+ * the last seq at the start).
  */
 export async function checkAuditChain(
   orgId: string,
@@ -74,32 +155,23 @@ export async function checkAuditChain(
   await client.connect();
   try {
     const total = Number((await lastSeq(orgId)) ?? 0);
-    let previous = { seq: 0n, hash: GENESIS_HASH };
-    let checked = 0;
-    let pending = fetchChainBatch(client, orgId, 0n, batchSize);
+    const checker = new RowChecker(orgId);
+    let previous: ChainLink = { seq: 0n, hash: GENESIS_HASH };
     for (;;) {
-      const batch = await pending;
-      const last = batch.at(-1);
-      if (!last) break;
-      const full = batch.length === batchSize;
-      // Start reading the next batch before hashing this one: the database works while we hash.
-      if (full) pending = fetchChainBatch(client, orgId, last.seq, batchSize);
-      const broken = findChainBreak(batch, previous);
-      if (broken) {
-        if (full) await pending.catch(() => undefined);
-        checked += Number(broken.seq - previous.seq - 1n);
+      const batch = await checkChainBatch(client, checker, previous, batchSize);
+      previous = batch.last;
+      const checked = Number(previous.seq);
+      if (batch.broken)
         return {
           intact: false,
           checked,
           last_seq: await lastSeq(orgId),
-          first_broken_link: { seq: broken.seq.toString(), reason: broken.reason },
+          first_broken_link: { seq: batch.broken.seq.toString(), reason: batch.broken.reason },
         };
-      }
-      checked += batch.length;
-      previous = { seq: last.seq, hash: last.hash };
-      options.onProgress?.({ checked, total: Math.max(total, checked) });
-      if (!full) break;
+      if (batch.rows > 0) options.onProgress?.({ checked, total: Math.max(total, checked) });
+      if (batch.rows < batchSize) break;
     }
+    const checked = Number(previous.seq);
     return { intact: true, checked, last_seq: checked > 0 ? previous.seq.toString() : null, first_broken_link: null };
   } finally {
     await client.end();
