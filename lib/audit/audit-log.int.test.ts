@@ -137,7 +137,7 @@ describe('audit chain verification', () => {
 
   it('recomputes from raw rows exactly what the writer hashed: escapes, unicode, nulls, nested details', async () => {
     const ctx = await auditorCtx();
-    const odd = 'é "quoted" \\ back\nslash \t\u0001 😀 \u2028 \u001f';
+    const odd = 'é "quoted" \\ back\nslash \t\r\b\f\v\u0001 😀 \u2028 \u001f \\N \\t';
     await appendTestEvents(ctx.orgId, [
       { occurredAt: new Date('1999-12-31T23:59:59.999Z'), actor: { type: 'MEMBER', id: 'usr_"x"', label: odd } },
       { occurredAt: new Date(Date.UTC(2026, 0, 1)), action: 'ключ.создан', targetId: odd, outcome: 'FAILURE' },

@@ -20,67 +20,133 @@ import { recordAuditEvent } from './record-audit-event';
 
 const BATCH = 10_000;
 
-// Every column as PostgreSQL's text: no Date, JSON or BigInt parsing by the driver for rows that
-// are only hashed; the verifier converts the two fields the hash covers in another form itself.
-const RAW_TEXT = { getTypeParser: () => (value: string) => value } as unknown as pg.CustomTypesConfig;
-
 // The hashed string columns come in the order of their members in the canonical JSON (see
-// assembleCanonical), so a row maps onto it by position.
-const CHAIN_BATCH_SQL = `
-  SELECT seq::text, (extract(epoch FROM occurred_at) * 1000)::bigint::text, hash, prev_hash,
-         action, actor_id, actor_label, actor_type::text, details::text, ip, outcome::text,
-         request_id, target_id, target_type, user_agent
-  FROM audit_events
-  WHERE organization_id = $1 AND seq > $2
-  ORDER BY audit_events.seq -- the column, not the text output column of the same name
-  LIMIT $3`;
+// assembleCanonical), so a row maps onto it by position. COPY takes no bind parameters: the
+// organization goes in through escapeLiteral, the numbers are the verifier's own.
+const chainBatchSql = (client: pg.Client, orgId: string, afterSeq: bigint, size: number) => `
+  COPY (
+    SELECT seq, (extract(epoch FROM occurred_at) * 1000)::bigint, hash, prev_hash,
+           action, actor_id, actor_label, actor_type, details, ip, outcome,
+           request_id, target_id, target_type, user_agent
+    FROM audit_events
+    WHERE organization_id = ${client.escapeLiteral(orgId)} AND seq > ${afterSeq}
+    ORDER BY seq
+    LIMIT ${Math.trunc(size)}
+  ) TO STDOUT`;
 
 type ChainRow = Array<string | null>;
 type ChainLink = { seq: bigint; hash: string };
 type BatchResult = { rows: number; last: ChainLink; broken: ChainBreak | null };
 
 /**
- * checkChainBatch reads the next `size` events after `previous`, in seq order, and checks each
- * row as the driver parses it (RowChecker): the driver keeps no rows, so a batch leaves nothing
- * for the garbage collector to trace, and the database writes the next rows into the socket
- * while one is hashed. Rows after a break are only read. The result is the number of rows read,
- * the last event checked intact, and the first break.
+ * CopyQuery runs one `COPY (SELECT …) TO STDOUT` on a pg client as a Submittable (the driver's
+ * extension point for other protocols, which pg-copy-streams uses too). PostgreSQL sends each
+ * row as one CopyData message, handed to `onRow` as raw bytes as it arrives: one UTF-8 decode
+ * per row instead of the driver's one per field, and no row kept. An error thrown by `onRow`
+ * ends the query's promise, as a database error does.
  */
-function checkChainBatch(client: pg.Client, checker: RowChecker, previous: ChainLink, size: number) {
-  return new Promise<BatchResult>((resolve, reject) => {
-    const batch: BatchResult = { rows: 0, last: previous, broken: null };
-    let expected = previous.seq + 1n;
-    let prevHash = previous.hash;
-    const config: pg.QueryArrayConfig = {
-      text: CHAIN_BATCH_SQL,
-      values: [checker.orgId, previous.seq.toString(), size],
-      rowMode: 'array',
-      types: RAW_TEXT,
-    };
-    const query = new pg.Query<ChainRow>(config);
-    // A 'row' listener and no callback: the driver hands each row over and accumulates none.
-    query.on('row', (row: ChainRow) => {
-      batch.rows++;
-      if (batch.broken) return;
-      batch.broken = checker.check(row, expected, prevHash);
-      if (batch.broken) {
-        batch.last = { seq: expected - 1n, hash: prevHash };
-        return;
-      }
-      prevHash = row[2] as string;
-      expected += 1n;
-    });
-    query.on('error', reject);
-    query.on('end', () => {
-      if (!batch.broken) batch.last = { seq: expected - 1n, hash: prevHash };
-      resolve(batch);
-    });
-    void client.query(query);
-  });
+class CopyQuery implements pg.Submittable {
+  readonly done: Promise<void>;
+  private settle!: { resolve: () => void; reject: (error: unknown) => void };
+  private failure: unknown = null;
+
+  constructor(
+    private readonly text: string,
+    private readonly onRow: (line: Buffer) => void,
+  ) {
+    this.done = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
+  }
+
+  submit(connection: pg.Connection): void {
+    (connection as unknown as { query: (text: string) => void }).query(this.text);
+  }
+
+  handleCopyData(message: { chunk: Buffer }): void {
+    if (this.failure) return;
+    try {
+      this.onRow(message.chunk);
+    } catch (error) {
+      this.failure = error;
+    }
+  }
+
+  handleError(error: unknown): void {
+    this.failure ??= error;
+    this.settle.reject(this.failure);
+  }
+
+  handleReadyForQuery(): void {
+    if (this.failure) this.settle.reject(this.failure);
+    else this.settle.resolve();
+  }
+
+  // The other messages of a COPY TO exchange carry nothing the verifier needs.
+  handleCommandComplete(): void {}
+  handleRowDescription(): void {}
+  handleDataRow(): void {}
+  handleEmptyQuery(): void {}
+  handlePortalSuspended(): void {}
+  handleCopyInResponse(): void {}
+}
+
+const COPY_ESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\' };
+
+/**
+ * copyRow splits a line of COPY's text format into its fields: tab-separated, `\N` for null,
+ * and a backslash sequence for a backslash, tab, newline or other control character in a
+ * value (COPY TO writes no octal or hex sequences). Most lines have no backslash at all.
+ */
+function copyRow(line: Buffer): ChainRow {
+  const text = line.toString('utf8', 0, line.length - 1); // without the newline
+  const fields: ChainRow = text.split('\t');
+  if (fields.length !== 15) throw new Error(`audit chain: unexpected COPY line of ${fields.length} fields`);
+  if (text.includes('\\'))
+    for (let i = 0; i < fields.length; i++) {
+      const field = fields[i] as string;
+      if (field === '\\N') fields[i] = null;
+      else if (field.includes('\\'))
+        fields[i] = field.replace(/\\(.)/g, (_, c: string) => {
+          const value = COPY_ESCAPES[c];
+          if (value === undefined) throw new Error('audit chain: unexpected COPY escape');
+          return value;
+        });
+    }
+  return fields;
 }
 
 /**
- * RowChecker applies findChainBreak's rules to a raw row (CHAIN_BATCH_SQL's columns), without a
+ * checkChainBatch reads the next `size` events after `previous`, in seq order, and checks each
+ * row as it arrives (RowChecker): no row is kept, so a batch leaves nothing for the garbage
+ * collector to trace, and the database writes the next rows into the socket while one is
+ * hashed. Rows after a break are only read. The result is the number of rows read, the last
+ * event checked intact, and the first break.
+ */
+async function checkChainBatch(
+  client: pg.Client,
+  checker: RowChecker,
+  previous: ChainLink,
+  size: number,
+): Promise<BatchResult> {
+  const batch: BatchResult = { rows: 0, last: previous, broken: null };
+  let expected = previous.seq + 1n;
+  let prevHash = previous.hash;
+  const query = new CopyQuery(chainBatchSql(client, checker.orgId, previous.seq, size), (line) => {
+    batch.rows++;
+    if (batch.broken) return;
+    const row = copyRow(line);
+    batch.broken = checker.check(row, expected, prevHash);
+    if (batch.broken) return;
+    prevHash = row[2] as string;
+    expected += 1n;
+  });
+  void client.query(query);
+  await query.done;
+  batch.last = { seq: expected - 1n, hash: prevHash };
+  return batch;
+}
+
+/**
+ * RowChecker applies findChainBreak's rules to a raw row (chainBatchSql's columns), without a
  * ChainedEvent per row: seq must be `expected`, prev_hash the previous row's hash, and hash the
  * SHA-256 of the canonical JSON, which it writes exactly as canonicalAuditJson does for the
  * same event: the strings through jsonString (the driver's UTF-8 decoding cannot yield a lone
