@@ -141,6 +141,8 @@ describe('audit chain verification', () => {
     await appendTestEvents(ctx.orgId, [
       { occurredAt: new Date('1999-12-31T23:59:59.999Z'), actor: { type: 'MEMBER', id: 'usr_"x"', label: odd } },
       { occurredAt: new Date(Date.UTC(2026, 0, 1)), action: 'ключ.создан', targetId: odd, outcome: 'FAILURE' },
+      { occurredAt: new Date('1969-07-20T20:17:40.007Z') },
+      { occurredAt: new Date('2026-03-29T01:59:59.990Z') },
       {
         occurredAt: new Date(Date.UTC(2026, 0, 2)),
         details: { z: { y: [1.5, -0, 1e21, 'ü', null], a: odd }, A: true, é: 'x', '': 2, 'a"b': [], n: 0.1 + 0.2 },
