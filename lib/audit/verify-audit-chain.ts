@@ -23,20 +23,20 @@ const BATCH = 10_000;
 // The hashed string columns come in the order of their members in the canonical JSON (see
 // assembleCanonical), so a row maps onto it by position. COPY takes no bind parameters: the
 // organization goes in through escapeLiteral, the numbers are the verifier's own.
-const chainBatchSql = (client: pg.Client, orgId: string, afterSeq: bigint, size: number) => `
+const chainBatchSql = (client: pg.Client, orgId: string, fromSeq: bigint, limit: number) => `
   COPY (
     SELECT seq, (extract(epoch FROM occurred_at) * 1000)::bigint, hash, prev_hash,
            action, actor_id, actor_label, actor_type, details, ip, outcome,
            request_id, target_id, target_type, user_agent
     FROM audit_events
-    WHERE organization_id = ${client.escapeLiteral(orgId)} AND seq > ${afterSeq}
+    WHERE organization_id = ${client.escapeLiteral(orgId)} AND seq >= ${fromSeq}
     ORDER BY seq
-    LIMIT ${Math.trunc(size)}
+    LIMIT ${Math.trunc(limit)}
   ) TO STDOUT`;
 
 type ChainRow = Array<string | null>;
 type ChainLink = { seq: bigint; hash: string };
-type BatchResult = { rows: number; last: ChainLink; broken: ChainBreak | null };
+type BatchResult = { seed: ChainLink | null; rows: number; last: ChainLink; broken: ChainBreak | null };
 
 /**
  * CopyQuery runs one `COPY (SELECT …) TO STDOUT` on a pg client as a Submittable (the driver's
@@ -115,22 +115,36 @@ function copyRow(line: Buffer): ChainRow {
 }
 
 /**
- * checkChainBatch reads the next `size` events after `previous`, in seq order, and checks each
+ * checkChainBatch reads the next `size` events after seq `after`, in seq order, and checks each
  * row as it arrives (RowChecker): no row is kept, so a batch leaves nothing for the garbage
  * collector to trace, and the database writes the next rows into the socket while one is
- * hashed. Rows after a break are only read. The result is the number of rows read, the last
- * event checked intact, and the first break.
+ * hashed. Rows after a break are only read. With `previous` (the event at `after`, as already
+ * checked) the first row must follow it. Without, the batch is a read ahead: the event at
+ * `after` is read first as its `seed` (null if missing) and the rows are checked from it; the
+ * caller uses the batch only if the seed is the event it checked last, which makes it the very
+ * batch it would have read next. The result also has the number of rows read after the seed,
+ * the last event checked intact, and the first break.
  */
 async function checkChainBatch(
   client: pg.Client,
   checker: RowChecker,
-  previous: ChainLink,
+  after: bigint,
+  previous: ChainLink | null,
   size: number,
 ): Promise<BatchResult> {
-  const batch: BatchResult = { rows: 0, last: previous, broken: null };
-  let expected = previous.seq + 1n;
-  let prevHash = previous.hash;
-  const query = new CopyQuery(chainBatchSql(client, checker.orgId, previous.seq, size), (line) => {
+  const batch: BatchResult = { seed: previous, rows: 0, last: previous ?? { seq: after, hash: '' }, broken: null };
+  let expected = after + 1n;
+  let prevHash = previous?.hash ?? '';
+  let seeded = previous !== null;
+  const from = seeded ? after + 1n : after;
+  const query = new CopyQuery(chainBatchSql(client, checker.orgId, from, seeded ? size : size + 1), (line) => {
+    if (!seeded) {
+      seeded = true;
+      const row = copyRow(line);
+      if (row[0] === after.toString()) batch.seed = { seq: after, hash: (prevHash = row[2] as string) };
+      else batch.broken = { seq: after, reason: 'sequence_gap' }; // not used: the seed is null
+      return;
+    }
     batch.rows++;
     if (batch.broken) return;
     const row = copyRow(line);
@@ -223,45 +237,69 @@ class RowChecker {
 export type ChainProgress = { checked: number; total: number };
 
 /**
- * checkAuditChain walks the organization's chain in seq order, in keyset batches of 10,000 read
- * on a connection of its own, with findChainBreak's rules: each event's seq follows the last,
- * its prev_hash is the previous event's hash, and its hash is the SHA-256 of its canonical
- * JSON. Rows are checked as they arrive and dropped (checkChainBatch), so memory stays flat at
- * any size. It stops at the first broken link (a changed field, a re-hashed event whose
- * successor still points at the old hash, or a missing seq) and reports it. Events appended
- * while it runs are checked too. `onProgress`, when given, is called after every batch (total:
- * the last seq at the start).
+ * checkAuditChain walks the organization's chain in seq order, in keyset batches of 10,000, with
+ * findChainBreak's rules: each event's seq follows the last, its prev_hash is the previous
+ * event's hash, and its hash is the SHA-256 of its canonical JSON. Rows are checked as they
+ * arrive and dropped (checkChainBatch), so memory stays flat at any size. Two connections of
+ * its own take turns: while one batch is checked, the next is already read on the other (a read
+ * ahead from where the batch should end, used only if it starts at the event checked last, and
+ * read again otherwise), so the database works on two cores. It stops at the first broken link
+ * (a changed field, a re-hashed event whose successor still points at the old hash, or a missing
+ * seq) and reports it. Events appended while it runs are checked too: it ends at the first
+ * batch that is not full. `onProgress`, when given, is called after every batch (total: the
+ * last seq at the start).
  */
 export async function checkAuditChain(
   orgId: string,
   options: { batchSize?: number; onProgress?: (progress: ChainProgress) => void } = {},
 ): Promise<ChainVerification> {
   const batchSize = options.batchSize ?? BATCH;
-  const client = new pg.Client({ connectionString: env().DATABASE_URL });
-  await client.connect();
+  const clients = [0, 1].map(() => new pg.Client({ connectionString: env().DATABASE_URL }));
+  let ahead: Promise<BatchResult> | null = null;
   try {
+    await Promise.all(clients.map((c) => c.connect()));
+    const [first = clients[0], second = clients[1]] = clients;
+    let [client, other] = [first, second] as [pg.Client, pg.Client];
     const total = Number((await lastSeq(orgId)) ?? 0);
     const checker = new RowChecker(orgId);
     let previous: ChainLink = { seq: 0n, hash: GENESIS_HASH };
+    let batch = checkChainBatch(client, checker, 0n, previous, batchSize);
+    ahead = handled(checkChainBatch(other, checker, BigInt(batchSize), null, batchSize));
     for (;;) {
-      const batch = await checkChainBatch(client, checker, previous, batchSize);
-      previous = batch.last;
+      const done = await batch;
+      previous = done.last;
       const checked = Number(previous.seq);
-      if (batch.broken)
+      if (done.broken)
         return {
           intact: false,
           checked,
           last_seq: await lastSeq(orgId),
-          first_broken_link: { seq: batch.broken.seq.toString(), reason: batch.broken.reason },
+          first_broken_link: { seq: done.broken.seq.toString(), reason: done.broken.reason },
         };
-      if (batch.rows > 0) options.onProgress?.({ checked, total: Math.max(total, checked) });
-      if (batch.rows < batchSize) break;
+      if (done.rows > 0) options.onProgress?.({ checked, total: Math.max(total, checked) });
+      if (done.rows < batchSize) break;
+      // `client` is free: it reads the batch after the one `other` is reading.
+      const next = ahead;
+      ahead = handled(checkChainBatch(client, checker, previous.seq + BigInt(batchSize), null, batchSize));
+      const read = await next;
+      batch =
+        read.seed?.seq === previous.seq && read.seed.hash === previous.hash
+          ? Promise.resolve(read)
+          : checkChainBatch(other, checker, previous.seq, previous, batchSize);
+      [client, other] = [other, client];
     }
     const checked = Number(previous.seq);
     return { intact: true, checked, last_seq: checked > 0 ? previous.seq.toString() : null, first_broken_link: null };
   } finally {
-    await client.end();
+    await ahead?.catch(() => undefined); // never end a connection under a running COPY
+    await Promise.all(clients.map((c) => c.end()));
   }
+}
+
+/** handled marks `promise` as handled (it is awaited later, maybe after it fails) and returns it. */
+function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 async function lastSeq(orgId: string): Promise<string | null> {
