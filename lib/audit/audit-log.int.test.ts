@@ -215,6 +215,16 @@ describe('audit chain verification', () => {
     });
   });
 
+  it('quotes the organization id into its COPY statement as a literal', async () => {
+    const ctx = await auditorCtx(); // an organization with events that an injected OR would reach
+    expect(await checkAuditChain(`${ctx.orgId}' OR true --`)).toEqual({
+      intact: true,
+      checked: 0,
+      last_seq: null,
+      first_broken_link: null,
+    });
+  });
+
   it('checks only the caller’s organization', async () => {
     const ctx = await auditorCtx();
     const other = await auditorCtx();

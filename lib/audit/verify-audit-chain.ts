@@ -166,7 +166,7 @@ const MILLIS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0')
  * RowChecker applies findChainBreak's rules to a raw row (chainBatchSql's columns), without a
  * ChainedEvent per row: seq must be `expected`, prev_hash the previous row's hash, and hash the
  * SHA-256 of the canonical JSON, which it writes exactly as canonicalAuditJson does for the
- * same event: the strings through jsonString (the driver's UTF-8 decoding cannot yield a lone
+ * same event: the strings through jsonString (decoding the row's UTF-8 cannot yield a lone
  * surrogate), the organization once, seq as PostgreSQL prints a bigint (BigInt's decimal form
  * as well), the time from its epoch milliseconds, and prev_hash as it is (equal, by then, to the
  * previous row's verified hex digest). `details` goes through canonicalDetails(JSON.parse(text)),
