@@ -135,6 +135,96 @@ describe('audit chain verification', () => {
     expect((await checkAuditChain(ctx.orgId)).first_broken_link).toEqual({ seq: '4', reason: 'prev_hash_mismatch' });
   });
 
+  it('recomputes from raw rows exactly what the writer hashed: escapes, unicode, nulls, nested details', async () => {
+    const ctx = await auditorCtx();
+    const odd = 'é "quoted" \\ back\nslash \t\r\b\f\v\u0001 😀 \u2028 \u001f \\N \\t';
+    await appendTestEvents(ctx.orgId, [
+      { occurredAt: new Date('1999-12-31T23:59:59.999Z'), actor: { type: 'MEMBER', id: 'usr_"x"', label: odd } },
+      { occurredAt: new Date(Date.UTC(2026, 0, 1)), action: 'ключ.создан', targetId: odd, outcome: 'FAILURE' },
+      { occurredAt: new Date('1969-07-20T20:17:40.007Z') },
+      { occurredAt: new Date('2026-03-29T01:59:59.990Z') },
+      {
+        occurredAt: new Date(Date.UTC(2026, 0, 2)),
+        details: { z: { y: [1.5, -0, 1e21, 'ü', null], a: odd }, A: true, é: 'x', '': 2, 'a"b': [], n: 0.1 + 0.2 },
+      },
+      // The same details twice, in another key order: jsonb stores one text, remembered once.
+      { occurredAt: new Date(Date.UTC(2026, 0, 3)), details: { b: 1, a: 'x' } },
+      { occurredAt: new Date(Date.UTC(2026, 0, 4)), details: { a: 'x', b: 1 } },
+    ]);
+    expect(await checkAuditChain(ctx.orgId, { batchSize: 2 })).toMatchObject({ intact: true });
+  });
+
+  it('finds a tampered details field in a later batch, and counts the events before it', async () => {
+    const ctx = await auditorCtx();
+    await appendTestEvents(
+      ctx.orgId,
+      Array.from({ length: 20 }, (_, i) => ({
+        occurredAt: new Date(Date.UTC(2026, 0, 1, 0, i)),
+        details: { grant_type: 'client_credentials', n: i },
+      })),
+    );
+    await tamper(
+      `UPDATE audit_events SET details = jsonb_set(details, '{grant_type}', '"refresh_token"') WHERE organization_id = $1 AND seq = 13`,
+      ctx.orgId,
+    );
+    const progress: number[] = [];
+    const result = await checkAuditChain(ctx.orgId, { batchSize: 5, onProgress: (p) => progress.push(p.checked) });
+    expect(result).toMatchObject({
+      intact: false,
+      checked: 12,
+      first_broken_link: { seq: '13', reason: 'hash_mismatch' },
+    });
+    expect(progress).toEqual([5, 10]); // the broken batch reports no progress
+  });
+
+  it('names a gap at a batch boundary, on either side of it', async () => {
+    for (const missing of [10, 11]) {
+      const ctx = await auditorCtx();
+      const before = await db.auditEvent.count({ where: { organizationId: ctx.orgId } });
+      await appendTestEvents(
+        ctx.orgId,
+        Array.from({ length: 20 - before }, (_, i) => ({ occurredAt: new Date(Date.UTC(2026, 0, 1, 0, i)) })),
+      );
+      await tamper(`DELETE FROM audit_events WHERE organization_id = $1 AND seq = $2`, ctx.orgId, missing);
+      expect(await checkAuditChain(ctx.orgId, { batchSize: 10 })).toMatchObject({
+        intact: false,
+        checked: missing - 1,
+        first_broken_link: { seq: String(missing), reason: 'sequence_gap' },
+      });
+    }
+  });
+
+  it('follows the link across a batch boundary: a re-hashed last row breaks the next batch’s first', async () => {
+    const ctx = await auditorCtx();
+    const before = await db.auditEvent.count({ where: { organizationId: ctx.orgId } });
+    await appendTestEvents(
+      ctx.orgId,
+      Array.from({ length: 12 - before }, (_, i) => ({ occurredAt: new Date(Date.UTC(2026, 0, 1, 0, i)) })),
+    );
+    const row = await db.auditEvent.findFirstOrThrow({ where: { organizationId: ctx.orgId, seq: 6 } });
+    const { hashAuditEvent } = await import('./hash-chain');
+    await tamper(
+      `UPDATE audit_events SET actor_label = 'forged', hash = $2 WHERE organization_id = $1 AND seq = 6`,
+      ctx.orgId,
+      hashAuditEvent({ ...row, actorLabel: 'forged' }),
+    );
+    expect(await checkAuditChain(ctx.orgId, { batchSize: 6 })).toMatchObject({
+      intact: false,
+      checked: 6,
+      first_broken_link: { seq: '7', reason: 'prev_hash_mismatch' },
+    });
+  });
+
+  it('quotes the organization id into its COPY statement as a literal', async () => {
+    const ctx = await auditorCtx(); // an organization with events that an injected OR would reach
+    expect(await checkAuditChain(`${ctx.orgId}' OR true --`)).toEqual({
+      intact: true,
+      checked: 0,
+      last_seq: null,
+      first_broken_link: null,
+    });
+  });
+
   it('checks only the caller’s organization', async () => {
     const ctx = await auditorCtx();
     const other = await auditorCtx();

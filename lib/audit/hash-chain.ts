@@ -71,29 +71,86 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
  * JSON.stringify would write, at a fraction of its cost.
  */
 function str(value: string | null): string {
+  if (value !== null && !value.isWellFormed()) throw new Error('audit event cannot be canonicalized');
+  return jsonString(value);
+}
+
+/**
+ * canonicalDetails is the canonical JSON of an event's free-form `details` (null and undefined
+ * hash as `{}`, as they always have).
+ */
+export function canonicalDetails(details: unknown): string {
+  return canonical(details ?? {});
+}
+
+/**
+ * jsonString is str for a string known to be well-formed, such as one decoded from the
+ * database's UTF-8 (decoding never yields a lone surrogate), so the check is skipped.
+ */
+export function jsonString(value: string | null): string {
   if (value === null) return 'null';
-  if (!value.isWellFormed()) throw new Error('audit event cannot be canonicalized');
   return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
+}
+
+/** The JSON texts of the members an event's hash covers, in their canonical (UTF-16) order. */
+export type CanonicalValues = [
+  action: string,
+  actorId: string,
+  actorLabel: string,
+  actorType: string,
+  details: string,
+  ip: string,
+  occurredAt: string,
+  organizationId: string,
+  outcome: string,
+  prevHash: string,
+  requestId: string,
+  seq: string,
+  targetId: string,
+  targetType: string,
+  userAgent: string,
+];
+
+/**
+ * assembleCanonical writes an event's canonical JSON from its members' JSON texts: the one place
+ * the member names and order are written, shared by canonicalAuditJson and the chain verifier
+ * (which reads the columns in this order and formats them itself).
+ */
+export function assembleCanonical(v: CanonicalValues): string {
+  return (
+    `{"action":${v[0]},"actorId":${v[1]},"actorLabel":${v[2]},"actorType":${v[3]},"details":${v[4]}` +
+    `,"ip":${v[5]},"occurredAt":${v[6]},"organizationId":${v[7]},"outcome":${v[8]},"prevHash":${v[9]}` +
+    `,"requestId":${v[10]},"seq":${v[11]},"targetId":${v[12]},"targetType":${v[13]},"userAgent":${v[14]}}`
+  );
 }
 
 /**
  * canonicalAuditJson is the RFC 8785 canonical JSON of the fields an event's hash covers,
  * written out directly: the members in their canonical (UTF-16 code unit) order, each string
- * as canonicalize writes it, and `details` (free-form) through canonical below. It is the
+ * as canonicalize writes it, and `details` (free-form) through canonical above. It is the
  * exact text `canonicalize({organizationId, seq, ...})` produces (hash-chain.test.ts compares
  * the two), without building and sorting an object per event: the chain verifier hashes
  * millions of events.
  */
 export function canonicalAuditJson(event: ChainedEvent): string {
-  const details = canonical(event.details ?? {});
-  return (
-    `{"action":${str(event.action)},"actorId":${str(event.actorId)},"actorLabel":${str(event.actorLabel)}` +
-    `,"actorType":${str(event.actorType)},"details":${details},"ip":${str(event.ip)}` +
-    `,"occurredAt":${str(event.occurredAt.toISOString())},"organizationId":${str(event.organizationId)}` +
-    `,"outcome":${str(event.outcome)},"prevHash":${str(event.prevHash)},"requestId":${str(event.requestId)}` +
-    `,"seq":${str(event.seq.toString())},"targetId":${str(event.targetId)},"targetType":${str(event.targetType)}` +
-    `,"userAgent":${str(event.userAgent)}}`
-  );
+  const values: CanonicalValues = [
+    str(event.action),
+    str(event.actorId),
+    str(event.actorLabel),
+    str(event.actorType),
+    canonicalDetails(event.details),
+    str(event.ip),
+    str(event.occurredAt.toISOString()),
+    str(event.organizationId),
+    str(event.outcome),
+    str(event.prevHash),
+    str(event.requestId),
+    str(event.seq.toString()),
+    str(event.targetId),
+    str(event.targetType),
+    str(event.userAgent),
+  ];
+  return assembleCanonical(values);
 }
 
 /**
