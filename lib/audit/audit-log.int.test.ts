@@ -215,6 +215,33 @@ describe('audit chain verification', () => {
     });
   });
 
+  it('fails, never hangs or crashes, when the database drops its connections mid-check', async () => {
+    const { withClient } = await import('@/lib/db/admin');
+    const { env } = await import('@/lib/env');
+    const { seedAuditEvents } = await import('./seed-events');
+    const ctx = await auditorCtx();
+    await withClient(env().DATABASE_URL, (client) =>
+      seedAuditEvents(client, { organizationId: ctx.orgId, count: 3_000, days: 1, batchSize: 1_000 }),
+    );
+    let killed: Promise<unknown> | null = null;
+    // Batches of one: some 3,000 round trips, so the check is still running when the kill lands.
+    const check = checkAuditChain(ctx.orgId, {
+      batchSize: 1,
+      onProgress: () => {
+        // After the first batch: end the verifier's two connections (the database restarting).
+        killed ??= db.$queryRaw`
+          SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%COPY (%'`.then(
+          (rows) => rows, // a Prisma query runs when it is awaited or then'd: now, not after the check
+        );
+      },
+    });
+    await expect(check).rejects.toThrow();
+    await killed;
+    // The next check, on fresh connections, finds the chain intact.
+    expect(await checkAuditChain(ctx.orgId)).toMatchObject({ intact: true });
+  });
+
   it('quotes the organization id into its COPY statement as a literal', async () => {
     const ctx = await auditorCtx(); // an organization with events that an injected OR would reach
     expect(await checkAuditChain(`${ctx.orgId}' OR true --`)).toEqual({

@@ -257,6 +257,10 @@ export async function checkAuditChain(
   const clients = [0, 1].map(() => new pg.Client({ connectionString: env().DATABASE_URL }));
   let ahead: Promise<BatchResult> | null = null;
   try {
+    // A connection dropped while idle (the database restarting) is reported as an 'error' event,
+    // which would end the process if nobody listened: the check fails on its next query instead.
+    for (const c of clients)
+      c.on('error', (error) => logger.warn({ err: error }, 'audit chain verification lost a connection'));
     await Promise.all(clients.map((c) => c.connect()));
     const [first = clients[0], second = clients[1]] = clients;
     let [client, other] = [first, second] as [pg.Client, pg.Client];

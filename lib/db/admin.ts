@@ -3,6 +3,8 @@ import pg from 'pg';
 /** withClient runs `fn` with a short-lived node-postgres connection. */
 export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
+  // A connection dropped between queries is an 'error' event (fatal unheard): `fn`'s next query fails instead.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     return await fn(client);
