@@ -32,7 +32,8 @@ test('TRACE is 405 with Allow and a JSON problem, never 500', async () => {
 
 test('every 405 says which methods the resource has', async () => {
   const cases: Array<[string, string, string]> = [
-    ['DELETE', '/api/v1/roles', 'GET, HEAD, OPTIONS'],
+    ['DELETE', '/api/v1/roles', 'GET, HEAD, OPTIONS, POST'],
+    ['GET', '/api/v1/roles/rol_00000000000000000000000000', 'DELETE, OPTIONS, PATCH'],
     ['PUT', '/api/v1/service-accounts', 'GET, HEAD, OPTIONS, POST'],
     ['GET', '/api/oauth/token', 'POST'],
     ['GET', '/compat/gebeta/api/v1/external/auth', 'POST'],
