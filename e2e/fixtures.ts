@@ -129,6 +129,9 @@ export async function accountWithSecret(page: Page, orgSlug: string, name: strin
   return { id, keyId: created.clientSecret.id, secret: created.secret };
 }
 
+/** mistyped is `secret` with its last character changed: always another secret, never itself. */
+export const mistyped = (secret: string) => `${secret.slice(0, -1)}${secret.endsWith('x') ? 'y' : 'x'}`;
+
 /** basicAuth is the HTTP Basic header of a key id and a secret. */
 export const basicAuth = (keyId: string, secret: string) =>
   `Basic ${Buffer.from(`${keyId}:${secret}`).toString('base64')}`;

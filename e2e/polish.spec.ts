@@ -1,4 +1,4 @@
-import { accountWithSecret, api, basicAuth, expect, formAlert, signInAs, test } from './fixtures';
+import { accountWithSecret, api, basicAuth, expect, mistyped, formAlert, signInAs, test } from './fixtures';
 
 // Issue 18's remaining console points, each checked in the browser: the API reference, the
 // permission help, the audit log's filters and names, and the VIN brand check.
@@ -176,7 +176,7 @@ test('the audit action filter suggests known actions, and actors and targets sho
   });
   expect(good.status()).toBe(200);
   const bad = await page.request.post('/api/oauth/token', {
-    headers: { Authorization: basicAuth(account.keyId, `${account.secret.slice(0, -1)}x`) },
+    headers: { Authorization: basicAuth(account.keyId, mistyped(account.secret)) },
     form: { grant_type: 'client_credentials' },
   });
   expect(bad.status()).toBe(401);
