@@ -7,11 +7,12 @@ import type { ActionResult } from '@/lib/actions/define-action';
  * useFormAction runs a server action from a form's submit event. Unlike `<form action>`, it
  * does not reset the form afterwards, so a user who gets a field error keeps what they typed.
  * With `resetOnSuccess`, attach the returned `formRef` and the form is cleared after a success
- * (create forms, and forms holding a secret that must not linger in the page).
+ * (create forms, and forms holding a secret that must not linger in the page). `onSuccess` runs
+ * with the action's data as soon as it answers.
  */
 export function useFormAction<T>(
   action: (previous: ActionResult<T> | null, formData: FormData) => Promise<ActionResult<T>>,
-  options: { resetOnSuccess?: boolean } = {},
+  options: { resetOnSuccess?: boolean; onSuccess?: (data: T) => void } = {},
 ) {
   const formRef = useRef<HTMLFormElement>(null);
   const resetOnSuccess = options.resetOnSuccess ?? false;
@@ -21,6 +22,9 @@ export function useFormAction<T>(
   const [state, dispatch, pending] = useActionState<ActionResult<T> | null, FormData>(async (previous, formData) => {
     const result = await action(previous, formData);
     if (resetOnSuccess && result.ok) formRef.current?.reset();
+    // In the same transition as the result: e.g. an inline form closes in the commit that shows
+    // the refreshed page, never a frame after it.
+    if (result.ok) options.onSuccess?.(result.data);
     return result;
   }, null);
   /** submit runs the action with form data read earlier (e.g. once a confirmation was accepted). */

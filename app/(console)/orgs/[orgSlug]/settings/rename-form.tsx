@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { useFormAction } from '@/components/forms/use-form-action';
 import type { ActionResult } from '@/lib/actions/define-action';
 import { Button } from '@/components/ui/button';
@@ -28,11 +28,8 @@ export function RenameForm({
   hint?: string;
 }) {
   const [open, setOpen] = useState(false);
-  const { state, onSubmit, pending, fieldErrors } = useFormAction(action);
+  const { state, onSubmit, pending, fieldErrors } = useFormAction(action, { onSuccess: () => setOpen(false) });
   const fieldId = useId();
-  useEffect(() => {
-    if (state?.ok) setOpen(false);
-  }, [state]);
   if (!open)
     return (
       <Button
