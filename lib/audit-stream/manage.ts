@@ -9,7 +9,7 @@ import type { AuditSink } from '@/lib/db/generated/client';
 import { env, loopbackHttpAllowed } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { newId, newUlid } from '@/lib/ids';
-import { assertWebhookUrl } from '@/lib/webhooks/assert-can-write';
+import { assertWebhookUrl } from '@/lib/webhooks/assert-webhook-url';
 import { parseCidrs, addressAllowed } from '@/lib/webhooks/address-guard';
 import ipaddr from 'ipaddr.js';
 import { policyFor, sealedHeadersContext, sinkTarget } from './deliver';

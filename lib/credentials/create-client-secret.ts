@@ -1,4 +1,5 @@
 import 'server-only';
+import { assertCan } from '@/lib/auth/assert-can';
 import { emitEvent } from '@/lib/events/emit-event';
 import { credentialSubject } from '@/lib/events/subjects';
 import { assertMayIssueCredentialFor } from '@/lib/auth/grant-rules';
@@ -8,7 +9,7 @@ import { keyedHash } from '@/lib/crypto/keyed-hash';
 import { db, type Tx } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
 import { newId } from '@/lib/ids';
-import { assertNotRevoked, lockAccount, assertCanWrite } from '@/lib/service-accounts/lock-account';
+import { assertNotRevoked, lockAccount } from '@/lib/service-accounts/lock-account';
 import {
   MAX_ENABLED_SECRETS,
   type CreateClientSecretInput,
@@ -72,7 +73,7 @@ export async function createClientSecret(
   accountId: string,
   input: CreateClientSecretInput,
 ): Promise<CreatedClientSecretDto> {
-  assertCanWrite(ctx);
+  assertCan(ctx, 'service_accounts.write');
   return db.$transaction(async (tx) => {
     const account = await lockAccount(tx, ctx, accountId);
     assertNotRevoked(account);

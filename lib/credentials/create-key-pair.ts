@@ -1,4 +1,5 @@
 import 'server-only';
+import { assertCan } from '@/lib/auth/assert-can';
 import { emitEvent } from '@/lib/events/emit-event';
 import { credentialSubject } from '@/lib/events/subjects';
 import { assertMayIssueCredentialFor } from '@/lib/auth/grant-rules';
@@ -9,7 +10,7 @@ import { db } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
 import { newId } from '@/lib/ids';
 import { tokenUrl } from '@/lib/issuer';
-import { assertNotRevoked, lockAccount, assertCanWrite } from '@/lib/service-accounts/lock-account';
+import { assertNotRevoked, lockAccount } from '@/lib/service-accounts/lock-account';
 import {
   MAX_ENABLED_KEY_PAIRS,
   type CreateKeyPairInput,
@@ -43,7 +44,7 @@ export async function createKeyPair(
   accountId: string,
   input: CreateKeyPairInput,
 ): Promise<CreatedKeyPairDto> {
-  assertCanWrite(ctx);
+  assertCan(ctx, 'service_accounts.write');
   const uploaded = input.publicKey !== undefined;
   // Parse or generate outside the transaction: no row lock is held during key generation.
   const material = uploaded

@@ -1,4 +1,5 @@
 import 'server-only';
+import { assertCan } from '@/lib/auth/assert-can';
 import { emitEvent } from '@/lib/events/emit-event';
 import { credentialSubject } from '@/lib/events/subjects';
 import { assertMayIssueCredentialFor } from '@/lib/auth/grant-rules';
@@ -8,7 +9,7 @@ import { keyedHash } from '@/lib/crypto/keyed-hash';
 import { db } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
 import { newId } from '@/lib/ids';
-import { assertNotRevoked, lockAccount, assertCanWrite } from '@/lib/service-accounts/lock-account';
+import { assertNotRevoked, lockAccount } from '@/lib/service-accounts/lock-account';
 import {
   MAX_ENABLED_TOKEN_PAIRS,
   type CreateTokenPairInput,
@@ -31,7 +32,7 @@ export async function createTokenPair(
   accountId: string,
   input: CreateTokenPairInput,
 ): Promise<CreatedTokenPairDto> {
-  assertCanWrite(ctx);
+  assertCan(ctx, 'service_accounts.write');
   return db.$transaction(async (tx) => {
     const account = await lockAccount(tx, ctx, accountId);
     assertNotRevoked(account);

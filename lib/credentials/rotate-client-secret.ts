@@ -1,4 +1,5 @@
 import 'server-only';
+import { assertCan } from '@/lib/auth/assert-can';
 import { emitEvent } from '@/lib/events/emit-event';
 import { credentialSubject } from '@/lib/events/subjects';
 import { assertMayIssueCredentialFor } from '@/lib/auth/grant-rules';
@@ -6,7 +7,7 @@ import type { OrgContext } from '@/lib/auth/context';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { db } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
-import { assertNotRevoked, lockAccount, assertCanWrite } from '@/lib/service-accounts/lock-account';
+import { assertNotRevoked, lockAccount } from '@/lib/service-accounts/lock-account';
 import type { RotateClientSecretInput, RotatedClientSecretDto } from '@/lib/service-accounts/schema';
 import { insertClientSecret } from './create-client-secret';
 import { clientSecretSelect, toClientSecretDto } from './dto';
@@ -25,7 +26,7 @@ export async function rotateClientSecret(
   secretId: string,
   input: RotateClientSecretInput,
 ): Promise<RotatedClientSecretDto> {
-  assertCanWrite(ctx);
+  assertCan(ctx, 'service_accounts.write');
   return db.$transaction(async (tx) => {
     const account = await lockAccount(tx, ctx, accountId);
     assertNotRevoked(account);

@@ -1,4 +1,5 @@
 import 'server-only';
+import { assertCan } from '@/lib/auth/assert-can';
 import { emitEvent } from '@/lib/events/emit-event';
 import { credentialSubject } from '@/lib/events/subjects';
 import { assertMayIssueCredentialFor } from '@/lib/auth/grant-rules';
@@ -6,7 +7,7 @@ import type { OrgContext } from '@/lib/auth/context';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { db, type Tx } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
-import { assertCanWrite, assertNotRevoked, lockAccount } from '@/lib/service-accounts/lock-account';
+import { assertNotRevoked, lockAccount } from '@/lib/service-accounts/lock-account';
 import { MAX_ENABLED_KEY_PAIRS, MAX_ENABLED_SECRETS, MAX_ENABLED_TOKEN_PAIRS } from '@/lib/service-accounts/schema';
 import { MAX_ENABLED_FEDERATED_CREDENTIALS } from '@/lib/federation/schema';
 
@@ -92,7 +93,7 @@ export async function setCredentialStatus(
   credentialId: string,
   status: 'ENABLED' | 'DISABLED',
 ): Promise<{ id: string; status: 'ENABLED' | 'DISABLED' }> {
-  assertCanWrite(ctx);
+  assertCan(ctx, 'service_accounts.write');
   return db.$transaction(async (tx) => {
     const account = await lockAccount(tx, ctx, accountId);
     assertNotRevoked(account);
@@ -141,7 +142,7 @@ export async function deleteCredential(
   accountId: string,
   credentialId: string,
 ): Promise<void> {
-  assertCanWrite(ctx);
+  assertCan(ctx, 'service_accounts.write');
   await db.$transaction(async (tx) => {
     const account = await lockAccount(tx, ctx, accountId);
     const table = credentialTable(tx, kind);

@@ -1,4 +1,5 @@
 import 'server-only';
+import { assertCan } from '@/lib/auth/assert-can';
 import { assertMayIssueCredentialFor } from '@/lib/auth/grant-rules';
 import type { OrgContext } from '@/lib/auth/context';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
@@ -7,7 +8,7 @@ import { db } from '@/lib/db/client';
 import type { Prisma } from '@/lib/db/generated/client';
 import { AppError } from '@/lib/errors';
 import { newId } from '@/lib/ids';
-import { assertCanWrite, assertNotRevoked, lockAccount } from '@/lib/service-accounts/lock-account';
+import { assertNotRevoked, lockAccount } from '@/lib/service-accounts/lock-account';
 import { federatedCredentialSelect, toFederatedCredentialDto } from './dto';
 import { assertFetchable, KeySourceError } from './jwks';
 import {
@@ -41,7 +42,7 @@ export async function createFederatedCredential(
   accountId: string,
   input: CreateFederatedCredentialInput,
 ): Promise<FederatedCredentialDto> {
-  assertCanWrite(ctx);
+  assertCan(ctx, 'service_accounts.write');
   assertAllowedHost(input.issuer, 'issuer');
   if (input.jwksUri) assertAllowedHost(input.jwksUri, 'jwksUri');
   return db.$transaction(async (tx) => {

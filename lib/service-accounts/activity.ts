@@ -3,7 +3,7 @@ import { TOKEN_ISSUED, TOKEN_REFUSED } from '@/lib/audit/actions';
 import type { TokenActivity } from '@/lib/audit/dto';
 import { tokenActivity } from '@/lib/audit/queries';
 import type { OrgContext } from '@/lib/auth/context';
-import { can } from '@/lib/auth/permissions';
+import { assertCan } from '@/lib/auth/assert-can';
 import { db } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
 
@@ -41,8 +41,8 @@ export type AccountActivity = {
  * service_accounts.read. Another organization's account is not_found.
  */
 export async function accountActivity(ctx: OrgContext, accountId: string, now = new Date()): Promise<AccountActivity> {
-  if (!can(ctx.role, 'service_accounts.read') || !can(ctx.role, 'audit.read'))
-    throw new AppError('forbidden', 'Your role does not allow reading token activity.');
+  assertCan(ctx, 'service_accounts.read');
+  assertCan(ctx, 'audit.read');
   const where = { serviceAccountId: accountId, organizationId: ctx.orgId };
   const account = await db.serviceAccount.findFirst({
     where: { id: accountId, organizationId: ctx.orgId },

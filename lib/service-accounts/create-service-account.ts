@@ -1,11 +1,11 @@
 import 'server-only';
+import { assertCan } from '@/lib/auth/assert-can';
 import type { OrgContext } from '@/lib/auth/context';
 import { assertMayGrant } from '@/lib/auth/grant-rules';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { db } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
 import { newId } from '@/lib/ids';
-import { assertCanWrite } from './lock-account';
 import { accountSelect, roleBindingSelect, toServiceAccountDto } from './dto';
 import { resolveRoleBindings, resolveScopes } from './resolve-grants';
 import type { CreateServiceAccountInput, ServiceAccountDto } from './schema';
@@ -30,7 +30,7 @@ export async function createServiceAccount(
   ctx: OrgContext,
   input: CreateServiceAccountInput,
 ): Promise<ServiceAccountDto> {
-  assertCanWrite(ctx);
+  assertCan(ctx, 'service_accounts.write');
   try {
     return await db.$transaction(async (tx) => {
       if (

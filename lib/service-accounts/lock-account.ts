@@ -1,7 +1,6 @@
 import 'server-only';
 import type { OrgContext } from '@/lib/auth/context';
 import type { Tx } from '@/lib/db/client';
-import { assertCan } from '@/lib/auth/assert-can';
 import { AppError } from '@/lib/errors';
 
 export type LockedAccount = {
@@ -39,6 +38,3 @@ export function assertNotRevoked(account: LockedAccount): void {
   if (account.status === 'REVOKED')
     throw new AppError('account_revoked', 'This service account is revoked: it cannot change any more.');
 }
-
-/** assertCanWrite is assertCan(ctx, 'service_accounts.write') (lib/auth/assert-can.ts). */
-export const assertCanWrite = (ctx: OrgContext): void => assertCan(ctx, 'service_accounts.write');

@@ -1,4 +1,5 @@
 import 'server-only';
+import { assertCan } from '@/lib/auth/assert-can';
 import { emitEvent } from '@/lib/events/emit-event';
 import { accountSubject } from '@/lib/events/subjects';
 import type { OrgContext } from '@/lib/auth/context';
@@ -7,7 +8,7 @@ import { db, type Tx } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
 import { accountSelect, roleBindingSelect, toServiceAccountDto } from './dto';
 import { normalizeName } from '@/lib/validation/names';
-import { assertCanWrite, assertNotRevoked, lockAccount } from './lock-account';
+import { assertNotRevoked, lockAccount } from './lock-account';
 import type { ServiceAccountDto } from './schema';
 
 async function reload(tx: Tx, ctx: OrgContext, accountId: string): Promise<ServiceAccountDto> {
@@ -27,7 +28,7 @@ async function reload(tx: Tx, ctx: OrgContext, accountId: string): Promise<Servi
  * Audited `service_account.suspended`. Revoked → account_revoked; already suspended → invalid_state.
  */
 export async function suspendServiceAccount(ctx: OrgContext, accountId: string): Promise<ServiceAccountDto> {
-  assertCanWrite(ctx);
+  assertCan(ctx, 'service_accounts.write');
   return db.$transaction(async (tx) => {
     const account = await lockAccount(tx, ctx, accountId);
     assertNotRevoked(account);
@@ -63,7 +64,7 @@ export async function suspendServiceAccount(ctx: OrgContext, accountId: string):
  * (account_revoked). Audited `service_account.reactivated`.
  */
 export async function reactivateServiceAccount(ctx: OrgContext, accountId: string): Promise<ServiceAccountDto> {
-  assertCanWrite(ctx);
+  assertCan(ctx, 'service_accounts.write');
   return db.$transaction(async (tx) => {
     const account = await lockAccount(tx, ctx, accountId);
     assertNotRevoked(account);
@@ -96,7 +97,7 @@ export async function revokeServiceAccount(
   accountId: string,
   confirmName: string,
 ): Promise<ServiceAccountDto> {
-  assertCanWrite(ctx);
+  assertCan(ctx, 'service_accounts.write');
   return db.$transaction(async (tx) => {
     const account = await lockAccount(tx, ctx, accountId);
     assertNotRevoked(account);

@@ -1,4 +1,5 @@
 import 'server-only';
+import { assertCan } from '@/lib/auth/assert-can';
 import type { OrgContext } from '@/lib/auth/context';
 import { assertMayGrant } from '@/lib/auth/grant-rules';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
@@ -6,7 +7,7 @@ import { db } from '@/lib/db/client';
 import { newId } from '@/lib/ids';
 import { isUniqueViolation, nameTaken } from './create-service-account';
 import { accountSelect, roleBindingSelect, toServiceAccountDto } from './dto';
-import { assertNotRevoked, lockAccount, assertCanWrite } from './lock-account';
+import { assertNotRevoked, lockAccount } from './lock-account';
 import { resolveRoleBindings, resolveScopes } from './resolve-grants';
 import type { ServiceAccountDto, UpdateServiceAccountInput } from './schema';
 
@@ -26,7 +27,7 @@ export async function updateServiceAccount(
   accountId: string,
   input: UpdateServiceAccountInput,
 ): Promise<ServiceAccountDto> {
-  assertCanWrite(ctx);
+  assertCan(ctx, 'service_accounts.write');
   try {
     return await db.$transaction(async (tx) => {
       const locked = await lockAccount(tx, ctx, accountId);

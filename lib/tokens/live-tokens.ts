@@ -1,10 +1,10 @@
 import 'server-only';
+import { assertCan } from '@/lib/auth/assert-can';
 import type { OrgContext } from '@/lib/auth/context';
-import { can } from '@/lib/auth/permissions';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { db } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
-import { assertCanWrite, lockAccount } from '@/lib/service-accounts/lock-account';
+import { lockAccount } from '@/lib/service-accounts/lock-account';
 import type { LiveTokenDto } from '@/lib/service-accounts/schema';
 import { credentialStateJoin, narrowingHoldsSql } from './token-state';
 
@@ -70,8 +70,7 @@ function toDto(row: LiveRow): LiveTokenDto {
  * caller's organization that are live right now. Another organization's account is not_found.
  */
 export async function listLiveTokens(ctx: OrgContext, accountId: string): Promise<LiveTokenDto[]> {
-  if (!can(ctx.role, 'service_accounts.read'))
-    throw new AppError('forbidden', 'Your role does not allow reading service accounts.');
+  assertCan(ctx, 'service_accounts.read');
   const account = await db.serviceAccount.findFirst({
     where: { id: accountId, organizationId: ctx.orgId },
     select: { id: true },
@@ -90,7 +89,7 @@ export async function listLiveTokens(ctx: OrgContext, accountId: string): Promis
  * longer live). Audited `token.revoked`.
  */
 export async function revokeLiveToken(ctx: OrgContext, accountId: string, jti: string): Promise<LiveTokenDto> {
-  assertCanWrite(ctx);
+  assertCan(ctx, 'service_accounts.write');
   return db.$transaction(async (tx) => {
     const account = await lockAccount(tx, ctx, accountId);
     const live = (await tx.$queryRawUnsafe<LiveRow[]>(liveSql(true), ctx.orgId, accountId, jti))[0];

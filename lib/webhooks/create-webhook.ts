@@ -1,10 +1,11 @@
 import 'server-only';
+import { assertCan } from '@/lib/auth/assert-can';
 import type { OrgContext } from '@/lib/auth/context';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { db } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
 import { newId } from '@/lib/ids';
-import { assertCanWriteWebhooks, assertWebhookUrl } from './assert-can-write';
+import { assertWebhookUrl } from './assert-webhook-url';
 import { toWebhookDto, webhookSelect } from './dto';
 import { MAX_WEBHOOKS, type CreateWebhookInput, type CreatedWebhookDto } from './schema';
 import { newSigningSecret } from './signing-secret';
@@ -16,7 +17,7 @@ import { newSigningSecret } from './signing-secret';
  * Audited `webhook.created` (URL and event types, never the secret) in the same transaction.
  */
 export async function createWebhook(ctx: OrgContext, input: CreateWebhookInput): Promise<CreatedWebhookDto> {
-  assertCanWriteWebhooks(ctx);
+  assertCan(ctx, 'webhooks.write');
   assertWebhookUrl(input.url);
   const id = newId('webhook');
   const { secret, sealed, keyVersion } = newSigningSecret(id);

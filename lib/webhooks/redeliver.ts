@@ -1,11 +1,11 @@
 import 'server-only';
+import { assertCan } from '@/lib/auth/assert-can';
 import type { OrgContext } from '@/lib/auth/context';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { db } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
 import { EVENTS_CHANNEL } from '@/lib/events/emit-event';
 import { newId } from '@/lib/ids';
-import { assertCanWriteWebhooks } from './assert-can-write';
 import { deliverySelect, toDeliveryDto } from './dto';
 import type { DeliveryDto } from './schema';
 
@@ -17,7 +17,7 @@ import type { DeliveryDto } from './schema';
  * `webhook.redelivered`.
  */
 export async function redeliverWebhook(ctx: OrgContext, webhookId: string, deliveryId: string): Promise<DeliveryDto> {
-  assertCanWriteWebhooks(ctx);
+  assertCan(ctx, 'webhooks.write');
   return db.$transaction(async (tx) => {
     const original = await tx.webhookDelivery.findFirst({
       where: { id: deliveryId, webhookId, organizationId: ctx.orgId },

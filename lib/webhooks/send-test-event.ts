@@ -1,4 +1,5 @@
 import 'server-only';
+import { assertCan } from '@/lib/auth/assert-can';
 import type { OrgContext } from '@/lib/auth/context';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { db } from '@/lib/db/client';
@@ -6,7 +7,6 @@ import { AppError } from '@/lib/errors';
 import { emitEvent } from '@/lib/events/emit-event';
 import { consoleUrl } from '@/lib/events/subjects';
 import { paths } from '@/lib/paths';
-import { assertCanWriteWebhooks } from './assert-can-write';
 
 /**
  * sendTestEvent queues a `webhook.test` event for one enabled webhook of the caller's
@@ -15,7 +15,7 @@ import { assertCanWriteWebhooks } from './assert-can-write';
  * `webhook.test_sent`.
  */
 export async function sendTestEvent(ctx: OrgContext, webhookId: string): Promise<{ eventId: string }> {
-  assertCanWriteWebhooks(ctx);
+  assertCan(ctx, 'webhooks.write');
   return db.$transaction(async (tx) => {
     const webhook = await tx.webhook.findFirst({
       where: { id: webhookId, organizationId: ctx.orgId },

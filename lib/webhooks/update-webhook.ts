@@ -1,9 +1,10 @@
 import 'server-only';
+import { assertCan } from '@/lib/auth/assert-can';
 import type { OrgContext } from '@/lib/auth/context';
 import { recordAuditEvent } from '@/lib/audit/record-audit-event';
 import { db } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
-import { assertCanWriteWebhooks, assertWebhookUrl } from './assert-can-write';
+import { assertWebhookUrl } from './assert-webhook-url';
 import { toWebhookDto, webhookSelect } from './dto';
 import type { UpdateWebhookInput, WebhookDto } from './schema';
 
@@ -18,7 +19,7 @@ export async function updateWebhook(
   webhookId: string,
   input: UpdateWebhookInput,
 ): Promise<WebhookDto> {
-  assertCanWriteWebhooks(ctx);
+  assertCan(ctx, 'webhooks.write');
   if (input.url !== undefined) assertWebhookUrl(input.url);
   return db.$transaction(async (tx) => {
     const current = await tx.webhook.findFirst({

@@ -1,14 +1,9 @@
 import 'server-only';
-import type { OrgContext } from '@/lib/auth/context';
-import { assertCan } from '@/lib/auth/assert-can';
 import ipaddr from 'ipaddr.js';
 import { env, loopbackHttpAllowed } from '@/lib/env';
 import { addressAllowed, parseCidrs } from './address-guard';
 import { AppError } from '@/lib/errors';
 import { webhookUrlProblem } from './url-policy';
-
-/** assertCanWriteWebhooks is assertCan(ctx, 'webhooks.write') (lib/auth/assert-can.ts). */
-export const assertCanWriteWebhooks = (ctx: OrgContext): void => assertCan(ctx, 'webhooks.write');
 
 /** assertWebhookUrl refuses a URL the delivery policy would refuse (lib/webhooks/url-policy.ts). */
 export function assertWebhookUrl(url: string): void {
