@@ -57,7 +57,8 @@ export function CreateRoleForm({ orgSlug }: { orgSlug: string }) {
           id="role-kind"
           name="kind"
           defaultValue="PROJECT"
-          aria-describedby="role-kind-hint"
+          aria-invalid={fieldErrors.kind ? true : undefined}
+          aria-describedby="role-kind-hint role-kind-error"
           className="w-full rounded-md px-3 py-2 text-sm ring-1 ring-gray-300"
         >
           <option value="PROJECT">Project role: bound to one project</option>
@@ -66,11 +67,9 @@ export function CreateRoleForm({ orgSlug }: { orgSlug: string }) {
         <p id="role-kind-hint" className="text-xs text-gray-500">
           Fixed once the role exists. A binding lets tokens be narrowed to its project (or to any, organization-wide).
         </p>
-        {fieldErrors.kind?.map((e) => (
-          <p key={e} className="text-xs text-red-600" role="alert">
-            {e}
-          </p>
-        ))}
+        <p id="role-kind-error" aria-live="polite" className="text-xs text-red-600">
+          {fieldErrors.kind?.join(' ')}
+        </p>
       </div>
       <Button type="submit" disabled={pending}>
         {pending ? 'Adding…' : 'Add role'}
